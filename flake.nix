@@ -1,0 +1,52 @@
+{
+  description = "nix-pgo: profile-guided optimization of Rust programs as cached, reproducible Nix derivations";
+
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+
+  outputs =
+    { self, nixpkgs }:
+    let
+      # The library for a toolchain value (nix/toolchain/*.nix).
+      mkLib = toolchain: import ./nix { inherit toolchain; };
+      libFor = pkgs: mkLib (import ./nix/toolchain/nixpkgs.nix { inherit pkgs; });
+      # Reads the environment: only under `--impure`, only for `.#host.*`.
+      hostLib = mkLib (import ./nix/toolchain/host.nix { });
+
+      demo = lib: import ./workloads/pulldown-cmark { nixPgo = lib; };
+
+      # The demo's stages. Attribute names are literal: `nix build .#x` evaluates the names
+      # of packages.<system> and legacyPackages.<system>, and they must not force nixpkgs
+      # (or the host toolchain) just to be listed.
+      stages = lib: let d = demo lib; in {
+        baseline = d.baseline;
+        instrumented = d.instrumented;
+        profile = d.profile;
+        optimized = d.optimized;
+        evaluation = d.evaluation;
+        helper = lib.helper;
+        default = d.optimized;
+      };
+      nixpkgsStages = system: stages (libFor nixpkgs.legacyPackages.${system});
+    in
+    {
+      lib = {
+        inherit mkLib;
+        # `nix-pgo.lib.forPkgs pkgs` gives buildPgoPackage & co. on nixpkgs' toolchain.
+        forPkgs = libFor;
+        # The host toolchain (rustup + Debian LLVM); needs --impure.
+        host = hostLib;
+      };
+
+      packages = {
+        x86_64-linux = nixpkgsStages "x86_64-linux";
+        aarch64-linux = nixpkgsStages "aarch64-linux";
+      };
+
+      legacyPackages.x86_64-linux.host =
+        stages hostLib
+        // {
+          profiles = (demo hostLib).profiles;
+          lib = hostLib;
+        };
+    };
+}

@@ -1,0 +1,126 @@
+//! `nix-pgo canonicalize`: rewrite a profile with sorted records and,
+//! optionally, coarser counts, so that equivalent training runs produce
+//! byte-identical profiles (and thus identical downstream derivations).
+
+use std::fs;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
+use crate::output::print_json;
+use crate::profile;
+use crate::tool::LlvmProfdataArg;
+
+/// Write a canonical indexed profile: records sorted, counts optionally
+/// quantized.
+#[derive(Debug, clap::Args)]
+pub struct CanonicalizeArgs {
+    #[command(flatten)]
+    pub llvm_profdata: LlvmProfdataArg,
+
+    /// Profile to canonicalize (.profraw, .profdata or .proftext).
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+
+    /// Where to write the canonical indexed profile (.profdata).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: PathBuf,
+
+    /// Keep only the BITS most significant bits of every count (1-64), so
+    /// small run-to-run noise disappears. Non-zero counts stay non-zero.
+    #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub quantize: Option<u32>,
+
+    /// Also keep the canonical text form at this path.
+    #[arg(long, value_name = "PATH")]
+    pub text_output: Option<PathBuf>,
+
+    /// Print a JSON report on stdout instead of a human summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct CanonicalizeReport {
+    input: PathBuf,
+    output: PathBuf,
+    quantize_bits: Option<u32>,
+    functions: usize,
+    total_count: u64,
+    fingerprint: String,
+}
+
+pub fn run(args: CanonicalizeArgs) -> Result<()> {
+    let llvm_profdata = args.llvm_profdata.resolve()?;
+    let mut profile = profile::load(&llvm_profdata, &args.input)?;
+    if let Some(bits) = args.quantize {
+        profile.quantize(bits);
+    }
+    profile.canonicalize();
+    let text = profile.to_text();
+    let fingerprint = blake3::hash(text.as_bytes()).to_hex().to_string();
+
+    // llvm-profdata converts the text back to the indexed format rustc reads.
+    let text_path = match &args.text_output {
+        Some(path) => path.clone(),
+        None => {
+            let mut name = args.output.clone().into_os_string();
+            name.push(".proftext.tmp");
+            PathBuf::from(name)
+        }
+    };
+    fs::write(&text_path, &text)
+        .with_context(|| format!("could not write {}", text_path.display()))?;
+    let converted = llvm_profdata.run([
+        "merge".as_ref(),
+        "--failure-mode=any".as_ref(),
+        "-o".as_ref(),
+        args.output.as_os_str(),
+        text_path.as_os_str(),
+    ]);
+    if args.text_output.is_none() {
+        // Best effort: a leftover temporary file is harmless.
+        let _ = fs::remove_file(&text_path);
+    }
+    converted.with_context(|| {
+        format!(
+            "llvm-profdata rejected the canonical text written from {}; this is a nix-pgo bug, \
+             please report it with the input profile",
+            args.input.display()
+        )
+    })?;
+
+    // The indexed file must hold exactly the canonical data; otherwise the
+    // fingerprint we report would not describe what rustc will read.
+    let written = profile::load(&llvm_profdata, &args.output)?;
+    let written_fingerprint = written.fingerprint();
+    if written_fingerprint != fingerprint {
+        bail!(
+            "{} does not round-trip: its fingerprint {written_fingerprint} differs from the \
+             canonical text's {fingerprint}; this is a nix-pgo bug, please report it with the \
+             input profile",
+            args.output.display()
+        );
+    }
+
+    let report = CanonicalizeReport {
+        input: args.input,
+        output: args.output,
+        quantize_bits: args.quantize,
+        functions: profile.functions(),
+        total_count: profile.total_count(),
+        fingerprint,
+    };
+    if args.json {
+        print_json(&report)
+    } else {
+        println!(
+            "wrote canonical profile {} ({} functions), fingerprint {}",
+            report.output.display(),
+            report.functions,
+            report.fingerprint
+        );
+        Ok(())
+    }
+}

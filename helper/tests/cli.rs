@@ -1,0 +1,460 @@
+//! End-to-end tests of the nix-pgo binary.
+//!
+//! Tests that need llvm-profdata run only when NIX_PGO_LLVM_PROFDATA names
+//! one (the Nix build always sets it); otherwise they print why they skip.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_nix-pgo");
+
+/// llvm-profdata from the environment, or None after printing a skip note.
+fn llvm_profdata(test: &str) -> Option<PathBuf> {
+    match std::env::var_os("NIX_PGO_LLVM_PROFDATA") {
+        Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
+        _ => {
+            // Written to the real stderr so the note shows despite capture.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test}: set NIX_PGO_LLVM_PROFDATA=/abs/path/to/llvm-profdata \
+                 (same LLVM major as rustc) to run it"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh, empty scratch directory for one test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli-tests")
+        .join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+fn nix_pgo(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run nix-pgo")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "nix-pgo failed: {}",
+        stderr(output)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+const PROFILE_A: &str = "\
+:ir
+main
+# Func Hash:
+1234
+# Num Counters:
+2
+# Counter Values:
+10
+3
+
+helper
+0x99
+1
+7
+";
+
+const PROFILE_B: &str = "\
+:ir
+helper
+# Func Hash:
+153
+# Num Counters:
+1
+# Counter Values:
+5
+
+other
+42
+3
+1
+0
+1000
+1
+0
+1
+2
+main:4
+helper:9
+";
+
+/// Write `text` as .proftext and convert it to an indexed profile.
+fn indexed_profile(llvm_profdata: &Path, dir: &Path, name: &str, text: &str) -> PathBuf {
+    let text_path = dir.join(format!("{name}.proftext"));
+    std::fs::write(&text_path, text).expect("write proftext");
+    let out = dir.join(format!("{name}.profdata"));
+    let status = Command::new(llvm_profdata)
+        .args(["merge", "-o", path_str(&out), path_str(&text_path)])
+        .status()
+        .expect("run llvm-profdata");
+    assert!(status.success(), "llvm-profdata could not convert {name}");
+    out
+}
+
+#[test]
+fn merge_order_does_not_change_fingerprint() {
+    let Some(profdata) = llvm_profdata("merge_order_does_not_change_fingerprint") else {
+        return;
+    };
+    let dir = scratch("merge_order");
+    let a = indexed_profile(&profdata, &dir, "a", PROFILE_A);
+    let b = indexed_profile(&profdata, &dir, "b", PROFILE_B);
+    let ab = dir.join("ab.profdata");
+    let ba = dir.join("ba.profdata");
+    let pd = path_str(&profdata);
+    let merged_ab = json(&nix_pgo(&[
+        "merge",
+        "--llvm-profdata",
+        pd,
+        "-o",
+        path_str(&ab),
+        path_str(&a),
+        path_str(&b),
+        "--json",
+    ]));
+    let merged_ba = json(&nix_pgo(&[
+        "merge",
+        "--llvm-profdata",
+        pd,
+        "-o",
+        path_str(&ba),
+        path_str(&b),
+        path_str(&a),
+        "--json",
+    ]));
+    assert_eq!(merged_ab["functions"], 3);
+    assert_eq!(merged_ab["inputs"].as_array().map(Vec::len), Some(2));
+    assert_eq!(merged_ab["fingerprint"], merged_ba["fingerprint"]);
+
+    let fp = json(&nix_pgo(&[
+        "fingerprint",
+        "--llvm-profdata",
+        pd,
+        path_str(&ab),
+        "--json",
+    ]));
+    assert_eq!(fp["fingerprint"], merged_ab["fingerprint"]);
+    assert_eq!(fp["functions"], 3);
+    assert_eq!(fp["total_count"], 10 + 3 + 7 + 5 + (1 + 1000));
+
+    // A directory input finds both profiles, recursively, ignoring other files.
+    let inputs = dir.join("inputs");
+    std::fs::create_dir_all(inputs.join("nested")).unwrap();
+    std::fs::copy(&a, inputs.join("a.profdata")).unwrap();
+    std::fs::copy(&b, inputs.join("nested/b.profdata")).unwrap();
+    std::fs::write(inputs.join("README"), "not a profile").unwrap();
+    let from_dir = json(&nix_pgo(&[
+        "merge",
+        "--llvm-profdata",
+        pd,
+        "-o",
+        path_str(&inputs.join("merged.profdata")),
+        path_str(&inputs),
+        "--json",
+    ]));
+    assert_eq!(from_dir["fingerprint"], merged_ab["fingerprint"]);
+    // Running again must not pick up the previous output in the directory.
+    let again = json(&nix_pgo(&[
+        "merge",
+        "--llvm-profdata",
+        pd,
+        "-o",
+        path_str(&inputs.join("merged.profdata")),
+        path_str(&inputs),
+        "--json",
+    ]));
+    assert_eq!(again["fingerprint"], merged_ab["fingerprint"]);
+}
+
+#[test]
+fn weighted_inputs_scale_counts() {
+    let Some(profdata) = llvm_profdata("weighted_inputs_scale_counts") else {
+        return;
+    };
+    let dir = scratch("weighted");
+    let a = indexed_profile(&profdata, &dir, "a", PROFILE_A);
+    let out = dir.join("w.profdata");
+    let pd = path_str(&profdata);
+    let weight = format!("3:{}", path_str(&a));
+    json(&nix_pgo(&[
+        "merge",
+        "--llvm-profdata",
+        pd,
+        "-o",
+        path_str(&out),
+        "--weight",
+        &weight,
+        "--json",
+    ]));
+    let fp = json(&nix_pgo(&[
+        "fingerprint",
+        "--llvm-profdata",
+        pd,
+        path_str(&out),
+        "--json",
+    ]));
+    assert_eq!(fp["total_count"], 3 * (10 + 3 + 7));
+
+    let bad = nix_pgo(&[
+        "merge",
+        "--llvm-profdata",
+        pd,
+        "-o",
+        path_str(&out),
+        "--weight",
+        "0:x",
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("positive integer"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn truncated_inputs_fail_the_merge() {
+    let Some(profdata) = llvm_profdata("truncated_inputs_fail_the_merge") else {
+        return;
+    };
+    let dir = scratch("truncated");
+    let a = indexed_profile(&profdata, &dir, "a", PROFILE_A);
+    let pd = path_str(&profdata);
+    let bytes = std::fs::read(&a).unwrap();
+    let truncated_indexed = dir.join("cut.profdata");
+    std::fs::write(&truncated_indexed, &bytes[..bytes.len() / 2]).unwrap();
+    // A raw profile cut right after its magic number, as when the workload
+    // is killed while the runtime writes the file.
+    let truncated_raw = dir.join("cut.profraw");
+    let mut raw = 0xff6c_7072_6f66_7281u64.to_le_bytes().to_vec();
+    raw.extend_from_slice(&10u64.to_le_bytes());
+    std::fs::write(&truncated_raw, raw).unwrap();
+
+    for bad in [&truncated_indexed, &truncated_raw] {
+        let out = nix_pgo(&[
+            "merge",
+            "--llvm-profdata",
+            pd,
+            "-o",
+            path_str(&dir.join("out.profdata")),
+            path_str(&a),
+            path_str(bad),
+        ]);
+        let err = stderr(&out);
+        assert!(
+            !out.status.success(),
+            "merge with {} succeeded",
+            bad.display()
+        );
+        assert!(err.contains("nix-pgo: error: "), "{err}");
+        assert!(
+            err.contains(path_str(bad)),
+            "error does not name {}: {err}",
+            bad.display()
+        );
+        assert!(err.contains("truncated or corrupt"), "{err}");
+    }
+}
+
+#[test]
+fn empty_and_all_zero_profiles_fail() {
+    let Some(profdata) = llvm_profdata("empty_and_all_zero_profiles_fail") else {
+        return;
+    };
+    let dir = scratch("empty");
+    let pd = path_str(&profdata);
+    let empty = dir.join("no-profiles");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = nix_pgo(&[
+        "merge",
+        "--llvm-profdata",
+        pd,
+        "-o",
+        path_str(&dir.join("o.profdata")),
+        path_str(&empty),
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("no profile data"), "{err}");
+    assert!(err.contains("LLVM_PROFILE_FILE"), "{err}");
+
+    let zero = indexed_profile(&profdata, &dir, "zero", ":ir\nf\n1\n2\n0\n0\n");
+    let out = nix_pgo(&[
+        "merge",
+        "--llvm-profdata",
+        pd,
+        "-o",
+        path_str(&dir.join("o.profdata")),
+        path_str(&zero),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("every counter is zero"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn canonicalize_round_trips() {
+    let Some(profdata) = llvm_profdata("canonicalize_round_trips") else {
+        return;
+    };
+    let dir = scratch("canonicalize");
+    let pd = path_str(&profdata);
+    let b = indexed_profile(&profdata, &dir, "b", PROFILE_B);
+    let out = dir.join("canon.profdata");
+    let text = dir.join("canon.proftext");
+    let report = json(&nix_pgo(&[
+        "canonicalize",
+        "--llvm-profdata",
+        pd,
+        path_str(&b),
+        "-o",
+        path_str(&out),
+        "--quantize",
+        "2",
+        "--text-output",
+        path_str(&text),
+        "--json",
+    ]));
+    // Top two bits kept: 5 = 0b101 -> 4, 1000 = 0b1111101000 -> 768.
+    assert_eq!(report["total_count"], 4 + 1 + 768);
+    for file in [&out, &text] {
+        let fp = json(&nix_pgo(&[
+            "fingerprint",
+            "--llvm-profdata",
+            pd,
+            path_str(file),
+            "--json",
+        ]));
+        assert_eq!(
+            fp["fingerprint"],
+            report["fingerprint"],
+            "{}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn check_toolchain_reports_every_mismatch() {
+    let Some(profdata) = llvm_profdata("check_toolchain_reports_every_mismatch") else {
+        return;
+    };
+    let dir = scratch("toolchain");
+    // A stand-in rustc claiming an LLVM no llvm-profdata of today matches.
+    let fake_rustc = dir.join("rustc");
+    std::fs::write(
+        &fake_rustc,
+        "#!/bin/sh\nprintf 'rustc 1.0.0\\nrelease: 1.0.0\\nLLVM version: 3.9.1\\n'\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake_rustc, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let missing_bolt = dir.join("no-such-llvm-bolt");
+    let out = nix_pgo(&[
+        "check-toolchain",
+        "--rustc",
+        path_str(&fake_rustc),
+        "--llvm-profdata",
+        path_str(&profdata),
+        "--llvm-bolt",
+        path_str(&missing_bolt),
+        "--json",
+    ]);
+    assert!(!out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON even on failure");
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["rustc"]["llvm"], "3.9.1");
+    assert_eq!(
+        report["problems"].as_array().map(Vec::len),
+        Some(2),
+        "{report}"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("2 problem(s)"), "{err}");
+    assert!(
+        err.contains("is LLVM") && err.contains("LLVM 3.9.1"),
+        "{err}"
+    );
+    assert!(err.contains(path_str(&missing_bolt)), "{err}");
+}
+
+#[test]
+fn coverage_from_build_log() {
+    // Needs no llvm-profdata unless --profile is given.
+    let dir = scratch("coverage");
+    let log = dir.join("build.log");
+    std::fs::write(
+        &log,
+        "warning: demo.abc-cgu.0: no profile data available for function _ZN4demo3new17h1E Hash = 1 up to 0 count discarded\n\
+         warning: demo.abc-cgu.0: function control flow change detected (hash mismatch) _ZN4demo3fib17h2E Hash = 2 up to 65672 count discarded\n",
+    )
+    .unwrap();
+    let report_path = dir.join("coverage.json");
+    let out = nix_pgo(&[
+        "coverage",
+        "--log",
+        path_str(&log),
+        "-o",
+        path_str(&report_path),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
+    assert_eq!(report["functions_without_profile"], 1);
+    assert_eq!(report["hash_mismatches"], 1);
+    assert_eq!(report["examples"][0], "_ZN4demo3new17h1E");
+    assert_eq!(report["profile_functions"], Value::Null);
+
+    let Some(profdata) = llvm_profdata("coverage_from_build_log (with --profile)") else {
+        return;
+    };
+    let a = indexed_profile(&profdata, &dir, "a", PROFILE_A);
+    let out = nix_pgo(&[
+        "coverage",
+        "--log",
+        path_str(&log),
+        "-o",
+        path_str(&report_path),
+        "--profile",
+        path_str(&a),
+        "--llvm-profdata",
+        path_str(&profdata),
+        "--min-coverage",
+        "90",
+    ]);
+    // 2 profile functions, 1 of them stale, 1 missing: 1/3 covered.
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("coverage is 33.3%"),
+        "{}",
+        stderr(&out)
+    );
+    let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
+    assert_eq!(report["profile_functions"], 2);
+}

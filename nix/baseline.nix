@@ -1,0 +1,7 @@
+# buildBaseline :: set -> drv
+#
+# The normal release build, with the same flags as every other stage except PGO: the
+# reference that optimized (and bolted) binaries are compared with.
+# Takes cargoBuild's arguments (internal/cargoBuild.nix) without `stage`.
+{ cargoBuild }:
+args: cargoBuild (args // { stage = "baseline"; })

@@ -1,0 +1,128 @@
+# buildPgoPackage :: set -> { baseline, instrumented, profiles, profile, optimized, evaluation, vendor }
+#
+# The whole PGO pipeline for one Cargo package, one derivation per stage:
+#   instrumented ─> profiles.<workload> ─> profile ─> optimized ─┐
+#   baseline ───────────────────────────────────────────────────┴─> evaluation
+# Only composes the stages (baseline.nix, instrumented.nix, profile.nix, mergeProfiles.nix,
+# optimized.nix, evaluate.nix); see README.md "Library" for every argument.
+{
+  buildBaseline,
+  buildInstrumented,
+  buildOptimized,
+  evaluateVariants,
+  mergeProfiles,
+  runWorkloadProfile,
+  vendorCargoDeps,
+}:
+{
+  pname,
+  version,
+  src,
+  # Defaults to src's Cargo.lock; give it explicitly when src is a derivation (reading a
+  # file out of a derivation at evaluation time would be import-from-derivation).
+  cargoLock ? null,
+  # The workspace member and binaries to build.
+  package ? null,
+  bins ? [ pname ],
+  cargoFeatures ? [ ],
+  noDefaultFeatures ? false,
+  cargoExtraArgs ? [ ],
+  # RUSTFLAGS for every stage (PGO flags are added per stage).
+  rustflags ? [ ],
+  instrumentRustflags ? [ ],
+  pkgConfigPath ? [ ],
+  # { training = { <name> = { script, inputs, timeout }; }; evaluation = { ... }; }
+  # (workloadsFromDir builds this from a directory.)
+  workloads,
+  # Weights of training workloads in the merged profile: { <name> = N; }.
+  workloadWeights ? { },
+  # Percentage of instrumented functions that must have profile data in `optimized`.
+  minCoverage ? 1,
+}:
+let
+  fail = msg: throw "buildPgoPackage (${pname}): ${msg}";
+
+  cargoLock' =
+    if cargoLock != null then
+      (if builtins.pathExists cargoLock then cargoLock else fail "cargoLock ${toString cargoLock} does not exist.")
+    else if builtins.isPath src || builtins.isString src then
+      (
+        if builtins.pathExists (src + "/Cargo.lock") then
+          src + "/Cargo.lock"
+        else
+          fail ''
+            no Cargo.lock in ${toString src}. nix-pgo builds with --frozen from vendored sources, so the lock file is required. Either:
+              - run `cargo generate-lockfile` in the source and commit Cargo.lock (with flakes, `git add` it too), or
+              - pass `cargoLock = ./path/to/Cargo.lock;`''
+      )
+    else
+      fail "src is a derivation, so its Cargo.lock can't be read at evaluation time: pass `cargoLock = ./Cargo.lock;` (a copy of the lock file it builds with).";
+
+  training = workloads.training or { };
+  evaluationWorkloads = workloads.evaluation or { };
+
+  # Arguments every cargo stage shares; computed once.
+  common = {
+    inherit
+      pname
+      version
+      src
+      package
+      bins
+      cargoFeatures
+      noDefaultFeatures
+      cargoExtraArgs
+      rustflags
+      pkgConfigPath
+      vendor
+      ;
+    cargoLock = cargoLock';
+  };
+  vendor = vendorCargoDeps {
+    inherit pname;
+    cargoLock = cargoLock';
+  };
+
+  baseline = buildBaseline common;
+  instrumented = buildInstrumented (common // { inherit instrumentRustflags; });
+  profiles = builtins.mapAttrs (
+    name: workload:
+    runWorkloadProfile {
+      inherit
+        pname
+        version
+        instrumented
+        name
+        workload
+        ;
+    }
+  ) training;
+  profile = mergeProfiles {
+    inherit pname version profiles;
+    weights = workloadWeights;
+  };
+  optimized = buildOptimized (common // { inherit profile minCoverage; });
+  evaluation =
+    if evaluationWorkloads == { } then
+      null
+    else
+      evaluateVariants {
+        inherit pname version;
+        variants = { inherit baseline optimized; };
+        workloads = evaluationWorkloads;
+      };
+in
+if training == { } then
+  fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (or use workloadsFromDir with a train/ directory): without them there is no profile to optimize with."
+else
+  {
+    inherit
+      baseline
+      instrumented
+      profiles
+      profile
+      optimized
+      vendor
+      evaluation
+      ;
+  }

@@ -1,0 +1,35 @@
+# The nix-pgo library for one toolchain (toolchain/host.nix or toolchain/nixpkgs.nix).
+# One scope, wired like crane's lib/default.nix: each public function comes from a file of
+# its own and gets the others it needs by name (what callPackage does, without nixpkgs).
+{ toolchain }:
+let
+  callWith =
+    scope: file: extra:
+    let
+      f = import file;
+    in
+    f (builtins.intersectAttrs (builtins.functionArgs f) scope // extra);
+
+  scope = {
+    inherit toolchain;
+    # Internal building blocks.
+    mkStage = import ./internal/mkStage.nix { inherit toolchain; };
+    cargoBuild = call ./internal/cargoBuild.nix { };
+
+    # Public functions.
+    fetchCrate = call ./fetchCrate.nix { };
+    unpackCrate = call ./unpackCrate.nix { };
+    vendorCargoDeps = call ./vendorCargoDeps.nix { };
+    buildBaseline = call ./baseline.nix { };
+    buildInstrumented = call ./instrumented.nix { };
+    runWorkloadProfile = call ./profile.nix { };
+    mergeProfiles = call ./mergeProfiles.nix { };
+    buildOptimized = call ./optimized.nix { };
+    evaluateVariants = call ./evaluate.nix { };
+    workloadsFromDir = call ./workloadsFromDir.nix { };
+    buildPgoPackage = call ./buildPgoPackage.nix { };
+    helper = call ./helper.nix { };
+  };
+  call = callWith scope;
+in
+scope

@@ -1,0 +1,51 @@
+# evaluateVariants :: set -> drv
+#
+# Runs each evaluation workload against every variant (baseline, optimized, ...): one
+# derivation per workload, each running every variant under callgrind, failing when their
+# outputs differ, and recording instruction counts (deterministic here, unlike time).
+# The result merges them into $out/evaluation.json; the per-workload derivations are
+# `passthru.workloads.<name>`.
+{
+  mkStage,
+  toolchain,
+}:
+{
+  pname,
+  version,
+  # { <variant> = <drv with bin/>; }, e.g. { inherit baseline optimized; }
+  variants,
+  # { <workload> = { script, inputs ? { }, timeout ? 600 }; }
+  workloads,
+}:
+let
+  inherit (builtins) attrNames attrValues concatStringsSep mapAttrs;
+  joinNames = set: concatStringsSep " " (attrNames set);
+  joinValues = set: concatStringsSep " " (map toString (attrValues set));
+
+  evaluateWorkload =
+    name: workload:
+    mkStage {
+      name = "${pname}-evaluation-${name}-${version}";
+      script = ./evaluate.sh;
+      workloadScriptLib = ./internal/workload.sh;
+      inherit (toolchain) valgrind;
+      variantNames = joinNames variants;
+      variantPaths = joinValues variants;
+      workloadName = name;
+      workloadScript = workload.script;
+      # valgrind runs programs 20-50x slower than they run natively.
+      workloadTimeout = toString (30 * (workload.timeout or 600));
+      workloadInputNames = joinNames (workload.inputs or { });
+      workloadInputPaths = joinValues (workload.inputs or { });
+    };
+  perWorkload = mapAttrs evaluateWorkload workloads;
+in
+mkStage {
+  name = "${pname}-evaluation-${version}";
+  script = ./evaluation-summary.sh;
+  results = joinValues perWorkload;
+  passthru = {
+    workloads = perWorkload;
+    inherit variants;
+  };
+}

@@ -1,0 +1,46 @@
+# shellcheck shell=bash
+# One evaluation workload against every variant, under callgrind: $out/result.json holds
+# each variant's instruction count and stdout hash. Fails if the variants' outputs differ.
+# shellcheck source=./internal/workload.sh
+source "$workloadScriptLib"
+
+read -r -a names <<<"$variantNames"
+read -r -a paths <<<"$variantPaths"
+mkdir -p "$out"
+
+entries=()
+for i in "${!names[@]}"; do
+  variant=${names[$i]}
+  # Every variant runs at the same paths, so that nothing but the binary differs.
+  shims=$NIX_BUILD_TOP/bin cg=$NIX_BUILD_TOP/callgrind
+  rm -rf "$shims" "$cg" "$NIX_BUILD_TOP/workload-$workloadName"
+  mkdir -p "$shims" "$cg"
+  for exe in "${paths[$i]}"/bin/*; do
+    cat >"$shims/${exe##*/}" <<SHIM
+#!$BASH
+exec "$valgrind" --tool=callgrind --quiet --callgrind-out-file="$cg/callgrind.out.%p" "$exe" "\$@"
+SHIM
+    chmod +x "$shims/${exe##*/}"
+  done
+
+  log "workload '$workloadName', variant '$variant'"
+  runWorkload "$workloadName" "$workloadScript" "$NIX_BUILD_TOP/$variant" "$shims"
+
+  outs=("$cg"/callgrind.out.*)
+  [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
+  instructions=$(awk '/^summary:/ { n += $2 } END { print n }' "${outs[@]}")
+  digest=$(sha256sum <"$NIX_BUILD_TOP/$variant.stdout" | cut -d' ' -f1)
+  entries+=("\"$variant\": {\"instructions\": $instructions, \"runs\": ${#outs[@]}, \"stdout_sha256\": \"$digest\"}")
+  log "  $instructions instructions in ${#outs[@]} run(s), stdout sha256 $digest"
+
+  if [ "$i" -gt 0 ] && ! cmp -s "$NIX_BUILD_TOP/${names[0]}.stdout" "$NIX_BUILD_TOP/$variant.stdout"; then
+    {
+      echo "nix-pgo: error: on evaluation workload '$workloadName', '$variant' printed something else than '${names[0]}':"
+      diff "$NIX_BUILD_TOP/${names[0]}.stdout" "$NIX_BUILD_TOP/$variant.stdout" | head -n 20
+      echo "An optimization changed the program's behaviour, or the workload's output is not deterministic (time, randomness, addresses): make it deterministic."
+    } >&2
+    exit 1
+  fi
+done
+
+( IFS=,; printf '{"workload": "%s", "variants": {%s}}\n' "$workloadName" "${entries[*]}" ) >"$out/result.json"

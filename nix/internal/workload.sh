@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# runWorkload NAME SCRIPT LOG: run one workload script in the fixed environment every
+# workload gets (documented in README.md, "Workloads"), with the stage's binaries first on
+# PATH. Its stdout goes to LOG.stdout, its stderr to LOG.stderr. On failure (non-zero exit
+# or timeout) the build fails with the workload's name and the tail of its output.
+# Environment: workloadInputNames/workloadInputPaths (parallel lists), workloadTimeout.
+runWorkload() {
+  local name=$1 script=$2 logBase=$3 binDir=$4
+  local dir=$NIX_BUILD_TOP/workload-$name
+  mkdir -p "$dir/work" "$dir/home" "$dir/inputs"
+
+  local -a names paths
+  read -r -a names <<<"${workloadInputNames:-}"
+  read -r -a paths <<<"${workloadInputPaths:-}"
+  local i
+  for i in "${!names[@]}"; do
+    ln -s "${paths[$i]}" "$dir/inputs/${names[$i]}"
+  done
+
+  local status=0
+  (
+    cd "$dir/work"
+    export HOME=$dir/home TMPDIR=$dir/tmp TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1
+    export PGO_INPUTS=$dir/inputs PATH=$binDir:$PATH
+    mkdir -p "$TMPDIR"
+    exec timeout --kill-after=10 "${workloadTimeout:-600}" "$BASH" -euo pipefail "$script"
+  ) >"$logBase.stdout" 2>"$logBase.stderr" </dev/null || status=$?
+
+  if [ "$status" -ne 0 ]; then
+    local why="exited with status $status"
+    [ "$status" -eq 124 ] && why="timed out after ${workloadTimeout:-600}s"
+    {
+      echo "nix-pgo: error: workload '$name' $why."
+      echo "--- last lines of its stderr:"
+      tail -n 20 "$logBase.stderr"
+      echo "--- last lines of its stdout:"
+      tail -n 20 "$logBase.stdout"
+      echo "---"
+      echo "Fix the workload script ($script) or the program; workloads must exit 0."
+    } >&2
+    exit 1
+  fi
+}

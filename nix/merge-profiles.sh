@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# The package's merged profile, from the per-workload ones.
+"$helper" check-toolchain --rustc "$rustc" --llvm-profdata "$llvmProfdata"
+
+read -r -a names <<<"$workloadNames"
+read -r -a files <<<"$workloadProfiles"
+read -r -a weights <<<"$workloadWeights"
+
+# The helper runs on links named after the workloads, so that what it records
+# (nix-support/profile.json) names workloads, not store paths: the profile must not
+# refer to the derivations that produced it.
+cd "$NIX_BUILD_TOP"
+mkdir workloads
+args=()
+for i in "${!names[@]}"; do
+  ln -s "${files[$i]}" "workloads/${names[$i]}.profdata"
+  args+=(--weight "${weights[$i]}:workloads/${names[$i]}.profdata")
+done
+
+mkdir -p "$out/nix-support"
+"$helper" merge --json --llvm-profdata "$llvmProfdata" -o "$pname.profdata" "${args[@]}" >profile.json
+mv "$pname.profdata" "$out/$pname.profdata"
+mv profile.json "$out/nix-support/profile.json"
+log "profile: $(cat "$out/nix-support/profile.json")"

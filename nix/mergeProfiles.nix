@@ -1,0 +1,43 @@
+# mergeProfiles :: set -> drv
+#
+# Merges the per-workload profiles into the package's profile:
+# $out/<pname>.profdata, plus $out/nix-support/profile.json (fingerprint, function count,
+# inputs) written by the helper. Its only inputs are the workload profiles, so a workload
+# change that leaves them unchanged gives the same merge.
+{
+  helper,
+  mkStage,
+  toolchain,
+}:
+{
+  pname,
+  version,
+  # { <workload> = <profile drv>; }
+  profiles,
+  # { <workload> = <positive integer>; }: weights for `llvm-profdata --weighted-input`;
+  # workloads not named get weight 1.
+  weights ? { },
+}:
+let
+  inherit (builtins) attrNames concatStringsSep;
+  unknown = builtins.filter (w: !(profiles ? ${w})) (attrNames weights);
+in
+if profiles == { } then
+  throw "mergeProfiles: ${pname} has no workload profiles to merge; give it at least one training workload."
+else if unknown != [ ] then
+  throw "mergeProfiles: ${pname}: weights name unknown workloads ${concatStringsSep ", " unknown} (the workloads are ${concatStringsSep ", " (attrNames profiles)})."
+else
+  mkStage {
+    name = "${pname}-profile-${version}";
+    script = ./merge-profiles.sh;
+    helper = "${helper}/bin/nix-pgo";
+    inherit pname;
+    inherit (toolchain) rustc llvmProfdata;
+    # Parallel lists: workload names, their profiles, their weights.
+    workloadNames = concatStringsSep " " (attrNames profiles);
+    workloadProfiles = concatStringsSep " " (map (w: "${profiles.${w}}") (attrNames profiles));
+    workloadWeights = concatStringsSep " " (map (w: toString (weights.${w} or 1)) (attrNames profiles));
+    passthru = {
+      inherit profiles weights;
+    };
+  }

@@ -1,0 +1,36 @@
+# buildOptimized :: set -> drv
+#
+# The release build with `-Cprofile-use` of the merged profile. The build log and
+# $out/nix-support/pgo-coverage.json say how many functions had no profile data
+# (`-pgo-warn-missing-function`); below `minCoverage` the build fails, so no binary called
+# optimized exists without its profile having been used.
+# Takes cargoBuild's arguments (internal/cargoBuild.nix) without `stage`, plus:
+{
+  cargoBuild,
+  helper,
+  toolchain,
+}:
+{
+  # mergeProfiles's result. The build sees the workloads only through this path.
+  profile,
+  # Percentage of the program's instrumented functions that must have profile data.
+  minCoverage ? 1,
+  ...
+}@args:
+cargoBuild (
+  removeAttrs args [
+    "profile"
+    "minCoverage"
+  ]
+  // {
+    stage = "optimized";
+    script = ./optimized.sh;
+    inherit profile;
+    minCoverage = toString minCoverage;
+    helper = "${helper}/bin/nix-pgo";
+    inherit (toolchain) llvmProfdata;
+    passthru = {
+      inherit profile;
+    } // (args.passthru or { });
+  }
+)

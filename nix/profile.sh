@@ -1,0 +1,32 @@
+# shellcheck shell=bash
+# One training workload → one indexed profile ($out).
+# shellcheck source=./internal/workload.sh
+source "$workloadScriptLib"
+
+"$helper" check-toolchain --rustc "$rustc" --llvm-profdata "$llvmProfdata"
+
+raw=$NIX_BUILD_TOP/profraw
+mkdir -p "$raw"
+# %m (binary signature) and %p (pid): several binaries and processes of one workload,
+# running in parallel or one after another, each write their own file.
+export LLVM_PROFILE_FILE=$raw/%m_%p.profraw
+
+log "running workload '$workloadName'"
+runWorkload "$workloadName" "$workloadScript" "$NIX_BUILD_TOP/$workloadName" "$instrumented/bin"
+cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
+
+files=("$raw"/*.profraw)
+if [ "${#files[@]}" -eq 0 ]; then
+  {
+    echo "nix-pgo: error: workload '$workloadName' exited 0 but wrote no profile data:"
+    echo "it never ran the instrumented program ($(ls "$instrumented/bin" | tr '\n' ' ')) or unset LLVM_PROFILE_FILE."
+    echo "--- last lines of its stdout:"
+    tail -n 20 "$NIX_BUILD_TOP/$workloadName.stdout"
+    echo "---"
+    echo "Make the workload ($workloadScript) call the program by name (it is first on PATH)."
+  } >&2
+  exit 1
+fi
+
+"$helper" merge --llvm-profdata "$llvmProfdata" -o "$out" "${files[@]}" ||
+  die "the profile data of workload '$workloadName' could not be merged (see above)"

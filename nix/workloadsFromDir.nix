@@ -1,0 +1,40 @@
+# workloadsFromDir :: path -> set -> { training, evaluation }
+#
+# The workloads of a program from a directory laid out as
+#   train/<name>.sh   training workloads: their profiles make up the program's profile
+#   eval/<name>.sh    evaluation workloads, held out from training: they compare variants
+# Each workload's derivation gets only its own script (a store path of its own), so
+# editing one workload reruns only that one.
+{ }:
+dir:
+{
+  # { <name> = <path or drv>; } visible to every workload as $PGO_INPUTS/<name>.
+  inputs ? { },
+  # Seconds before a workload is killed (natively; evaluation under valgrind gets 30x).
+  timeout ? 600,
+}:
+let
+  inherit (builtins) attrNames filter listToAttrs match pathExists readDir;
+  scriptsIn =
+    sub:
+    let
+      d = dir + "/${sub}";
+      files = if pathExists d then filter (f: match ".*\\.sh" f != null) (attrNames (readDir d)) else [ ];
+    in
+    listToAttrs (
+      map (f: {
+        name = builtins.head (match "(.*)\\.sh" f);
+        value = {
+          script = builtins.path {
+            path = d + "/${f}";
+            name = "workload-${f}";
+          };
+          inherit inputs timeout;
+        };
+      }) files
+    );
+in
+{
+  training = scriptsIn "train";
+  evaluation = scriptsIn "eval";
+}
