@@ -6,6 +6,7 @@
 # Only composes the stages (baseline.nix, instrumented.nix, profile.nix, mergeProfiles.nix,
 # optimized.nix, evaluate.nix); see README.md "Library" for every argument.
 {
+  buildPgoPackage,
   buildBaseline,
   buildInstrumented,
   buildOptimized,
@@ -38,7 +39,7 @@
   workloadWeights ? { },
   # Percentage of instrumented functions that must have profile data in `optimized`.
   minCoverage ? 1,
-}:
+}@args:
 let
   fail = msg: throw "buildPgoPackage (${pname}): ${msg}";
 
@@ -125,4 +126,6 @@ else
       vendor
       evaluation
       ;
+    # The same package with some arguments replaced (other workloads, flags, ...).
+    override = newArgs: buildPgoPackage (args // newArgs);
   }

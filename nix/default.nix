@@ -1,7 +1,11 @@
 # The nix-pgo library for one toolchain (toolchain/host.nix or toolchain/nixpkgs.nix).
 # One scope, wired like crane's lib/default.nix: each public function comes from a file of
 # its own and gets the others it needs by name (what callPackage does, without nixpkgs).
-{ toolchain }:
+{
+  toolchain,
+  # A nix-pgo helper built elsewhere (by default it is built with this toolchain).
+  helper ? null,
+}:
 let
   callWith =
     scope: file: extra:
@@ -28,7 +32,7 @@ let
     evaluateVariants = call ./evaluate.nix { };
     workloadsFromDir = call ./workloadsFromDir.nix { };
     buildPgoPackage = call ./buildPgoPackage.nix { };
-    helper = call ./helper.nix { };
+    helper = if helper != null then helper else call ./helper.nix { };
   };
   call = callWith scope;
 in

@@ -32,5 +32,5 @@ cargoBuild {
   };
   bins = [ "nix-pgo" ];
   NIX_PGO_LLVM_PROFDATA = toolchain.llvmProfdata;
-  checkCommand = ''"$cargo" test $cargoFlags'';
+  checkCommand = ''"$cargo" test $cargoFlags -- --color never'';
 }

@@ -26,7 +26,7 @@ CONFIG
   local triple=${targetTriple^^}
   export "CARGO_TARGET_${triple//-/_}_LINKER=$cc"
   if [ "${NIX_BUILD_CORES:-0}" -gt 0 ]; then export CARGO_BUILD_JOBS=$NIX_BUILD_CORES; fi
-  export SOURCE_DATE_EPOCH=1
+  export SOURCE_DATE_EPOCH=1 CARGO_TERM_COLOR=never
   # Paths of this build (the build directory, the vendor store path) must not end up in
   # the binary: they would make it depend on where it was built and keep sources alive.
   export RUSTFLAGS="$rustflags --remap-path-prefix=$NIX_BUILD_TOP=/build --remap-path-prefix=$vendor=/vendor"

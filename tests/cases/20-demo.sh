@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# The demo through the whole pipeline: same behaviour, fewer instructions, profile used.
+
+test_optimized_matches_baseline_and_executes_fewer_instructions() {
+  local evaluation
+  # The evaluation derivation fails by itself if any workload's outputs differ.
+  evaluation=$(out_path .#host.evaluation)
+  jq -e '.workloads | length >= 2' "$evaluation/evaluation.json" >/dev/null ||
+    fail "expected at least two evaluation workloads"
+  jq -r '.workloads[] | "\(.workload) \(.variants.baseline.instructions) \(.variants.optimized.instructions) \(.variants.baseline.stdout_sha256 == .variants.optimized.stdout_sha256)"' \
+    "$evaluation/evaluation.json" |
+    while read -r workload base opt same; do
+      echo "$workload: baseline $base, optimized $opt instructions ($((100 * opt / base))%)"
+      [ "$same" = true ] || fail "$workload: outputs differ"
+      ((opt < base)) || fail "$workload: optimized ($opt) does not execute fewer instructions than baseline ($base)"
+    done
+}
+
+test_profile_names_the_programs_hot_functions() {
+  local profile top
+  profile=$(out_path .#host.profile)
+  top=$(/usr/lib/llvm-22/bin/llvm-profdata show --topn=10 "$profile/pulldown-cmark.profdata")
+  echo "$top"
+  echo "$top" | grep -q 'pulldown_cmark' || fail "pulldown-cmark's functions are not among the hottest in the profile"
+  jq -e '.functions_with_counts > 100' "$profile/nix-support/profile.json" >/dev/null ||
+    fail "the profile has too few functions with counts"
+}
+
+test_optimized_reports_profile_coverage() {
+  local optimized
+  optimized=$(out_path .#host.optimized)
+  cat "$optimized/nix-support/pgo-coverage.json"
+  jq -e '.profile_functions > 0 and .functions_without_profile == 0' "$optimized/nix-support/pgo-coverage.json" >/dev/null ||
+    fail "the profile does not cover the optimized build"
+  [ -x "$optimized/bin/pulldown-cmark" ] || fail "no bin/pulldown-cmark in optimized"
+}
+
+test_helper_unit_tests_pass_in_its_build() {
+  out_path .#host.helper >/dev/null
+  nix log --impure .#host.helper | grep -E 'test result: ok\. [0-9]+ passed; 0 failed' ||
+    fail "the helper's build log shows no passing test run"
+}

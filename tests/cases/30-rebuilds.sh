@@ -1,0 +1,28 @@
+# shellcheck shell=bash
+# What Nix rebuilds, read from what it would build (--dry-run), never from timings.
+
+test_second_build_builds_nothing() {
+  out_path .#host.optimized .#host.baseline >/dev/null
+  local pending
+  pending=$(would_build .#host.optimized .#host.baseline)
+  [ -z "$pending" ] || fail "a second build would build: $pending"
+}
+
+test_changing_one_workload_rebuilds_that_profile_the_merge_and_optimized() {
+  out_path .#host.optimized .#host.baseline >/dev/null
+  local copy stage before after expected pending
+  copy=$(scratch_copy)
+  echo 'true # an edit' >>"$copy/workloads/pulldown-cmark/train/guide.sh"
+
+  for stage in baseline instrumented profiles.commands profiles.reference; do
+    before=$(drv_path "host.$stage")
+    after=$(cd "$copy" && drv_path "host.$stage")
+    [ "$before" = "$after" ] || fail "$stage changed although only the guide workload did"
+  done
+  expected=$(cd "$copy" && for stage in profiles.guide profile optimized; do drv_path "host.$stage"; echo; done | sort)
+  pending=$(cd "$copy" && would_build .#host.optimized | sort)
+  echo "would build:"
+  echo "$pending"
+  [ "$pending" = "$expected" ] || fail "expected to rebuild exactly the guide profile, the merge and optimized"
+  rm -rf "$copy"
+}

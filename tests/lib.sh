@@ -1,0 +1,66 @@
+# shellcheck shell=bash
+# Helpers for tests/cases/*.sh. Every test runs from the repository root.
+
+# fail MESSAGE: fail the current test.
+fail() {
+  echo "assertion failed: $*" >&2
+  exit 1
+}
+
+# out_path INSTALLABLE...: build (host toolchain) and print the output path.
+out_path() {
+  nix build --impure --no-link --json "$@" | jq -r '.[0].outputs.out'
+}
+
+# drv_path ATTR: the .drv of a flake attribute, e.g. host.optimized.
+drv_path() {
+  nix eval --impure --raw ".#$1.drvPath"
+}
+
+# show_drv DRV: the derivation as JSON, on Nix 2.8 (`nix show-derivation`) and later
+# (`nix derivation show`).
+show_drv() {
+  nix derivation show "$1" 2>/dev/null || nix show-derivation "$1"
+}
+
+# input_drvs DRV: the derivations DRV takes as direct inputs, one per line.
+input_drvs() {
+  show_drv "$1" | jq -r '.[].inputDrvs | keys[]'
+}
+
+# would_build INSTALLABLE...: the derivations `nix build` would build, one per line.
+would_build() {
+  nix build --impure --dry-run "$@" 2>&1 | awk '/will be built:/ { on = 1; next } /will be fetched/ { on = 0 } on && /\.drv$/ { print $1 }'
+}
+
+# expect_failure PATTERN CMD...: CMD must fail and its output must match PATTERN (grep -E).
+expect_failure() {
+  local pattern=$1 output
+  shift
+  if output=$("$@" 2>&1); then
+    fail "expected '$*' to fail, it succeeded"
+  fi
+  echo "$output" | grep -E -- "$pattern" || {
+    echo "$output" | tail -n 30 >&2
+    fail "output of '$*' does not match '$pattern'"
+  }
+}
+
+# fixture ATTR: evaluate/build an attribute of tests/fixtures (host toolchain).
+fixture_build() {
+  nix build --impure --no-link --json -f tests/fixtures "$@"
+}
+fixture_eval() {
+  nix eval --impure --raw -f tests/fixtures "$@"
+}
+
+# scratch_copy: a git checkout of the working tree (tracked files, with uncommitted
+# changes) in a temporary directory, for tests that edit the flake. Prints its path.
+scratch_copy() {
+  local dir
+  dir=$(mktemp -d)
+  git ls-files -z | xargs -0 cp --parents -t "$dir"
+  git -C "$dir" init -q
+  git -C "$dir" add -A
+  echo "$dir"
+}
