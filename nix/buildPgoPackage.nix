@@ -39,6 +39,9 @@
   workloadWeights ? { },
   # Percentage of instrumented functions that must have profile data in `optimized`.
   minCoverage ? 1,
+  # Run workloads with a fixed getrandom sequence (see fixedRandom.nix): reproducible
+  # profiles and instruction counts for programs whose HashMaps are randomly seeded.
+  deterministicRandom ? true,
 }@args:
 let
   fail = msg: throw "buildPgoPackage (${pname}): ${msg}";
@@ -95,6 +98,7 @@ let
         instrumented
         name
         workload
+        deterministicRandom
         ;
     }
   ) training;
@@ -108,7 +112,7 @@ let
       null
     else
       evaluateVariants {
-        inherit pname version;
+        inherit pname version deterministicRandom;
         variants = { inherit baseline optimized; };
         workloads = evaluationWorkloads;
       };

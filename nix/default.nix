@@ -31,6 +31,7 @@ let
     buildOptimized = call ./optimized.nix { };
     evaluateVariants = call ./evaluate.nix { };
     workloadsFromDir = call ./workloadsFromDir.nix { };
+    fixedRandom = call ./fixedRandom.nix { };
     buildPgoPackage = call ./buildPgoPackage.nix { };
     helper = if helper != null then helper else call ./helper.nix { };
   };

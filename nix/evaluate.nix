@@ -6,6 +6,7 @@
 # The result merges them into $out/evaluation.json; the per-workload derivations are
 # `passthru.workloads.<name>`.
 {
+  fixedRandom,
   mkStage,
   toolchain,
 }:
@@ -16,6 +17,8 @@
   variants,
   # { <workload> = { script, inputs ? { }, timeout ? 600 }; }
   workloads,
+  # As for runWorkloadProfile: fixed HashMap seeds make instruction counts repeatable.
+  deterministicRandom ? true,
 }:
 let
   inherit (builtins) attrNames attrValues concatStringsSep mapAttrs;
@@ -35,6 +38,7 @@ let
       workloadScript = workload.script;
       # valgrind runs programs 20-50x slower than they run natively.
       workloadTimeout = toString (30 * (workload.timeout or 600));
+      workloadPreload = if deterministicRandom then "${fixedRandom}/lib/libnix-pgo-fixed-random.so" else "";
       workloadInputNames = joinNames (workload.inputs or { });
       workloadInputPaths = joinValues (workload.inputs or { });
     };

@@ -5,6 +5,7 @@
 # differ on every run (ASLR, binary ids); indexed profiles of a deterministic workload do
 # not, so this derivation can be checked with `nix build --rebuild`.
 {
+  fixedRandom,
   helper,
   mkStage,
   toolchain,
@@ -16,6 +17,9 @@
   # The workload's name and its description: { script, inputs ? { }, timeout ? 600 }.
   name,
   workload,
+  # Give the workload a fixed getrandom sequence (fixedRandom.nix), so that HashMap
+  # seeds, and with them the profile, are the same on every run.
+  deterministicRandom ? true,
 }:
 let
   inputs = workload.inputs or { };
@@ -30,6 +34,7 @@ mkStage {
   workloadName = name;
   workloadScript = workload.script;
   workloadTimeout = toString (workload.timeout or 600);
+  workloadPreload = if deterministicRandom then "${fixedRandom}/lib/libnix-pgo-fixed-random.so" else "";
   workloadInputNames = builtins.concatStringsSep " " (builtins.attrNames inputs);
   workloadInputPaths = builtins.concatStringsSep " " (map toString (builtins.attrValues inputs));
   passthru = {

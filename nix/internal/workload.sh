@@ -3,7 +3,8 @@
 # workload gets (documented in README.md, "Workloads"), with the stage's binaries first on
 # PATH. Its stdout goes to LOG.stdout, its stderr to LOG.stderr. On failure (non-zero exit
 # or timeout) the build fails with the workload's name and the tail of its output.
-# Environment: workloadInputNames/workloadInputPaths (parallel lists), workloadTimeout.
+# Environment: workloadInputNames/workloadInputPaths (parallel lists), workloadTimeout,
+# workloadPreload (LD_PRELOAD for the workload, e.g. fixedRandom's library, or empty).
 runWorkload() {
   local name=$1 script=$2 logBase=$3 binDir=$4
   local dir=$NIX_BUILD_TOP/workload-$name
@@ -22,6 +23,7 @@ runWorkload() {
     cd "$dir/work"
     export HOME=$dir/home TMPDIR=$dir/tmp TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1
     export PGO_INPUTS=$dir/inputs PATH=$binDir:$PATH
+    if [ -n "${workloadPreload:-}" ]; then export LD_PRELOAD=$workloadPreload; fi
     mkdir -p "$TMPDIR"
     exec timeout --kill-after=10 "${workloadTimeout:-600}" "$BASH" -euo pipefail "$script"
   ) >"$logBase.stdout" 2>"$logBase.stderr" </dev/null || status=$?

@@ -26,3 +26,15 @@ test_changing_one_workload_rebuilds_that_profile_the_merge_and_optimized() {
   [ "$pending" = "$expected" ] || fail "expected to rebuild exactly the guide profile, the merge and optimized"
   rm -rf "$copy"
 }
+
+test_stages_rebuild_bit_identically() {
+  # Workloads run with fixed HashMap seeds (deterministicRandom), so their profiles, the
+  # merge, the optimized build and the instruction counts are the same on every run.
+  local stage
+  out_path .#host.evaluation >/dev/null
+  for stage in baseline profile optimized $(nix eval --impure --json .#host.profiles --apply builtins.attrNames | jq -r '"profiles." + .[]') \
+    $(nix eval --impure --json .#host.evaluation.workloads --apply builtins.attrNames | jq -r '"evaluation.workloads." + .[]'); do
+    echo "rebuilding $stage"
+    nix build --impure --rebuild --no-link ".#host.$stage" || fail "$stage is not reproducible"
+  done
+}
