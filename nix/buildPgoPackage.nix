@@ -31,6 +31,16 @@
   # RUSTFLAGS for every stage (PGO flags are added per stage).
   rustflags ? [ ],
   instrumentRustflags ? [ ],
+  # Reproducibility of the profile (README "Reproducible profiles"):
+  # - atomicCounters: threads update counters atomically, so multithreaded workloads
+  #   don't lose increments to races (slower training, exact counts);
+  # - valueProfiling: indirect-call and memop-size value profiles, whose top-N tables
+  #   depend on timing in multithreaded programs; false drops them (`-disable-vp`);
+  # - quantize: keep only the top N significant bits of every count in the merged profile,
+  #   for workloads whose counts jitter (null: exact counts).
+  atomicCounters ? false,
+  valueProfiling ? true,
+  quantize ? null,
   pkgConfigPath ? [ ],
   # { training = { <name> = { script, inputs, timeout }; }; evaluation = { ... }; }
   # (workloadsFromDir builds this from a directory.)
@@ -88,7 +98,15 @@ let
   };
 
   baseline = buildBaseline common;
-  instrumented = buildInstrumented (common // { inherit instrumentRustflags; });
+  instrumented = buildInstrumented (
+    common
+    // {
+      instrumentRustflags =
+        (if atomicCounters then [ "-Cllvm-args=-instrprof-atomic-counter-update-all" ] else [ ])
+        ++ (if valueProfiling then [ ] else [ "-Cllvm-args=-disable-vp" ])
+        ++ instrumentRustflags;
+    }
+  );
   profiles = builtins.mapAttrs (
     name: workload:
     runWorkloadProfile {
@@ -103,7 +121,12 @@ let
     }
   ) training;
   profile = mergeProfiles {
-    inherit pname version profiles;
+    inherit
+      pname
+      version
+      profiles
+      quantize
+      ;
     weights = workloadWeights;
   };
   optimized = buildOptimized (common // { inherit profile minCoverage; });

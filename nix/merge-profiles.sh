@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The package's merged profile, from the per-workload ones.
+# The package's merged profile, from the per-workload ones, in canonical form.
 "$helper" check-toolchain --rustc "$rustc" --llvm-profdata "$llvmProfdata"
 
 read -r -a names <<<"$workloadNames"
@@ -18,7 +18,13 @@ for i in "${!names[@]}"; do
 done
 
 mkdir -p "$out/nix-support"
-"$helper" merge --json --llvm-profdata "$llvmProfdata" -o "$pname.profdata" "${args[@]}" >profile.json
+"$helper" merge --llvm-profdata "$llvmProfdata" -o merged.profdata "${args[@]}" >&2
+# The canonical profile (functions in a fixed order, optionally quantized counts) is what
+# optimized consumes and what the fingerprint is of: the same profile data gives the same
+# bytes, whatever the workloads' order or names.
+"$helper" canonicalize --json --llvm-profdata "$llvmProfdata" ${quantizeBits:+--quantize "$quantizeBits"} \
+  merged.profdata -o "$pname.profdata" >canonical.json
+"$helper" fingerprint --json --llvm-profdata "$llvmProfdata" "$pname.profdata" >profile.json
 mv "$pname.profdata" "$out/$pname.profdata"
 mv profile.json "$out/nix-support/profile.json"
 log "profile: $(cat "$out/nix-support/profile.json")"

@@ -17,6 +17,8 @@
   # { <workload> = <positive integer>; }: weights for `llvm-profdata --weighted-input`;
   # workloads not named get weight 1.
   weights ? { },
+  # Keep only the top `quantize` significant bits of every count (null: exact counts).
+  quantize ? null,
 }:
 let
   inherit (builtins) attrNames concatStringsSep;
@@ -37,6 +39,7 @@ else
     workloadNames = concatStringsSep " " (attrNames profiles);
     workloadProfiles = concatStringsSep " " (map (w: "${profiles.${w}}") (attrNames profiles));
     workloadWeights = concatStringsSep " " (map (w: toString (weights.${w} or 1)) (attrNames profiles));
+    quantizeBits = if quantize == null then "" else toString quantize;
     passthru = {
       inherit profiles weights;
     };
