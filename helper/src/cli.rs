@@ -3,7 +3,9 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::{canonicalize, coverage, fingerprint, merge, toolchain};
+use crate::{
+    canonicalize, coverage, fingerprint, inspect, lock, merge, staleness, store, toolchain, verify,
+};
 
 /// Helper for nix-pgo: merge, fingerprint and check LLVM PGO profiles of
 /// Rust programs. Meant to be called from Nix builds, with every external
@@ -27,4 +29,18 @@ pub enum Command {
     CheckToolchain(toolchain::CheckToolchainArgs),
     /// Count functions the PGO-optimized build compiled without profile data.
     Coverage(coverage::CoverageArgs),
+    /// Weigh a build's hash mismatches by profile counts: how stale the profile is.
+    Staleness(staleness::StalenessArgs),
+    /// Print the NAR hash (SRI) of a path, as `nix hash path` does.
+    NarHash(store::NarHashArgs),
+    /// Print the store path of a fixed-output, recursive sha256 path.
+    StorePath(store::StorePathArgs),
+    /// Record a built profile in the lock file (pgo.lock.json).
+    Lock(lock::LockArgs),
+    /// Check a lock file against built and checked-in profiles.
+    Verify(verify::VerifyArgs),
+    /// Show a profile's size, fingerprint and hottest functions.
+    Show(inspect::ShowArgs),
+    /// Compare two profiles: overlap and the functions that moved most.
+    Diff(inspect::DiffArgs),
 }

@@ -59,10 +59,12 @@ pub struct CoverageArgs {
     pub min_coverage: Option<f64>,
 }
 
-fn parse_percent(arg: &str) -> Result<f64, String> {
+/// Parse a percentage option (`80` or `80%`); shared with the other
+/// subcommands taking a threshold.
+pub fn parse_percent(arg: &str) -> Result<f64, String> {
     match arg.trim().trim_end_matches('%').parse::<f64>() {
         Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
-        _ => Err("expected a percentage between 0 and 100, e.g. --min-coverage 80".to_owned()),
+        _ => Err("expected a percentage between 0 and 100, e.g. 80".to_owned()),
     }
 }
 
@@ -151,7 +153,7 @@ fn strip_ansi(line: &str) -> String {
     out
 }
 
-fn examples(set: &BTreeSet<(String, String)>) -> Vec<String> {
+pub fn examples(set: &BTreeSet<(String, String)>) -> Vec<String> {
     let names: BTreeSet<&str> = set.iter().map(|(_, name)| name.as_str()).collect();
     names
         .into_iter()
@@ -161,7 +163,7 @@ fn examples(set: &BTreeSet<(String, String)>) -> Vec<String> {
 }
 
 /// Share of functions with usable profile data, in percent.
-fn coverage_percent(profile_functions: usize, without: usize, mismatched: usize) -> f64 {
+pub fn coverage_percent(profile_functions: usize, without: usize, mismatched: usize) -> f64 {
     let total = profile_functions + without;
     if total == 0 {
         return 100.0;

@@ -1,15 +1,21 @@
 //! nix-pgo helper: the small tool the nix-pgo derivations call to merge,
-//! fingerprint and check LLVM PGO profiles and the toolchain producing them.
+//! fingerprint and check LLVM PGO profiles and the toolchain producing them,
+//! and to lock profiles as fixed-output store paths.
 
 mod canonicalize;
 mod cli;
 mod coverage;
 mod fingerprint;
+mod inspect;
+mod lock;
 mod merge;
 mod output;
 mod profile;
+mod staleness;
+mod store;
 mod tool;
 mod toolchain;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -25,6 +31,13 @@ fn main() -> ExitCode {
         Command::Canonicalize(args) => canonicalize::run(args),
         Command::CheckToolchain(args) => toolchain::run(args),
         Command::Coverage(args) => coverage::run(args),
+        Command::Staleness(args) => staleness::run(args),
+        Command::NarHash(args) => store::run_nar_hash(args),
+        Command::StorePath(args) => store::run_store_path(args),
+        Command::Lock(args) => lock::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Show(args) => inspect::run_show(args),
+        Command::Diff(args) => inspect::run_diff(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

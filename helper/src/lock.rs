@@ -1,0 +1,667 @@
+//! `nix-pgo lock`: record a built profile in the repository's lock file, so
+//! the optimized build consumes it as a fixed-output path instead of
+//! rebuilding the instrumented program and re-running the workloads.
+//!
+//! # Lock file format, version 1 (`pgo.lock.json`)
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "profiles": {
+//!     "<pname>": {
+//!       "<toolchain id>": {
+//!         "fingerprint": "<blake3 of the canonical profile, as `nix-pgo fingerprint`>",
+//!         "narHash": "sha256-<base64>",
+//!         "name": "<store path name>",
+//!         "storePath": "/nix/store/<hash>-<name>",
+//!         "workloads": { "<workload>": "<fingerprint of its profile>" },
+//!         "fingerprintChanged": "YYYY-MM-DD"
+//!       }
+//!     }
+//!   }
+//! }
+//! ```
+//!
+//! - `narHash` is the recursive (NAR) sha256 of the profile directory
+//!   (`<pname>.profdata` and `nix-support/`); with `name` it is all Nix needs
+//!   for the fixed-output derivation, and `storePath` follows from both.
+//! - `fingerprint` identifies the profile data independently of file bytes;
+//!   `workloads` tells which workload's profile changed when it does.
+//! - `fingerprintChanged` is the day the fingerprint last changed: how old the
+//!   profile's data is, not when the lock was last written.
+//!
+//! Keys are sorted and the file is pretty-printed with a trailing newline, so
+//! re-locking the same profile rewrites nothing and diffs stay small.
+//!
+//! Update rules for one (pname, toolchain) entry:
+//! - new entry, or a different `fingerprint`: everything is replaced and the
+//!   date set to today;
+//! - same `fingerprint`: the date is kept; `narHash`, `name` and `storePath`
+//!   take the new values (e.g. a new name after a version bump); `workloads`
+//!   takes the given ones (`--workload`), or stays as it was if none are
+//!   given. So a workload whose profile changed without changing the merged
+//!   profile (e.g. run-to-run noise that quantizing the merged profile removes) is
+//!   recorded, but does not make the profile look newer.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::output::print_json;
+use crate::profile;
+use crate::store::{self, NarHash, DEFAULT_STORE_DIR};
+use crate::tool::LlvmProfdataArg;
+
+/// The lock format this nix-pgo reads and writes.
+pub const LOCK_VERSION: u64 = 1;
+
+/// Create or update a lock file entry for one package's profile built with
+/// one toolchain.
+///
+/// Re-locking an unchanged profile leaves the file byte-identical.
+#[derive(Debug, clap::Args)]
+pub struct LockArgs {
+    /// Lock file to create or update (conventionally pgo.lock.json at the
+    /// repository root).
+    #[arg(long, value_name = "FILE")]
+    pub lock_file: PathBuf,
+
+    /// Package name (pname); the profile directory must hold <PNAME>.profdata.
+    #[arg(long = "package", value_name = "PNAME")]
+    pub package: String,
+
+    /// Toolchain identifier: profiles only fit the compiler that made them.
+    #[arg(long, value_name = "ID")]
+    pub toolchain: String,
+
+    /// The built profile directory (the profile derivation's output).
+    #[arg(long, value_name = "DIR")]
+    pub profile: PathBuf,
+
+    /// Store path name of the fixed-output profile, e.g.
+    /// "pulldown-cmark-profile-0.13.6".
+    #[arg(long, value_name = "STORE_NAME")]
+    pub name: String,
+
+    /// A workload's own profile, to record its fingerprint. Repeatable.
+    #[arg(long = "workload", value_name = "NAME=PROFILE_FILE", value_parser = parse_workload)]
+    pub workloads: Vec<(String, PathBuf)>,
+
+    /// The day to record when the fingerprint changes. Defaults to today
+    /// (UTC), from $SOURCE_DATE_EPOCH if set, else the system clock.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<String>,
+
+    /// Store directory the store path is computed for.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_STORE_DIR)]
+    pub store_dir: String,
+
+    #[command(flatten)]
+    pub llvm_profdata: LlvmProfdataArg,
+
+    /// Print a JSON report on stdout instead of a human summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The whole lock file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockFile {
+    pub version: u64,
+    /// pname -> toolchain id -> entry.
+    pub profiles: BTreeMap<String, BTreeMap<String, LockEntry>>,
+}
+
+/// One locked profile. Unknown fields are an error rather than silently
+/// dropped on the next rewrite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LockEntry {
+    pub fingerprint: String,
+    pub nar_hash: String,
+    pub name: String,
+    pub store_path: String,
+    #[serde(default)]
+    pub workloads: BTreeMap<String, String>,
+    pub fingerprint_changed: String,
+}
+
+/// What an update did to an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Change {
+    Added,
+    FingerprintChanged,
+    /// Same profile data, other metadata (store name, workloads, ...).
+    Updated,
+    Unchanged,
+}
+
+impl LockFile {
+    pub fn new() -> Self {
+        Self {
+            version: LOCK_VERSION,
+            profiles: BTreeMap::new(),
+        }
+    }
+
+    /// Read and validate a lock file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = fs::read_to_string(path)
+            .with_context(|| format!("could not read the lock file {}", path.display()))?;
+        Self::parse(&text).with_context(|| format!("invalid lock file {}", path.display()))
+    }
+
+    pub fn parse(text: &str) -> Result<Self> {
+        // The version is checked on its own first: a newer format may have
+        // another shape, and "unknown field" would hide the real problem.
+        let value: serde_json::Value = serde_json::from_str(text).context("not valid JSON")?;
+        match value.get("version").and_then(serde_json::Value::as_u64) {
+            Some(LOCK_VERSION) => {}
+            Some(v) if v > LOCK_VERSION => bail!(
+                "lock format version {v} was written by a newer nix-pgo (this one reads version \
+                 {LOCK_VERSION}); update nix-pgo"
+            ),
+            _ => bail!(
+                "no supported \"version\" field (expected {LOCK_VERSION}); is this a nix-pgo lock \
+                 file?"
+            ),
+        }
+        let lock: LockFile = serde_json::from_value(value)
+            .context("does not follow the lock format (see `nix-pgo lock --help`)")?;
+        for (pname, toolchains) in &lock.profiles {
+            for (toolchain, entry) in toolchains {
+                entry
+                    .validate()
+                    .with_context(|| format!("in the entry for {pname} ({toolchain})"))?;
+            }
+        }
+        Ok(lock)
+    }
+
+    /// The serialized form: pretty JSON, sorted keys, trailing newline.
+    pub fn to_json(&self) -> Result<String> {
+        let text = serde_json::to_string_pretty(self).context("could not serialize the lock")?;
+        Ok(text + "\n")
+    }
+
+    /// The entry for `pname`, built with `toolchain`, or with the only
+    /// toolchain the lock has for it when `toolchain` is None.
+    pub fn entry(&self, pname: &str, toolchain: Option<&str>) -> Result<(&str, &LockEntry)> {
+        let Some(toolchains) = self.profiles.get(pname) else {
+            bail!(
+                "the lock has no profile for package {pname:?} (it has: {}); lock one with \
+                 `nix run .#update-profile` or `nix-pgo lock --package {pname} ...`",
+                names(self.profiles.keys())
+            );
+        };
+        match toolchain {
+            Some(id) => match toolchains.get_key_value(id) {
+                Some((id, entry)) => Ok((id.as_str(), entry)),
+                None => bail!(
+                    "the lock has no profile of {pname:?} for toolchain {id:?} (it has: {}); \
+                     profiles only fit the toolchain that made them: lock one for {id:?}",
+                    names(toolchains.keys())
+                ),
+            },
+            None => {
+                let mut iter = toolchains.iter();
+                match (iter.next(), iter.next()) {
+                    (Some((id, entry)), None) => Ok((id.as_str(), entry)),
+                    _ => bail!(
+                        "the lock has {} toolchains for {pname:?} ({}); pass --toolchain ID",
+                        toolchains.len(),
+                        names(toolchains.keys())
+                    ),
+                }
+            }
+        }
+    }
+}
+
+fn names<'a>(keys: impl Iterator<Item = &'a String>) -> String {
+    let list: Vec<&str> = keys.map(String::as_str).collect();
+    if list.is_empty() {
+        "none".to_owned()
+    } else {
+        list.join(", ")
+    }
+}
+
+impl LockEntry {
+    fn validate(&self) -> Result<()> {
+        check_fingerprint(&self.fingerprint).context("invalid \"fingerprint\"")?;
+        NarHash::parse_sri(&self.nar_hash).context("invalid \"narHash\"")?;
+        store::check_name(&self.name).context("invalid \"name\"")?;
+        for (workload, fingerprint) in &self.workloads {
+            check_fingerprint(fingerprint)
+                .with_context(|| format!("invalid fingerprint of workload {workload:?}"))?;
+        }
+        parse_date(&self.fingerprint_changed)
+            .map_err(anyhow::Error::msg)
+            .context("invalid \"fingerprintChanged\"")?;
+        Ok(())
+    }
+}
+
+fn check_fingerprint(fingerprint: &str) -> Result<()> {
+    let hex = fingerprint.len() == 64
+        && fingerprint
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !hex {
+        bail!("{fingerprint:?} is not a blake3 fingerprint (64 lowercase hex digits)");
+    }
+    Ok(())
+}
+
+/// Put `new` in the lock as the profile of `pname` for `toolchain`,
+/// following the update rules of the module documentation. `workloads` is
+/// None when none were given.
+pub fn update(
+    lock: &mut LockFile,
+    pname: &str,
+    toolchain: &str,
+    mut new: LockEntry,
+    workloads: Option<BTreeMap<String, String>>,
+) -> Change {
+    let entries = lock.profiles.entry(pname.to_owned()).or_default();
+    let Some(old) = entries.get(toolchain) else {
+        new.workloads = workloads.unwrap_or_default();
+        entries.insert(toolchain.to_owned(), new);
+        return Change::Added;
+    };
+    if old.fingerprint != new.fingerprint {
+        new.workloads = workloads.unwrap_or_default();
+        entries.insert(toolchain.to_owned(), new);
+        return Change::FingerprintChanged;
+    }
+    new.fingerprint_changed = old.fingerprint_changed.clone();
+    new.workloads = workloads.unwrap_or_else(|| old.workloads.clone());
+    if *old == new {
+        return Change::Unchanged;
+    }
+    entries.insert(toolchain.to_owned(), new);
+    Change::Updated
+}
+
+/// Parse `NAME=PROFILE_FILE`; the first '=' separates.
+fn parse_workload(arg: &str) -> Result<(String, PathBuf), String> {
+    match arg.split_once('=') {
+        Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+            Ok((name.to_owned(), PathBuf::from(path)))
+        }
+        _ => Err("expected NAME=PROFILE_FILE, e.g. --workload guide=guide.profdata".to_owned()),
+    }
+}
+
+/// Validate a `YYYY-MM-DD` calendar date.
+pub fn parse_date(arg: &str) -> Result<String, String> {
+    let err = || format!("{arg:?} is not a date in the form YYYY-MM-DD, e.g. 2025-01-31");
+    let bytes = arg.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return Err(err());
+    }
+    let number = |range: std::ops::Range<usize>| -> Result<u32, String> {
+        let part = &arg[range];
+        if !part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err());
+        }
+        part.parse().map_err(|_| err())
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(err()),
+    };
+    if !(1..=days_in_month).contains(&day) {
+        return Err(err());
+    }
+    Ok(arg.to_owned())
+}
+
+/// Today's date (UTC). $SOURCE_DATE_EPOCH wins over the clock so that runs
+/// inside reproducible builds, and tests, get a fixed date.
+pub fn today() -> Result<String> {
+    let seconds = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) if !value.is_empty() => value.trim().parse::<i64>().with_context(|| {
+            format!("SOURCE_DATE_EPOCH={value:?} is not a number of seconds since 1970")
+        })?,
+        _ => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .context("the system clock is set before 1970")?;
+            i64::try_from(now.as_secs()).context("the system clock is out of range")?
+        }
+    };
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    Ok(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after
+/// Howard Hinnant's `civil_from_days` (chrono-compatible, no dependency).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // day of era, [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of year from March 1st
+    let mp = (5 * doy + 2) / 153; // month from March, [0, 11]
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// `<pname>.profdata` inside a profile directory, with an error listing what
+/// is there instead.
+pub fn profile_file(dir: &Path, pname: &str) -> Result<PathBuf> {
+    let file = dir.join(format!("{pname}.profdata"));
+    if file.is_file() {
+        return Ok(file);
+    }
+    let found = profdata_files(dir)?;
+    bail!(
+        "{} has no {pname}.profdata (profiles found: {}); pass the profile derivation's output \
+         for package {pname:?}",
+        dir.display(),
+        if found.is_empty() {
+            "none".to_owned()
+        } else {
+            found
+                .iter()
+                .map(|(pname, _)| format!("{pname}.profdata"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    )
+}
+
+/// The `<pname>.profdata` files directly inside `dir`, as (pname, path),
+/// sorted by pname.
+pub fn profdata_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).with_context(|| format!("could not list {}", dir.display()))? {
+        let path = entry
+            .with_context(|| format!("could not list {}", dir.display()))?
+            .path();
+        let pname = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".profdata"));
+        if let Some(pname) = pname {
+            if !pname.is_empty() && path.is_file() {
+                found.push((pname.to_owned(), path.clone()));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Write `text` to `path` unless it already holds exactly that; a temporary
+/// file and a rename keep a crash from leaving half a lock file.
+pub fn write_if_changed(path: &Path, text: &str) -> Result<bool> {
+    if fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+        return Ok(false);
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    fs::write(&tmp, text).with_context(|| format!("could not write {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| {
+        format!(
+            "could not replace {} with {}",
+            path.display(),
+            tmp.display()
+        )
+    })?;
+    Ok(true)
+}
+
+#[derive(Debug, Serialize)]
+struct LockReport<'a> {
+    lock_file: &'a Path,
+    package: &'a str,
+    toolchain: &'a str,
+    change: Change,
+    written: bool,
+    entry: &'a LockEntry,
+}
+
+pub fn run(args: LockArgs) -> Result<()> {
+    store::check_name(&args.name).context("invalid --name")?;
+    if args.toolchain.is_empty() || args.package.is_empty() {
+        bail!("--package and --toolchain must not be empty");
+    }
+    let mut workload_args = BTreeMap::new();
+    for (name, path) in &args.workloads {
+        if workload_args.insert(name.clone(), path.clone()).is_some() {
+            bail!("workload {name:?} is given twice with --workload");
+        }
+    }
+    // Read the old lock first: a lock we cannot read must stop us before
+    // any work, and must never be overwritten.
+    let mut lock = if args.lock_file.exists() {
+        LockFile::load(&args.lock_file)?
+    } else {
+        LockFile::new()
+    };
+
+    let profdata = profile_file(&args.profile, &args.package)?;
+    let llvm_profdata = args.llvm_profdata.resolve()?;
+    let fingerprint = profile::load(&llvm_profdata, &profdata)?.fingerprint();
+    let mut workloads = BTreeMap::new();
+    for (name, path) in workload_args {
+        let fp = profile::load(&llvm_profdata, &path)
+            .with_context(|| format!("could not fingerprint workload {name:?}"))?
+            .fingerprint();
+        workloads.insert(name, fp);
+    }
+    let nar = store::nar_hash(&args.profile)?;
+    let entry = LockEntry {
+        fingerprint,
+        nar_hash: nar.sri(),
+        store_path: store::fixed_output_path(&args.store_dir, &args.name, &nar.sha256)?,
+        name: args.name,
+        workloads: BTreeMap::new(),
+        fingerprint_changed: match args.date {
+            Some(date) => date,
+            None => today()?,
+        },
+    };
+    let workloads = (!args.workloads.is_empty()).then_some(workloads);
+    let change = update(&mut lock, &args.package, &args.toolchain, entry, workloads);
+    let written = write_if_changed(&args.lock_file, &lock.to_json()?)?;
+
+    let entry = &lock.profiles[&args.package][&args.toolchain];
+    if args.json {
+        print_json(&LockReport {
+            lock_file: &args.lock_file,
+            package: &args.package,
+            toolchain: &args.toolchain,
+            change,
+            written,
+            entry,
+        })
+    } else {
+        let what = match change {
+            Change::Added => "added",
+            Change::FingerprintChanged => "profile data changed",
+            Change::Updated => "same profile data, metadata updated",
+            Change::Unchanged => "unchanged",
+        };
+        println!(
+            "{}: {} ({}): {what}; {} {}, fingerprint {} (changed {})",
+            args.lock_file.display(),
+            args.package,
+            args.toolchain,
+            entry.store_path,
+            entry.nar_hash,
+            entry.fingerprint,
+            entry.fingerprint_changed
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(fingerprint: char, date: &str) -> LockEntry {
+        LockEntry {
+            fingerprint: fingerprint.to_string().repeat(64),
+            nar_hash: "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=".to_owned(),
+            name: "demo-profile-1.0".to_owned(),
+            store_path: "/nix/store/00000000000000000000000000000000-demo-profile-1.0".to_owned(),
+            workloads: BTreeMap::new(),
+            fingerprint_changed: date.to_owned(),
+        }
+    }
+
+    fn workloads(pairs: &[(&str, char)]) -> Option<BTreeMap<String, String>> {
+        Some(
+            pairs
+                .iter()
+                .map(|(n, c)| ((*n).to_owned(), c.to_string().repeat(64)))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn relocking_the_same_profile_changes_nothing() {
+        let mut lock = LockFile::new();
+        let change = update(
+            &mut lock,
+            "demo",
+            "rust-1.95",
+            entry('a', "2025-01-01"),
+            workloads(&[("w", 'b')]),
+        );
+        assert_eq!(change, Change::Added);
+        let first = lock.to_json().unwrap();
+        // Same data on a later day: byte-identical, the date is kept.
+        let change = update(
+            &mut lock,
+            "demo",
+            "rust-1.95",
+            entry('a', "2025-06-01"),
+            workloads(&[("w", 'b')]),
+        );
+        assert_eq!(change, Change::Unchanged);
+        assert_eq!(lock.to_json().unwrap(), first);
+        // No --workload given: the recorded workloads stay.
+        let change = update(
+            &mut lock,
+            "demo",
+            "rust-1.95",
+            entry('a', "2025-06-01"),
+            None,
+        );
+        assert_eq!(change, Change::Unchanged);
+        assert_eq!(lock.to_json().unwrap(), first);
+        // And the file parses back to the same lock.
+        assert_eq!(LockFile::parse(&first).unwrap(), lock);
+        assert!(first.ends_with("}\n"));
+    }
+
+    #[test]
+    fn the_date_moves_only_with_the_fingerprint() {
+        let mut lock = LockFile::new();
+        update(
+            &mut lock,
+            "demo",
+            "t",
+            entry('a', "2025-01-01"),
+            workloads(&[("w", 'b')]),
+        );
+        // A workload changed, the merged profile did not: record it, keep the date.
+        let change = update(
+            &mut lock,
+            "demo",
+            "t",
+            entry('a', "2025-02-01"),
+            workloads(&[("w", 'c')]),
+        );
+        assert_eq!(change, Change::Updated);
+        let e = &lock.profiles["demo"]["t"];
+        assert_eq!(e.fingerprint_changed, "2025-01-01");
+        assert_eq!(e.workloads["w"], "c".repeat(64));
+        // The merged profile changed: new date; other toolchains untouched.
+        update(&mut lock, "demo", "u", entry('a', "2025-02-15"), None);
+        let change = update(&mut lock, "demo", "t", entry('d', "2025-03-01"), None);
+        assert_eq!(change, Change::FingerprintChanged);
+        let e = &lock.profiles["demo"]["t"];
+        assert_eq!(e.fingerprint_changed, "2025-03-01");
+        assert!(
+            e.workloads.is_empty(),
+            "old workloads described the old profile"
+        );
+        assert_eq!(lock.profiles["demo"]["u"].fingerprint_changed, "2025-02-15");
+    }
+
+    #[test]
+    fn rejects_newer_and_malformed_locks() {
+        let err = LockFile::parse(r#"{"version": 2, "profiles": {}, "new": 1}"#).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("written by a newer nix-pgo"),
+            "{err:#}"
+        );
+        assert!(LockFile::parse(r#"{"profiles": {}}"#).is_err());
+        assert!(LockFile::parse(r#"{"version": 1, "profiles": {}, "extra": 1}"#).is_err());
+        let mut lock = LockFile::new();
+        let mut bad = entry('a', "2025-02-30");
+        update(&mut lock, "demo", "t", bad.clone(), None);
+        let err = LockFile::parse(&lock.to_json().unwrap()).unwrap_err();
+        assert!(format!("{err:#}").contains("fingerprintChanged"), "{err:#}");
+        bad.fingerprint_changed = "2024-02-29".to_owned();
+        bad.fingerprint = "xyz".to_owned();
+        update(&mut lock, "demo", "t", bad, None);
+        let err = LockFile::parse(&lock.to_json().unwrap()).unwrap_err();
+        assert!(format!("{err:#}").contains("demo (t)"), "{err:#}");
+    }
+
+    #[test]
+    fn entry_lookup_names_what_the_lock_has() {
+        let mut lock = LockFile::new();
+        update(&mut lock, "demo", "t1", entry('a', "2025-01-01"), None);
+        assert_eq!(lock.entry("demo", None).unwrap().0, "t1");
+        update(&mut lock, "demo", "t2", entry('a', "2025-01-01"), None);
+        let err = lock.entry("demo", None).unwrap_err();
+        assert!(format!("{err:#}").contains("pass --toolchain"), "{err:#}");
+        let err = lock.entry("demo", Some("t3")).unwrap_err();
+        assert!(format!("{err:#}").contains("t1, t2"), "{err:#}");
+        let err = lock.entry("other", None).unwrap_err();
+        assert!(format!("{err:#}").contains("has: demo"), "{err:#}");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(20_089), (2025, 1, 1));
+        assert!(parse_date("2024-02-29").is_ok());
+        for bad in [
+            "2023-02-29",
+            "2025-13-01",
+            "2025-1-01",
+            "2025/01/01",
+            "+025-01-01",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad} accepted");
+        }
+        assert!(parse_workload("guide=a.profdata").is_ok());
+        assert!(parse_workload("=a").is_err());
+        assert!(parse_workload("guide").is_err());
+    }
+}

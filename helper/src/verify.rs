@@ -1,0 +1,292 @@
+//! `nix-pgo verify`: check a repository's lock file against its profiles, as
+//! a CI check that the committed lock still describes what the workloads
+//! produce, and that a checked-in copy of a profile is the locked one.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use serde::Serialize;
+
+use crate::lock::{self, LockFile};
+use crate::output::print_json;
+use crate::profile;
+use crate::store::{self, NarHash, DEFAULT_STORE_DIR};
+use crate::tool::{LlvmProfdataArg, Tool};
+
+/// Check a lock file against built and checked-in profiles.
+///
+/// Every check runs and every mismatch is reported before failing. Without
+/// --profile or --checked-in, only the lock's own consistency is checked
+/// (each storePath follows from its narHash and name).
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The lock file (pgo.lock.json).
+    #[arg(long, value_name = "FILE")]
+    pub lock_file: PathBuf,
+
+    /// Check only this package.
+    #[arg(long = "package", value_name = "PNAME")]
+    pub package: Option<String>,
+
+    /// The toolchain whose entries to check; needed when the lock has several
+    /// toolchains for a package.
+    #[arg(long, value_name = "ID")]
+    pub toolchain: Option<String>,
+
+    /// A built profile directory holding <pname>.profdata: its NAR hash and
+    /// fingerprint must be the lock's. Repeatable.
+    #[arg(long = "profile", value_name = "DIR")]
+    pub profiles: Vec<PathBuf>,
+
+    /// A directory of checked-in profiles (<pname>.profdata, e.g. pgo/):
+    /// each must have the lock's fingerprint.
+    #[arg(long, value_name = "DIR")]
+    pub checked_in: Option<PathBuf>,
+
+    /// Store directory the lock's store paths were computed for.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_STORE_DIR)]
+    pub store_dir: String,
+
+    #[command(flatten)]
+    pub llvm_profdata: LlvmProfdataArg,
+
+    /// Print a JSON report on stdout instead of one line per check.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Check {
+    /// "lock", "profile" or "checked-in".
+    kind: &'static str,
+    package: String,
+    toolchain: Option<String>,
+    path: Option<PathBuf>,
+    /// What is wrong, or None when the check passed.
+    problem: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct VerifyReport<'a> {
+    lock_file: &'a Path,
+    ok: bool,
+    checks: &'a [Check],
+}
+
+/// Compare one locked value with the one found, describing a difference.
+fn compare(what: &str, locked: &str, found: &str, problems: &mut Vec<String>) {
+    if locked != found {
+        problems.push(format!("{what} is {found}, the lock has {locked}"));
+    }
+}
+
+pub fn run(args: VerifyArgs) -> Result<()> {
+    let lock = LockFile::load(&args.lock_file)?;
+    let wanted = |pname: &str| args.package.as_deref().is_none_or(|p| p == pname);
+    let mut checks = Vec::new();
+
+    // The lock itself: a storePath that does not follow from narHash and
+    // name means a hand edit, and Nix would build another path than the
+    // one recorded.
+    for (pname, toolchains) in lock.profiles.iter().filter(|(p, _)| wanted(p)) {
+        for (toolchain, entry) in toolchains {
+            if args.toolchain.as_deref().is_some_and(|t| t != toolchain) {
+                continue;
+            }
+            let sha256 = NarHash::parse_sri(&entry.nar_hash)?;
+            let expected = store::fixed_output_path(&args.store_dir, &entry.name, &sha256)?;
+            checks.push(Check {
+                kind: "lock",
+                package: pname.clone(),
+                toolchain: Some(toolchain.clone()),
+                path: None,
+                problem: (expected != entry.store_path).then(|| {
+                    format!(
+                        "storePath {} does not follow from narHash and name (expected \
+                         {expected}); the lock was edited by hand: re-create the entry with \
+                         `nix-pgo lock`",
+                        entry.store_path
+                    )
+                }),
+            });
+        }
+    }
+
+    // llvm-profdata is only needed to fingerprint profiles.
+    let llvm_profdata = if args.profiles.is_empty() && args.checked_in.is_none() {
+        None
+    } else {
+        Some(args.llvm_profdata.resolve()?)
+    };
+
+    for dir in &args.profiles {
+        let check = check_profile_dir(&args, &lock, dir, llvm_profdata.as_ref());
+        checks.push(check);
+    }
+
+    if let Some(dir) = &args.checked_in {
+        let found = lock::profdata_files(dir)?;
+        if let Some(pname) = &args.package {
+            if !found.iter().any(|(p, _)| p == pname) {
+                checks.push(Check {
+                    kind: "checked-in",
+                    package: pname.clone(),
+                    toolchain: args.toolchain.clone(),
+                    path: Some(dir.join(format!("{pname}.profdata"))),
+                    problem: Some(format!(
+                        "{} has no {pname}.profdata; check in the locked profile (`nix run \
+                         .#update-profile` copies it there)",
+                        dir.display()
+                    )),
+                });
+            }
+        }
+        for (pname, path) in found.into_iter().filter(|(p, _)| wanted(p)) {
+            let mut check = Check {
+                kind: "checked-in",
+                package: pname.clone(),
+                toolchain: args.toolchain.clone(),
+                path: Some(path.clone()),
+                problem: None,
+            };
+            check.problem = match lock.entry(&pname, args.toolchain.as_deref()) {
+                Err(err) => Some(format!("{err:#}")),
+                Ok((toolchain, entry)) => {
+                    check.toolchain = Some(toolchain.to_owned());
+                    match fingerprint(llvm_profdata.as_ref(), &path) {
+                        Err(err) => Some(format!("{err:#}")),
+                        Ok(fp) if fp == entry.fingerprint => None,
+                        Ok(fp) => Some(format!(
+                            "its fingerprint is {fp}, the lock has {} (locked on {}); the \
+                             checked-in profile and the lock disagree: run `nix run \
+                             .#update-profile` to re-create both, and commit them together",
+                            entry.fingerprint, entry.fingerprint_changed
+                        )),
+                    }
+                }
+            };
+            checks.push(check);
+        }
+    }
+
+    let failed: Vec<&Check> = checks.iter().filter(|c| c.problem.is_some()).collect();
+    if args.json {
+        print_json(&VerifyReport {
+            lock_file: &args.lock_file,
+            ok: failed.is_empty(),
+            checks: &checks,
+        })?;
+    } else {
+        for check in &checks {
+            println!("{}", describe(check));
+        }
+    }
+    if !failed.is_empty() {
+        // The human output just listed every check; JSON callers get the
+        // failures again here, on stderr, where they look for the reason.
+        let list = if args.json {
+            failed
+                .iter()
+                .map(|c| describe(c) + "\n")
+                .collect::<String>()
+        } else {
+            "(see the MISMATCH lines above)\n".to_owned()
+        };
+        bail!(
+            "{} of {} check(s) of {} failed:\n{}If the workloads or the source changed on \
+             purpose, re-create the profile and the lock with `nix run .#update-profile` (or \
+             `nix-pgo lock --lock-file {} --package PNAME --toolchain ID --profile DIR --name \
+             STORE_NAME`) and commit the result",
+            failed.len(),
+            checks.len(),
+            args.lock_file.display(),
+            list,
+            args.lock_file.display()
+        );
+    }
+    Ok(())
+}
+
+fn describe(check: &Check) -> String {
+    let mut subject = format!("{} {}", check.kind, check.package);
+    if let Some(toolchain) = &check.toolchain {
+        subject += &format!(" ({toolchain})");
+    }
+    if let Some(path) = &check.path {
+        subject += &format!(" {}", path.display());
+    }
+    match &check.problem {
+        None => format!("ok: {subject}"),
+        Some(problem) => format!("MISMATCH: {subject}: {problem}"),
+    }
+}
+
+fn fingerprint(llvm_profdata: Option<&Tool>, path: &Path) -> Result<String> {
+    let Some(llvm_profdata) = llvm_profdata else {
+        bail!("no llvm-profdata to fingerprint {}", path.display());
+    };
+    Ok(profile::load(llvm_profdata, path)?.fingerprint())
+}
+
+/// A built profile directory: its pname comes from the one `<pname>.profdata`
+/// it holds; NAR hash and fingerprint must match that package's entry.
+fn check_profile_dir(
+    args: &VerifyArgs,
+    lock: &LockFile,
+    dir: &Path,
+    llvm_profdata: Option<&Tool>,
+) -> Check {
+    let mut check = Check {
+        kind: "profile",
+        // Replaced by the pname found in DIR once it is known.
+        package: args.package.clone().unwrap_or_else(|| "?".to_owned()),
+        toolchain: args.toolchain.clone(),
+        path: Some(dir.to_owned()),
+        problem: None,
+    };
+    let result = (|| -> Result<Vec<String>> {
+        let found = lock::profdata_files(dir)?;
+        let (pname, file) = match (found.as_slice(), &args.package) {
+            ([(pname, file)], _) => (pname.clone(), file.clone()),
+            (_, Some(pname)) => (pname.clone(), lock::profile_file(dir, pname)?),
+            _ => bail!(
+                "{} holds {} .profdata files, not one; pass --package to say which to check",
+                dir.display(),
+                found.len()
+            ),
+        };
+        check.package = pname.clone();
+        if args.package.as_ref().is_some_and(|p| *p != pname) {
+            bail!("it holds {pname}.profdata, but --package asks for another package");
+        }
+        let (toolchain, entry) = lock.entry(&pname, args.toolchain.as_deref())?;
+        check.toolchain = Some(toolchain.to_owned());
+        let mut problems = Vec::new();
+        compare(
+            "the NAR hash",
+            &entry.nar_hash,
+            &store::nar_hash(dir)?.sri(),
+            &mut problems,
+        );
+        compare(
+            "the fingerprint",
+            &entry.fingerprint,
+            &fingerprint(llvm_profdata, &file)?,
+            &mut problems,
+        );
+        if !problems.is_empty() {
+            problems.push(format!(
+                "the profile built now is not the one locked on {} (workloads, source or \
+                 toolchain changed, or a workload is not deterministic)",
+                entry.fingerprint_changed
+            ));
+        }
+        Ok(problems)
+    })();
+    check.problem = match result {
+        Ok(problems) if problems.is_empty() => None,
+        Ok(problems) => Some(problems.join("; ")),
+        Err(err) => Some(format!("{err:#}")),
+    };
+    check
+}
