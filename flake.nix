@@ -22,6 +22,10 @@
         instrumented = d.instrumented;
         profile = d.profile;
         optimized = d.optimized;
+        bolt-input = d.boltInput;
+        bolt-instrumented = d.boltInstrumented;
+        bolt-profile = d.boltProfile;
+        bolted = d.bolted;
         evaluation = d.evaluation;
         helper = lib.helper;
         default = d.optimized;
@@ -46,6 +50,7 @@
         stages hostLib
         // {
           profiles = (demo hostLib).profiles;
+          boltProfiles = (demo hostLib).boltProfiles;
           lib = hostLib;
         };
     };

@@ -1,17 +1,26 @@
-# buildPgoPackage :: set -> { baseline, instrumented, profiles, profile, optimized, evaluation, vendor }
+# buildPgoPackage :: set -> { baseline, instrumented, profiles, profile, optimized,
+#   boltInput, boltInstrumented, boltProfiles, boltProfile, bolted, evaluation, vendor }
 #
-# The whole PGO pipeline for one Cargo package, one derivation per stage:
-#   instrumented ─> profiles.<workload> ─> profile ─> optimized ─┐
-#   baseline ───────────────────────────────────────────────────┴─> evaluation
+# The whole PGO (+ BOLT) pipeline for one Cargo package, one derivation per stage:
+#   instrumented ─> profiles.<workload> ─> profile ─> optimized ──────────────────────────┐
+#                                                  └─> boltInput ─> boltInstrumented ─>   │
+#                         boltProfiles.<workload> ─> boltProfile ─> bolted ───────────────┤
+#   baseline ─────────────────────────────────────────────────────────────────────────────┴─> evaluation
 # Only composes the stages (baseline.nix, instrumented.nix, profile.nix, mergeProfiles.nix,
-# optimized.nix, evaluate.nix); see README.md "Library" for every argument.
+# optimized.nix, boltInput.nix, boltInstrumented.nix, boltProfile.nix,
+# mergeBoltProfiles.nix, bolted.nix, evaluate.nix); see README.md "Library" for every argument.
 {
   buildPgoPackage,
   buildBaseline,
+  buildBoltInput,
+  buildBoltInstrumented,
+  buildBolted,
   buildInstrumented,
   buildOptimized,
   evaluateVariants,
+  mergeBoltProfiles,
   mergeProfiles,
+  runBoltWorkloadProfile,
   runWorkloadProfile,
   vendorCargoDeps,
 }:
@@ -52,6 +61,13 @@
   # Run workloads with a fixed getrandom sequence (see fixedRandom.nix): reproducible
   # profiles and instruction counts for programs whose HashMaps are randomly seeded.
   deterministicRandom ? true,
+  # BOLT on top of PGO: the bolt* stages, and `bolted` in the evaluation. With false
+  # they are not built and the bolt* attributes are null.
+  bolt ? true,
+  # llvm-bolt's options for `bolted` (default: the documented list in bolted.nix).
+  boltOptions ? null,
+  # Extra llvm-bolt options for `boltInstrumented` (e.g. --instrumentation-max-size=N).
+  boltInstrumentOptions ? [ ],
 }@args:
 let
   fail = msg: throw "buildPgoPackage (${pname}): ${msg}";
@@ -130,20 +146,78 @@ let
     weights = workloadWeights;
   };
   optimized = buildOptimized (common // { inherit profile minCoverage; });
+
+  # The same training workloads drive BOLT, on the PGO-optimized code.
+  boltInput = buildBoltInput (common // { inherit profile minCoverage; });
+  boltInstrumented = buildBoltInstrumented {
+    inherit pname version boltInput;
+    instrumentOptions = boltInstrumentOptions;
+  };
+  boltProfiles = builtins.mapAttrs (
+    name: workload:
+    runBoltWorkloadProfile {
+      inherit
+        pname
+        version
+        boltInstrumented
+        name
+        workload
+        deterministicRandom
+        ;
+    }
+  ) training;
+  boltProfile = mergeBoltProfiles {
+    inherit pname version boltProfiles bins;
+  };
+  bolted = buildBolted (
+    {
+      inherit
+        pname
+        version
+        boltInput
+        boltProfile
+        ;
+    }
+    // (if boltOptions != null then { inherit boltOptions; } else { })
+  );
+  boltStages =
+    if bolt then
+      {
+        inherit
+          boltInput
+          boltInstrumented
+          boltProfiles
+          boltProfile
+          bolted
+          ;
+      }
+    else
+      {
+        boltInput = null;
+        boltInstrumented = null;
+        boltProfiles = null;
+        boltProfile = null;
+        bolted = null;
+      };
+
   evaluation =
     if evaluationWorkloads == { } then
       null
     else
       evaluateVariants {
         inherit pname version deterministicRandom;
-        variants = { inherit baseline optimized; };
+        variants = { inherit baseline optimized; } // (if bolt then { inherit bolted; } else { });
+        order = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]);
         workloads = evaluationWorkloads;
       };
 in
 if training == { } then
   fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (or use workloadsFromDir with a train/ directory): without them there is no profile to optimize with."
+else if !bolt && (boltOptions != null || boltInstrumentOptions != [ ]) then
+  fail "boltOptions or boltInstrumentOptions is set but bolt = false, so no stage would use it: remove them, or set bolt = true."
 else
-  {
+  boltStages
+  // {
     inherit
       baseline
       instrumented

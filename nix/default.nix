@@ -29,6 +29,11 @@ let
     runWorkloadProfile = call ./profile.nix { };
     mergeProfiles = call ./mergeProfiles.nix { };
     buildOptimized = call ./optimized.nix { };
+    buildBoltInput = call ./boltInput.nix { };
+    buildBoltInstrumented = call ./boltInstrumented.nix { };
+    runBoltWorkloadProfile = call ./boltProfile.nix { };
+    mergeBoltProfiles = call ./mergeBoltProfiles.nix { };
+    buildBolted = call ./bolted.nix { };
     evaluateVariants = call ./evaluate.nix { };
     workloadsFromDir = call ./workloadsFromDir.nix { };
     fixedRandom = call ./fixedRandom.nix { };

@@ -15,6 +15,10 @@
   version,
   # { <variant> = <drv with bin/>; }, e.g. { inherit baseline optimized; }
   variants,
+  # The order the variants run in; each one's output is compared with the first's, and a
+  # difference is reported for the first variant that differs, so list them in pipeline
+  # order (a PGO bug then names `optimized`, not `bolted`, which inherits it).
+  order ? builtins.attrNames variants,
   # { <workload> = { script, inputs ? { }, timeout ? 600 }; }
   workloads,
   # As for runWorkloadProfile: fixed HashMap seeds make instruction counts repeatable.
@@ -24,6 +28,7 @@ let
   inherit (builtins) attrNames attrValues concatStringsSep mapAttrs;
   joinNames = set: concatStringsSep " " (attrNames set);
   joinValues = set: concatStringsSep " " (map toString (attrValues set));
+  sameNames = builtins.sort builtins.lessThan order == attrNames variants;
 
   evaluateWorkload =
     name: workload:
@@ -32,8 +37,8 @@ let
       script = ./evaluate.sh;
       workloadScriptLib = ./internal/workload.sh;
       inherit (toolchain) valgrind;
-      variantNames = joinNames variants;
-      variantPaths = joinValues variants;
+      variantNames = concatStringsSep " " order;
+      variantPaths = concatStringsSep " " (map (v: toString variants.${v}) order);
       workloadName = name;
       workloadScript = workload.script;
       # valgrind runs programs 20-50x slower than they run natively.
@@ -44,6 +49,9 @@ let
     };
   perWorkload = mapAttrs evaluateWorkload workloads;
 in
+if !sameNames then
+  throw "evaluateVariants: ${pname}: order (${concatStringsSep ", " order}) must name each variant once (the variants are ${concatStringsSep ", " (attrNames variants)})."
+else
 mkStage {
   name = "${pname}-evaluation-${version}";
   script = ./evaluation-summary.sh;

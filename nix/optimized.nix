@@ -5,6 +5,7 @@
 # (`-pgo-warn-missing-function`); below `minCoverage` the build fails, so no binary called
 # optimized exists without its profile having been used.
 # Takes cargoBuild's arguments (internal/cargoBuild.nix) without `stage`, plus:
+# (boltInput.nix builds the same with its own `stage` name and link flags.)
 {
   cargoBuild,
   helper,
@@ -23,7 +24,7 @@ cargoBuild (
     "minCoverage"
   ]
   // {
-    stage = "optimized";
+    stage = args.stage or "optimized";
     script = ./optimized.sh;
     inherit profile;
     minCoverage = toString minCoverage;

@@ -1,0 +1,25 @@
+# buildBoltInput :: set -> drv
+#
+# The binary BOLT rewrites: `optimized` (same profile, same rustc flags, so the same code)
+# linked with `--emit-relocs`. With the relocations kept, llvm-bolt runs in relocation
+# mode and may move functions (-reorder-functions, -split-functions); without them it can
+# only reorder blocks inside each function, in place.
+#
+# A stage of its own rather than `optimized` with relocations: `optimized` stays the
+# artefact one ships without BOLT (no relocation sections, and its hash and cache do not
+# change when BOLT is turned on or off). The cost is one more link-only-different build.
+# Takes buildOptimized's arguments (optimized.nix).
+{ buildOptimized }:
+args:
+buildOptimized (
+  args
+  // {
+    stage = "bolt-input";
+    stageRustflags = (args.stageRustflags or [ ]) ++ [ "-Clink-arg=-Wl,--emit-relocs" ];
+    # BOLT needs the symbol table: a package profile with `strip = true` (symbols) makes
+    # llvm-bolt fail or skip functions (cargo-pgo#26). Debug info may go: llvm-bolt
+    # would leave it describing the old layout (it is only rewritten with
+    # -update-debug-sections), and `optimized` has none either by cargo's default.
+    CARGO_PROFILE_RELEASE_STRIP = "debuginfo";
+  }
+)

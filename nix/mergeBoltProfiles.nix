@@ -1,0 +1,35 @@
+# mergeBoltProfiles :: set -> drv
+#
+# Merges the per-workload BOLT profiles with merge-fdata: $out/<binary>.fdata for each
+# binary. merge-fdata has no weights: a workload counts as much as it ran.
+{
+  mkStage,
+  toolchain,
+}:
+{
+  pname,
+  version,
+  # { <workload> = <runBoltWorkloadProfile drv>; }
+  boltProfiles,
+  # The binaries that must have a profile (every binary of the BOLT input).
+  bins,
+}:
+let
+  inherit (builtins) attrNames concatStringsSep;
+in
+if boltProfiles == { } then
+  throw "mergeBoltProfiles: ${pname} has no workload BOLT profiles to merge; give it at least one training workload."
+else
+  mkStage {
+    name = "${pname}-bolt-profile-${version}";
+    script = ./merge-bolt-profiles.sh;
+    boltScriptLib = ./internal/bolt.sh;
+    inherit (toolchain) mergeFdata;
+    bins = concatStringsSep " " bins;
+    # Parallel lists: workload names and their profiles.
+    workloadNames = concatStringsSep " " (attrNames boltProfiles);
+    workloadProfiles = concatStringsSep " " (map (w: "${boltProfiles.${w}}") (attrNames boltProfiles));
+    passthru = {
+      inherit boltProfiles;
+    };
+  }
