@@ -21,12 +21,15 @@
         baseline = d.baseline;
         instrumented = d.instrumented;
         profile = d.profile;
+        # The profile rebuilt from the workloads, whether or not the package is locked.
+        profile-unlocked = d.profileUnlocked;
         optimized = d.optimized;
         bolt-input = d.boltInput;
         bolt-instrumented = d.boltInstrumented;
         bolt-profile = d.boltProfile;
         bolted = d.bolted;
         evaluation = d.evaluation;
+        update-profile = d.updateProfile;
         helper = lib.helper;
         default = d.optimized;
       };
@@ -41,6 +44,18 @@
         host = hostLib;
       };
 
+      # `nix run .#update-profile`: rerun the demo's workloads and write its lock.
+      apps = {
+        x86_64-linux.update-profile = {
+          type = "app";
+          program = "${self.packages.x86_64-linux.update-profile}/bin/update-profile";
+        };
+        aarch64-linux.update-profile = {
+          type = "app";
+          program = "${self.packages.aarch64-linux.update-profile}/bin/update-profile";
+        };
+      };
+
       packages = {
         x86_64-linux = nixpkgsStages "x86_64-linux";
         aarch64-linux = nixpkgsStages "aarch64-linux";
@@ -51,6 +66,8 @@
         // {
           profiles = (demo hostLib).profiles;
           boltProfiles = (demo hostLib).boltProfiles;
+          # Only when the demo is locked (workloads/pulldown-cmark/pgo.lock.json).
+          profile-fresh = (demo hostLib).profileFresh;
           lib = hostLib;
         };
     };

@@ -18,10 +18,14 @@
   buildInstrumented,
   buildOptimized,
   evaluateVariants,
+  lockedProfile,
   mergeBoltProfiles,
   mergeProfiles,
+  profileFresh,
   runBoltWorkloadProfile,
   runWorkloadProfile,
+  toolchain,
+  updateProfile,
   vendorCargoDeps,
 }:
 {
@@ -68,6 +72,24 @@
   boltOptions ? null,
   # Extra llvm-bolt options for `boltInstrumented` (e.g. --instrumentation-max-size=N).
   boltInstrumentOptions ? [ ],
+  # Locked profiles (README "Locked profiles"). The lock file, by default src's
+  # pgo.lock.json; with an entry for this package and toolchain, `optimized` consumes the
+  # locked profile (a fixed-output derivation) instead of rerunning the workloads.
+  lockFile ? null,
+  # A checked-in profile the locked one is copied from, by default src's pgo/<pname>.profdata.
+  checkedInProfile ? null,
+  # Where `updateProfile` writes the lock, relative to the directory it is run in.
+  lockPath ? "pgo.lock.json",
+  # profileFresh fails when the rebuilt profile drifted from the locked one by more than
+  # this percentage (100 - llvm-profdata overlap).
+  maxDrift ? 2,
+  # `optimized` fails when more than this percentage of the profile's counts no longer
+  # match the program (a stale profile); null only reports it.
+  maxStale ? null,
+  # Build the workload profiles and the merge as floating content-addressed derivations
+  # (experimental feature ca-derivations): when a change leaves a profile's bytes as they
+  # were, Nix stops there and `optimized` is not rebuilt.
+  contentAddressed ? false,
 }@args:
 let
   fail = msg: throw "buildPgoPackage (${pname}): ${msg}";
@@ -88,6 +110,42 @@ let
     else
       fail "src is a derivation, so its Cargo.lock can't be read at evaluation time: pass `cargoLock = ./Cargo.lock;` (a copy of the lock file it builds with).";
 
+  # The lock and the checked-in profile, given or found in src by convention.
+  srcIsPath = builtins.isPath src;
+  inSrc = rel: if srcIsPath && builtins.pathExists (src + "/${rel}") then src + "/${rel}" else null;
+  lockFile' = if lockFile != null then lockFile else inSrc "pgo.lock.json";
+  checkedInProfile' = if checkedInProfile != null then checkedInProfile else inSrc "pgo/${pname}.profdata";
+  # The cargo stages never see them: re-locking doesn't rebuild baseline or instrumented.
+  cargoSrc =
+    if srcIsPath then
+      builtins.path {
+        path = src;
+        name = "${pname}-source";
+        filter =
+          path: type:
+          path != toString src + "/pgo.lock.json" && path != toString src + "/pgo";
+      }
+    else
+      src;
+
+  lockEntry =
+    let
+      lock = builtins.fromJSON (builtins.readFile lockFile');
+      forPackage = lock.profiles.${pname} or { };
+      toolchains = builtins.attrNames forPackage;
+      relock = "re-lock it with `nix run .#update-profile` (host toolchain: `nix run --impure .#host.update-profile`), or `nix-pgo lock`";
+    in
+    if lockFile' == null then
+      null
+    else if (lock.version or null) != 1 then
+      fail "${toString lockFile'} has lock format version ${toString (lock.version or "none")}; this nix-pgo reads version 1. Update nix-pgo, or re-lock with this one."
+    else if forPackage == { } then
+      fail "${toString lockFile'} has no entry for ${pname}: ${relock}."
+    else if !(forPackage ? ${toolchain.id}) then
+      fail "${toString lockFile'} locks ${pname} for toolchain(s) ${builtins.concatStringsSep ", " toolchains}, not for this build's toolchain ${toolchain.id}. A profile of another toolchain is never reused: ${relock}."
+    else
+      forPackage.${toolchain.id};
+
   training = workloads.training or { };
   evaluationWorkloads = workloads.evaluation or { };
 
@@ -96,7 +154,6 @@ let
     inherit
       pname
       version
-      src
       package
       bins
       cargoFeatures
@@ -107,6 +164,7 @@ let
       vendor
       ;
     cargoLock = cargoLock';
+    src = cargoSrc;
   };
   vendor = vendorCargoDeps {
     inherit pname;
@@ -133,22 +191,37 @@ let
         name
         workload
         deterministicRandom
+        contentAddressed
         ;
     }
   ) training;
-  profile = mergeProfiles {
+  profileUnlocked = mergeProfiles {
     inherit
       pname
       version
       profiles
       quantize
+      contentAddressed
       ;
     weights = workloadWeights;
   };
-  optimized = buildOptimized (common // { inherit profile minCoverage; });
+  # The store path name of the locked profile: without the version, so that a version
+  # bump alone doesn't make the locked profile look new.
+  lockName = "${pname}-pgo-profile";
+  profile =
+    if lockEntry == null then
+      profileUnlocked
+    else
+      lockedProfile {
+        inherit pname;
+        entry = lockEntry;
+        unlocked = profileUnlocked;
+        checkedIn = checkedInProfile';
+      };
+  optimized = buildOptimized (common // { inherit profile minCoverage maxStale; });
 
   # The same training workloads drive BOLT, on the PGO-optimized code.
-  boltInput = buildBoltInput (common // { inherit profile minCoverage; });
+  boltInput = buildBoltInput (common // { inherit profile minCoverage maxStale; });
   boltInstrumented = buildBoltInstrumented {
     inherit pname version boltInput;
     instrumentOptions = boltInstrumentOptions;
@@ -226,7 +299,25 @@ else
       optimized
       vendor
       evaluation
+      profileUnlocked
       ;
+    locked = lockEntry != null;
+    # bin/update-profile: rerun the workloads and write the lock entry.
+    updateProfile = updateProfile {
+      inherit pname profiles lockName;
+      profile = profileUnlocked;
+      defaultLockPath = lockPath;
+    };
+    # A check that the locked profile hasn't drifted from what the workloads give now.
+    profileFresh =
+      if lockEntry == null then
+        null
+      else
+        profileFresh {
+          inherit pname maxDrift;
+          locked = profile;
+          unlocked = profileUnlocked;
+        };
     # The same package with some arguments replaced (other workloads, flags, ...).
     override = newArgs: buildPgoPackage (args // newArgs);
   }

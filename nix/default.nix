@@ -37,6 +37,9 @@ let
     evaluateVariants = call ./evaluate.nix { };
     workloadsFromDir = call ./workloadsFromDir.nix { };
     fixedRandom = call ./fixedRandom.nix { };
+    lockedProfile = call ./lockedProfile.nix { };
+    updateProfile = call ./updateProfile.nix { };
+    profileFresh = call ./profileFresh.nix { };
     buildPgoPackage = call ./buildPgoPackage.nix { };
     helper = if helper != null then helper else call ./helper.nix { };
   };

@@ -19,6 +19,8 @@
   weights ? { },
   # Keep only the top `quantize` significant bits of every count (null: exact counts).
   quantize ? null,
+  # Content-addressed output (mkStage.nix).
+  contentAddressed ? false,
 }:
 let
   inherit (builtins) attrNames concatStringsSep;
@@ -32,6 +34,7 @@ else
   mkStage {
     name = "${pname}-profile-${version}";
     script = ./merge-profiles.sh;
+    inherit contentAddressed;
     helper = "${helper}/bin/nix-pgo";
     inherit pname;
     inherit (toolchain) rustc llvmProfdata;

@@ -16,18 +16,22 @@
   profile,
   # Percentage of the program's instrumented functions that must have profile data.
   minCoverage ? 1,
+  # Percentage of the profile's counts that may no longer match the program (null: report only).
+  maxStale ? null,
   ...
 }@args:
 cargoBuild (
   removeAttrs args [
     "profile"
     "minCoverage"
+    "maxStale"
   ]
   // {
     stage = args.stage or "optimized";
     script = ./optimized.sh;
     inherit profile;
     minCoverage = toString minCoverage;
+    maxStale = if maxStale == null then "" else toString maxStale;
     helper = "${helper}/bin/nix-pgo";
     inherit (toolchain) llvmProfdata;
     passthru = {

@@ -20,6 +20,8 @@
   # Give the workload a fixed getrandom sequence (fixedRandom.nix), so that HashMap
   # seeds, and with them the profile, are the same on every run.
   deterministicRandom ? true,
+  # Content-addressed output (mkStage.nix).
+  contentAddressed ? false,
 }:
 let
   inputs = workload.inputs or { };
@@ -27,6 +29,7 @@ in
 mkStage {
   name = "${pname}-profile-${name}-${version}.profdata";
   script = ./profile.sh;
+  inherit contentAddressed;
   workloadScriptLib = ./internal/workload.sh;
   inherit instrumented;
   helper = "${helper}/bin/nix-pgo";

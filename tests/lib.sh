@@ -64,3 +64,14 @@ scratch_copy() {
   git -C "$dir" add -A
   echo "$dir"
 }
+
+# locked_copy: scratch_copy with the demo's profile locked by `update-profile` (and the
+# lock git-added, so the flake sees it). Prints its path.
+locked_copy() {
+  local dir
+  dir=$(scratch_copy)
+  (cd "$dir" && nix run --impure .#host.update-profile >&2 && git add -A)
+  echo "$dir"
+}
+
+DEMO_LOCK=workloads/pulldown-cmark/pgo.lock.json

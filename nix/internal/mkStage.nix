@@ -11,6 +11,10 @@
   # Attributes for the caller (other stages, tests), not part of the derivation.
   passthru ? { },
   meta ? { },
+  # A floating content-addressed derivation (experimental feature ca-derivations):
+  # its store path follows from its output's content, so dependents whose inputs came
+  # out the same are not rebuilt.
+  contentAddressed ? false,
   ...
 }@args:
 let
@@ -19,6 +23,7 @@ let
       "passthru"
       "meta"
       "script"
+      "contentAddressed"
     ]
     // {
       inherit name;
@@ -32,6 +37,16 @@ let
       # The toolchain's identity is part of every stage's hash.
       nixPgoToolchain = toolchain.id;
     }
+    // (
+      if contentAddressed then
+        {
+          __contentAddressed = true;
+          outputHashMode = "recursive";
+          outputHashAlgo = "sha256";
+        }
+      else
+        { }
+    )
   );
 in
 drv // passthru // { inherit meta passthru; }

@@ -11,6 +11,8 @@ let
     workloadsFromDir
     ;
   crate = pname: version: sha256: unpackCrate (fetchCrate { inherit pname version sha256; });
+  # src is a crate, so the lock and a checked-in profile live here, not in src.
+  ifExists = path: if builtins.pathExists path then path else null;
 in
 buildPgoPackage {
   pname = "pulldown-cmark";
@@ -18,6 +20,11 @@ buildPgoPackage {
   src = crate "pulldown-cmark" "0.13.6" "3db2be46835f013dd3f4fa7f5f7402c537787b54ebb6fe2b94bbdd7e2669bb7b";
   # The lock file inside that crate, copied here so evaluation needn't unpack the crate.
   cargoLock = ./Cargo.lock;
+  # The demo ships unlocked (README "Locked profiles"); `nix run --impure
+  # .#host.update-profile` writes this lock, and from then on optimized uses it.
+  lockFile = ifExists ./pgo.lock.json;
+  checkedInProfile = ifExists ./pgo/pulldown-cmark.profdata;
+  lockPath = "workloads/pulldown-cmark/pgo.lock.json";
   workloads = workloadsFromDir ./. {
     inputs = {
       # The Cargo Book (src/doc/src): training.

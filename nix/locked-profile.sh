@@ -1,0 +1,19 @@
+# shellcheck shell=bash
+# Copy the profile into the fixed-output path and check it is the locked one.
+mkdir -p "$out/nix-support"
+if [ "$sourceKind" = checked-in ]; then
+  cp "$source" "$out/$pname.profdata"
+  # The same metadata the merge writes, from the profile alone.
+  (cd "$out" && "$helper" fingerprint --json --llvm-profdata "$llvmProfdata" "$pname.profdata" >nix-support/profile.json)
+else
+  cp "$source/$pname.profdata" "$out/$pname.profdata"
+  cp "$source/nix-support/profile.json" "$out/nix-support/profile.json"
+fi
+
+actual=$("$helper" fingerprint --llvm-profdata "$llvmProfdata" "$out/$pname.profdata")
+if [ "$actual" != "$expectedFingerprint" ]; then
+  die "the $sourceKind profile of $pname ($source) has fingerprint $actual, but pgo.lock.json locks $expectedFingerprint.
+The workloads, the program or the toolchain changed since the profile was locked, and nix-pgo never uses another profile than the locked one.
+Re-lock it from the workloads with \`nix run .#update-profile\` (host toolchain: \`nix run --impure .#host.update-profile\`) and commit pgo.lock.json$([ "$sourceKind" = checked-in ] && echo " and the new pgo/$pname.profdata")."
+fi
+log "locked profile of $pname verified: fingerprint $actual ($sourceKind)"

@@ -1,0 +1,29 @@
+# profileFresh :: set -> drv
+#
+# A check: the profile rebuilt from the workloads against the locked one. Fails when they
+# have drifted apart by more than maxDrift percent (100 - llvm-profdata's overlap), naming
+# the overlap and the functions that moved; $out is the comparison.
+{
+  helper,
+  mkStage,
+  toolchain,
+}:
+{
+  pname,
+  # lockedProfile's result and mergeProfiles's result.
+  locked,
+  unlocked,
+  # Percentage of drift tolerated.
+  maxDrift ? 2,
+}:
+mkStage {
+  name = "${pname}-profile-fresh";
+  script = builtins.toFile "profile-fresh.sh" ''
+    "$helper" diff --llvm-profdata "$llvmProfdata" --max-drift "$maxDrift" \
+      "$locked/$pname.profdata" "$unlocked/$pname.profdata" | tee "$out"
+  '';
+  inherit pname locked unlocked;
+  maxDrift = toString maxDrift;
+  helper = "${helper}/bin/nix-pgo";
+  inherit (toolchain) llvmProfdata;
+}

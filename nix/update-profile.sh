@@ -1,0 +1,13 @@
+# shellcheck shell=bash
+# Writes $out/bin/update-profile, a script with this build's paths baked in.
+mkdir -p "$out/bin"
+cat >"$out/bin/update-profile" <<SCRIPT
+#!$BASH
+# Re-lock the profile of $pname (toolchain $toolchainId) from its workloads.
+set -euo pipefail
+lock=\${1:-$defaultLockPath}
+mkdir -p "\$(dirname "\$lock")"
+exec "$helper" lock --llvm-profdata "$llvmProfdata" --lock-file "\$lock" --package "$pname" --toolchain "$toolchainId" \\
+  --profile "$profile" --name "$lockName" $workloadArgs
+SCRIPT
+chmod +x "$out/bin/update-profile"

@@ -1,0 +1,128 @@
+# shellcheck shell=bash
+# Profile identity: locked profiles (a fixed-output derivation with the lock's hash), early
+# cutoff, staleness, and bit-identical optimized builds. The locking tests work on a
+# scratch copy of the repository whose demo profile is locked by
+# `nix run --impure .#host.update-profile`.
+
+# lock_field FIELD: a field of the demo's lock entry in the current directory.
+lock_field() {
+  jq -r ".profiles[\"pulldown-cmark\"][] | .$1" "$DEMO_LOCK"
+}
+
+test_locked_update_profile_writes_the_lock_and_relocking_changes_nothing() {
+  local before
+  cd "$(locked_copy)"
+  cat "$DEMO_LOCK"
+  [ "$(lock_field narHash)" = "sha256-$(nix hash path --type sha256 --base64 "$(out_path .#host.profile-unlocked)")" ] ||
+    fail "the lock's narHash is not the NAR hash of the profile rebuilt from the workloads"
+  [ "$(lock_field storePath)" = "$(out_path .#host.profile)" ] ||
+    fail "the locked profile is not realised at the lock's storePath"
+  show_drv "$(drv_path host.profile)" | jq -e --arg h "$(lock_field narHash)" \
+    '.[] | .outputs.out.hash != null and .env.outputHash == $h and .env.outputHashMode == "recursive"' >/dev/null ||
+    fail "the locked profile is not a fixed-output derivation with the lock's hash"
+  before=$(sha256sum "$DEMO_LOCK")
+  nix run --impure .#host.update-profile
+  [ "$(sha256sum "$DEMO_LOCK")" = "$before" ] || fail "re-locking an unchanged profile changed the lock"
+}
+
+test_locked_optimized_depends_on_the_profile_hash_alone() {
+  local optimized_out pending
+  cd "$(locked_copy)"
+  optimized_out=$(out_path .#host.optimized)
+  # A real change to two workloads: the rebuilt profile would differ, the locked one doesn't.
+  echo 'pulldown-cmark "$PGO_INPUTS"/cargo/src/doc/src/SUMMARY.md >/dev/null' >>workloads/pulldown-cmark/train/guide.sh
+  echo '# a comment' >>workloads/pulldown-cmark/train/commands.sh
+  git add -A
+  [ "$(nix eval --impure --raw .#host.optimized.outPath)" = "$optimized_out" ] ||
+    fail "a workload edit changed the locked optimized build's output path"
+  pending=$(would_build .#host.optimized)
+  [ -z "$pending" ] || fail "with the profile in the store, building optimized would run: $pending"
+}
+
+test_locked_lock_and_checked_in_profile_do_not_touch_cargo_stages() {
+  local copy before_base before_inst
+  copy=$(scratch_copy)
+  cd "$copy"
+  before_base=$(drv_path host.baseline)
+  before_inst=$(drv_path host.instrumented)
+  nix run --impure .#host.update-profile
+  mkdir -p workloads/pulldown-cmark/pgo
+  cp "$(out_path .#host.profile-unlocked)/pulldown-cmark.profdata" workloads/pulldown-cmark/pgo/
+  git add -A
+  [ "$(drv_path host.baseline)" = "$before_base" ] || fail "locking changed baseline"
+  [ "$(drv_path host.instrumented)" = "$before_inst" ] || fail "locking changed instrumented"
+  show_drv "$(drv_path host.profile)" | jq -e '.[] | .env.sourceKind == "checked-in"' >/dev/null ||
+    fail "the checked-in profile is not what the locked profile is copied from"
+  "$(out_path .#host.helper)/bin/nix-pgo" verify --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata \
+    --lock-file "$DEMO_LOCK" --checked-in workloads/pulldown-cmark/pgo --profile "$(out_path .#host.profile)"
+}
+
+test_locked_checked_in_profile_that_differs_is_refused() {
+  cd "$(locked_copy)"
+  mkdir -p workloads/pulldown-cmark/pgo
+  # Another profile (one workload's), checked in under the demo's name.
+  cp "$(out_path .#host.profiles.guide)" workloads/pulldown-cmark/pgo/pulldown-cmark.profdata
+  git add -A
+  expect_failure "checked-in profile of pulldown-cmark .* has fingerprint .* but pgo.lock.json locks" \
+    nix build --impure --no-link --rebuild .#host.profile
+  expect_failure "MISMATCH" "$(out_path .#host.helper)/bin/nix-pgo" verify \
+    --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata --lock-file "$DEMO_LOCK" --checked-in workloads/pulldown-cmark/pgo
+}
+
+test_locked_lock_for_another_toolchain_is_refused() {
+  cd "$(locked_copy)"
+  jq '.profiles["pulldown-cmark"] |= with_entries(.key = "host-rust-1.80.0-llvm18-0000000000000000")' "$DEMO_LOCK" >lock.tmp
+  mv lock.tmp "$DEMO_LOCK"
+  git add -A
+  expect_failure "locks pulldown-cmark for toolchain\(s\) host-rust-1.80.0-llvm18-0000000000000000, not for this build's toolchain host-rust" \
+    nix eval --impure --raw .#host.optimized.drvPath
+}
+
+test_locked_profile_that_drifted_is_refused_and_flagged_by_profile_fresh() {
+  cd "$(locked_copy)"
+  out_path .#host.profile-fresh
+  cat "$(out_path .#host.profile-fresh)"
+  # Train on one workload only: the rebuilt profile drifts far from the locked one.
+  git rm -q -f workloads/pulldown-cmark/train/reference.sh workloads/pulldown-cmark/train/commands.sh
+  expect_failure "drift|overlap" nix build --impure --no-link .#host.profile-fresh
+  # A lock that claims a profile nobody built: the fixed-output build reruns the
+  # workloads, gets another profile, and refuses it.
+  jq '.profiles["pulldown-cmark"][] |= (.narHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")' "$DEMO_LOCK" >lock.tmp
+  mv lock.tmp "$DEMO_LOCK"
+  git add -A
+  expect_failure "rebuilt profile of pulldown-cmark .* has fingerprint .* but pgo.lock.json locks" \
+    nix build --impure --no-link .#host.optimized
+}
+
+test_locked_stale_profile_is_reported_and_refused_above_threshold() {
+  local copy optimized
+  copy=$(locked_copy)
+  optimized=$(nix build --impure --no-link --json -f tests/fixtures --argstr lockFile "$copy/$DEMO_LOCK" staleProfile.reported | jq -r '.[0].outputs.out')
+  cat "$optimized/nix-support/pgo-staleness.json"
+  jq -e '.hash_mismatches >= 1 and .matching_count_percent < 95' "$optimized/nix-support/pgo-staleness.json" >/dev/null ||
+    fail "editing the hottest function did not make the profile's matching counts drop"
+  expect_failure "staleness|stale" nix build --impure --no-link -f tests/fixtures --argstr lockFile "$copy/$DEMO_LOCK" staleProfile.refused
+}
+
+test_early_cutoff_content_addressed_profile_does_not_rebuild_optimized() {
+  local log
+  fixture_build contentAddressed.plain >/dev/null
+  log=$(nix build --impure --no-link -f tests/fixtures contentAddressed.commented 2>&1)
+  echo "$log"
+  echo "$log" | grep -q "profile-tiny" || fail "the edited workload's profile was not rebuilt"
+  echo "$log" | grep -q "building '.*-optimized-" && fail "optimized was rebuilt although its profile came out the same"
+  true
+}
+
+test_optimized_is_bit_identical_from_a_source_at_another_path_and_holds_no_profile_path() {
+  local a b stage profile
+  a=$(out_path .#host.optimized)
+  b=$(fixture_build renamedSource | jq -r '.[0].outputs.out')
+  [ "$a" != "$b" ] || fail "the renamed source gave the same derivation"
+  cmp "$a/bin/pulldown-cmark" "$b/bin/pulldown-cmark" || fail "optimized differs when its source is at another store path"
+  profile=$(out_path .#host.profile)
+  for stage in optimized bolted; do
+    grep -c "${profile#/nix/store/}" -r "$(out_path ".#host.$stage")" && fail "$stage contains the profile's store path"
+  done
+  true
+}
