@@ -49,11 +49,15 @@
   #   don't lose increments to races (slower training, exact counts);
   # - valueProfiling: indirect-call and memop-size value profiles, whose top-N tables
   #   depend on timing in multithreaded programs; false drops them (`-disable-vp`);
-  # - quantize: keep only the top N significant bits of every count in the merged profile,
-  #   for workloads whose counts jitter (null: exact counts).
+  # - quantize: keep only the top N significant bits of every count, for workloads whose
+  #   counts jitter (null: exact counts);
+  # - profileExclude: drop functions whose profile name contains one of these strings
+  #   (e.g. "crossbeam", "rayon_core"): code whose counts depend on thread timing. They
+  #   are compiled as without PGO.
   atomicCounters ? false,
   valueProfiling ? true,
   quantize ? null,
+  profileExclude ? [ ],
   pkgConfigPath ? [ ],
   # { training = { <name> = { script, inputs, timeout }; }; evaluation = { ... }; }
   # (workloadsFromDir builds this from a directory.)
@@ -146,6 +150,10 @@ let
     else
       forPackage.${toolchain.id};
 
+  canonicalizeFlags =
+    (if quantize != null then [ "--quantize" (toString quantize) ] else [ ])
+    ++ builtins.concatMap (e: [ "--exclude" e ]) profileExclude;
+
   training = workloads.training or { };
   evaluationWorkloads = workloads.evaluation or { };
 
@@ -192,6 +200,7 @@ let
         workload
         deterministicRandom
         contentAddressed
+        canonicalizeFlags
         ;
     }
   ) training;
@@ -200,7 +209,7 @@ let
       pname
       version
       profiles
-      quantize
+      canonicalizeFlags
       contentAddressed
       ;
     weights = workloadWeights;

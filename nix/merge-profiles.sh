@@ -19,10 +19,11 @@ done
 
 mkdir -p "$out/nix-support"
 "$helper" merge --llvm-profdata "$llvmProfdata" -o merged.profdata "${args[@]}" >&2
-# The canonical profile (functions in a fixed order, optionally quantized counts) is what
-# optimized consumes and what the fingerprint is of: the same profile data gives the same
-# bytes, whatever the workloads' order or names.
-"$helper" canonicalize --json --llvm-profdata "$llvmProfdata" ${quantizeBits:+--quantize "$quantizeBits"} \
+# The canonical profile (functions in a fixed order, optionally quantized counts and
+# excluded functions) is what optimized consumes and what the fingerprint is of: the same
+# profile data gives the same bytes, whatever the workloads' order or names.
+# shellcheck disable=SC2086 # canonicalizeFlags is a list joined by spaces
+"$helper" canonicalize --json --llvm-profdata "$llvmProfdata" $canonicalizeFlags \
   merged.profdata -o "$pname.profdata" >canonical.json
 "$helper" fingerprint --json --llvm-profdata "$llvmProfdata" "$pname.profdata" >profile.json
 mv "$pname.profdata" "$out/$pname.profdata"

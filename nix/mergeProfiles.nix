@@ -17,8 +17,8 @@
   # { <workload> = <positive integer>; }: weights for `llvm-profdata --weighted-input`;
   # workloads not named get weight 1.
   weights ? { },
-  # Keep only the top `quantize` significant bits of every count (null: exact counts).
-  quantize ? null,
+  # `nix-pgo canonicalize` options (--quantize BITS, --exclude SUBSTRING), as a list.
+  canonicalizeFlags ? [ ],
   # Content-addressed output (mkStage.nix).
   contentAddressed ? false,
 }:
@@ -42,7 +42,7 @@ else
     workloadNames = concatStringsSep " " (attrNames profiles);
     workloadProfiles = concatStringsSep " " (map (w: "${profiles.${w}}") (attrNames profiles));
     workloadWeights = concatStringsSep " " (map (w: toString (weights.${w} or 1)) (attrNames profiles));
-    quantizeBits = if quantize == null then "" else toString quantize;
+    canonicalizeFlags = concatStringsSep " " canonicalizeFlags;
     passthru = {
       inherit profiles weights;
     };

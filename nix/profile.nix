@@ -1,9 +1,10 @@
 # runWorkloadProfile :: set -> drv
 #
 # Runs one training workload against the instrumented binaries and outputs its profile,
-# already merged into LLVM's indexed form ($out is the .profdata file). Raw .profraw bytes
-# differ on every run (ASLR, binary ids); indexed profiles of a deterministic workload do
-# not, so this derivation can be checked with `nix build --rebuild`.
+# merged into LLVM's indexed form and canonicalized ($out is the .profdata file). Raw
+# .profraw bytes differ on every run (ASLR, binary ids); the canonical profile of a
+# deterministic workload does not, so this derivation can be checked with
+# `nix build --rebuild`.
 {
   fixedRandom,
   helper,
@@ -22,6 +23,8 @@
   deterministicRandom ? true,
   # Content-addressed output (mkStage.nix).
   contentAddressed ? false,
+  # `nix-pgo canonicalize` options, as for mergeProfiles.
+  canonicalizeFlags ? [ ],
 }:
 let
   inputs = workload.inputs or { };
@@ -37,6 +40,7 @@ mkStage {
   workloadName = name;
   workloadScript = workload.script;
   workloadTimeout = toString (workload.timeout or 600);
+  canonicalizeFlags = builtins.concatStringsSep " " canonicalizeFlags;
   workloadPreload = if deterministicRandom then "${fixedRandom}/lib/libnix-pgo-fixed-random.so" else "";
   workloadInputNames = builtins.concatStringsSep " " (builtins.attrNames inputs);
   workloadInputPaths = builtins.concatStringsSep " " (map toString (builtins.attrValues inputs));

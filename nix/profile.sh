@@ -28,5 +28,7 @@ if [ "${#files[@]}" -eq 0 ]; then
   exit 1
 fi
 
-"$helper" merge --llvm-profdata "$llvmProfdata" -o "$out" "${files[@]}" ||
+"$helper" merge --llvm-profdata "$llvmProfdata" -o "$NIX_BUILD_TOP/merged.profdata" "${files[@]}" ||
   die "the profile data of workload '$workloadName' could not be merged (see above)"
+# shellcheck disable=SC2086 # canonicalizeFlags is a list joined by spaces
+"$helper" canonicalize --llvm-profdata "$llvmProfdata" $canonicalizeFlags "$NIX_BUILD_TOP/merged.profdata" -o "$out"

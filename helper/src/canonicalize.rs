@@ -32,6 +32,13 @@ pub struct CanonicalizeArgs {
     #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u32).range(1..=64))]
     pub quantize: Option<u32>,
 
+    /// Drop the functions whose profile name contains SUBSTRING (repeatable),
+    /// e.g. `crossbeam` or `rayon_core`: code whose counts depend on thread
+    /// timing keeps a multithreaded program's profile from being reproducible.
+    /// Those functions are then compiled as without PGO.
+    #[arg(long, value_name = "SUBSTRING")]
+    pub exclude: Vec<String>,
+
     /// Also keep the canonical text form at this path.
     #[arg(long, value_name = "PATH")]
     pub text_output: Option<PathBuf>,
@@ -46,6 +53,7 @@ struct CanonicalizeReport {
     input: PathBuf,
     output: PathBuf,
     quantize_bits: Option<u32>,
+    excluded_functions: usize,
     functions: usize,
     total_count: u64,
     fingerprint: String,
@@ -54,6 +62,7 @@ struct CanonicalizeReport {
 pub fn run(args: CanonicalizeArgs) -> Result<()> {
     let llvm_profdata = args.llvm_profdata.resolve()?;
     let mut profile = profile::load(&llvm_profdata, &args.input)?;
+    let excluded_functions = profile.exclude(&args.exclude);
     if let Some(bits) = args.quantize {
         profile.quantize(bits);
     }
@@ -108,6 +117,7 @@ pub fn run(args: CanonicalizeArgs) -> Result<()> {
         input: args.input,
         output: args.output,
         quantize_bits: args.quantize,
+        excluded_functions,
         functions: profile.functions(),
         total_count: profile.total_count(),
         fingerprint,

@@ -125,6 +125,18 @@ impl Profile {
         self.records.sort();
     }
 
+    /// Drop the records whose name contains any of `patterns` and return how
+    /// many were dropped. rustc then has no profile data for those functions
+    /// and optimizes them as it would without PGO: the way to keep code whose
+    /// counts depend on thread timing (schedulers, lock spinning, work
+    /// stealing) out of a profile that must be reproducible.
+    pub fn exclude(&mut self, patterns: &[String]) -> usize {
+        let before = self.records.len();
+        self.records
+            .retain(|r| !patterns.iter().any(|p| r.name.contains(p.as_str())));
+        before - self.records.len()
+    }
+
     /// Keep only the top `bits` significant bits of every count (counters
     /// and value counts), so that profiles from slightly different runs
     /// become identical. A non-zero count never becomes zero.
@@ -553,5 +565,17 @@ alpha
         let profile = parse(text).unwrap();
         assert_eq!(profile.records[0].bitmap, [0x1f, 0]);
         assert_eq!(parse(&profile.to_text()).unwrap(), profile);
+    }
+
+    #[test]
+    fn exclude_drops_matching_records_only() {
+        let mut profile = parse(SAMPLE).expect("sample parses");
+        let names: Vec<String> = profile.records.iter().map(|r| r.name.clone()).collect();
+        let first = names.first().expect("sample has records").clone();
+        let dropped = profile.exclude(std::slice::from_ref(&first));
+        assert!(dropped >= 1);
+        assert!(profile.records.iter().all(|r| !r.name.contains(&first)));
+        assert_eq!(profile.records.len(), names.len() - dropped);
+        assert_eq!(profile.exclude(&["no such function".to_string()]), 0);
     }
 }
