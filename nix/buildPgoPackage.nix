@@ -22,6 +22,7 @@
   mergeBoltProfiles,
   mergeProfiles,
   profileFresh,
+  regressionCheck,
   runBoltWorkloadProfile,
   runWorkloadProfile,
   toolchain,
@@ -94,6 +95,9 @@
   # (experimental feature ca-derivations): when a change leaves a profile's bytes as they
   # were, Nix stops there and `optimized` is not rebuilt.
   contentAddressed ? false,
+  # `noRegression` fails when optimized (or bolted) executes more than this percentage
+  # more instructions than baseline on an evaluation workload.
+  regressionTolerance ? 0,
 }@args:
 let
   fail = msg: throw "buildPgoPackage (${pname}): ${msg}";
@@ -311,6 +315,17 @@ else
       profileUnlocked
       ;
     locked = lockEntry != null;
+    # The workloads as given (for evaluating other variants with evaluateVariants).
+    inherit workloads;
+    # The check that no variant is slower than baseline on the evaluation workloads.
+    noRegression =
+      if evaluation == null then
+        null
+      else
+        regressionCheck {
+          inherit pname evaluation;
+          tolerance = regressionTolerance;
+        };
     # bin/update-profile: rerun the workloads and write the lock entry.
     updateProfile = updateProfile {
       inherit pname profiles lockName;

@@ -40,7 +40,10 @@ let
     lockedProfile = call ./lockedProfile.nix { };
     updateProfile = call ./updateProfile.nix { };
     profileFresh = call ./profileFresh.nix { };
+    regressionCheck = call ./regressionCheck.nix { };
     buildPgoPackage = call ./buildPgoPackage.nix { };
+    stagesOf = call ./stagesOf.nix { };
+    checksFor = call ./checks.nix { };
     helper = if helper != null then helper else call ./helper.nix { };
   };
   call = callWith scope;

@@ -36,7 +36,8 @@ let
       name = "${pname}-evaluation-${name}-${version}";
       script = ./evaluate.sh;
       workloadScriptLib = ./internal/workload.sh;
-      inherit (toolchain) valgrind;
+      inherit (toolchain) valgrind callgrindAnnotate;
+      callgrindFunctionsAwk = ./internal/callgrind-functions.awk;
       variantNames = concatStringsSep " " order;
       variantPaths = concatStringsSep " " (map (v: toString variants.${v}) order);
       workloadName = name;

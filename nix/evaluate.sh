@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # One evaluation workload against every variant, under callgrind: $out/result.json holds
-# each variant's instruction count and stdout hash. Fails if the variants' outputs differ.
+# each variant's instruction count and stdout hash, $out/functions/<variant>.tsv its
+# instructions per function. Fails if the variants' outputs differ.
 # shellcheck source=./internal/workload.sh
 source "$workloadScriptLib"
 
@@ -30,6 +31,10 @@ SHIM
   [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
   instructions=$(awk '/^summary:/ { n += $2 } END { print n }' "${outs[@]}")
   digest=$(sha256sum <"$NIX_BUILD_TOP/$variant.stdout" | cut -d' ' -f1)
+  # Per-function counts, for naming what got more expensive (nix-pgo regressions).
+  mkdir -p "$out/functions"
+  for f in "${outs[@]}"; do "$callgrindAnnotate" --inclusive=no --threshold=100 "$f"; done |
+    awk -f "$callgrindFunctionsAwk" | LC_ALL=C sort -t "$(printf '\t')" -k 2 >"$out/functions/$variant.tsv"
   entries+=("\"$variant\": {\"instructions\": $instructions, \"runs\": ${#outs[@]}, \"stdout_sha256\": \"$digest\"}")
   log "  $instructions instructions in ${#outs[@]} run(s), stdout sha256 $digest"
 

@@ -48,7 +48,7 @@ expect_failure() {
 
 # fixture ATTR: evaluate/build an attribute of tests/fixtures (host toolchain).
 fixture_build() {
-  nix build --impure --no-link --json -f tests/fixtures "$@"
+  nix build --impure --no-link --json --print-build-logs -f tests/fixtures "$@"
 }
 fixture_eval() {
   nix eval --impure --raw -f tests/fixtures "$@"

@@ -4,7 +4,8 @@
 use clap::{Parser, Subcommand};
 
 use crate::{
-    canonicalize, coverage, fingerprint, inspect, lock, merge, staleness, store, toolchain, verify,
+    canonicalize, coverage, fingerprint, inspect, lock, merge, regressions, staleness, store,
+    toolchain, verify,
 };
 
 /// Helper for nix-pgo: merge, fingerprint and check LLVM PGO profiles of
@@ -43,4 +44,6 @@ pub enum Command {
     Show(inspect::ShowArgs),
     /// Compare two profiles: overlap and the functions that moved most.
     Diff(inspect::DiffArgs),
+    /// Fail when a variant executes more instructions than the baseline on an evaluation workload.
+    Regressions(regressions::RegressionsArgs),
 }

@@ -11,6 +11,7 @@ mod lock;
 mod merge;
 mod output;
 mod profile;
+mod regressions;
 mod staleness;
 mod store;
 mod tool;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Show(args) => inspect::run_show(args),
         Command::Diff(args) => inspect::run_diff(args),
+        Command::Regressions(args) => regressions::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -122,6 +122,7 @@ in
   llvmBolt = llvmTool "llvm-bolt";
   mergeFdata = llvmTool "merge-fdata";
   valgrind = "/usr/bin/valgrind";
+  callgrindAnnotate = "/usr/bin/callgrind_annotate";
   bash = "/bin/bash";
   # Shell utilities the stage scripts use (coreutils, tar, gzip, sed, grep, find, diff).
   # LLVM 14's llvm-profdata is in /usr/bin too: stages call LLVM tools by absolute path.

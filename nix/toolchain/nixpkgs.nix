@@ -45,6 +45,7 @@ assert lib.assertMsg (lib.versions.major rustc.llvmPackages.llvm.version == llvm
   llvmBolt = lib.getExe' bolt "llvm-bolt";
   mergeFdata = lib.getExe' bolt "merge-fdata";
   valgrind = lib.getExe' pkgs.valgrind "valgrind";
+  callgrindAnnotate = lib.getExe' pkgs.valgrind "callgrind_annotate";
   bash = lib.getExe' pkgs.bash "bash";
   # stdenv.cc provides `cc`, which is cargo's default linker. Its bintools provide `ar`,
   # which the cc crate uses in -sys build scripts.

@@ -1,0 +1,28 @@
+# regressionCheck :: set -> drv
+#
+# The guard that PGO (and BOLT) never make the program slower on what training didn't
+# cover: a check over the evaluation workloads' results that fails when a variant
+# executes more instructions than the baseline by more than `tolerance` percent, naming
+# the workload and the functions that got more expensive (callgrind, per function).
+# $out is the comparison (JSON).
+{
+  helper,
+  mkStage,
+}:
+{
+  pname,
+  # evaluateVariants's result.
+  evaluation,
+  # Percentage by which a variant may exceed the baseline's instructions.
+  tolerance ? 0,
+}:
+mkStage {
+  name = "${pname}-no-regression";
+  script = builtins.toFile "no-regression.sh" ''
+    # shellcheck disable=SC2086 # results is a list of paths joined by spaces
+    "$helper" regressions --json --tolerance "$tolerance" $results >"$out"
+  '';
+  helper = "${helper}/bin/nix-pgo";
+  tolerance = toString tolerance;
+  results = builtins.concatStringsSep " " (map toString (builtins.attrValues evaluation.workloads));
+}
