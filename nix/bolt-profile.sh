@@ -54,14 +54,4 @@ for exe in "$boltInstrumented"/bin/*; do
 done
 rm -rf "$boltProfileDir"
 
-if [ "$found" -eq 0 ]; then
-  {
-    echo "nix-pgo: error: workload '$workloadName' exited 0 but wrote no BOLT profile data:"
-    echo "it never ran the instrumented program ($(ls "$boltInstrumented/bin" | tr '\n' ' '))."
-    echo "--- last lines of its stdout:"
-    tail -n 20 "$NIX_BUILD_TOP/$workloadName.stdout"
-    echo "---"
-    echo "Make the workload ($workloadScript) call the program by name (it is first on PATH)."
-  } >&2
-  exit 1
-fi
+[ "$found" -gt 0 ] || noProfileData "$workloadName" "$workloadScript" "$boltInstrumented/bin" "BOLT profile"

@@ -16,17 +16,7 @@ runWorkload "$workloadName" "$workloadScript" "$NIX_BUILD_TOP/$workloadName" "$i
 cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
 
 files=("$raw"/*.profraw)
-if [ "${#files[@]}" -eq 0 ]; then
-  {
-    echo "nix-pgo: error: workload '$workloadName' exited 0 but wrote no profile data:"
-    echo "it never ran the instrumented program ($(ls "$instrumented/bin" | tr '\n' ' ')) or unset LLVM_PROFILE_FILE."
-    echo "--- last lines of its stdout:"
-    tail -n 20 "$NIX_BUILD_TOP/$workloadName.stdout"
-    echo "---"
-    echo "Make the workload ($workloadScript) call the program by name (it is first on PATH)."
-  } >&2
-  exit 1
-fi
+[ "${#files[@]}" -gt 0 ] || noProfileData "$workloadName" "$workloadScript" "$instrumented/bin" profile
 
 "$helper" merge --llvm-profdata "$llvmProfdata" -o "$NIX_BUILD_TOP/merged.profdata" "${files[@]}" ||
   die "the profile data of workload '$workloadName' could not be merged (see above)"

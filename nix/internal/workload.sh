@@ -43,3 +43,18 @@ runWorkload() {
     exit 1
   fi
 }
+
+# noProfileData NAME SCRIPT BINDIR KIND: fail because workload NAME exited 0 without
+# writing KIND ("profile", "BOLT profile") data, i.e. it never ran a program of BINDIR.
+noProfileData() {
+  local name=$1 script=$2 binDir=$3 kind=$4
+  {
+    echo "nix-pgo: error: workload '$name' exited 0 but wrote no $kind data:"
+    echo "it never ran the instrumented program ($(ls "$binDir" | tr '\n' ' '))."
+    echo "--- last lines of its stdout:"
+    tail -n 20 "$NIX_BUILD_TOP/$name.stdout"
+    echo "---"
+    echo "Make the workload ($script) call the program by name (it is first on PATH)."
+  } >&2
+  exit 1
+}
