@@ -23,6 +23,7 @@ let
     # Public functions.
     fetchCrate = call ./fetchCrate.nix { };
     unpackCrate = call ./unpackCrate.nix { };
+    crateSource = call ./crateSource.nix { };
     vendorCargoDeps = call ./vendorCargoDeps.nix { };
     buildBaseline = call ./baseline.nix { };
     buildInstrumented = call ./instrumented.nix { };

@@ -1,0 +1,9 @@
+# crateSource :: { pname, version, sha256 } -> drv
+#
+# A crates.io release's source tree (fetchCrate, then unpackCrate): a program to build or
+# real-world input data for its workloads, pinned by the .crate's sha256.
+{
+  fetchCrate,
+  unpackCrate,
+}:
+args: unpackCrate (fetchCrate args)
