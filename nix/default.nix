@@ -42,6 +42,7 @@ let
     updateProfile = call ./updateProfile.nix { };
     profileFresh = call ./profileFresh.nix { };
     regressionCheck = call ./regressionCheck.nix { };
+    report = call ./report.nix { };
     buildPgoPackage = call ./buildPgoPackage.nix { };
     stagesOf = call ./stagesOf.nix { };
     checksFor = call ./checks.nix { };

@@ -4,8 +4,8 @@
 use clap::{Parser, Subcommand};
 
 use crate::{
-    canonicalize, coverage, fingerprint, inspect, lock, merge, regressions, staleness, store,
-    toolchain, verify,
+    canonicalize, coverage, fingerprint, inspect, lock, merge, regressions, report, staleness,
+    store, toolchain, verify,
 };
 
 /// Helper for nix-pgo: merge, fingerprint and check LLVM PGO profiles of
@@ -46,4 +46,6 @@ pub enum Command {
     Diff(inspect::DiffArgs),
     /// Fail when a variant executes more instructions than the baseline on an evaluation workload.
     Regressions(regressions::RegressionsArgs),
+    /// Time every variant on the evaluation workloads (alternating) and write report.json, report.md and SVG charts.
+    Report(report::ReportArgs),
 }

@@ -12,6 +12,7 @@ mod merge;
 mod output;
 mod profile;
 mod regressions;
+mod report;
 mod staleness;
 mod store;
 mod tool;
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Command::Show(args) => inspect::run_show(args),
         Command::Diff(args) => inspect::run_diff(args),
         Command::Regressions(args) => regressions::run(args),
+        Command::Report(args) => report::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,812 @@
+//! `nix-pgo report`: wall-clock times of every variant (baseline, optimized,
+//! bolted) on the evaluation workloads, next to the deterministic figures the
+//! derivations computed (instruction counts, binary sizes, profile
+//! fingerprint, coverage), as report.json, report.md and one SVG chart per
+//! program.
+//!
+//! Timings can't come from a derivation: they are not reproducible, and a
+//! build sandbox shares the machine with other builds. So nix/report.nix
+//! collects everything deterministic into report-data.json, and this command
+//! adds the times. Variants alternate run by run (stats::round_order), so the
+//! machine's changing load hits every variant alike and the ratios hold even
+//! on a busy machine; absolute times from one machine say little elsewhere.
+
+mod render;
+mod stats;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, ensure, Context, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use std::collections::BTreeMap;
+
+/// Time baseline, optimized and bolted on the evaluation workloads, variants
+/// alternating run by run, and write report.json, report.md and
+/// <program>.svg (speedup over baseline) to --out.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// report-data.json, as the report derivation (nix/report.nix) writes it.
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+
+    /// Directory for report.json, report.md and <program>.svg (created if missing).
+    #[arg(long, value_name = "DIR", required_unless_present = "check_data")]
+    pub out: Option<PathBuf>,
+
+    /// Measured rounds; each runs every variant once.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(2..))]
+    pub rounds: u32,
+
+    /// Rounds run first and not measured (caches, CPU frequency).
+    #[arg(long, default_value_t = 2)]
+    pub warmup: u32,
+
+    /// Per-stage build times to include (build-times.json, as scripts/benchmark writes it).
+    #[arg(long, value_name = "FILE")]
+    pub build_times: Option<PathBuf>,
+
+    /// Replace the text between `<!-- report:start -->` and `<!-- report:end -->`
+    /// in this file (a README) with the report's tables.
+    #[arg(long, value_name = "FILE")]
+    pub readme: Option<PathBuf>,
+
+    /// Only read and check the data file; run nothing (the derivation does
+    /// this when it is built).
+    #[arg(long)]
+    pub check_data: bool,
+}
+
+/// report-data.json: what nix/report.nix collected from each program's
+/// derivations.
+#[derive(Debug, Deserialize)]
+struct ReportData {
+    version: u32,
+    programs: BTreeMap<String, ProgramData>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProgramData {
+    pname: String,
+    version: String,
+    /// The variants in pipeline order; the first is the baseline.
+    order: Vec<String>,
+    variants: BTreeMap<String, VariantData>,
+    /// The evaluation's evaluation.json (nix/evaluation-summary.sh).
+    evaluation: Evaluation,
+    /// The profile's nix-support/profile.json.
+    profile: Value,
+    /// optimized's nix-support/pgo-coverage.json and pgo-staleness.json.
+    coverage: Option<Value>,
+    staleness: Option<Value>,
+    timing: TimingSpec,
+}
+
+#[derive(Debug, Deserialize)]
+struct VariantData {
+    path: PathBuf,
+    /// Size in bytes of each of bin/*.
+    bins: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Evaluation {
+    workloads: Vec<EvaluationResult>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EvaluationResult {
+    workload: String,
+    variants: BTreeMap<String, EvaluationVariant>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EvaluationVariant {
+    instructions: u64,
+    stdout_sha256: String,
+}
+
+/// How to run the evaluation workloads outside the sandbox, in the
+/// environment they got inside it.
+#[derive(Debug, Deserialize)]
+struct TimingSpec {
+    /// The toolchain's bash, which runs every workload.
+    bash: PathBuf,
+    /// The toolchain's PATH (shell utilities), after the variant's bin/.
+    path: String,
+    workloads: BTreeMap<String, WorkloadSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WorkloadSpec {
+    script: PathBuf,
+    inputs: BTreeMap<String, PathBuf>,
+    /// Seconds.
+    timeout: u64,
+    /// LD_PRELOAD (fixedRandom's library), as in the evaluation; empty for none.
+    preload: String,
+}
+
+/// report.json.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub date: String,
+    pub machine: Machine,
+    pub rounds: u32,
+    pub warmup: u32,
+    pub programs: Vec<ProgramReport>,
+    /// build-times.json as given, if any.
+    pub build_times: Option<Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Machine {
+    pub nproc: usize,
+    pub cpu_model: String,
+    /// /proc/loadavg before and after the timed runs.
+    pub load_before: String,
+    pub load_after: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProgramReport {
+    pub program: String,
+    pub pname: String,
+    pub version: String,
+    pub variants: Vec<VariantInfo>,
+    pub profile: Value,
+    pub coverage: Option<Value>,
+    pub staleness: Option<Value>,
+    pub workloads: Vec<WorkloadReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VariantInfo {
+    pub variant: String,
+    pub path: PathBuf,
+    pub bins: BTreeMap<String, u64>,
+    pub size_bytes: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WorkloadReport {
+    pub workload: String,
+    pub variants: Vec<VariantTiming>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantTiming {
+    pub variant: String,
+    pub mean_seconds: f64,
+    pub stddev_seconds: f64,
+    /// Every measured run, in the order they ran.
+    pub runs_seconds: Vec<f64>,
+    /// baseline mean / this mean, and its propagated standard deviation.
+    pub speedup: f64,
+    pub speedup_stddev: f64,
+    /// callgrind's count from the evaluation derivation.
+    pub instructions: u64,
+    pub instructions_change_percent: f64,
+    pub stdout_sha256: String,
+}
+
+pub fn run(args: ReportArgs) -> Result<()> {
+    let data = read_data(&args.data)?;
+    if args.check_data {
+        eprintln!(
+            "nix-pgo: {} is valid report data for {}",
+            args.data.display(),
+            data.programs.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
+        return Ok(());
+    }
+    let out = args.out.as_deref().expect("clap requires --out");
+    let build_times = args
+        .build_times
+        .as_deref()
+        .map(read_build_times)
+        .transpose()?;
+    // Read before the long measurement, so a missing marker fails at once.
+    let readme = match &args.readme {
+        Some(path) => {
+            let text = fs::read_to_string(path)
+                .with_context(|| format!("could not read {}", path.display()))?;
+            render::replace_between_markers(&text, "")
+                .with_context(|| format!("in {}", path.display()))?;
+            Some((path, text))
+        }
+        None => None,
+    };
+    fs::create_dir_all(out).with_context(|| format!("could not create {}", out.display()))?;
+
+    let load_before = load_average();
+    let mut programs = Vec::new();
+    for (name, program) in &data.programs {
+        programs.push(
+            report_program(name, program, &args).with_context(|| format!("program '{name}'"))?,
+        );
+    }
+    let report = Report {
+        version: 1,
+        date: utc_now(),
+        machine: Machine {
+            nproc: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            cpu_model: cpu_model(),
+            load_before,
+            load_after: load_average(),
+        },
+        rounds: args.rounds,
+        warmup: args.warmup,
+        programs,
+        build_times,
+    };
+
+    let json = serde_json::to_string_pretty(&report).context("could not serialize report.json")?;
+    write(&out.join("report.json"), &(json + "\n"))?;
+    write(&out.join("report.md"), &render::markdown(&report))?;
+    for program in &report.programs {
+        write(
+            &out.join(format!("{}.svg", program.program)),
+            &render::svg(program, &report),
+        )?;
+    }
+    if let Some((path, text)) = readme {
+        let updated = render::replace_between_markers(&text, &render::readme_section(&report))?;
+        write(path, &updated)?;
+    }
+    eprintln!("nix-pgo: report written to {}", out.display());
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    fs::write(path, text).with_context(|| format!("could not write {}", path.display()))?;
+    eprintln!("nix-pgo: wrote {}", path.display());
+    Ok(())
+}
+
+fn read_data(path: &Path) -> Result<ReportData> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+    let data: ReportData = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not report data (nix/report.nix writes it)",
+            path.display()
+        )
+    })?;
+    ensure!(
+        data.version == 1,
+        "{} has report data version {}; this nix-pgo reads version 1: rebuild it with this nix-pgo's report derivation",
+        path.display(),
+        data.version
+    );
+    ensure!(
+        !data.programs.is_empty(),
+        "{} has no programs",
+        path.display()
+    );
+    for (name, p) in &data.programs {
+        check_program(p).with_context(|| format!("{}: program '{name}'", path.display()))?;
+    }
+    Ok(data)
+}
+
+/// Every variant in `order` is built and measured by the evaluation, and
+/// every evaluation workload can be timed.
+fn check_program(p: &ProgramData) -> Result<()> {
+    ensure!(
+        p.order.len() >= 2,
+        "it has {} variant(s) (report compares at least a baseline and one more)",
+        p.order.len()
+    );
+    for v in &p.order {
+        ensure!(p.variants.contains_key(v), "variant '{v}' has no path");
+    }
+    for w in &p.evaluation.workloads {
+        ensure!(
+            p.timing.workloads.contains_key(&w.workload),
+            "evaluation workload '{}' has no timing spec",
+            w.workload
+        );
+        for v in &p.order {
+            ensure!(
+                w.variants.contains_key(v),
+                "the evaluation of workload '{}' has no result for variant '{v}'",
+                w.workload
+            );
+        }
+    }
+    Ok(())
+}
+
+fn read_build_times(path: &Path) -> Result<Value> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+    let value: Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    ensure!(
+        value.is_array(),
+        "{} is not a list of build times (scripts/benchmark writes build-times.json)",
+        path.display()
+    );
+    Ok(value)
+}
+
+fn report_program(name: &str, p: &ProgramData, args: &ReportArgs) -> Result<ProgramReport> {
+    let variants: Vec<VariantInfo> = p
+        .order
+        .iter()
+        .map(|v| {
+            let d = &p.variants[v];
+            VariantInfo {
+                variant: v.clone(),
+                path: d.path.clone(),
+                bins: d.bins.clone(),
+                size_bytes: d.bins.values().sum(),
+            }
+        })
+        .collect();
+    let mut workloads = Vec::new();
+    for result in &p.evaluation.workloads {
+        let spec = &p.timing.workloads[&result.workload];
+        let runs = time_workload(name, &result.workload, spec, p, args)
+            .with_context(|| format!("workload '{}'", result.workload))?;
+        workloads.push(summarize(&result.workload, &p.order, &runs, result));
+    }
+    Ok(ProgramReport {
+        program: name.to_string(),
+        pname: p.pname.clone(),
+        version: p.version.clone(),
+        variants,
+        profile: p.profile.clone(),
+        coverage: p.coverage.clone(),
+        staleness: p.staleness.clone(),
+        workloads,
+    })
+}
+
+/// Statistics of one workload's runs (`runs[i]`: variant `order[i]`'s times).
+fn summarize(
+    workload: &str,
+    order: &[String],
+    runs: &[Vec<f64>],
+    evaluation: &EvaluationResult,
+) -> WorkloadReport {
+    let base = stats::mean_stddev(&runs[0]);
+    let base_instructions = evaluation.variants[&order[0]].instructions;
+    let variants = order
+        .iter()
+        .zip(runs)
+        .map(|(v, times)| {
+            let ms = stats::mean_stddev(times);
+            let (speedup, speedup_stddev) = if v == &order[0] {
+                (1.0, 0.0)
+            } else {
+                stats::speedup(base, ms)
+            };
+            let e = &evaluation.variants[v];
+            VariantTiming {
+                variant: v.clone(),
+                mean_seconds: ms.0,
+                stddev_seconds: ms.1,
+                runs_seconds: times.clone(),
+                speedup,
+                speedup_stddev,
+                instructions: e.instructions,
+                instructions_change_percent: stats::percent_change(
+                    base_instructions,
+                    e.instructions,
+                ),
+                stdout_sha256: e.stdout_sha256.clone(),
+            }
+        })
+        .collect();
+    WorkloadReport {
+        workload: workload.to_string(),
+        variants,
+    }
+}
+
+/// Runs one variant once and says how long it took.
+trait Runner {
+    fn run(&mut self, variant: usize) -> Result<Duration>;
+}
+
+/// `warmup` unmeasured rounds, then `rounds` measured ones, each running every
+/// variant once in the rotating order of stats::round_order. Returns the
+/// measured seconds per variant.
+fn measure(
+    runner: &mut impl Runner,
+    variants: usize,
+    rounds: usize,
+    warmup: usize,
+) -> Result<Vec<Vec<f64>>> {
+    let mut times = vec![Vec::with_capacity(rounds); variants];
+    for round in 0..warmup + rounds {
+        for v in stats::round_order(variants, round) {
+            let t = runner.run(v)?;
+            if round >= warmup {
+                times[v].push(t.as_secs_f64());
+            }
+        }
+    }
+    Ok(times)
+}
+
+fn time_workload(
+    program: &str,
+    workload: &str,
+    spec: &WorkloadSpec,
+    p: &ProgramData,
+    args: &ReportArgs,
+) -> Result<Vec<Vec<f64>>> {
+    eprintln!(
+        "nix-pgo: timing {program}, workload '{workload}': {} ({} warmup + {} rounds, alternating)",
+        p.order.join(", "),
+        args.warmup,
+        args.rounds
+    );
+    let bins: Vec<PathBuf> = p
+        .order
+        .iter()
+        .map(|v| p.variants[v].path.join("bin"))
+        .collect();
+    let mut env = WorkloadEnv::new(spec, &p.timing, &bins)?;
+    let mut runner = EnvRunner {
+        env: &mut env,
+        order: &p.order,
+    };
+    let result = measure(
+        &mut runner,
+        p.order.len(),
+        args.rounds as usize,
+        args.warmup as usize,
+    );
+    env.remove();
+    result
+}
+
+struct EnvRunner<'a> {
+    env: &'a mut WorkloadEnv,
+    order: &'a [String],
+}
+
+impl Runner for EnvRunner<'_> {
+    fn run(&mut self, variant: usize) -> Result<Duration> {
+        self.env
+            .run(variant)
+            .with_context(|| format!("variant '{}'", self.order[variant]))
+    }
+}
+
+/// A workload's environment, as the derivations give it. It must stay in
+/// sync with nix/internal/workload.sh, and both with README.md, "Workloads":
+/// an empty writable working directory, $PGO_INPUTS with one symlink per
+/// input, private HOME and TMPDIR, TZ=UTC, LANG=LC_ALL=C.UTF-8,
+/// SOURCE_DATE_EPOCH=1, LD_PRELOAD as in the evaluation, PATH = the variant's
+/// bin/ then the toolchain's utilities, stdin /dev/null, and
+/// `bash -euo pipefail SCRIPT` with a timeout.
+struct WorkloadEnv {
+    root: PathBuf,
+    script: PathBuf,
+    bash: PathBuf,
+    kill: PathBuf,
+    timeout: Duration,
+    /// Per variant: PATH, and the environment it runs in.
+    paths: Vec<String>,
+    base_env: Vec<(String, String)>,
+}
+
+impl WorkloadEnv {
+    fn new(spec: &WorkloadSpec, timing: &TimingSpec, bins: &[PathBuf]) -> Result<Self> {
+        let root = std::env::temp_dir().join(format!(
+            "nix-pgo-report-{}-{}",
+            std::process::id(),
+            spec.script
+                .file_name()
+                .map_or("workload".into(), |n| n.to_string_lossy())
+        ));
+        if root.exists() {
+            fs::remove_dir_all(&root)
+                .with_context(|| format!("could not remove {}", root.display()))?;
+        }
+        let inputs = root.join("inputs");
+        fs::create_dir_all(&inputs)
+            .with_context(|| format!("could not create {}", inputs.display()))?;
+        for (name, path) in &spec.inputs {
+            std::os::unix::fs::symlink(path, inputs.join(name))
+                .with_context(|| format!("could not link input '{name}' ({})", path.display()))?;
+        }
+        // Every variant's bin/ behind a link of the same length (v0, v1, ...): the
+        // environments then differ in one character, not in size, and the size of
+        // the environment shifts the stack, a known source of timing bias.
+        let mut paths = Vec::new();
+        for (i, bin) in bins.iter().enumerate() {
+            let link = root.join(format!("v{i}"));
+            std::os::unix::fs::symlink(bin, &link)
+                .with_context(|| format!("could not link {}", bin.display()))?;
+            paths.push(format!("{}:{}", link.display(), timing.path));
+        }
+        let run = root.join("run");
+        let mut base_env = vec![
+            ("HOME".into(), run.join("home").display().to_string()),
+            ("TMPDIR".into(), run.join("tmp").display().to_string()),
+            ("TZ".into(), "UTC".into()),
+            ("LANG".into(), "C.UTF-8".into()),
+            ("LC_ALL".into(), "C.UTF-8".into()),
+            ("SOURCE_DATE_EPOCH".into(), "1".into()),
+            ("PGO_INPUTS".into(), inputs.display().to_string()),
+        ];
+        if !spec.preload.is_empty() {
+            base_env.push(("LD_PRELOAD".into(), spec.preload.clone()));
+        }
+        Ok(Self {
+            kill: find_in_path(&timing.path, "kill").unwrap_or_else(|| "/bin/kill".into()),
+            root,
+            script: spec.script.clone(),
+            bash: timing.bash.clone(),
+            timeout: Duration::from_secs(spec.timeout),
+            paths,
+            base_env,
+        })
+    }
+
+    /// Run the workload once with variant `variant` first on PATH, in fresh
+    /// directories; the time from spawn to exit.
+    fn run(&mut self, variant: usize) -> Result<Duration> {
+        use std::os::unix::process::CommandExt;
+
+        let run = self.root.join("run");
+        if run.exists() {
+            fs::remove_dir_all(&run)
+                .with_context(|| format!("could not remove {}", run.display()))?;
+        }
+        for d in ["work", "home", "tmp"] {
+            fs::create_dir_all(run.join(d))
+                .with_context(|| format!("could not create {}", run.join(d).display()))?;
+        }
+        let stderr_path = run.join("stderr");
+        let stderr = fs::File::create(&stderr_path)
+            .with_context(|| format!("could not create {}", stderr_path.display()))?;
+
+        let mut command = Command::new(&self.bash);
+        command
+            .args(["-euo", "pipefail"])
+            .arg(&self.script)
+            .current_dir(run.join("work"))
+            .env_clear()
+            .envs(self.base_env.iter().map(|(k, v)| (k, v)))
+            .env("PATH", &self.paths[variant])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            // Its own process group, so that a timeout kills the whole workload.
+            .process_group(0);
+
+        let start = Instant::now();
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("could not start {}", self.bash.display()))?;
+        let (done, timed_out) = self.watchdog(child.id());
+        let status = child.wait().context("could not wait for the workload")?;
+        let elapsed = start.elapsed();
+        let _ = done.send(());
+
+        if timed_out.load(Ordering::SeqCst) {
+            bail!(
+                "the workload ({}) timed out after {}s",
+                self.script.display(),
+                self.timeout.as_secs()
+            );
+        }
+        if !status.success() {
+            let text = fs::read_to_string(&stderr_path).unwrap_or_default();
+            let tail: Vec<&str> = text.lines().rev().take(20).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            bail!(
+                "the workload ({}) failed ({status}); it passed in the evaluation derivation, so \
+                 this environment differs from the sandbox's. Last lines of its stderr:\n{}",
+                self.script.display(),
+                tail.join("\n")
+            );
+        }
+        Ok(elapsed)
+    }
+
+    /// A thread that kills process group `pid` unless told it is done within
+    /// the timeout. (The standard library can't kill a child another thread
+    /// waits on, hence kill(1).)
+    fn watchdog(&self, pid: u32) -> (mpsc::Sender<()>, Arc<AtomicBool>) {
+        let (tx, rx) = mpsc::channel::<()>();
+        let fired = Arc::new(AtomicBool::new(false));
+        let flag = fired.clone();
+        let (kill, timeout) = (self.kill.clone(), self.timeout);
+        std::thread::spawn(move || {
+            if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(timeout) {
+                flag.store(true, Ordering::SeqCst);
+                let _ = Command::new(kill)
+                    .args(["-KILL", "--", &format!("-{pid}")])
+                    .status();
+            }
+        });
+        (tx, fired)
+    }
+
+    fn remove(&self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+fn find_in_path(path: &str, name: &str) -> Option<PathBuf> {
+    path.split(':')
+        .map(|dir| Path::new(dir).join(name))
+        .find(|p| p.is_file())
+}
+
+fn cpu_model() -> String {
+    fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn utc_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format_utc(secs)
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for seconds since the epoch (Howard Hinnant's
+/// civil_from_days; no date crate for one timestamp).
+fn format_utc(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Recorder(Vec<usize>);
+    impl Runner for Recorder {
+        fn run(&mut self, variant: usize) -> Result<Duration> {
+            self.0.push(variant);
+            Ok(Duration::from_millis(10 * (variant as u64 + 1)))
+        }
+    }
+
+    #[test]
+    fn variants_alternate_run_by_run_and_warmup_is_not_measured() {
+        let mut r = Recorder(Vec::new());
+        let times = measure(&mut r, 3, 2, 1).expect("fake runs");
+        // Warmup round 0, then measured rounds 1 and 2: the start rotates.
+        assert_eq!(r.0, [0, 1, 2, 1, 2, 0, 2, 0, 1]);
+        assert_eq!(times.len(), 3);
+        assert!(times.iter().all(|t| t.len() == 2));
+        assert!((times[2][0] - 0.03).abs() < 1e-12);
+    }
+
+    struct Failing;
+    impl Runner for Failing {
+        fn run(&mut self, variant: usize) -> Result<Duration> {
+            bail!("variant {variant} failed")
+        }
+    }
+
+    #[test]
+    fn a_failing_run_fails_the_measurement() {
+        assert!(measure(&mut Failing, 2, 3, 0).is_err());
+    }
+
+    #[test]
+    fn formats_utc_dates() {
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(format_utc(1_700_000_000), "2023-11-14T22:13:20Z");
+    }
+
+    #[test]
+    fn reads_report_data_and_rejects_missing_variants() {
+        let dir = std::env::temp_dir().join(format!("nix-pgo-report-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("temp dir");
+        let good = render::tests::sample_data_json();
+        let path = dir.join("data.json");
+        fs::write(&path, &good).expect("write");
+        let data = read_data(&path).expect("valid data");
+        assert_eq!(data.programs["demo"].order, ["baseline", "optimized"]);
+        fs::write(&path, good.replace("\"optimized\"]", "\"bolted\"]")).expect("write");
+        let err = format!("{:#}", read_data(&path).expect_err("bolted has no path"));
+        assert!(err.contains("variant 'bolted' has no path"), "{err}");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn runs_a_workload_in_the_documented_environment() {
+        let dir = std::env::temp_dir().join(format!("nix-pgo-report-env-{}", std::process::id()));
+        let bin = dir.join("variant/bin");
+        fs::create_dir_all(&bin).expect("bin dir");
+        let input = dir.join("input.txt");
+        fs::write(&input, "hello\n").expect("input");
+        // The workload checks its environment; a failing check fails the run.
+        let script = dir.join("check.sh");
+        fs::write(
+            &script,
+            r#"[ -z "$(ls -A .)" ]
+[ "$(cat "$PGO_INPUTS/greeting")" = hello ]
+[ "$TZ" = UTC ] && [ "$LC_ALL" = C.UTF-8 ] && [ "$SOURCE_DATE_EPOCH" = 1 ]
+[ -d "$HOME" ] && [ -w "$TMPDIR" ]
+case $PATH in */v0:"@PATH@") ;; *) echo "bad PATH $PATH" >&2; exit 1 ;; esac
+[ -z "${NIX_PGO_SHOULD_NOT_LEAK:-}" ]
+touch made-a-file
+"#
+            .replace("@PATH@", &std::env::var("PATH").unwrap_or_default()),
+        )
+        .expect("script");
+        let spec = WorkloadSpec {
+            script: script.clone(),
+            inputs: BTreeMap::from([("greeting".to_string(), input)]),
+            timeout: 60,
+            preload: String::new(),
+        };
+        // The test's own PATH stands in for the toolchain's (in a Nix build it is).
+        let path = std::env::var("PATH").unwrap_or_default();
+        let Some(bash) = find_in_path(&path, "bash").or_else(|| {
+            Path::new("/bin/bash")
+                .is_file()
+                .then(|| PathBuf::from("/bin/bash"))
+        }) else {
+            eprintln!("no bash on PATH or at /bin/bash: skipping");
+            return;
+        };
+        let timing = TimingSpec {
+            bash,
+            path: path.clone(),
+            workloads: BTreeMap::new(),
+        };
+        std::env::set_var("NIX_PGO_SHOULD_NOT_LEAK", "1");
+        let mut env = WorkloadEnv::new(&spec, &timing, &[bin]).expect("env");
+        // Twice: the second run gets an empty directory again.
+        for _ in 0..2 {
+            let t = env.run(0).expect("the environment is as documented");
+            assert!(t > Duration::ZERO);
+        }
+        fs::write(&script, "echo broken >&2; exit 3\n").expect("script");
+        let err = format!("{:#}", env.run(0).expect_err("exit 3"));
+        assert!(err.contains("broken"), "{err}");
+        env.remove();
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# The report (nix/report.nix + nix-pgo report): the derivation's deterministic figures and
+# a short alternating timing run of the demo. Never asserts on time values, only on their
+# presence: timings on a shared machine are not reproducible.
+
+# The report derivation for the demo alone (tests/fixtures/demo.nix: the host toolchain).
+report_drv() {
+  nix build --impure --no-link --json --expr '
+    let nixPgo = import ./nix { toolchain = import ./nix/toolchain/host.nix { }; };
+    in nixPgo.report { programs.pulldown-cmark = import ./tests/fixtures/demo.nix; }' |
+    jq -r '.[0].outputs.out'
+}
+
+test_report_data_holds_the_evaluation_and_the_timing_spec() {
+  local drv evaluation data
+  drv=$(report_drv)
+  data=$drv/report-data.json
+  evaluation=$(nix build --impure --no-link --json -f tests/fixtures/demo.nix evaluation | jq -r '.[0].outputs.out')
+  jq -e --slurpfile e "$evaluation/evaluation.json" '.programs["pulldown-cmark"].evaluation == $e[0]' "$data" >/dev/null ||
+    fail "report-data.json's evaluation is not the evaluation derivation's evaluation.json"
+  jq -e '.programs["pulldown-cmark"] | .order == ["baseline", "optimized", "bolted"]
+    and all(.variants[]; (.bins | length) > 0 and all(.bins[]; . > 0))
+    and (.profile.fingerprint | length) == 64
+    and .coverage.coverage_percent > 0
+    and (.timing.workloads | keys) == ["cargo-changelog", "crate-changelogs"]
+    and all(.timing.workloads[]; (.preload | endswith("libnix-pgo-fixed-random.so")) and (.inputs | length) > 0)' \
+    "$data" >/dev/null || fail "report-data.json is incomplete: $(head -c 2000 "$data")"
+  [ -x "$drv/bin/report" ] || fail "no bin/report in $drv"
+}
+
+test_report_times_every_variant_and_writes_json_markdown_and_svg() {
+  local drv out
+  drv=$(report_drv)
+  out=$(mktemp -d)
+  printf '# T\n<!-- report:start -->\nold\n<!-- report:end -->\nrest\n' >"$out/README.md"
+  echo '[{"program": "pulldown-cmark", "stage": "baseline", "seconds": 12.5, "result": "reproducible"}]' >"$out/build-times.json"
+  "$drv/bin/report" --out "$out" --rounds 3 --warmup 1 --build-times "$out/build-times.json" --readme "$out/README.md"
+
+  local r=$out/report.json data=$drv/report-data.json
+  # Mean and stddev for every variant and workload, from 3 runs each (values: only positive).
+  jq -e '.rounds == 3 and .warmup == 1 and .machine.nproc >= 1
+    and (.programs | length) == 1
+    and (.programs[0].workloads | map(.workload)) == ["cargo-changelog", "crate-changelogs"]
+    and all(.programs[0].workloads[]; (.variants | map(.variant)) == ["baseline", "optimized", "bolted"]
+      and all(.variants[]; .mean_seconds > 0 and .stddev_seconds >= 0 and (.runs_seconds | length) == 3
+        and .speedup > 0 and .speedup_stddev >= 0))
+    and .build_times[0].seconds == 12.5' "$r" >/dev/null ||
+    fail "report.json lacks timings: $(jq -c '.programs[0].workloads' "$r")"
+  # Instruction counts are the evaluation's.
+  jq -e --slurpfile d "$data" '
+      [.programs[0].workloads[] | .workload as $w | .variants[] | "\($w)/\(.variant)=\(.instructions)"] | sort
+      == ([$d[0].programs["pulldown-cmark"].evaluation.workloads[] | .workload as $w | .variants | to_entries[]
+        | "\($w)/\(.key)=\(.value.instructions)"] | sort)' "$r" >/dev/null ||
+    fail "report.json's instruction counts differ from the evaluation's"
+  # The chart is well-formed XML and says how its numbers were measured.
+  python3 -c 'import xml.dom.minidom, sys; xml.dom.minidom.parse(sys.argv[1])' "$out/pulldown-cmark.svg" ||
+    fail "pulldown-cmark.svg is not well-formed XML"
+  grep -q 'ratios from one alternating run of 3 rounds' "$out/pulldown-cmark.svg" || fail "the chart lacks its note"
+  # A table row per workload and variant.
+  local w v
+  for w in cargo-changelog crate-changelogs; do
+    for v in baseline optimized bolted; do
+      grep -qE "^\| $w \| $v \| [0-9.]+ ± [0-9.]+ \|" "$out/report.md" || fail "report.md has no row for $w/$v"
+      grep -qE "^\| $w \| $v \|" "$out/README.md" || fail "the README section has no row for $w/$v"
+    done
+  done
+  grep -q '^rest$' "$out/README.md" && ! grep -q '^old$' "$out/README.md" ||
+    fail "the README's text outside the markers changed, or the old section stayed"
+  rm -rf "$out"
+}
+
+test_report_readme_without_markers_fails_before_timing() {
+  local drv out
+  drv=$(report_drv)
+  out=$(mktemp -d)
+  echo '# no markers' >"$out/README.md"
+  expect_failure "no \`<!-- report:start -->\` … \`<!-- report:end -->\` pair" \
+    "$drv/bin/report" --out "$out" --rounds 2 --warmup 0 --readme "$out/README.md"
+  [ ! -e "$out/report.json" ] || fail "the report ran although the README has no markers"
+  rm -rf "$out"
+}
