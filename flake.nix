@@ -3,37 +3,94 @@
 
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
 
+  # Attribute names are never computed from nixpkgs or the host toolchain: `nix build .#x`
+  # evaluates the names of packages.<system> and legacyPackages.<system>, `nix flake show`
+  # and Hydra list every output, and none of that may force nixpkgs (which can't be fetched
+  # on the development machine) or read the environment (Hydra evaluates in pure mode).
+  # Names are literal or come from local files: the program list (workloads/default.nix),
+  # each program's workload directories, and which programs have a lock.
   outputs =
     { self, nixpkgs }:
     let
+      inherit (builtins) attrNames listToAttrs mapAttrs pathExists;
+      genAttrs = names: f: listToAttrs (map (name: { inherit name; value = f name; }) names);
+
+      systems = [
+        "x86_64-linux"
+        "aarch64-linux"
+      ];
+
       # The library for a toolchain value (nix/toolchain/*.nix).
       mkLib = toolchain: import ./nix { inherit toolchain; };
       libFor = pkgs: mkLib (import ./nix/toolchain/nixpkgs.nix { inherit pkgs; });
-      # Reads the environment: only under `--impure`, only for `.#host.*`.
+      libForSystem = system: libFor nixpkgs.legacyPackages.${system};
+      # Reads the environment: only under `--impure`, only for `.#host.*` and `lib.host`.
       hostLib = mkLib (import ./nix/toolchain/host.nix { });
+      # A library whose toolchain fails when used: it gives the names of every stage and
+      # check without touching a real toolchain (names only, never built).
+      namesLib = mkLib (throw "nix-pgo flake: a toolchain was used while only listing attribute names");
 
-      demo = lib: import ./workloads/pulldown-cmark { nixPgo = lib; };
+      # { <program> = directory; } and each program's pipeline for a library.
+      programs = import ./workloads;
+      pipelines = lib: mapAttrs (_: dir: import dir { nixPgo = lib; }) programs;
+      locked = mapAttrs (_: dir: pathExists (dir + "/pgo.lock.json")) programs;
+      # The demo, whose stages are the top-level packages.
+      demo = lib: (pipelines lib).pulldown-cmark;
 
-      # The demo's stages. Attribute names are literal: `nix build .#x` evaluates the names
-      # of packages.<system> and legacyPackages.<system>, and they must not force nixpkgs
-      # (or the host toolchain) just to be listed.
-      stages = lib: let d = demo lib; in {
-        baseline = d.baseline;
-        instrumented = d.instrumented;
-        profile = d.profile;
-        # The profile rebuilt from the workloads, whether or not the package is locked.
-        profile-unlocked = d.profileUnlocked;
-        optimized = d.optimized;
-        bolt-input = d.boltInput;
-        bolt-instrumented = d.boltInstrumented;
-        bolt-profile = d.boltProfile;
-        bolted = d.bolted;
-        evaluation = d.evaluation;
-        update-profile = d.updateProfile;
-        helper = lib.helper;
-        default = d.optimized;
+      # The names of `template`, the values of `actual`: lists a set computed by `namesLib`
+      # without evaluating the real toolchain.
+      withNamesOf = template: actual: mapAttrs (name: _: actual.${name}) template;
+
+      # The demo's stages. Attribute names are literal.
+      stages =
+        lib:
+        let
+          d = demo lib;
+        in
+        {
+          baseline = d.baseline;
+          instrumented = d.instrumented;
+          profile = d.profile;
+          # The profile rebuilt from the workloads, whether or not the package is locked.
+          profile-unlocked = d.profileUnlocked;
+          optimized = d.optimized;
+          bolt-input = d.boltInput;
+          bolt-instrumented = d.boltInstrumented;
+          bolt-profile = d.boltProfile;
+          bolted = d.bolted;
+          evaluation = d.evaluation;
+          update-profile = d.updateProfile;
+          helper = lib.helper;
+          default = d.optimized;
+        }
+        # Each program's optimized build under its own name (`.#pulldown-cmark`).
+        // mapAttrs (_: p: p.optimized) (pipelines lib);
+
+      # checks.<system> and .#host.checks (nix/checks.nix says what each one runs).
+      checksFor = lib: lib.checksFor { pipelines = pipelines lib; inherit locked; };
+      checks = lib: withNamesOf (checksFor namesLib) (checksFor lib);
+
+      # Every stage of every program, one attribute per derivation (nix/stagesOf.nix).
+      jobs = lib: withNamesOf (mapAttrs (_: namesLib.stagesOf) (pipelines namesLib)) (mapAttrs (_: lib.stagesOf) (pipelines lib));
+
+      devShellFor =
+        pkgs:
+        pkgs.mkShell {
+          packages = [
+            pkgs.rustc
+            pkgs.cargo
+            # The LLVM rustc links: its llvm-profdata reads rustc's profiles.
+            pkgs.rustc.llvm
+            pkgs.rustc.llvmPackages.bolt
+            pkgs.valgrind
+            (libFor pkgs).helper
+          ];
+        };
+
+      app = drv: bin: {
+        type = "app";
+        program = "${drv}/bin/${bin}";
       };
-      nixpkgsStages = system: stages (libFor nixpkgs.legacyPackages.${system});
     in
     {
       lib = {
@@ -44,31 +101,71 @@
         host = hostLib;
       };
 
-      # `nix run .#update-profile`: rerun the demo's workloads and write its lock.
-      apps = {
-        x86_64-linux.update-profile = {
-          type = "app";
-          program = "${self.packages.x86_64-linux.update-profile}/bin/update-profile";
-        };
-        aarch64-linux.update-profile = {
-          type = "app";
-          program = "${self.packages.aarch64-linux.update-profile}/bin/update-profile";
-        };
+      # Adds the helper and the library, on the nixpkgs it is applied to.
+      overlays.default = final: prev: {
+        nix-pgo = (libFor final).helper;
+        nixPgoLib = libFor final;
       };
 
-      packages = {
-        x86_64-linux = nixpkgsStages "x86_64-linux";
-        aarch64-linux = nixpkgsStages "aarch64-linux";
-      };
+      packages = genAttrs systems (system: stages (libForSystem system));
 
-      legacyPackages.x86_64-linux.host =
-        stages hostLib
+      # programs.<program>: each program's whole pipeline
+      # (`.#programs.pulldown-cmark.profiles.guide`).
+      # host: the same on the host toolchain, with --impure (x86_64-linux only).
+      legacyPackages = genAttrs systems (
+        system:
+        { programs = pipelines (libForSystem system); }
+        // (
+          if system == "x86_64-linux" then
+            {
+              host =
+                stages hostLib
+                // {
+                  programs = pipelines hostLib;
+                  profiles = (demo hostLib).profiles;
+                  boltProfiles = (demo hostLib).boltProfiles;
+                  # Only when the demo is locked (workloads/pulldown-cmark/pgo.lock.json).
+                  profile-fresh = (demo hostLib).profileFresh;
+                  # The flake's checks and Hydra jobs, on the host toolchain.
+                  checks = checks hostLib;
+                  hydraJobs = jobs hostLib;
+                  lib = hostLib;
+                };
+            }
+          else
+            { }
+        )
+      );
+
+      checks = genAttrs systems (system: checks (libForSystem system));
+
+      apps = genAttrs systems (system: {
+        # `nix run .#update-profile`: rerun the demo's workloads and write its lock.
+        update-profile = app self.packages.${system}.update-profile "update-profile";
+        # `nix run .#nix-pgo -- merge …`: the helper.
+        nix-pgo = app self.packages.${system}.helper "nix-pgo";
+      });
+
+      devShells = genAttrs systems (system: {
+        default = devShellFor nixpkgs.legacyPackages.${system};
+      });
+
+      formatter = genAttrs systems (system: nixpkgs.legacyPackages.${system}.nixfmt);
+
+      # Hydra: hydraJobs.<program>.<stage>.<system>, one job per stage, so each stage is
+      # built, cached and substitutable on its own; hydraJobs.nix-pgo.{helper,devShell}.
+      hydraJobs =
+        let
+          perSystem = genAttrs systems (system: jobs (libForSystem system));
+        in
+        mapAttrs (
+          program: stageSet: mapAttrs (stage: _: genAttrs systems (system: perSystem.${system}.${program}.${stage})) stageSet
+        ) (jobs namesLib)
         // {
-          profiles = (demo hostLib).profiles;
-          boltProfiles = (demo hostLib).boltProfiles;
-          # Only when the demo is locked (workloads/pulldown-cmark/pgo.lock.json).
-          profile-fresh = (demo hostLib).profileFresh;
-          lib = hostLib;
+          nix-pgo = {
+            helper = genAttrs systems (system: (libForSystem system).helper);
+            devShell = genAttrs systems (system: self.devShells.${system}.default);
+          };
         };
     };
 }

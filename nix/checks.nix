@@ -6,6 +6,8 @@
 #   toolchain's llvm-profdata;
 # - <program>-evaluation: every evaluation workload against baseline, optimized and
 #   bolted under callgrind; fails if any variant prints something else than baseline;
+# - <program>-no-regression: no variant executes more instructions than baseline on an
+#   evaluation workload (regressionCheck.nix);
 # - <program>-bolted: the BOLT chain, which fails on an empty or missing BOLT profile;
 # - <program>-profile-fresh, for a program with a lock (workloads/<program>/pgo.lock.json):
 #   the profile rebuilt from the workloads against the locked one, failing on drift;
@@ -30,6 +32,7 @@ let
       inherit (check) value;
     }) (
       (if p.evaluation != null then [ { name = "evaluation"; value = p.evaluation; } ] else [ ])
+      ++ (if (p.noRegression or null) != null then [ { name = "no-regression"; value = p.noRegression; } ] else [ ])
       ++ (if p.bolted != null then [ { name = "bolted"; value = p.bolted; } ] else [ ])
       ++ (if locked.${name} or false then [ { name = "profile-fresh"; value = p.profileFresh; } ] else [ ])
     );

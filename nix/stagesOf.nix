@@ -33,6 +33,7 @@ let
     bolt-input = pipeline.boltInput;
     bolt-instrumented = pipeline.boltInstrumented;
     bolt-profile = pipeline.boltProfile;
+    no-regression = pipeline.noRegression or null;
   };
 in
 listToAttrs (
