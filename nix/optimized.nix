@@ -18,6 +18,9 @@
   minCoverage ? 1,
   # Percentage of the profile's counts that may no longer match the program (null: report only).
   maxStale ? null,
+  # rustc flags for the profile-using builds only (optimized, bolt-input), so that the
+  # baseline stays the reference; buildPgoPackage's default is in its own docs.
+  profileUseRustflags ? [ ],
   ...
 }@args:
 cargoBuild (
@@ -25,9 +28,11 @@ cargoBuild (
     "profile"
     "minCoverage"
     "maxStale"
+    "profileUseRustflags"
   ]
   // {
     stage = args.stage or "optimized";
+    stageRustflags = profileUseRustflags ++ (args.stageRustflags or [ ]);
     script = ./optimized.sh;
     inherit profile;
     minCoverage = toString minCoverage;
