@@ -60,6 +60,9 @@
           bolted = d.bolted;
           evaluation = d.evaluation;
           update-profile = d.updateProfile;
+          # bin/report: every program's variants timed on its evaluation workloads
+          # (alternating), with the deterministic figures from the derivations.
+          report = lib.report { programs = pipelines lib; };
           helper = lib.helper;
           default = d.optimized;
         }
@@ -144,6 +147,8 @@
         update-profile = app self.packages.${system}.update-profile "update-profile";
         # `nix run .#nix-pgo -- merge …`: the helper.
         nix-pgo = app self.packages.${system}.helper "nix-pgo";
+        # `nix run .#report -- --out DIR`: report.json, report.md and a chart per program.
+        report = app self.packages.${system}.report "report";
       });
 
       devShells = genAttrs systems (system: {
