@@ -5,4 +5,5 @@
 # `<name>-profile-fresh` check).
 {
   pulldown-cmark = ./pulldown-cmark;
+  ripgrep = ./ripgrep;
 }
