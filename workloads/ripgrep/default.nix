@@ -13,16 +13,19 @@
 let
   inherit (nixPgo)
     buildPgoPackage
-    fetchCrate
-    unpackCrate
+    crateSource
     workloadsFromDir
     ;
-  crate = pname: version: sha256: unpackCrate (fetchCrate { inherit pname version sha256; });
+  inputs = import ../inputs.nix { inherit crateSource; };
 in
 buildPgoPackage {
   pname = "ripgrep";
   version = "15.2.0";
-  src = crate "ripgrep" "15.2.0" "a30750b6d0743bfdd2656ebbaf4555aa278c43144b84bc389bcbfa399485ec71";
+  src = crateSource {
+    pname = "ripgrep";
+    version = "15.2.0";
+    sha256 = "a30750b6d0743bfdd2656ebbaf4555aa278c43144b84bc389bcbfa399485ec71";
+  };
   # The lock file inside that crate, copied here so evaluation needn't unpack the crate.
   cargoLock = ./Cargo.lock;
   bins = [ "rg" ];
@@ -73,13 +76,14 @@ buildPgoPackage {
   ];
   workloads = workloadsFromDir ./. {
     inputs = {
-      # Training: source trees of a few MB each.
-      cargo = crate "cargo" "0.92.0" "89389877f508bae1d45a48b4e76cb0dac5e41a6ac5103752e44d29be0c69c394";
-      tokio = crate "tokio" "1.48.0" "ff360e02eab121e0bc37a2d3b4d4dc622e6eda3a8e5253d5435ecf5bd4c68408";
-      # Evaluation (held out).
-      mdbook = crate "mdbook" "0.4.52" "93c284d2855916af7c5919cf9ad897cfc77d3c2db6f55429c7cfb769182030ec";
-      regex = crate "regex" "1.12.2" "843bc0191f75f3e22651ae5f1e72939ab2f72a4bc30fa80a066bd66edefc24d4";
-      libc = crate "libc" "0.2.186" "68ab91017fe16c622486840e4c83c9a37afeff978bd239b5293d61ece587de66";
+      # Training: source trees of a few MB each; evaluation (held out): the others.
+      inherit (inputs)
+        cargo
+        tokio
+        mdbook
+        regex
+        libc
+        ;
     };
   };
 }
