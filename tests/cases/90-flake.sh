@@ -48,9 +48,16 @@ test_flake_names_evaluate_without_nixpkgs() {
     | (["vendor", "baseline", "instrumented", "profile", "optimized", "bolt-input", "bolt-instrumented",
         "bolt-profile", "bolted", "evaluation", "profiles-guide", "bolt-profiles-guide"] - $p) == []
     and .["nix-pgo"] == ["devShell", "helper"]' >/dev/null || fail "hydraJobs lacks a stage"
-  [ "$(nix eval --json .#checks.x86_64-linux --apply builtins.attrNames)" = '["all","helper","pulldown-cmark-bolted","pulldown-cmark-evaluation","pulldown-cmark-no-regression"]' ] ||
-    fail "unexpected checks (the demo ships unlocked: no profile-fresh check)"
-  [ "$(nix eval --json .#apps.x86_64-linux --apply builtins.attrNames)" = '["nix-pgo","update-profile"]' ] || fail "unexpected apps"
+  # Every program (workloads/default.nix) has its evaluation and no-regression checks,
+  # bolted where BOLT is on; none ships locked, so no profile-fresh check.
+  nix eval --json .#checks.x86_64-linux --apply builtins.attrNames | jq -e --argjson programs \
+    "$(nix eval --impure --json --expr 'builtins.attrNames (import ./workloads)')" '
+    . as $checks
+    | ["all", "helper", "pulldown-cmark-bolted"] - $checks == []
+    and all($programs[]; . as $p | ["\($p)-evaluation", "\($p)-no-regression"] - $checks == [])
+    and all($checks[]; endswith("-profile-fresh") | not)' >/dev/null ||
+    fail "unexpected checks (every program needs evaluation and no-regression; the demo ships unlocked: no profile-fresh check)"
+  [ "$(nix eval --json .#apps.x86_64-linux --apply builtins.attrNames)" = '["nix-pgo","report","update-profile"]' ] || fail "unexpected apps"
 }
 
 test_flake_every_hydra_job_has_a_host_equivalent() {
