@@ -14,7 +14,10 @@ mkdir "$boltProfileDir" 2>/dev/null ||
 export NIX_PGO_BOLT_PROFILE_DIR=$boltProfileDir
 
 log "running workload '$workloadName' (BOLT-instrumented)"
-runWorkload "$workloadName" "$workloadScript" "$NIX_BUILD_TOP/$workloadName" "$boltInstrumented/bin"
+# The runtime's own messages are checked even when the workload failed (BOLT's runtime
+# exits 1 on them), so that the error names the cause.
+workloadStatus=0
+(runWorkload "$workloadName" "$workloadScript" "$NIX_BUILD_TOP/$workloadName" "$boltInstrumented/bin") || workloadStatus=$?
 cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
 
 # BOLT's runtime reports its failures on the program's stderr and may still leave a file
@@ -26,12 +29,19 @@ if grep -E 'BOLT instrumentation runtime error|Error while trying to open profil
   {
     echo "nix-pgo: error: workload '$workloadName': the BOLT instrumentation runtime failed:"
     head -n 5 "$NIX_BUILD_TOP/bolt-runtime-errors"
-    echo "Its profile would be incomplete, so none is produced. If the error is about buffer"
-    echo "sizes, give a larger --instrumentation-max-size=N in boltInstrumentOptions,"
-    echo "or turn BOLT off for this package (bolt = false)."
+    echo "Its profile would be incomplete, so none is produced."
+    if grep -q 'function name too large' "$NIX_BUILD_TOP/bolt-runtime-errors"; then
+      echo "A symbol name does not fit the runtime's fixed 10,240-byte line buffer (no llvm-bolt"
+      echo "option changes it). Rust's legacy mangling spells out generic types in drop_in_place"
+      echo "symbols: build with rustflags = [ \"-Csymbol-mangling-version=v0\" ], or bolt = false."
+    else
+      echo "If the runtime ran out of memory, give a larger --instrumentation-max-size=N in"
+      echo "boltInstrumentOptions, or turn BOLT off for this package (bolt = false)."
+    fi
   } >&2
   exit 1
 fi
+[ "$workloadStatus" -eq 0 ] || exit 1
 
 mkdir -p "$out"
 found=0

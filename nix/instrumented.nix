@@ -14,6 +14,9 @@ cargoBuild (
   removeAttrs args [ "instrumentRustflags" ]
   // {
     stage = "instrumented";
-    stageRustflags = [ "-Cprofile-generate" ] ++ instrumentRustflags;
+    # With a value: the cc crate (>= 1.1) parses CARGO_ENCODED_RUSTFLAGS and rejects a bare
+    # -Cprofile-generate. The path is only the default; every workload's LLVM_PROFILE_FILE
+    # overrides it, and a fixed one keeps the binary reproducible.
+    stageRustflags = [ "-Cprofile-generate=/tmp/nix-pgo-profraw" ] ++ instrumentRustflags;
   }
 )

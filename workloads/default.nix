@@ -6,4 +6,5 @@
 {
   pulldown-cmark = ./pulldown-cmark;
   ripgrep = ./ripgrep;
+  jaq = ./jaq;
 }
