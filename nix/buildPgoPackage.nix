@@ -237,30 +237,19 @@ let
         unlocked = profileUnlocked;
         checkedIn = checkedInProfile';
       };
-  optimized = buildOptimized (
-    common
-    // {
-      inherit
-        profile
-        minCoverage
-        maxStale
-        profileUseRustflags
-        ;
-    }
-  );
+  # optimized and bolt-input are the same profile-using build (bolt-input keeps relocations).
+  profileUseArgs = common // {
+    inherit
+      profile
+      minCoverage
+      maxStale
+      profileUseRustflags
+      ;
+  };
+  optimized = buildOptimized profileUseArgs;
 
   # The same training workloads drive BOLT, on the PGO-optimized code.
-  boltInput = buildBoltInput (
-    common
-    // {
-      inherit
-        profile
-        minCoverage
-        maxStale
-        profileUseRustflags
-        ;
-    }
-  );
+  boltInput = buildBoltInput profileUseArgs;
   boltInstrumented = buildBoltInstrumented {
     inherit pname version boltInput;
     instrumentOptions = boltInstrumentOptions;
