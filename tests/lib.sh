@@ -75,3 +75,21 @@ locked_copy() {
 }
 
 DEMO_LOCK=workloads/pulldown-cmark/pgo.lock.json
+
+# compare_variant EVALUATION VARIANT [fewer]: on every workload of an evaluation output
+# (its evaluation.json, at least two workloads), VARIANT printed what baseline printed; with
+# "fewer", it also executed fewer instructions.
+compare_variant() {
+  local evaluation=$1 variant=$2 mode=${3:-}
+  jq -e '.workloads | length >= 2' "$evaluation/evaluation.json" >/dev/null ||
+    fail "expected at least two evaluation workloads"
+  jq -r --arg v "$variant" '.workloads[] | "\(.workload) \(.variants.baseline.instructions) \(.variants[$v].instructions) \(.variants.baseline.stdout_sha256 == .variants[$v].stdout_sha256)"' \
+    "$evaluation/evaluation.json" |
+    while read -r workload base count same; do
+      [ "$count" != null ] || fail "$workload: the evaluation has no $variant variant"
+      echo "$workload: baseline $base, $variant $count instructions ($((100 * count / base))%)"
+      [ "$same" = true ] || fail "$workload: $variant's output differs from baseline's"
+      [ "$mode" != fewer ] || ((count < base)) ||
+        fail "$workload: $variant ($count) does not execute fewer instructions than baseline ($base)"
+    done
+}

@@ -5,15 +5,7 @@ test_optimized_matches_baseline_and_executes_fewer_instructions() {
   local evaluation
   # The evaluation derivation fails by itself if any workload's outputs differ.
   evaluation=$(out_path .#host.evaluation)
-  jq -e '.workloads | length >= 2' "$evaluation/evaluation.json" >/dev/null ||
-    fail "expected at least two evaluation workloads"
-  jq -r '.workloads[] | "\(.workload) \(.variants.baseline.instructions) \(.variants.optimized.instructions) \(.variants.baseline.stdout_sha256 == .variants.optimized.stdout_sha256)"' \
-    "$evaluation/evaluation.json" |
-    while read -r workload base opt same; do
-      echo "$workload: baseline $base, optimized $opt instructions ($((100 * opt / base))%)"
-      [ "$same" = true ] || fail "$workload: outputs differ"
-      ((opt < base)) || fail "$workload: optimized ($opt) does not execute fewer instructions than baseline ($base)"
-    done
+  compare_variant "$evaluation" optimized fewer
 }
 
 test_profile_names_the_programs_hot_functions() {

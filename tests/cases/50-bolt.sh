@@ -33,13 +33,7 @@ test_bolt_bolted_prints_what_baseline_prints() {
   local evaluation
   # The evaluation fails by itself if any variant's output differs from baseline's.
   evaluation=$(out_path .#host.evaluation)
-  jq -r '.workloads[] | "\(.workload) \(.variants.baseline.instructions) \(.variants.optimized.instructions) \(.variants.bolted.instructions) \(.variants.baseline.stdout_sha256 == .variants.bolted.stdout_sha256)"' \
-    "$evaluation/evaluation.json" |
-    while read -r workload base opt bolted same; do
-      [ "$bolted" != null ] || fail "$workload: the evaluation has no bolted variant"
-      echo "$workload: baseline $base, optimized $opt ($((100 * opt / base))%), bolted $bolted ($((100 * bolted / base))%) instructions"
-      [ "$same" = true ] || fail "$workload: bolted's output differs from baseline's"
-    done
+  compare_variant "$evaluation" bolted
 }
 
 test_bolt_stages_rebuild_bit_identically() {

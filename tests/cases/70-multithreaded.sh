@@ -56,15 +56,7 @@ test_multithreaded_optimized_matches_baseline_and_executes_fewer_instructions() 
   local evaluation w
   # The evaluation derivation fails by itself if any variant's output differs.
   evaluation=$(rg_build evaluation)
-  jq -e '.workloads | length >= 2' "$evaluation/evaluation.json" >/dev/null ||
-    fail "expected at least two evaluation workloads"
-  jq -r '.workloads[] | "\(.workload) \(.variants.baseline.instructions) \(.variants.optimized.instructions) \(.variants.baseline.stdout_sha256 == .variants.optimized.stdout_sha256)"' \
-    "$evaluation/evaluation.json" |
-    while read -r w base opt same; do
-      echo "$w: baseline $base, optimized $opt instructions ($((100 * opt / base))%)"
-      [ "$same" = true ] || fail "$w: outputs differ"
-      ((opt < base)) || fail "$w: optimized ($opt) does not execute fewer instructions than baseline ($base)"
-    done
+  compare_variant "$evaluation" optimized fewer
   # Evaluation searches with one thread, so its instruction counts are exact too.
   w=$(nix eval --impure --json -f "$rg_fixture" evaluation.workloads --apply builtins.attrNames | jq -r '.[0]')
   rg_rebuild "evaluation.workloads.$w"

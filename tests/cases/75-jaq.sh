@@ -13,26 +13,13 @@ test_jaq_optimized_prints_what_baseline_prints_in_fewer_instructions() {
   local evaluation
   # The evaluation fails by itself if a variant's output differs from baseline's.
   evaluation=$(jaq_build evaluation)
-  [ "$(jq '.workloads | length' "$evaluation/evaluation.json")" -ge 2 ] || fail "fewer than two evaluation workloads"
-  jq -r '.workloads[] | "\(.workload) \(.variants.baseline.instructions) \(.variants.optimized.instructions) \(.variants.baseline.stdout_sha256 == .variants.optimized.stdout_sha256)"' \
-    "$evaluation/evaluation.json" |
-    while read -r workload base opt same; do
-      echo "$workload: baseline $base, optimized $opt ($((100 * opt / base))%) instructions"
-      [ "$same" = true ] || fail "$workload: optimized's output differs from baseline's"
-      [ "$opt" -lt "$base" ] || fail "$workload: optimized executes no fewer instructions than baseline ($opt >= $base)"
-    done
+  compare_variant "$evaluation" optimized fewer
 }
 
 test_jaq_bolted_prints_what_baseline_prints() {
   local evaluation bolted
   evaluation=$(jaq_build evaluation)
-  jq -r '.workloads[] | "\(.workload) \(.variants.baseline.instructions) \(.variants.bolted.instructions) \(.variants.baseline.stdout_sha256 == .variants.bolted.stdout_sha256)"' \
-    "$evaluation/evaluation.json" |
-    while read -r workload base bolted same; do
-      [ "$bolted" != null ] || fail "$workload: the evaluation has no bolted variant"
-      echo "$workload: baseline $base, bolted $bolted ($((100 * bolted / base))%) instructions"
-      [ "$same" = true ] || fail "$workload: bolted's output differs from baseline's"
-    done
+  compare_variant "$evaluation" bolted
   bolted=$(jaq_build bolted)
   grep -qF '.bolt.org.text' <(readelf -SW "$bolted/bin/jaq") || fail "bolted was not rewritten by BOLT"
   grep -E 'BOLT-INFO: [0-9]+ out of [0-9]+ functions .* have non-empty execution profile' "$bolted/nix-support/bolt-jaq.log" ||
