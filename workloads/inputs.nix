@@ -17,4 +17,8 @@ in
   nom = crate "nom" "8.0.0" "df9761775871bdef83bee530e60050f7e54b1105350d6884eb0fb4f46c2f9405";
   mdbook = crate "mdbook" "0.4.52" "93c284d2855916af7c5919cf9ad897cfc77d3c2db6f55429c7cfb769182030ec";
   libc = crate "libc" "0.2.186" "68ab91017fe16c622486840e4c83c9a37afeff978bd239b5293d61ece587de66";
+  # The SPDX License List data (license-list-data/json), shipped inside the `license` crate.
+  spdx = crate "license" "3.9.0+3.29.0" "a6cf4fbb34524ab9d20724673c635e1b65f45f6745f469ac7192abece1a8f745";
+  # A JSON parser's benchmark data (benches/*.json).
+  jiter = crate "jiter" "0.18.0" "49e31424b61d85292bd805dbf643c3ccc44f5f3871fb751209b889ee70585029";
 }

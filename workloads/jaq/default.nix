@@ -13,16 +13,16 @@ let
     crateSource
     workloadsFromDir
     ;
-  crate =
-    pname: version: sha256:
-    crateSource {
-      inherit pname version sha256;
-    };
+  inputs = import ../inputs.nix { inherit crateSource; };
 in
 buildPgoPackage {
   pname = "jaq";
   version = "3.1.2";
-  src = crate "jaq" "3.1.2" "f686343ddd30a3cb6028299b080fb135480532e74b5f6628362c11fdb52f7d22";
+  src = crateSource {
+    pname = "jaq";
+    version = "3.1.2";
+    sha256 = "f686343ddd30a3cb6028299b080fb135480532e74b5f6628362c11fdb52f7d22";
+  };
   # The lock file inside that crate, copied here so evaluation needn't unpack the crate.
   cargoLock = ./Cargo.lock;
   # jaq's one Cargo feature, `mimalloc` (on by default), links the mimalloc allocator, a C
@@ -43,9 +43,9 @@ buildPgoPackage {
       # exceptions.json, exceptions/*.json), shipped inside the `license` crate, which
       # generates its Rust code from it. Training reads the licenses, evaluation the
       # exceptions.
-      spdx = crate "license" "3.9.0+3.29.0" "a6cf4fbb34524ab9d20724673c635e1b65f45f6745f469ac7192abece1a8f745";
+      inherit (inputs) spdx;
       # A JSON parser's benchmark data (benches/*.json): evaluation only.
-      jiter = crate "jiter" "0.18.0" "49e31424b61d85292bd805dbf643c3ccc44f5f3871fb751209b889ee70585029";
+      inherit (inputs) jiter;
     };
   };
 }
