@@ -18,6 +18,7 @@ let
     inherit toolchain;
     # Internal building blocks.
     mkStage = import ./internal/mkStage.nix { inherit toolchain; };
+    cargoSkeleton = call ./internal/cargoSkeleton.nix { };
     cargoBuild = call ./internal/cargoBuild.nix { };
 
     # Public functions.
@@ -44,6 +45,7 @@ let
     regressionCheck = call ./regressionCheck.nix { };
     report = call ./report.nix { };
     buildPgoPackage = call ./buildPgoPackage.nix { };
+    wrapPackage = call ./wrapPackage.nix { };
     stagesOf = call ./stagesOf.nix { };
     checksFor = call ./checks.nix { };
     helper = if helper != null then helper else call ./helper.nix { };

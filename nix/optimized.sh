@@ -1,17 +1,10 @@
 # shellcheck shell=bash
-# The PGO build: the profile's copy at a fixed path, -Cprofile-use, a coverage report.
+# The PGO build (cargoSetup adds -Cprofile-use for $profile), and its coverage report.
 # shellcheck source=./internal/cargo.sh
 source "$cargoBuildScript"
 "$helper" check-toolchain --rustc "$rustc" --llvm-profdata "$llvmProfdata"
 
-profiles=("$profile"/*.profdata)
-[ "${#profiles[@]}" -eq 1 ] || die "expected one .profdata in $profile, found ${#profiles[@]}"
-
 cargoSetup
-# rustc's output does not depend on the profile's path, but a fixed one keeps the profile's
-# store path out of the build entirely.
-cp "${profiles[0]}" "$NIX_BUILD_TOP/pgo.profdata"
-RUSTFLAGS+=" -Cprofile-use=$NIX_BUILD_TOP/pgo.profdata -Cllvm-args=-pgo-warn-missing-function"
 cargoBuild
 
 mkdir -p "$out/nix-support"

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Steps shared by every cargo stage (sourced by build.sh, optimized.sh).
 # Environment (from cargoBuild.nix): src cargoLock vendor rustc cargo cc targetTriple bins
-# cargoFlags rustflags.
+# cargoFlags rustflags, and optionally profile (a directory with one .profdata) and
+# cargoDeps (the dependency build, deps.sh).
 
 # cargoSetup: a writable copy of the source with our Cargo.lock, and a CARGO_HOME whose
 # only registry is the vendored directory.
@@ -19,6 +20,8 @@ replace-with = "vendored-sources"
 [source.vendored-sources]
 directory = "$vendor"
 CONFIG
+  # Git dependencies' sources, replaced by the vendored directory too (vendor.sh).
+  if [ -f "$vendor/.cargo-config.toml" ]; then cat "$vendor/.cargo-config.toml" >>"$CARGO_HOME/config.toml"; fi
 
   export RUSTC=$rustc CC=$cc CARGO_TARGET_DIR=$NIX_BUILD_TOP/target
   # --target is always given, so RUSTFLAGS reach the target's crates but not build
@@ -30,13 +33,45 @@ CONFIG
   # Paths of this build (the build directory, the vendor store path) must not end up in
   # the binary: they would make it depend on where it was built and keep sources alive.
   export RUSTFLAGS="$rustflags --remap-path-prefix=$NIX_BUILD_TOP=/build --remap-path-prefix=$vendor=/vendor"
+
+  if [ -n "${profile:-}" ]; then
+    local profiles=("$profile"/*.profdata)
+    [ "${#profiles[@]}" -eq 1 ] || die "expected one .profdata in $profile, found ${#profiles[@]}"
+    # rustc's output does not depend on the profile's path, but a fixed one keeps the
+    # profile's store path out of the build (and out of cargo's fingerprints) entirely.
+    cp "${profiles[0]}" "$NIX_BUILD_TOP/pgo.profdata"
+    RUSTFLAGS+=" -Cprofile-use=$NIX_BUILD_TOP/pgo.profdata -Cllvm-args=-pgo-warn-missing-function"
+  fi
+
+  if [ -n "${cargoDeps:-}" ]; then
+    # The dependencies, compiled with these very flags. Their timestamps are the store's
+    # (1970): the project's sources, copied above, are newer, so cargo compiles the
+    # project's crates again and takes every registry crate as it is (cargo does not look
+    # at the timestamps of registry sources, only at their versions and the flags).
+    cp -r --preserve=timestamps "$cargoDeps/target" "$CARGO_TARGET_DIR"
+    chmod -R u+w "$CARGO_TARGET_DIR"
+  fi
 }
 
 # cargoBuild: run cargo, keeping its output in $NIX_BUILD_TOP/cargo-build.log.
 cargoBuild() {
   log "RUSTFLAGS=$RUSTFLAGS"
+  local status=0
   # shellcheck disable=SC2086 # cargoFlags is a list joined by spaces
-  "$cargo" build $cargoFlags 2>&1 | tee "$NIX_BUILD_TOP/cargo-build.log"
+  "$cargo" build $cargoFlags 2>&1 | tee "$NIX_BUILD_TOP/cargo-build.log" || status=$?
+  [ "$status" -eq 0 ] || explainCargoFailure "$status"
+}
+
+# explainCargoFailure STATUS: fail, saying which nix-pgo argument a cargo error points at.
+# These errors come from the first cargo run (the dependency build), before anything compiles.
+explainCargoFailure() {
+  local log=$NIX_BUILD_TOP/cargo-build.log
+  if grep -q 'did not match any packages' "$log"; then
+    die "cargo has no package named by nix-pgo's \`package\` argument (cargo flags: $cargoFlags). Set \`package\` to the name of a workspace member (\`cargo metadata --no-deps\` lists them), or leave it null for the root package."
+  elif grep -q 'no bin target named' "$log"; then
+    die "the package has no binary named in nix-pgo's \`bins\` argument (cargo flags: $cargoFlags); cargo lists the ones it has above. Set \`bins\` to those names."
+  fi
+  die "cargo build failed with status $1 (its output is above)."
 }
 
 # installBins: copy each built binary to $out/bin.

@@ -1,7 +1,15 @@
 # The cargo build that every binary stage shares. baseline, instrumented, optimized and
 # the helper differ only in their RUSTFLAGS and in what their script does around the
 # build (cargo.sh holds the shared steps).
+#
+# Each build comes as two derivations, like crane's buildDepsOnly + buildPackage: the
+# dependencies, compiled with the stage's flags on a skeleton of the project
+# (cargoSkeleton.nix: manifests and placeholder sources), and the stage itself, which
+# starts from that target directory and compiles only the project's own crates. Editing
+# them rebuilds no dependency in any stage; profile-using stages key their dependencies by
+# the profile, as the flags are part of what cargo reuses.
 {
+  cargoSkeleton,
   mkStage,
   toolchain,
 }:
@@ -28,10 +36,17 @@
   stageRustflags ? [ ],
   # Native libraries for -sys crates: pkg-config search paths.
   pkgConfigPath ? [ ],
+  # A profile to build with (`-Cprofile-use`, dependencies included): mergeProfiles's or
+  # lockedProfile's result, a directory with one .profdata; null for none.
+  profile ? null,
+  # Compile the dependencies in a derivation of their own (passthru.deps). Off, each
+  # stage compiles everything and the store keeps no target directories.
+  cacheDependencies ? true,
   # The stage's script: by default build and install (build.sh).
   script ? ./build.sh,
   passthru ? { },
   meta ? { },
+  contentAddressed ? false,
   # Anything else becomes the stage script's environment.
   ...
 }@args:
@@ -49,6 +64,39 @@ let
     ++ (if cargoFeatures != [ ] then [ "--features" (concatStringsSep "," cargoFeatures) ] else [ ])
     ++ (if noDefaultFeatures then [ "--no-default-features" ] else [ ])
     ++ cargoExtraArgs;
+
+  # What cargo sees, the same in the dependency build and the stage: any difference
+  # (a flag, a feature, the profile) and cargo would compile the dependencies again.
+  cargoEnv = {
+    cargoBuildScript = ./cargo.sh;
+    inherit (toolchain)
+      rustc
+      cargo
+      cc
+      targetTriple
+      ;
+    inherit cargoLock vendor contentAddressed;
+    bins = concatStringsSep " " bins;
+    cargoFlags = concatStringsSep " " cargoFlags;
+    rustflags = concatStringsSep " " (rustflags ++ stageRustflags);
+    PKG_CONFIG_PATH = concatStringsSep ":" (toolchain.pkgConfigPath ++ pkgConfigPath);
+  } // (if profile != null then { inherit profile; } else { });
+
+  deps = mkStage (
+    cargoEnv
+    // {
+      name = "${pname}-${stage}-deps-${version}";
+      script = ./deps.sh;
+      src = cargoSkeleton {
+        inherit
+          pname
+          version
+          src
+          contentAddressed
+          ;
+      };
+    }
+  );
 in
 mkStage (
   removeAttrs args [
@@ -62,25 +110,17 @@ mkStage (
     "rustflags"
     "stageRustflags"
     "pkgConfigPath"
+    "profile"
+    "cacheDependencies"
   ]
+  // cargoEnv
   // {
     name = "${pname}-${stage}-${version}";
-    inherit script;
-    cargoBuildScript = ./cargo.sh;
-    inherit (toolchain)
-      rustc
-      cargo
-      cc
-      targetTriple
-      ;
-    inherit src cargoLock vendor;
-    bins = concatStringsSep " " bins;
-    cargoFlags = concatStringsSep " " cargoFlags;
-    rustflags = concatStringsSep " " (rustflags ++ stageRustflags);
-    PKG_CONFIG_PATH = concatStringsSep ":" (toolchain.pkgConfigPath ++ pkgConfigPath);
+    inherit script src;
+    cargoDeps = if cacheDependencies then deps else "";
     passthru = {
       inherit stage vendor;
-    } // passthru;
+    } // (if cacheDependencies then { inherit deps; } else { }) // passthru;
     meta = {
       mainProgram = builtins.head bins;
     } // meta;

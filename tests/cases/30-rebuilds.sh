@@ -32,7 +32,7 @@ test_stages_rebuild_bit_identically() {
   # merge, the optimized build and the instruction counts are the same on every run.
   local stage
   out_path .#host.evaluation >/dev/null
-  for stage in baseline profile optimized $(nix eval --impure --json .#host.profiles --apply builtins.attrNames | jq -r '"profiles." + .[]') \
+  for stage in baseline baseline.deps profile optimized optimized.deps $(nix eval --impure --json .#host.profiles --apply builtins.attrNames | jq -r '"profiles." + .[]') \
     $(nix eval --impure --json .#host.evaluation.workloads --apply builtins.attrNames | jq -r '"evaluation.workloads." + .[]'); do
     echo "rebuilding $stage"
     nix build --impure --rebuild --no-link ".#host.$stage" || fail "$stage is not reproducible"

@@ -1,0 +1,76 @@
+# shellcheck shell=bash
+# Each cargo stage's dependencies are a derivation of their own (nix/internal/cargoBuild.nix),
+# built on a skeleton of the project: editing the project's source recompiles only its own
+# crate, in every stage. Checked from the derivation graph and cargo's build logs.
+
+cached_stages=(baseline instrumented optimized boltInput)
+
+# local_source ATTR...: build (or with --dry-run, list) attributes of the demo built from
+# $source_dir with the profile of $lock.
+local_source() {
+  local args=(--impure --argstr lockFile "$lock" --argstr sourceDir "$source_dir" -f tests/fixtures)
+  local attr attrs=()
+  for attr in "$@"; do attrs+=("localSource.$attr"); done
+  nix build --no-link "${args[@]}" "${attrs[@]}"
+}
+local_source_eval() {
+  nix eval --raw --impure --argstr lockFile "$lock" --argstr sourceDir "$source_dir" -f tests/fixtures "localSource.$1"
+}
+
+test_one_line_edit_recompiles_only_the_main_crate_in_every_stage() {
+  local copy source_dir lock stage deps pending log compiled
+  copy=$(locked_copy)
+  lock=$copy/$DEMO_LOCK
+  source_dir=$(mktemp -d)
+  cp -r --no-preserve=mode "$(out_path -f tests/fixtures/demo.nix baseline.src)/." "$source_dir"
+  local_source "${cached_stages[@]}"
+
+  declare -A deps_before
+  for stage in "${cached_stages[@]}"; do
+    deps_before[$stage]=$(local_source_eval "$stage.deps.drvPath")
+  done
+
+  # One line of the program's own code: the text of its --help.
+  sed -i 's/"this help message"/"this help message, edited"/' "$source_dir/src/main.rs"
+  grep -q 'this help message, edited' "$source_dir/src/main.rs" || fail "the edit did not apply"
+
+  for stage in "${cached_stages[@]}"; do
+    deps=$(local_source_eval "$stage.deps.drvPath")
+    [ "$deps" = "${deps_before[$stage]}" ] || fail "editing main.rs changed $stage's dependency build"
+  done
+  pending=$(would_build --argstr lockFile "$lock" --argstr sourceDir "$source_dir" -f tests/fixtures \
+    "${cached_stages[@]/#/localSource.}")
+  echo "would build:"
+  echo "$pending"
+  [ "$(wc -l <<<"$pending")" -eq "${#cached_stages[@]}" ] || fail "expected to build the ${#cached_stages[@]} stages and nothing else"
+  ! grep -E -- '-(deps|skeleton)' <<<"$pending" || fail "an edit of main.rs rebuilds a dependency build or the skeleton"
+
+  local_source "${cached_stages[@]}"
+  for stage in "${cached_stages[@]}"; do
+    log=$(nix log "$(local_source_eval "$stage.drvPath")" 2>/dev/null)
+    compiled=$(grep -oE '^ *Compiling [^ ]+' <<<"$log" | awk '{ print $2 }' | sort -u)
+    echo "$stage compiled: $compiled"
+    [ "$compiled" = pulldown-cmark ] || fail "$stage compiled ${compiled//$'\n'/ }, not just pulldown-cmark"
+    # And what it compiled is the edited source, not the skeleton's placeholder.
+    "$(local_source_eval "$stage.outPath")/bin/pulldown-cmark" --help 2>&1 | grep -q 'this help message, edited' ||
+      fail "$stage's binary does not have the edit"
+  done
+  rm -rf "$copy" "$source_dir"
+}
+
+test_dependency_builds_carry_each_stage_flags() {
+  # Cargo reuses a dependency only if it was compiled with the same flags: each stage has a
+  # dependency build of its own, with that stage's RUSTFLAGS (and the profile).
+  local stage drv deps
+  for stage in "${cached_stages[@]}"; do
+    drv=$(nix eval --impure --raw -f tests/fixtures/demo.nix "$stage.drvPath")
+    deps=$(nix eval --impure --raw -f tests/fixtures/demo.nix "$stage.deps.drvPath")
+    [ "$(show_drv "$drv" | jq -r '.[].env.rustflags')" = "$(show_drv "$deps" | jq -r '.[].env.rustflags')" ] ||
+      fail "$stage and its dependency build have different RUSTFLAGS"
+    [ "$(show_drv "$drv" | jq -r '.[].env.profile // ""')" = "$(show_drv "$deps" | jq -r '.[].env.profile // ""')" ] ||
+      fail "$stage and its dependency build use different profiles"
+    input_drvs "$drv" | grep -qxF "$deps" || fail "$stage does not start from its dependency build"
+  done
+  show_drv "$(nix eval --impure --raw -f tests/fixtures/demo.nix instrumented.deps.drvPath)" | grep -q -- '-Cprofile-generate' ||
+    fail "the instrumented stage's dependencies are not instrumented"
+}
