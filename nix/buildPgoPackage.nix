@@ -36,6 +36,8 @@
   # Defaults to src's Cargo.lock; give it explicitly when src is a derivation (reading a
   # file out of a derivation at evaluation time would be import-from-derivation).
   cargoLock ? null,
+  # { "<name>-<version>" = "sha256-…"; }: the hash of each git dependency (vendorCargoDeps.nix).
+  outputHashes ? { },
   # The workspace member and binaries to build.
   package ? null,
   bins ? [ pname ],
@@ -104,6 +106,10 @@
   # a held-out workload of the demo ran 0.96 % more instructions than the baseline; with
   # it, -0.04 %, and the trained gain grows (docs/safe-defaults.md). [ ] turns it off.
   profileUseRustflags ? [ "-Cllvm-args=-inline-cold-callsite-threshold=225" ],
+  # meta (description, license, mainProgram, …) and passthru of the program: carried by
+  # baseline, optimized and bolted, the binaries one ships or compares.
+  meta ? { },
+  passthru ? { },
 }@args:
 let
   fail = msg: throw "buildPgoPackage (${pname}): ${msg}";
@@ -185,7 +191,7 @@ let
     src = cargoSrc;
   };
   vendor = vendorCargoDeps {
-    inherit pname;
+    inherit pname outputHashes;
     cargoLock = cargoLock';
   };
 
@@ -289,8 +295,8 @@ let
           boltInstrumented
           boltProfiles
           boltProfile
-          bolted
           ;
+        bolted = asProgram bolted;
       }
     else
       {
@@ -300,6 +306,17 @@ let
         boltProfile = null;
         bolted = null;
       };
+
+  # The user's meta and passthru on a program variant; the stage's own passthru (profile,
+  # deps, …) stays reachable.
+  asProgram =
+    drv:
+    drv
+    // passthru
+    // {
+      meta = drv.meta // { mainProgram = builtins.head bins; } // meta;
+      passthru = drv.passthru // passthru;
+    };
 
   evaluation =
     if evaluationWorkloads == { } then
@@ -314,21 +331,23 @@ let
 in
 if training == { } then
   fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (or use workloadsFromDir with a train/ directory): without them there is no profile to optimize with."
+else if bolt && builtins.match ".*-linux" toolchain.system == null then
+  fail "BOLT rewrites ELF binaries (Linux) only, and this toolchain builds for ${toolchain.system}: set `bolt = false;` (PGO itself works there)."
 else if !bolt && (boltOptions != null || boltInstrumentOptions != [ ]) then
   fail "boltOptions or boltInstrumentOptions is set but bolt = false, so no stage would use it: remove them, or set bolt = true."
 else
   boltStages
   // {
     inherit
-      baseline
       instrumented
       profiles
       profile
-      optimized
       vendor
       evaluation
       profileUnlocked
       ;
+    baseline = asProgram baseline;
+    optimized = asProgram optimized;
     locked = lockEntry != null;
     # The workloads as given (for evaluating other variants with evaluateVariants).
     inherit workloads;

@@ -12,4 +12,34 @@ for i in "${!files[@]}"; do
   [ -f "$out/${dirs[$i]}/Cargo.toml" ] || die "crate ${files[$i]} did not unpack to ${dirs[$i]}/Cargo.toml"
   printf '{"files":{},"package":"%s"}' "${sums[$i]}" >"$out/${dirs[$i]}/.cargo-checksum.json"
 done
-log "vendored ${#files[@]} crates"
+
+# Git dependencies: the package's directory out of its repository's checkout. A directory
+# source has no checksum for them (`package` null), like `cargo vendor` writes.
+read -r -a checkouts <<<"${gitCheckouts:-}"
+read -r -a gitNames <<<"${gitNames:-}"
+read -r -a gitDirs <<<"${gitDirs:-}"
+for i in "${!checkouts[@]}"; do
+  name=${gitNames[$i]} manifest=
+  # The manifest whose [package] is called $name (the repository may be a workspace).
+  while IFS= read -r -d '' candidate; do
+    if awk -v want="$name" '
+      /^\[/ { section = $0 }
+      section == "[package]" && /^name *=/ { gsub(/^name *= *"|" *$/, ""); if ($0 == want) found = 1 }
+      END { exit !found }' "$candidate"; then
+      manifest=$candidate
+      break
+    fi
+  done < <(find "${checkouts[$i]}" -name Cargo.toml -print0 | sort -z)
+  [ -n "$manifest" ] || die "git dependency $name: no Cargo.toml with [package] name = \"$name\" in its repository (${checkouts[$i]})"
+  if grep -qE '(^|[.{ ])workspace *= *true' "$manifest"; then
+    die "git dependency $name inherits fields from its repository's workspace (\`workspace = true\` in ${manifest#"${checkouts[$i]}"/}); nix-pgo can't vendor such a package yet. Depend on a crates.io release of it, or a fork whose Cargo.toml spells the fields out."
+  fi
+  cp -r --no-preserve=mode "$(dirname "$manifest")" "$out/${gitDirs[$i]}"
+  printf '{"files":{},"package":null}' >"$out/${gitDirs[$i]}/.cargo-checksum.json"
+done
+if [ -n "${gitSourcesConfig:-}" ]; then
+  # Read by every cargo build (cargo.sh); cargo skips hidden entries of a directory source.
+  printf '%s\n' "$gitSourcesConfig" >"$out/.cargo-config.toml"
+fi
+
+log "vendored ${#files[@]} crates.io crates and ${#checkouts[@]} git dependencies"

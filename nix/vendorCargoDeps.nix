@@ -1,8 +1,10 @@
-# vendorCargoDeps :: { cargoLock } -> drv
+# vendorCargoDeps :: { cargoLock, outputHashes? } -> drv
 #
-# A cargo "directory source" holding every crates.io dependency named in Cargo.lock,
-# each fetched by its own fixed-output derivation whose hash is the lock's checksum.
-# Nothing here needs the network after the fetches; cargo then runs --frozen.
+# A cargo "directory source" holding every dependency named in Cargo.lock: each crates.io
+# crate fetched by its own fixed-output derivation whose hash is the lock's checksum, each
+# git dependency fetched at the lock's commit and checked against its hash in
+# `outputHashes` (like buildRustPackage's `cargoLock.outputHashes`). Nothing here needs
+# the network after the fetches; cargo then runs --frozen.
 {
   fetchCrate,
   mkStage,
@@ -12,13 +14,19 @@
   cargoLock,
   # Name prefix of the vendor derivation.
   pname ? "cargo",
+  # { "<name>-<version>" = "sha256-…"; } for each git dependency: the NAR hash of its
+  # repository at the locked commit.
+  outputHashes ? { },
 }:
 let
   inherit (builtins)
+    attrNames
     concatStringsSep
+    elemAt
     filter
     hasAttr
     map
+    match
     readFile
     substring
     ;
@@ -29,7 +37,9 @@ let
     "sparse+https://index.crates.io/"
   ];
   isLocal = p: !(hasAttr "source" p);
+  isGit = p: substring 0 4 p.source == "git+";
   remote = filter (p: !isLocal p) (lock.package or [ ]);
+  key = p: "${p.name}-${p.version}";
 
   # Fail at evaluation time, naming the package and the way out, rather than in cargo.
   checked =
@@ -37,18 +47,76 @@ let
     let
       what = "${p.name} ${p.version} (${p.source})";
     in
-    if substring 0 4 p.source == "git+" then
-      throw "vendorCargoDeps: ${cargoLock} has a git dependency, ${what}. nix-pgo vendors crates.io packages only: publish it or point the dependency at a crates.io release (or a path dependency inside src)."
+    if isGit p then
+      (
+        if outputHashes ? ${key p} then
+          p
+        else
+          throw ''
+            vendorCargoDeps: ${toString cargoLock} has a git dependency without a hash, ${what}.
+            Give the NAR hash of the repository at that commit (Nix prints it when the hash is wrong):
+              outputHashes = { "${key p}" = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; };
+            or depend on a crates.io release instead.''
+      )
     else if !(builtins.elem p.source cratesIo) then
-      throw "vendorCargoDeps: ${cargoLock} has a dependency from another registry, ${what}. nix-pgo vendors crates.io packages only."
+      throw "vendorCargoDeps: ${toString cargoLock} has a dependency from another registry, ${what}. nix-pgo vendors crates.io and git dependencies only."
     else if !(p ? checksum) then
-      throw "vendorCargoDeps: ${cargoLock} has no checksum for ${what} (an old lock format?). Regenerate it with a current cargo (`cargo generate-lockfile`) so every crate has a checksum."
+      throw "vendorCargoDeps: ${toString cargoLock} has no checksum for ${what} (an old lock format?). Regenerate it with a current cargo (`cargo generate-lockfile`) so every crate has a checksum."
     else
       p;
 
-  crates = map checked remote;
+  packages = map checked remote;
+  crates = filter (p: !isGit p) packages;
+  gits = filter isGit packages;
+
+  # A hash for a package that isn't a git dependency is stale configuration.
+  unused = filter (k: !(builtins.elem k (map key gits))) (attrNames outputHashes);
+
+  # git+<url>[?<branch|tag|rev>=<ref>]#<commit>
+  gitSource =
+    p:
+    let
+      parts = match "git\\+([^?#]+)(\\?([a-z]+)=([^#]+))?#([0-9a-f]+)" p.source;
+      at = elemAt parts;
+    in
+    if parts == null then
+      throw "vendorCargoDeps: can't read the git source of ${p.name} ${p.version} in ${toString cargoLock}: ${p.source}"
+    else
+      {
+        url = at 0;
+        refKind = at 2;
+        ref = at 3;
+        commit = at 4;
+      };
+  # Cargo replaces a git source by the vendored directory when the entry names the same
+  # repository and reference (what `cargo vendor` prints).
+  gitSourceConfig =
+    p:
+    let
+      g = gitSource p;
+    in
+    ''
+      [source."${p.source}"]
+      git = "${g.url}"
+      ${if g.refKind != null then "${g.refKind} = \"${g.ref}\"" else ""}
+      replace-with = "vendored-sources"
+    '';
+  fetchGitPackage =
+    p:
+    let
+      g = gitSource p;
+    in
+    builtins.fetchGit {
+      inherit (g) url;
+      rev = g.commit;
+      allRefs = true;
+      narHash = outputHashes.${key p};
+    };
 in
-mkStage {
+if unused != [ ] then
+  throw "vendorCargoDeps: outputHashes has ${concatStringsSep ", " unused}, but ${toString cargoLock} has no git dependency of that name and version: remove it."
+else
+mkStage ({
   name = "${pname}-vendor";
   script = ./vendor.sh;
   # Parallel lists: the .crate file, its directory name, its checksum.
@@ -64,6 +132,19 @@ mkStage {
   crateChecksums = map (p: p.checksum) crates;
   passthru = {
     inherit cargoLock;
-    crateCount = builtins.length crates;
+    crateCount = builtins.length packages;
   };
 }
+// (
+  if gits == [ ] then
+    { }
+  else
+    {
+      # Parallel lists: the checkout, the package's name, its directory name.
+      gitCheckouts = map fetchGitPackage gits;
+      gitNames = map (p: p.name) gits;
+      gitDirs = map key gits;
+      # Appended to the cargo configuration of every build (cargo.sh).
+      gitSourcesConfig = concatStringsSep "\n" (map gitSourceConfig gits);
+    }
+))

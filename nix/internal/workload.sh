@@ -5,6 +5,11 @@
 # or timeout) the build fails with the workload's name and the tail of its output.
 # Environment: workloadInputNames/workloadInputPaths (parallel lists), workloadTimeout,
 # workloadPreload (LD_PRELOAD for the workload, e.g. fixedRandom's library, or empty).
+
+# What tools print when they find no network (curl, wget, git, bash's /dev/tcp, Rust's
+# reqwest/hyper, Python): a failed workload that printed one of these gets a hint.
+networkErrors='could not resolve|name or service not known|temporary failure in name resolution|network is unreachable|failed to lookup address|dns error|name resolution'
+
 runWorkload() {
   local name=$1 script=$2 logBase=$3 binDir=$4
   local dir=$NIX_BUILD_TOP/workload-$name
@@ -38,6 +43,10 @@ runWorkload() {
       echo "--- last lines of its stdout:"
       tail -n 20 "$logBase.stdout"
       echo "---"
+      if grep -qiE "$networkErrors" "$logBase.stderr" "$logBase.stdout"; then
+        echo "It looks like the workload tried to reach the network. Workloads run in the Nix build sandbox, which has none (and a"
+        echo "profile must not depend on what a server answers): give it its data as an input (\`inputs\`, read from \$PGO_INPUTS)."
+      fi
       echo "Fix the workload script ($script) or the program; workloads must exit 0."
     } >&2
     exit 1

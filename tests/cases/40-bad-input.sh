@@ -28,3 +28,48 @@ test_missing_cargo_lock_is_refused_at_evaluation() {
   expect_failure "buildPgoPackage \(no-lock\): no Cargo.lock in .*/no-lock" fixture_eval noCargoLock.optimized.drvPath
   expect_failure "run .cargo generate-lockfile." fixture_eval noCargoLock.optimized.drvPath
 }
+
+test_workload_that_needs_network_is_told_the_sandbox_has_none() {
+  expect_failure "workload 'network' exited" fixture_build networkWorkload
+  expect_failure 'tried to reach the network.*sandbox' fixture_build networkWorkload
+  expect_failure 'give it its data as an input' fixture_build networkWorkload
+}
+
+test_unknown_binary_or_package_fails_before_compiling() {
+  expect_failure 'no binary named in nix-pgo.s `bins`' fixture_build unknownBinary
+  expect_failure 'available bin targets' fixture_build unknownBinary
+  expect_failure 'no package named by nix-pgo.s `package`.*workspace member' fixture_build unknownPackage
+  # Both in the dependency build, the first cargo run: cargo stops before compiling.
+  expect_failure 'baseline-deps' fixture_build unknownPackage
+  ! fixture_build unknownBinary 2>&1 | grep -q 'Compiling' || fail "cargo compiled something before refusing the binary name"
+}
+
+# git_program DIR: a git repository DIR/repo with a library, and DIR/app, a program that
+# depends on it through `git = "file://…"` with its Cargo.lock.
+git_program() {
+  local dir=$1
+  mkdir -p "$dir/repo/src" "$dir/app/src"
+  printf '[package]\nname = "gitdep"\nversion = "0.1.0"\nedition = "2021"\n' >"$dir/repo/Cargo.toml"
+  echo 'pub fn answer() -> u64 { 42 }' >"$dir/repo/src/lib.rs"
+  git -C "$dir/repo" init -q
+  git -C "$dir/repo" add -A
+  git -C "$dir/repo" -c user.name=test -c user.email=test@example.org commit -qm library
+  printf '[package]\nname = "gitdep-app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ngitdep = { git = "file://%s/repo", rev = "%s" }\n' \
+    "$dir" "$(git -C "$dir/repo" rev-parse HEAD)" >"$dir/app/Cargo.toml"
+  echo 'fn main() { println!("{}", gitdep::answer()); }' >"$dir/app/src/main.rs"
+  (cd "$dir/app" && CARGO_HOME=$dir/cargo-home cargo generate-lockfile --quiet)
+}
+
+test_git_dependency_needs_its_hash_and_then_builds() {
+  local dir hash out
+  dir=$(mktemp -d)
+  git_program "$dir"
+  expect_failure 'git dependency without a hash, gitdep 0.1.0 \(git\+file://' fixture_eval --argstr gitProgram "$dir/app" gitDependency.baseline.drvPath
+  expect_failure 'outputHashes = \{ "gitdep-0.1.0" = "sha256-' fixture_eval --argstr gitProgram "$dir/app" gitDependency.baseline.drvPath
+  # A wrong hash: Nix names the right one, which then builds.
+  hash=$(fixture_eval --argstr gitProgram "$dir/app" --argstr gitHash sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= gitDependency.baseline.drvPath 2>&1 |
+    grep -oE "got '(sha256-[^']+)'" | grep -oE 'sha256-[^'"'"']+') || fail "a wrong hash does not make Nix print the right one"
+  out=$(fixture_build --argstr gitProgram "$dir/app" --argstr gitHash "$hash" gitDependency.baseline | jq -r '.[0].outputs.out')
+  [ "$("$out/bin/gitdep-app")" = 42 ] || fail "the program built with its git dependency does not print 42"
+  rm -rf "$dir"
+}

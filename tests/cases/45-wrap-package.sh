@@ -1,0 +1,40 @@
+# shellcheck shell=bash
+# wrapPackage (nix/wrapPackage.nix): PGO for a package built with buildRustPackage or
+# crane. The packages are shaped like theirs around the demo's baseline (tests/fixtures,
+# "wrapped"): nixpkgs and crane can't be fetched on this machine.
+
+test_wrapping_a_build_rust_package_builds_the_same_program() {
+  # Same source, lock, flags and workloads as the demo: the same derivations, so wrapping
+  # costs nothing when nothing differs.
+  local attr
+  for attr in baseline instrumented profile optimized bolted; do
+    [ "$(fixture_eval "wrapped.buildRustPackage.$attr.drvPath")" = "$(nix eval --impure --raw -f tests/fixtures/demo.nix "$attr.drvPath")" ] ||
+      fail "the wrapped package's $attr is not the demo's"
+  done
+}
+
+test_wrapped_package_keeps_main_program_meta_and_passthru() {
+  local attr
+  for attr in optimized bolted baseline; do
+    [ "$(fixture_eval "wrapped.buildRustPackage.$attr.meta.mainProgram")" = pulldown-cmark ] || fail "$attr lost meta.mainProgram"
+    [ "$(fixture_eval "wrapped.buildRustPackage.$attr.meta.description")" = "A pull parser for CommonMark" ] || fail "$attr lost meta.description"
+    [ "$(fixture_eval "wrapped.buildRustPackage.$attr.passthru.tests.help")" = "a passthru attribute" ] || fail "$attr lost passthru"
+    [ "$(fixture_eval "wrapped.buildRustPackage.$attr.tests.help")" = "a passthru attribute" ] || fail "$attr lost its passthru attributes"
+  done
+  # The stage's own passthru stays.
+  fixture_eval wrapped.buildRustPackage.optimized.profile.drvPath >/dev/null || fail "optimized lost passthru.profile"
+}
+
+test_wrapping_a_crane_package_takes_its_cargo_flags() {
+  local attr flags
+  for attr in baseline instrumented optimized boltInput; do
+    flags=$(show_drv "$(fixture_eval "wrapped.crane.$attr.drvPath")" | jq -r '.[].env.cargoFlags')
+    grep -q -- '--features simd' <<<"$flags" || fail "$attr of the crane package is built without its --features simd: $flags"
+  done
+  [ "$(fixture_eval wrapped.crane.optimized.meta.mainProgram)" = pulldown-cmark ] || fail "lost meta.mainProgram"
+}
+
+test_wrapped_package_refusals_say_what_to_do() {
+  expect_failure 'buildAndTestSubdir.*pass `package' fixture_eval wrapped.subdirWithoutPackage.optimized.drvPath
+  expect_failure 'BOLT rewrites ELF binaries \(Linux\) only.*aarch64-darwin.*bolt = false' fixture_eval wrapped.darwin.optimized.drvPath
+}
