@@ -59,6 +59,8 @@ let
       "programEvaluation${toString i}" = evaluation;
       "programProfile${toString i}" = p.profile;
       "programOptimized${toString i}" = p.optimized;
+      # The noRegression check's tolerance: the report gives its verdict too.
+      "programTolerance${toString i}" = p.noRegression.tolerance or "0";
       "programTiming${toString i}" = builtins.toJSON {
         inherit (toolchain) bash path;
         workloads = mapAttrs workload (p.workloads.evaluation or { });

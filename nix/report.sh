@@ -4,7 +4,7 @@
 # Environment, per program i in 0..programCount-1: programName$i, programPname$i,
 # programVersion$i, programOrder$i / programVariants$i (parallel lists: variant names and
 # paths), programEvaluation$i, programProfile$i, programOptimized$i (store paths) and
-# programTiming$i (JSON, from Nix).
+# programTiming$i (JSON, from Nix), programTolerance$i (the noRegression tolerance).
 
 # jsonFile FILE: its content, or null when the stage didn't write it (an older build).
 jsonFile() {
@@ -37,6 +37,7 @@ data=$out/report-data.json
     printf '"profile": %s,\n' "$(jsonFile "$(var programProfile)/nix-support/profile.json")"
     printf '"coverage": %s,\n' "$(jsonFile "$(var programOptimized)/nix-support/pgo-coverage.json")"
     printf '"staleness": %s,\n' "$(jsonFile "$(var programOptimized)/nix-support/pgo-staleness.json")"
+    printf '"regression_tolerance": %s,\n' "$(var programTolerance)"
     printf '"timing": %s}\n' "$(var programTiming)"
   done
   echo '}}'

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::coverage::parse_percent;
 use crate::output::print_json;
+use crate::report::stats::percent_change;
 
 /// Compare every variant with the baseline on each evaluation workload and
 /// fail when one executes more instructions than the baseline plus the
@@ -183,13 +184,6 @@ fn compare_workload(dir: &Path, args: &RegressionsArgs) -> Result<Vec<Comparison
     Ok(comparisons)
 }
 
-fn percent_change(base: u64, value: u64) -> f64 {
-    if base == 0 {
-        return if value == 0 { 0.0 } else { f64::INFINITY };
-    }
-    (value as f64 / base as f64 - 1.0) * 100.0
-}
-
 /// Read `functions/<variant>.tsv`: "count<TAB>function" per line.
 fn read_functions(dir: &Path, variant: &str) -> Result<BTreeMap<String, u64>> {
     let path = dir.join(format!("{variant}.tsv"));
@@ -261,12 +255,5 @@ mod tests {
         let names: Vec<&str> = deltas.iter().map(|d| d.function.as_str()).collect();
         assert_eq!(names, ["copy", "new_fn"]);
         assert_eq!(deltas[0].increase(), 300);
-    }
-
-    #[test]
-    fn percent_change_is_relative_to_the_baseline() {
-        assert!((percent_change(200, 250) - 25.0).abs() < 1e-9);
-        assert!((percent_change(200, 150) + 25.0).abs() < 1e-9);
-        assert_eq!(percent_change(0, 0), 0.0);
     }
 }

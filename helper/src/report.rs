@@ -12,7 +12,7 @@
 //! on a busy machine; absolute times from one machine say little elsewhere.
 
 mod render;
-mod stats;
+pub mod stats;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -86,6 +86,9 @@ struct ProgramData {
     coverage: Option<Value>,
     staleness: Option<Value>,
     timing: TimingSpec,
+    /// The package's `regressionTolerance` (percent), which its noRegression check uses.
+    #[serde(default)]
+    regression_tolerance: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,6 +168,42 @@ pub struct ProgramReport {
     pub coverage: Option<Value>,
     pub staleness: Option<Value>,
     pub workloads: Vec<WorkloadReport>,
+    pub regression_check: RegressionVerdict,
+}
+
+/// The noRegression check's rule applied to the report's instruction counts: no variant
+/// may execute more than `tolerance_percent` more instructions than the baseline on an
+/// evaluation workload.
+#[derive(Debug, Serialize)]
+pub struct RegressionVerdict {
+    pub tolerance_percent: f64,
+    pub passed: bool,
+    /// "<variant> on <workload>: +x.xx %" for each variant beyond the tolerance.
+    pub regressions: Vec<String>,
+}
+
+impl RegressionVerdict {
+    pub fn new(workloads: &[WorkloadReport], tolerance_percent: f64) -> Self {
+        let regressions: Vec<String> = workloads
+            .iter()
+            .flat_map(|w| {
+                w.variants
+                    .iter()
+                    .filter(|v| v.instructions_change_percent > tolerance_percent)
+                    .map(|v| {
+                        format!(
+                            "{} on {}: {:+.2} %",
+                            v.variant, w.workload, v.instructions_change_percent
+                        )
+                    })
+            })
+            .collect();
+        RegressionVerdict {
+            tolerance_percent,
+            passed: regressions.is_empty(),
+            regressions,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -367,6 +406,7 @@ fn report_program(name: &str, p: &ProgramData, args: &ReportArgs) -> Result<Prog
         profile: p.profile.clone(),
         coverage: p.coverage.clone(),
         staleness: p.staleness.clone(),
+        regression_check: RegressionVerdict::new(&workloads, p.regression_tolerance),
         workloads,
     })
 }

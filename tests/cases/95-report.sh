@@ -52,6 +52,11 @@ test_report_times_every_variant_and_writes_json_markdown_and_svg() {
       == ([$d[0].programs["pulldown-cmark"].evaluation.workloads[] | .workload as $w | .variants | to_entries[]
         | "\($w)/\(.key)=\(.value.instructions)"] | sort)' "$r" >/dev/null ||
     fail "report.json's instruction counts differ from the evaluation's"
+  # The regression verdict: noRegression's rule on the same counts (the demo passes it).
+  jq -e '.programs[0].regression_check | .tolerance_percent == 0 and .passed == true and .regressions == []' "$r" >/dev/null ||
+    fail "report.json's regression verdict is not the demo's pass: $(jq -c '.programs[0].regression_check' "$r")"
+  grep -q 'Regression check (`noRegression`): \*\*passed\*\*' "$out/report.md" || fail "report.md does not show the regression verdict"
+  grep -q 'Regression check (`noRegression`): \*\*passed\*\*' "$out/README.md" || fail "the README section does not show the regression verdict"
   # The chart is well-formed XML and says how its numbers were measured.
   python3 -c 'import xml.dom.minidom, sys; xml.dom.minidom.parse(sys.argv[1])' "$out/pulldown-cmark.svg" ||
     fail "pulldown-cmark.svg is not well-formed XML"

@@ -47,6 +47,7 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(s, "\n## {}\n", p.program);
         s.push_str(&table(p));
         s.push('\n');
+        s.push_str(&regression_line(p));
         s.push_str(&profile_line(p));
         let _ = writeln!(s, "\nChart: [{0}.svg]({0}.svg)", p.program);
     }
@@ -63,6 +64,8 @@ pub fn readme_section(report: &Report) -> String {
     for p in &report.programs {
         let _ = writeln!(s, "**{}** {}\n", p.program, p.version);
         s.push_str(&table(p));
+        s.push('\n');
+        s.push_str(&regression_line(p));
         s.push('\n');
     }
     let _ = writeln!(
@@ -111,6 +114,23 @@ pub fn table(p: &ProgramReport) -> String {
         }
     }
     s
+}
+
+/// The noRegression verdict on the table's instruction counts.
+pub fn regression_line(p: &ProgramReport) -> String {
+    let r = &p.regression_check;
+    let rule = format!(
+        "no variant executes more than {} % more instructions than baseline on an evaluation workload",
+        r.tolerance_percent
+    );
+    if r.passed {
+        format!("Regression check (`noRegression`): **passed**, {rule}.\n")
+    } else {
+        format!(
+            "Regression check (`noRegression`): **failed**, {rule}: {}.\n",
+            r.regressions.join("; ")
+        )
+    }
 }
 
 fn profile_line(p: &ProgramReport) -> String {
@@ -374,7 +394,9 @@ pub fn replace_between_markers(text: &str, section: &str) -> Result<String> {
 
 #[cfg(test)]
 pub mod tests {
-    use super::super::{Machine, ProgramReport, Report, VariantInfo, WorkloadReport};
+    use super::super::{
+        Machine, ProgramReport, RegressionVerdict, Report, VariantInfo, WorkloadReport,
+    };
     use super::*;
 
     /// report-data.json for one program with two variants and one workload.
@@ -435,6 +457,7 @@ pub mod tests {
                 timing("bolted", 0.09, 0.002, 1.371, 950_000, -23.05),
             ],
         };
+        let workloads = vec![workload("docs & <html>"), workload("changelog")];
         Report {
             version: 1,
             date: "2024-01-02T03:04:05Z".into(),
@@ -454,12 +477,33 @@ pub mod tests {
                 profile: serde_json::json!({"fingerprint": "0123456789abcdef0123", "functions": 5}),
                 coverage: Some(serde_json::json!({"coverage_percent": 99.5})),
                 staleness: None,
-                workloads: vec![workload("docs & <html>"), workload("changelog")],
+                regression_check: RegressionVerdict::new(&workloads, 0.0),
+                workloads,
             }],
             build_times: Some(serde_json::json!([
                 {"program": "demo", "stage": "optimized", "seconds": 61.25, "result": "reproducible"}
             ])),
         }
+    }
+
+    #[test]
+    fn the_regression_verdict_names_each_variant_beyond_the_tolerance() {
+        let mut report = sample_report();
+        let p = &mut report.programs[0];
+        assert!(regression_line(p).contains("**passed**, no variant executes more than 0 %"));
+        p.workloads[1].variants[2].instructions_change_percent = 0.31;
+        p.regression_check = RegressionVerdict::new(&p.workloads, 0.0);
+        assert!(!p.regression_check.passed);
+        assert_eq!(
+            p.regression_check.regressions,
+            ["bolted on changelog: +0.31 %"]
+        );
+        assert!(regression_line(p).contains("**failed**"));
+        p.regression_check = RegressionVerdict::new(&p.workloads, 0.5);
+        assert!(
+            p.regression_check.passed,
+            "0.31 % is within a 0.5 % tolerance"
+        );
     }
 
     #[test]
