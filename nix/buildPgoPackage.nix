@@ -62,6 +62,9 @@
   quantize ? null,
   profileExclude ? [ ],
   pkgConfigPath ? [ ],
+  # Compile each cargo stage's dependencies in a derivation of their own (passthru.deps),
+  # so that editing the project's crates rebuilds no dependency (cargoBuild.nix).
+  cacheDependencies ? true,
   # { training = { <name> = { script, inputs, timeout }; }; evaluation = { ... }; }
   # (workloadsFromDir builds this from a directory.)
   workloads,
@@ -185,6 +188,7 @@ let
       cargoExtraArgs
       rustflags
       pkgConfigPath
+      cacheDependencies
       vendor
       ;
     cargoLock = cargoLock';
