@@ -67,8 +67,10 @@ test_git_dependency_needs_its_hash_and_then_builds() {
   expect_failure 'git dependency without a hash, gitdep 0.1.0 \(git\+file://' fixture_eval --argstr gitProgram "$dir/app" gitDependency.baseline.drvPath
   expect_failure 'outputHashes = \{ "gitdep-0.1.0" = "sha256-' fixture_eval --argstr gitProgram "$dir/app" gitDependency.baseline.drvPath
   # A wrong hash: Nix names the right one, which then builds.
-  hash=$(fixture_eval --argstr gitProgram "$dir/app" --argstr gitHash sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= gitDependency.baseline.drvPath 2>&1 |
-    grep -oE "got '(sha256-[^']+)'" | grep -oE 'sha256-[^'"'"']+') || fail "a wrong hash does not make Nix print the right one"
+  local output
+  output=$(fixture_eval --argstr gitProgram "$dir/app" --argstr gitHash sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= gitDependency.baseline.drvPath 2>&1) &&
+    fail "a wrong hash was accepted"
+  hash=$(grep -oE "got 'sha256-[^']+'" <<<"$output" | grep -oE "sha256-[^']+") || fail "a wrong hash does not make Nix print the right one: $output"
   out=$(fixture_build --argstr gitProgram "$dir/app" --argstr gitHash "$hash" gitDependency.baseline | jq -r '.[0].outputs.out')
   [ "$("$out/bin/gitdep-app")" = 42 ] || fail "the program built with its git dependency does not print 42"
   rm -rf "$dir"
