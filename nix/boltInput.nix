@@ -20,6 +20,8 @@ buildOptimized (
     # llvm-bolt fail or skip functions (cargo-pgo#26). Debug info may go: llvm-bolt
     # would leave it describing the old layout (it is only rewritten with
     # -update-debug-sections), and `optimized` has none either by cargo's default.
-    CARGO_PROFILE_RELEASE_STRIP = "debuginfo";
+    env = (args.env or { }) // {
+      CARGO_PROFILE_RELEASE_STRIP = "debuginfo";
+    };
   }
 )

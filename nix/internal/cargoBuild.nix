@@ -36,6 +36,10 @@
   stageRustflags ? [ ],
   # Native libraries for -sys crates: pkg-config search paths.
   pkgConfigPath ? [ ],
+  # Environment variables cargo reads (e.g. CARGO_PROFILE_RELEASE_STRIP), set in the
+  # dependency build too: cargo compares them like flags. (Other extra attributes are the
+  # stage script's alone.)
+  env ? { },
   # A profile to build with (`-Cprofile-use`, dependencies included): mergeProfiles's or
   # lockedProfile's result, a directory with one .profdata; null for none.
   profile ? null,
@@ -80,7 +84,9 @@ let
     cargoFlags = concatStringsSep " " cargoFlags;
     rustflags = concatStringsSep " " (rustflags ++ stageRustflags);
     PKG_CONFIG_PATH = concatStringsSep ":" (toolchain.pkgConfigPath ++ pkgConfigPath);
-  } // (if profile != null then { inherit profile; } else { });
+  }
+  // env
+  // (if profile != null then { inherit profile; } else { });
 
   deps = mkStage (
     cargoEnv
@@ -112,6 +118,7 @@ mkStage (
     "pkgConfigPath"
     "profile"
     "cacheDependencies"
+    "env"
   ]
   // cargoEnv
   // {

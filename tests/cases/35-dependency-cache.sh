@@ -69,6 +69,10 @@ test_dependency_builds_carry_each_stage_flags() {
       fail "$stage and its dependency build have different RUSTFLAGS"
     [ "$(show_drv "$drv" | jq -r '.[].env.profile // ""')" = "$(show_drv "$deps" | jq -r '.[].env.profile // ""')" ] ||
       fail "$stage and its dependency build use different profiles"
+    # Cargo's own settings too (bolt-input strips only debug info: CARGO_PROFILE_RELEASE_STRIP).
+    [ "$(show_drv "$drv" | jq -c '.[].env | with_entries(select(.key | startswith("CARGO_")))')" = \
+      "$(show_drv "$deps" | jq -c '.[].env | with_entries(select(.key | startswith("CARGO_")))')" ] ||
+      fail "$stage and its dependency build have different CARGO_* settings"
     input_drvs "$drv" | grep -qxF "$deps" || fail "$stage does not start from its dependency build"
   done
   show_drv "$(nix eval --impure --raw -f tests/fixtures/demo.nix instrumented.deps.drvPath)" | grep -q -- '-Cprofile-generate' ||
