@@ -39,7 +39,9 @@ CONFIG
     [ "${#profiles[@]}" -eq 1 ] || die "expected one .profdata in $profile, found ${#profiles[@]}"
     # rustc's output does not depend on the profile's path, but a fixed one keeps the
     # profile's store path out of the build (and out of cargo's fingerprints) entirely.
-    cp "${profiles[0]}" "$NIX_BUILD_TOP/pgo.profdata"
+    # The store's timestamp (1970) too: rustc lists the profile in each crate's dep-info,
+    # and a copy dated now would make cargo recompile every restored dependency.
+    cp --preserve=timestamps "${profiles[0]}" "$NIX_BUILD_TOP/pgo.profdata"
     RUSTFLAGS+=" -Cprofile-use=$NIX_BUILD_TOP/pgo.profdata -Cllvm-args=-pgo-warn-missing-function"
   fi
 
