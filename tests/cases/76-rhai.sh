@@ -16,6 +16,18 @@ test_rhai_optimized_prints_what_baseline_prints_in_fewer_instructions() {
   compare_variant "$evaluation" optimized fewer
 }
 
+test_rhai_bolted_prints_what_baseline_prints() {
+  local evaluation bolted bin
+  evaluation=$(rhai_build evaluation)
+  compare_variant "$evaluation" bolted
+  bolted=$(rhai_build bolted)
+  for bin in "${rhai_bins[@]}"; do
+    grep -qF '.bolt.org.text' <(readelf -SW "$bolted/bin/$bin") || fail "bolted $bin was not rewritten by BOLT"
+    grep -E 'BOLT-INFO: [0-9]+ out of [0-9]+ functions .* have non-empty execution profile' "$bolted/nix-support/bolt-$bin.log" ||
+      fail "llvm-bolt's report does not say how much of $bin the profile covers"
+  done
+}
+
 test_rhai_every_bin_is_built_and_installed_in_every_stage() {
   local attr out bin
   for attr in baseline instrumented optimized boltInput boltInstrumented bolted; do
