@@ -7,4 +7,5 @@
   pulldown-cmark = ./pulldown-cmark;
   ripgrep = ./ripgrep;
   jaq = ./jaq;
+  rhai = ./rhai;
 }

@@ -21,4 +21,7 @@ in
   spdx = crate "license" "3.9.0+3.29.0" "a6cf4fbb34524ab9d20724673c635e1b65f45f6745f469ac7192abece1a8f745";
   # A JSON parser's benchmark data (benches/*.json).
   jiter = crate "jiter" "0.18.0" "49e31424b61d85292bd805dbf643c3ccc44f5f3871fb751209b889ee70585029";
+  # rhai's example scripts (scripts/*.rhai), shipped in its 1.8.0 crate: rhai's own
+  # release includes only its sources.
+  rhai-scripts = crate "rhai" "1.8.0" "9f8a1b0ce6aba109eb3628f36db9c1818c1d396bd5a56449d5203e96e4b713a7";
 }
