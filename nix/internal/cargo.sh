@@ -46,10 +46,10 @@ CONFIG
   fi
 
   if [ -n "${cargoDeps:-}" ]; then
-    # The dependencies, compiled with these very flags. Their timestamps are the store's
-    # (1970): the project's sources, copied above, are newer, so cargo compiles the
-    # project's crates again and takes every registry crate as it is (cargo does not look
-    # at the timestamps of registry sources, only at their versions and the flags).
+    # The dependencies, compiled with these very flags (deps.sh). It holds no fingerprint
+    # of the project's own crates, so cargo compiles those; the registry crates it takes as
+    # they are (it compares their versions and flags, not timestamps). Timestamps stay the
+    # store's (1970), older than anything this build writes.
     cp -r --preserve=timestamps "$cargoDeps/target" "$CARGO_TARGET_DIR"
     chmod -R u+w "$CARGO_TARGET_DIR"
   fi

@@ -5,9 +5,25 @@
 source "$cargoBuildScript"
 cargoSetup
 cargoBuild
-# The placeholder binaries are of no use to anyone.
+
+# Keep only what the dependencies made. The project's own crates (the lock's packages
+# without a `source`: workspace members and path dependencies) were built from
+# placeholders; without their fingerprints cargo compiles them again in the stage, whatever
+# the timestamps say. Their fingerprints also hash mtimes, and .rustc_info.json is a cache
+# in hash-map order: neither would rebuild bit-identically.
+members=$(awk '
+  function flush() { if (name != "" && !fromSource) print name; name = ""; fromSource = 0 }
+  /^\[\[package\]\]/ { flush() }
+  /^name = / { name = $3; gsub(/"/, "", name) }
+  /^source = / { fromSource = 1 }
+  END { flush() }' Cargo.lock)
+for member in $members; do
+  # <name>-<hash> exactly: pulldown-cmark's must not take pulldown-cmark-escape's along.
+  find "$CARGO_TARGET_DIR" -regextype posix-extended -regex ".*/\.fingerprint/$member-[0-9a-f]{16}" -prune -exec rm -rf {} +
+done
 for b in $bins; do
   rm -f "$CARGO_TARGET_DIR/$targetTriple/release/$b"
 done
+rm -f "$CARGO_TARGET_DIR/.rustc_info.json"
 mkdir -p "$out"
 mv "$CARGO_TARGET_DIR" "$out/target"

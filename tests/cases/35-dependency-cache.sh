@@ -33,9 +33,12 @@ test_one_line_edit_recompiles_only_the_main_crate_in_every_stage() {
     deps_before[$stage]=$(local_source_eval "$stage.deps.outPath")
   done
 
-  # One line of the program's own code: the text of its --help.
-  sed -i 's/"this help message"/"this help message, edited"/' "$source_dir/src/main.rs"
-  grep -q 'this help message, edited' "$source_dir/src/main.rs" || fail "the edit did not apply"
+  # One line of the program's own code: the text of its --help, a new text on every run so
+  # that the stages are new to Nix also on a warm store.
+  local edit
+  edit="this help message, edited $(date +%s%N)"
+  sed -i "s/\"this help message\"/\"$edit\"/" "$source_dir/src/main.rs"
+  grep -qF "$edit" "$source_dir/src/main.rs" || fail "the edit did not apply"
 
   for stage in "${cached_stages[@]}"; do
     deps=$(local_source_eval "$stage.deps.outPath")
@@ -55,7 +58,7 @@ test_one_line_edit_recompiles_only_the_main_crate_in_every_stage() {
     echo "$stage compiled: $compiled"
     [ "$compiled" = pulldown-cmark ] || fail "$stage compiled ${compiled//$'\n'/ }, not just pulldown-cmark"
     # And what it compiled is the edited source, not the skeleton's placeholder.
-    "$(local_source_eval "$stage.outPath")/bin/pulldown-cmark" --help 2>&1 | grep -q 'this help message, edited' ||
+    "$(local_source_eval "$stage.outPath")/bin/pulldown-cmark" --help 2>&1 | grep -qF "$edit" ||
       fail "$stage's binary does not have the edit"
   done
   rm -rf "$copy" "$source_dir"
