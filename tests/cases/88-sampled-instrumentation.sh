@@ -53,7 +53,7 @@ test_sampled_instrumentation_binary_records_a_fraction_of_the_counts() {
   ((count_sampled > 0)) || fail "the sampled profile is empty"
   # LLVM's defaults record 200 of every 65,536 increments (3,052 per million), but the
   # sampling counter starts at 0 in every thread, so each process records its first 200
-  # increments: the workload runs 46 processes of about 28,000 increments each, which
+  # increments: the workload runs 46 processes, each with about 28,000 counts, which
   # gives 4,832 per million (with rustc 1.95). Between 2,000 and 10,000 per million.
   ((1000000 * count_sampled >= 2000 * count_full && 1000000 * count_sampled <= 10000 * count_full)) ||
     fail "sampled total count $count_sampled is not a small fraction (0.2-1 %) of the unsampled $count_full"

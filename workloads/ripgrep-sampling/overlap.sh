@@ -28,7 +28,9 @@ for i in "${!names[@]}"; do
   edge=$(awk -F': ' '/Edge profile overlap/ { sub("%", "", $2); print $2 }' "$out/$variant.txt")
   base=$(awk -F': ' '/Edge profile base count sum/ { print $2 }' "$out/$variant.txt")
   count=$(awk -F': ' '/Edge profile test count sum/ { print $2 }' "$out/$variant.txt")
-  [ -n "$edge" ] && [ -n "$count" ] || die "llvm-profdata overlap printed no edge overlap for '$variant' (see $out/$variant.txt)"
+  if [ -z "$edge" ] || [ -z "$count" ]; then
+    die "llvm-profdata overlap printed no edge overlap for '$variant' (see $out/$variant.txt)"
+  fi
   live=$(liveFunctions "$test")
   log "$variant: edge overlap $edge % with ${names[0]}, total count $count (reference $base), $live functions with counts"
   entries+=("\"$variant\": {\"edge_overlap_percent\": $edge, \"total_count\": $count, \"reference_total_count\": $base, \"functions_with_counts\": $live}")
