@@ -92,6 +92,7 @@ in
     optimizedRustflags = optimized.rustflags;
     instrumentedRustflags = pipeline.instrumented.rustflags;
     optimized = "${optimized}";
+    profile = "${pipeline.profile}";
     baseline = "${baseline}";
     training = mapAttrs (_: w: {
       script = "${w.script}";
