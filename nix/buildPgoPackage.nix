@@ -291,17 +291,34 @@ let
     }
     // (if boltOptions != null then { inherit boltOptions; } else { })
   );
+  # BOLT rewrites ELF binaries only: a BOLT stage's derivation fails on another system.
+  # Only its paths check, so that listing names or testing for null (the flake, checks)
+  # never looks at the toolchain; PGO alone works anywhere.
+  requireElf =
+    stage:
+    let
+      checked =
+        value:
+        if builtins.match ".*-linux" toolchain.system != null then
+          value
+        else
+          fail "BOLT rewrites ELF binaries (Linux) only, and this toolchain builds for ${toolchain.system}: set `bolt = false;` (PGO itself works there).";
+    in
+    stage
+    // {
+      drvPath = checked stage.drvPath;
+      outPath = checked stage.outPath;
+    };
+  boltChecked = {
+    boltInput = requireElf boltInput;
+    boltInstrumented = requireElf boltInstrumented;
+    boltProfiles = builtins.mapAttrs (_: requireElf) boltProfiles;
+    boltProfile = requireElf boltProfile;
+    bolted = requireElf (asProgram bolted);
+  };
   boltStages =
     if bolt then
-      {
-        inherit
-          boltInput
-          boltInstrumented
-          boltProfiles
-          boltProfile
-          ;
-        bolted = asProgram bolted;
-      }
+      boltChecked
     else
       {
         boltInput = null;
@@ -328,15 +345,13 @@ let
     else
       evaluateVariants {
         inherit pname version deterministicRandom;
-        variants = { inherit baseline optimized; } // (if bolt then { inherit bolted; } else { });
+        variants = { inherit baseline optimized; } // (if bolt then { inherit (boltChecked) bolted; } else { });
         order = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]);
         workloads = evaluationWorkloads;
       };
 in
 if training == { } then
   fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (or use workloadsFromDir with a train/ directory): without them there is no profile to optimize with."
-else if bolt && builtins.match ".*-linux" toolchain.system == null then
-  fail "BOLT rewrites ELF binaries (Linux) only, and this toolchain builds for ${toolchain.system}: set `bolt = false;` (PGO itself works there)."
 else if !bolt && (boltOptions != null || boltInstrumentOptions != [ ]) then
   fail "boltOptions or boltInstrumentOptions is set but bolt = false, so no stage would use it: remove them, or set bolt = true."
 else
