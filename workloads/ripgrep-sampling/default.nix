@@ -66,37 +66,32 @@ let
     "sampledPromoted"
   ];
   pick = attr: map (v: all.${v}.${attr}) order;
+
+  # One stage of every variant and the one baseline under callgrind, on these workloads.
+  againstBaseline =
+    pname: stage: workloads:
+    evaluateVariants {
+      inherit pname workloads;
+      version = "15.2.0";
+      variants = {
+        inherit (ripgrep) baseline;
+      }
+      // builtins.mapAttrs (_: v: v.${stage}) all;
+      order = [ "baseline" ] ++ order;
+    };
 in
 ripgrep
 // {
   inherit variants;
 
   # Every variant's optimized binary against the one baseline, on the evaluation workloads.
-  comparison = evaluateVariants {
-    pname = "ripgrep-sampling";
-    version = "15.2.0";
-    variants = {
-      inherit (ripgrep) baseline;
-    }
-    // builtins.mapAttrs (_: v: v.optimized) all;
-    order = [ "baseline" ] ++ order;
-    workloads = ripgrep.workloads.evaluation;
-  };
+  comparison = againstBaseline "ripgrep-sampling" "optimized" ripgrep.workloads.evaluation;
 
   # Each instrumented binary on one training workload under callgrind (valgrind runs one
   # thread at a time, so this counts the instructions instrumentation adds, not the cost
   # of threads contending on shared counters).
-  trainingInstructions = evaluateVariants {
-    pname = "ripgrep-sampling-training";
-    version = "15.2.0";
-    variants = {
-      inherit (ripgrep) baseline;
-    }
-    // builtins.mapAttrs (_: v: v.instrumented) all;
-    order = [ "baseline" ] ++ order;
-    workloads = {
-      inherit (training) tokio-lines;
-    };
+  trainingInstructions = againstBaseline "ripgrep-sampling-training" "instrumented" {
+    inherit (training) tokio-lines;
   };
 
   # Each variant's merged profile against the reference's: llvm-profdata overlap, total
