@@ -72,7 +72,7 @@ let
   # A hash for a package that isn't a git dependency is stale configuration.
   unused = filter (k: !(builtins.elem k (map key gits))) (attrNames outputHashes);
 
-  # git+<url>[?<branch|tag|rev>=<ref>]#<commit>
+  # git+<url>[?<branch|tag|rev>=<ref>]#<commit>, read once per git package.
   gitSource =
     p:
     let
@@ -83,34 +83,29 @@ let
       throw "vendorCargoDeps: can't read the git source of ${p.name} ${p.version} in ${toString cargoLock}: ${p.source}"
     else
       {
+        inherit (p) name source;
+        key = key p;
         url = at 0;
         refKind = at 2;
         ref = at 3;
         commit = at 4;
       };
+  gitSources = map gitSource gits;
   # Cargo replaces a git source by the vendored directory when the entry names the same
   # repository and reference (what `cargo vendor` prints).
-  gitSourceConfig =
-    p:
-    let
-      g = gitSource p;
-    in
-    ''
-      [source."${p.source}"]
-      git = "${g.url}"
-      ${if g.refKind != null then "${g.refKind} = \"${g.ref}\"" else ""}
-      replace-with = "vendored-sources"
-    '';
+  gitSourceConfig = g: ''
+    [source."${g.source}"]
+    git = "${g.url}"
+    ${if g.refKind != null then "${g.refKind} = \"${g.ref}\"" else ""}
+    replace-with = "vendored-sources"
+  '';
   fetchGitPackage =
-    p:
-    let
-      g = gitSource p;
-    in
+    g:
     builtins.fetchGit {
       inherit (g) url;
       rev = g.commit;
       allRefs = true;
-      narHash = outputHashes.${key p};
+      narHash = outputHashes.${g.key};
     };
 in
 if unused != [ ] then
@@ -128,7 +123,7 @@ mkStage ({
       sha256 = p.checksum;
     }
   ) crates;
-  crateDirs = map (p: "${p.name}-${p.version}") crates;
+  crateDirs = map key crates;
   crateChecksums = map (p: p.checksum) crates;
   passthru = {
     inherit cargoLock;
@@ -141,10 +136,10 @@ mkStage ({
   else
     {
       # Parallel lists: the checkout, the package's name, its directory name.
-      gitCheckouts = map fetchGitPackage gits;
-      gitNames = map (p: p.name) gits;
-      gitDirs = map key gits;
+      gitCheckouts = map fetchGitPackage gitSources;
+      gitNames = map (g: g.name) gitSources;
+      gitDirs = map (g: g.key) gitSources;
       # Appended to the cargo configuration of every build (cargo.sh).
-      gitSourcesConfig = concatStringsSep "\n" (map gitSourceConfig gits);
+      gitSourcesConfig = concatStringsSep "\n" (map gitSourceConfig gitSources);
     }
 ))
