@@ -5,16 +5,23 @@
 
 cached_stages=(baseline instrumented optimized boltInput)
 
-# local_source ATTR...: build (or with --dry-run, list) attributes of the demo built from
-# $source_dir with the profile of $lock.
+# The demo built from $source_dir with the profile of $lock: the fixture's arguments, then
+# localSource.ATTR for each ATTR.
+local_source_args() {
+  local attr
+  printf '%s\0' --impure --argstr lockFile "$lock" --argstr sourceDir "$source_dir" -f tests/fixtures
+  for attr in "$@"; do printf 'localSource.%s\0' "$attr"; done
+}
+# local_source ATTR...: build them. local_source_eval ATTR: print it.
 local_source() {
-  local args=(--impure --argstr lockFile "$lock" --argstr sourceDir "$source_dir" -f tests/fixtures)
-  local attr attrs=()
-  for attr in "$@"; do attrs+=("localSource.$attr"); done
-  nix build --no-link "${args[@]}" "${attrs[@]}"
+  local args
+  mapfile -d '' args < <(local_source_args "$@")
+  nix build --no-link "${args[@]}"
 }
 local_source_eval() {
-  nix eval --raw --impure --argstr lockFile "$lock" --argstr sourceDir "$source_dir" -f tests/fixtures "localSource.$1"
+  local args
+  mapfile -d '' args < <(local_source_args "$1")
+  nix eval --raw "${args[@]}"
 }
 
 test_one_line_edit_recompiles_only_the_main_crate_in_every_stage() {
@@ -44,8 +51,9 @@ test_one_line_edit_recompiles_only_the_main_crate_in_every_stage() {
     deps=$(local_source_eval "$stage.deps.outPath")
     [ "$deps" = "${deps_before[$stage]}" ] || fail "editing main.rs changed $stage's dependency build"
   done
-  pending=$(would_build --argstr lockFile "$lock" --argstr sourceDir "$source_dir" -f tests/fixtures \
-    "${cached_stages[@]/#/localSource.}")
+  local args
+  mapfile -d '' args < <(local_source_args "${cached_stages[@]}")
+  pending=$(would_build "${args[@]}")
   echo "would build:"
   echo "$pending"
   [ "$(wc -l <<<"$pending")" -eq "${#cached_stages[@]}" ] || fail "expected to build the ${#cached_stages[@]} stages and nothing else"
