@@ -9,8 +9,7 @@ for bin in $(boltBins); do
   boltInputCopy "$bin"
   # One file name per binary, and the pid appended: every binary and process of a
   # workload writes its own file (BOLT's runtime otherwise overwrites one file).
-  # shellcheck disable=SC2086 # instrumentOptions is a list joined by spaces
   boltRun "$bin" "$out/bin/$bin" -instrument \
     --instrumentation-file="$boltProfileDir/$bin" --instrumentation-file-append-pid \
-    $instrumentOptions
+    "${instrumentOptions[@]}"
 done

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # One training workload → $out/<binary>.fdata for each BOLT-instrumented binary it ran.
-# shellcheck source=./internal/workload.sh
-source "$workloadScriptLib"
+# shellcheck source=./internal/workload/runWorkload.sh
+source "$workloadRunner"
 # shellcheck source=./internal/bolt.sh
 source "$boltScriptLib"
 
@@ -17,7 +17,7 @@ log "running workload '$workloadName' (BOLT-instrumented)"
 # The runtime's own messages are checked even when the workload failed (BOLT's runtime
 # exits 1 on them), so that the error names the cause.
 workloadStatus=0
-(runWorkload "$workloadName" "$workloadScript" "$NIX_BUILD_TOP/$workloadName" "$boltInstrumented/bin") || workloadStatus=$?
+(runWorkload "$NIX_BUILD_TOP/$workloadName" "$boltInstrumented/bin") || workloadStatus=$?
 cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
 
 # BOLT's runtime reports its failures on the program's stderr and may still leave a file
@@ -64,4 +64,4 @@ for exe in "$boltInstrumented"/bin/*; do
 done
 rm -rf "$boltProfileDir"
 
-[ "$found" -gt 0 ] || noProfileData "$workloadName" "$workloadScript" "$boltInstrumented/bin" "BOLT profile"
+[ "$found" -gt 0 ] || noProfileData "$boltInstrumented/bin" "BOLT profile"

@@ -26,7 +26,7 @@ mkStage {
   # knows it and the instrumented binary is the same on every build. /tmp is private to
   # each build in the Nix sandbox.
   boltProfileDir = "/tmp/nix-pgo-bolt";
-  instrumentOptions = builtins.concatStringsSep " " instrumentOptions;
+  inherit instrumentOptions;
   helper = "${helper}/bin/nix-pgo";
   inherit (toolchain) rustc llvmProfdata llvmBolt;
   passthru = {

@@ -50,7 +50,7 @@ mkStage {
   script = ./bolted.sh;
   boltScriptLib = ./internal/bolt.sh;
   inherit boltInput boltProfile;
-  boltOptions = builtins.concatStringsSep " " boltOptions;
+  inherit boltOptions;
   helper = "${helper}/bin/nix-pgo";
   inherit (toolchain) rustc llvmProfdata llvmBolt;
   passthru = {

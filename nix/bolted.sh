@@ -11,8 +11,7 @@ for bin in $(boltBins); do
   boltInputCopy "$bin"
   # Like the input, the profile is read from a fixed path (see boltInputCopy).
   cp "$boltProfile/$bin.fdata" "$NIX_BUILD_TOP/bolt/$bin.fdata"
-  # shellcheck disable=SC2086 # boltOptions is a list joined by spaces
-  boltRun "$bin" "$out/bin/$bin" -data="$NIX_BUILD_TOP/bolt/$bin.fdata" $boltOptions
+  boltRun "$bin" "$out/bin/$bin" -data="$NIX_BUILD_TOP/bolt/$bin.fdata" "${boltOptions[@]}"
   # A profile that matches little of the binary means it was taken from another build.
   grep -E 'BOLT-(INFO|WARNING).*(profile|stale)' "$NIX_BUILD_TOP/bolt/$bin.log" >&2 || true
   sed "s|$NIX_BUILD_TOP|/build|g" "$NIX_BUILD_TOP/bolt/$bin.log" >"$out/nix-support/bolt-$bin.log"

@@ -75,6 +75,9 @@
   # Run workloads with a fixed getrandom sequence (see fixedRandom.nix): reproducible
   # profiles and instruction counts for programs whose HashMaps are randomly seeded.
   deterministicRandom ? true,
+  # Give every workload the toolchain's CA bundle (SSL_CERT_FILE), for programs that load
+  # the system's certificates when they start; a workload may set it alone.
+  caCertificates ? false,
   # BOLT on top of PGO: the bolt* stages, and `bolted` in the evaluation. With false
   # they are not built and the bolt* attributes are null.
   bolt ? true,
@@ -173,8 +176,25 @@ let
     (if quantize != null then [ "--quantize" (toString quantize) ] else [ ])
     ++ builtins.concatMap (e: [ "--exclude" e ]) profileExclude;
 
-  training = workloads.training or { };
-  evaluationWorkloads = workloads.evaluation or { };
+  withDefaults = builtins.mapAttrs (_: w: { inherit caCertificates; } // w);
+  training = withDefaults (workloads.training or { });
+  evaluationWorkloads = withDefaults (workloads.evaluation or { });
+
+  # Workload and input names become file names in the build and parts of store path
+  # names: checked once here, before any of them reaches a derivation.
+  validName = name: builtins.match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" name != null;
+  badNames =
+    let
+      inputNames = w: builtins.attrNames (w.inputs or { });
+      workloadNames = kind: set: map (n: "${kind} workload '${n}'") (builtins.filter (n: !validName n) (builtins.attrNames set));
+      inputsOf = kind: set: builtins.concatLists (builtins.attrValues (builtins.mapAttrs (
+        w: spec: map (i: "input '${i}' of ${kind} workload '${w}'") (builtins.filter (i: !validName i) (inputNames spec))
+      ) set));
+    in
+    workloadNames "training" training
+    ++ workloadNames "evaluation" evaluationWorkloads
+    ++ inputsOf "training" training
+    ++ inputsOf "evaluation" evaluationWorkloads;
 
   # Arguments every cargo stage shares; computed once.
   common = {
@@ -350,7 +370,11 @@ let
         workloads = evaluationWorkloads;
       };
 in
-if training == { } then
+if !validName pname then
+  fail "pname '${pname}' can't name a store path: use letters, digits and '-', '_', '.', '+'."
+else if badNames != [ ] then
+  fail "these names can't name files in the build or store paths: ${builtins.concatStringsSep ", " badNames}. Use letters, digits and '-', '_', '.', '+' (no spaces or quotes), e.g. rename the workload file `html two.sh` to `html-two.sh`."
+else if training == { } then
   fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (or use workloadsFromDir with a train/ directory): without them there is no profile to optimize with."
 else if !bolt && (boltOptions != null || boltInstrumentOptions != [ ]) then
   fail "boltOptions or boltInstrumentOptions is set but bolt = false, so no stage would use it: remove them, or set bolt = true."

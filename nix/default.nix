@@ -20,6 +20,7 @@ let
     mkStage = import ./internal/mkStage.nix { inherit toolchain; };
     cargoSkeleton = call ./internal/cargoSkeleton.nix { };
     cargoBuild = call ./internal/cargoBuild.nix { };
+    workloadEnv = call ./internal/workload/workloadEnv.nix { };
 
     # Public functions.
     fetchCrate = call ./fetchCrate.nix { };

@@ -6,9 +6,9 @@
 # The result merges them into $out/evaluation.json; the per-workload derivations are
 # `passthru.workloads.<name>`.
 {
-  fixedRandom,
   mkStage,
   toolchain,
+  workloadEnv,
 }:
 {
   pname,
@@ -32,22 +32,17 @@ let
 
   evaluateWorkload =
     name: workload:
-    mkStage {
+    mkStage (
+      # valgrind runs programs 20-50x slower than they run natively.
+      workloadEnv { inherit name workload deterministicRandom; timeoutFactor = 30; }
+      // {
       name = "${pname}-evaluation-${name}-${version}";
       script = ./evaluate.sh;
-      workloadScriptLib = ./internal/workload.sh;
       inherit (toolchain) valgrind callgrindAnnotate;
       callgrindFunctionsAwk = ./internal/callgrind-functions.awk;
       variantNames = concatStringsSep " " order;
       variantPaths = concatStringsSep " " (map (v: toString variants.${v}) order);
-      workloadName = name;
-      workloadScript = workload.script;
-      # valgrind runs programs 20-50x slower than they run natively.
-      workloadTimeout = toString (30 * (workload.timeout or 600));
-      workloadPreload = if deterministicRandom then "${fixedRandom}/lib/libnix-pgo-fixed-random.so" else "";
-      workloadInputNames = joinNames (workload.inputs or { });
-      workloadInputPaths = joinValues (workload.inputs or { });
-    };
+    });
   perWorkload = mapAttrs evaluateWorkload workloads;
 in
 if !sameNames then

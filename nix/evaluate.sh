@@ -2,8 +2,8 @@
 # One evaluation workload against every variant, under callgrind: $out/result.json holds
 # each variant's instruction count and stdout hash, $out/functions/<variant>.tsv its
 # instructions per function. Fails if the variants' outputs differ.
-# shellcheck source=./internal/workload.sh
-source "$workloadScriptLib"
+# shellcheck source=./internal/workload/runWorkload.sh
+source "$workloadRunner"
 
 read -r -a names <<<"$variantNames"
 read -r -a paths <<<"$variantPaths"
@@ -25,7 +25,7 @@ SHIM
   done
 
   log "workload '$workloadName', variant '$variant'"
-  runWorkload "$workloadName" "$workloadScript" "$NIX_BUILD_TOP/$variant" "$shims"
+  runWorkload "$NIX_BUILD_TOP/$variant" "$shims"
 
   outs=("$cg"/callgrind.out.*)
   [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."

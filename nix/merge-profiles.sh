@@ -2,9 +2,7 @@
 # The package's merged profile, from the per-workload ones, in canonical form.
 "$helper" check-toolchain --rustc "$rustc" --llvm-profdata "$llvmProfdata"
 
-read -r -a names <<<"$workloadNames"
-read -r -a files <<<"$workloadProfiles"
-read -r -a weights <<<"$workloadWeights"
+# shellcheck disable=SC2154 # workloadNames, workloadProfiles, workloadWeights, canonicalizeFlags come from .attrs.sh
 
 # The helper runs on links named after the workloads, so that what it records
 # (nix-support/profile.json) names workloads, not store paths: the profile must not
@@ -12,9 +10,9 @@ read -r -a weights <<<"$workloadWeights"
 cd "$NIX_BUILD_TOP"
 mkdir workloads
 args=()
-for i in "${!names[@]}"; do
-  ln -s "${files[$i]}" "workloads/${names[$i]}.profdata"
-  args+=(--weight "${weights[$i]}:workloads/${names[$i]}.profdata")
+for name in "${workloadNames[@]}"; do
+  ln -s "${workloadProfiles[$name]}" "workloads/$name.profdata"
+  args+=(--weight "${workloadWeights[$name]}:workloads/$name.profdata")
 done
 
 mkdir -p "$out/nix-support"
@@ -22,8 +20,7 @@ mkdir -p "$out/nix-support"
 # The canonical profile (functions in a fixed order, optionally quantized counts and
 # excluded functions) is what optimized consumes and what the fingerprint is of: the same
 # profile data gives the same bytes, whatever the workloads' order or names.
-# shellcheck disable=SC2086 # canonicalizeFlags is a list joined by spaces
-"$helper" canonicalize --json --llvm-profdata "$llvmProfdata" $canonicalizeFlags \
+"$helper" canonicalize --json --llvm-profdata "$llvmProfdata" "${canonicalizeFlags[@]}" \
   merged.profdata -o "$pname.profdata" >canonical.json
 "$helper" fingerprint --json --llvm-profdata "$llvmProfdata" "$pname.profdata" >profile.json
 mv "$pname.profdata" "$out/$pname.profdata"

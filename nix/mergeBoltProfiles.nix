@@ -14,9 +14,6 @@
   # The binaries that must have a profile (every binary of the BOLT input).
   bins,
 }:
-let
-  inherit (builtins) attrNames concatStringsSep;
-in
 if boltProfiles == { } then
   throw "mergeBoltProfiles: ${pname} has no workload BOLT profiles to merge; give it at least one training workload."
 else
@@ -25,10 +22,11 @@ else
     script = ./merge-bolt-profiles.sh;
     boltScriptLib = ./internal/bolt.sh;
     inherit (toolchain) mergeFdata;
-    bins = concatStringsSep " " bins;
-    # Parallel lists: workload names and their profiles.
-    workloadNames = concatStringsSep " " (attrNames boltProfiles);
-    workloadProfiles = concatStringsSep " " (map (w: "${boltProfiles.${w}}") (attrNames boltProfiles));
+    inherit bins;
+    # The workloads in a fixed order (bash's associative arrays have none) and their BOLT
+    # profiles, { <workload> = path; }.
+    workloadNames = builtins.attrNames boltProfiles;
+    workloadProfiles = builtins.mapAttrs (_: p: "${p}") boltProfiles;
     passthru = {
       inherit boltProfiles;
     };

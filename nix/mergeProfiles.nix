@@ -38,11 +38,12 @@ else
     helper = "${helper}/bin/nix-pgo";
     inherit pname;
     inherit (toolchain) rustc llvmProfdata;
-    # Parallel lists: workload names, their profiles, their weights.
-    workloadNames = concatStringsSep " " (attrNames profiles);
-    workloadProfiles = concatStringsSep " " (map (w: "${profiles.${w}}") (attrNames profiles));
-    workloadWeights = concatStringsSep " " (map (w: toString (weights.${w} or 1)) (attrNames profiles));
-    canonicalizeFlags = concatStringsSep " " canonicalizeFlags;
+    # The workloads in a fixed order (bash's associative arrays have none), their
+    # profiles { <workload> = path; } and weights { <workload> = "N"; }.
+    workloadNames = attrNames profiles;
+    workloadProfiles = builtins.mapAttrs (_: p: "${p}") profiles;
+    workloadWeights = builtins.mapAttrs (w: _: toString (weights.${w} or 1)) profiles;
+    inherit canonicalizeFlags;
     passthru = {
       inherit profiles weights;
     };

@@ -6,45 +6,35 @@
 # deterministic workload does not, so this derivation can be checked with
 # `nix build --rebuild`.
 {
-  fixedRandom,
   helper,
   mkStage,
   toolchain,
+  workloadEnv,
 }:
 {
   pname,
   version,
   instrumented,
-  # The workload's name and its description: { script, inputs ? { }, timeout ? 600 }.
+  # The workload's name and description, and whether it gets fixed random numbers
+  # (internal/workload/workloadEnv.nix).
   name,
   workload,
-  # Give the workload a fixed getrandom sequence (fixedRandom.nix), so that HashMap
-  # seeds, and with them the profile, are the same on every run.
   deterministicRandom ? true,
   # Content-addressed output (mkStage.nix).
   contentAddressed ? false,
   # `nix-pgo canonicalize` options, as for mergeProfiles.
   canonicalizeFlags ? [ ],
 }:
-let
-  inputs = workload.inputs or { };
-in
-mkStage {
-  name = "${pname}-profile-${name}-${version}.profdata";
-  script = ./profile.sh;
-  inherit contentAddressed;
-  workloadScriptLib = ./internal/workload.sh;
-  inherit instrumented;
-  helper = "${helper}/bin/nix-pgo";
-  inherit (toolchain) rustc llvmProfdata;
-  workloadName = name;
-  workloadScript = workload.script;
-  workloadTimeout = toString (workload.timeout or 600);
-  canonicalizeFlags = builtins.concatStringsSep " " canonicalizeFlags;
-  workloadPreload = if deterministicRandom then "${fixedRandom}/lib/libnix-pgo-fixed-random.so" else "";
-  workloadInputNames = builtins.concatStringsSep " " (builtins.attrNames inputs);
-  workloadInputPaths = builtins.concatStringsSep " " (map toString (builtins.attrValues inputs));
-  passthru = {
-    inherit instrumented workload;
-  };
-}
+mkStage (
+  workloadEnv { inherit name workload deterministicRandom; }
+  // {
+    name = "${pname}-profile-${name}-${version}.profdata";
+    script = ./profile.sh;
+    inherit contentAddressed instrumented canonicalizeFlags;
+    helper = "${helper}/bin/nix-pgo";
+    inherit (toolchain) rustc llvmProfdata;
+    passthru = {
+      inherit instrumented workload;
+    };
+  }
+)

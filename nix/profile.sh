@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # One training workload → one indexed profile ($out).
-# shellcheck source=./internal/workload.sh
-source "$workloadScriptLib"
+# shellcheck source=./internal/workload/runWorkload.sh
+source "$workloadRunner"
 
 "$helper" check-toolchain --rustc "$rustc" --llvm-profdata "$llvmProfdata"
 
@@ -12,13 +12,12 @@ mkdir -p "$raw"
 export LLVM_PROFILE_FILE=$raw/%m_%p.profraw
 
 log "running workload '$workloadName'"
-runWorkload "$workloadName" "$workloadScript" "$NIX_BUILD_TOP/$workloadName" "$instrumented/bin"
+runWorkload "$NIX_BUILD_TOP/$workloadName" "$instrumented/bin"
 cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
 
 files=("$raw"/*.profraw)
-[ "${#files[@]}" -gt 0 ] || noProfileData "$workloadName" "$workloadScript" "$instrumented/bin" profile
+[ "${#files[@]}" -gt 0 ] || noProfileData "$instrumented/bin" profile
 
 "$helper" merge --llvm-profdata "$llvmProfdata" -o "$NIX_BUILD_TOP/merged.profdata" "${files[@]}" ||
   die "the profile data of workload '$workloadName' could not be merged (see above)"
-# shellcheck disable=SC2086 # canonicalizeFlags is a list joined by spaces
-"$helper" canonicalize --llvm-profdata "$llvmProfdata" $canonicalizeFlags "$NIX_BUILD_TOP/merged.profdata" -o "$out"
+"$helper" canonicalize --llvm-profdata "$llvmProfdata" "${canonicalizeFlags[@]}" "$NIX_BUILD_TOP/merged.profdata" -o "$out"

@@ -19,10 +19,9 @@
 mkStage {
   name = "${pname}-no-regression";
   script = builtins.toFile "no-regression.sh" ''
-    # shellcheck disable=SC2086 # results is a list of paths joined by spaces
-    "$helper" regressions --json --tolerance "$tolerance" $results >"$out"
+    "$helper" regressions --json --tolerance "$tolerance" "''${results[@]}" >"$out"
   '';
   helper = "${helper}/bin/nix-pgo";
   tolerance = toString tolerance;
-  results = builtins.concatStringsSep " " (map toString (builtins.attrValues evaluation.workloads));
+  results = builtins.attrValues evaluation.workloads;
 }

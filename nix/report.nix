@@ -40,15 +40,25 @@ let
           p.evaluation;
       inherit (evaluation) variants;
       order = orderOf variants;
-      # The environment each evaluation workload ran in: the script and inputs as given
-      # (interpolated, so local paths are copied to the store), LD_PRELOAD as the
-      # evaluation derivation of that workload had it.
-      workload = w: spec: {
-        script = "${spec.script}";
-        inputs = mapAttrs (_: input: "${input}") (spec.inputs or { });
-        timeout = spec.timeout or 600;
-        preload = evaluation.workloads.${w}.workloadPreload;
-      };
+      # The environment each evaluation workload ran in, as its evaluation derivation had
+      # it (internal/workload/workloadEnv.nix), with the native timeout.
+      workload =
+        w: spec:
+        let
+          inherit (evaluation.workloads.${w})
+            workloadScript
+            workloadInputs
+            workloadPreload
+            workloadCaBundle
+            ;
+        in
+        {
+          script = workloadScript;
+          inputs = workloadInputs;
+          timeout = spec.timeout or 600;
+          preload = workloadPreload;
+          ca_bundle = workloadCaBundle;
+        };
     in
     {
       "programName${toString i}" = name;

@@ -8,6 +8,6 @@ set -euo pipefail
 lock=\${1:-$defaultLockPath}
 mkdir -p "\$(dirname "\$lock")"
 exec "$helper" lock --llvm-profdata "$llvmProfdata" --lock-file "\$lock" --package "$pname" --toolchain "$toolchainId" \\
-  --profile "$profile" --name "$lockName" $workloadArgs
+  --profile "$profile" --name "$lockName" ${workloadArgs[*]@Q}
 SCRIPT
 chmod +x "$out/bin/update-profile"

@@ -29,6 +29,6 @@ mkStage {
   helper = "${helper}/bin/nix-pgo";
   toolchainId = toolchain.id;
   inherit (toolchain) llvmProfdata;
-  workloadArgs = concatStringsSep " " (map (w: "--workload ${w}=${profiles.${w}}") (attrNames profiles));
+  workloadArgs = builtins.concatMap (w: [ "--workload" "${w}=${profiles.${w}}" ]) (attrNames profiles);
   meta.mainProgram = "update-profile";
 }

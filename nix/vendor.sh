@@ -2,23 +2,20 @@
 # Unpacks each .crate into $out/<name>-<version> with the .cargo-checksum.json a cargo
 # directory source needs. `files` is empty: the crates come from fixed-output fetches
 # whose hash is the Cargo.lock checksum, which cargo compares with `package`.
-read -r -a files <<<"${crateFiles:-}"
-read -r -a dirs <<<"${crateDirs:-}"
-read -r -a sums <<<"${crateChecksums:-}"
+# shellcheck disable=SC2154 # the crate* and git* lists come from .attrs.sh
 
 mkdir -p "$out"
-for i in "${!files[@]}"; do
-  tar -xzf "${files[$i]}" -C "$out"
-  [ -f "$out/${dirs[$i]}/Cargo.toml" ] || die "crate ${files[$i]} did not unpack to ${dirs[$i]}/Cargo.toml"
-  printf '{"files":{},"package":"%s"}' "${sums[$i]}" >"$out/${dirs[$i]}/.cargo-checksum.json"
+for i in "${!crateFiles[@]}"; do
+  file=${crateFiles[$i]} dir=${crateDirs[$i]}
+  tar -xzf "$file" -C "$out"
+  [ -f "$out/$dir/Cargo.toml" ] || die "crate $file did not unpack to $dir/Cargo.toml"
+  # The checksum is Cargo.lock's, which the fetch used as its sha256: Nix parsed it as a hash.
+  printf '{"files":{},"package":"%s"}' "${crateChecksums[$i]}" >"$out/$dir/.cargo-checksum.json"
 done
 
 # Git dependencies: the package's directory out of its repository's checkout. A directory
 # source has no checksum for them (`package` null), like `cargo vendor` writes.
-read -r -a checkouts <<<"${gitCheckouts:-}"
-read -r -a gitNames <<<"${gitNames:-}"
-read -r -a gitDirs <<<"${gitDirs:-}"
-for i in "${!checkouts[@]}"; do
+for i in "${!gitCheckouts[@]}"; do
   name=${gitNames[$i]} manifest=
   # The manifest whose [package] is called $name (the repository may be a workspace).
   while IFS= read -r -d '' candidate; do
@@ -29,17 +26,17 @@ for i in "${!checkouts[@]}"; do
       manifest=$candidate
       break
     fi
-  done < <(find "${checkouts[$i]}" -name Cargo.toml -print0 | sort -z)
-  [ -n "$manifest" ] || die "git dependency $name: no Cargo.toml with [package] name = \"$name\" in its repository (${checkouts[$i]})"
+  done < <(find "${gitCheckouts[$i]}" -name Cargo.toml -print0 | sort -z)
+  [ -n "$manifest" ] || die "git dependency $name: no Cargo.toml with [package] name = \"$name\" in its repository (${gitCheckouts[$i]})"
   if grep -qE '(^|[.{ ])workspace *= *true' "$manifest"; then
-    die "git dependency $name inherits fields from its repository's workspace (\`workspace = true\` in ${manifest#"${checkouts[$i]}"/}); nix-pgo can't vendor such a package yet. Depend on a crates.io release of it, or a fork whose Cargo.toml spells the fields out."
+    die "git dependency $name inherits fields from its repository's workspace (\`workspace = true\` in ${manifest#"${gitCheckouts[$i]}"/}); nix-pgo can't vendor such a package yet. Depend on a crates.io release of it, or a fork whose Cargo.toml spells the fields out."
   fi
   cp -r --no-preserve=mode "$(dirname "$manifest")" "$out/${gitDirs[$i]}"
   printf '{"files":{},"package":null}' >"$out/${gitDirs[$i]}/.cargo-checksum.json"
 done
-if [ -n "${gitSourcesConfig:-}" ]; then
+if [ -n "$gitSourcesConfig" ]; then
   # Read by every cargo build (cargo.sh); cargo skips hidden entries of a directory source.
   printf '%s\n' "$gitSourcesConfig" >"$out/.cargo-config.toml"
 fi
 
-log "vendored ${#files[@]} crates.io crates and ${#checkouts[@]} git dependencies"
+log "vendored ${#crateFiles[@]} crates.io crates and ${#gitCheckouts[@]} git dependencies"

@@ -111,10 +111,10 @@ in
 if unused != [ ] then
   throw "vendorCargoDeps: outputHashes has ${concatStringsSep ", " unused}, but ${toString cargoLock} has no git dependency of that name and version: remove it."
 else
-mkStage ({
+mkStage {
   name = "${pname}-vendor";
   script = ./vendor.sh;
-  # Parallel lists: the .crate file, its directory name, its checksum.
+  # Lists of the same length: the .crate file, its directory name, its checksum.
   crateFiles = map (
     p:
     fetchCrate {
@@ -125,21 +125,17 @@ mkStage ({
   ) crates;
   crateDirs = map key crates;
   crateChecksums = map (p: p.checksum) crates;
+  # Lists of the same length: the checkout, the package's name, its directory name.
+  gitCheckouts = map fetchGitPackage gitSources;
+  gitNames = map (g: g.name) gitSources;
+  gitDirs = map (g: g.key) gitSources;
+  # Appended to the cargo configuration of every build (cargo.sh).
+  gitSourcesConfig = concatStringsSep "\n" (map gitSourceConfig gitSources);
   passthru = {
     inherit cargoLock;
     crateCount = builtins.length packages;
+    # The lock's packages without a source: workspace members and path dependencies, the
+    # crates a dependency build must not keep (cargoBuild.nix).
+    localPackages = map (p: p.name) (filter isLocal (lock.package or [ ]));
   };
 }
-// (
-  if gits == [ ] then
-    { }
-  else
-    {
-      # Parallel lists: the checkout, the package's name, its directory name.
-      gitCheckouts = map fetchGitPackage gitSources;
-      gitNames = map (g: g.name) gitSources;
-      gitDirs = map (g: g.key) gitSources;
-      # Appended to the cargo configuration of every build (cargo.sh).
-      gitSourcesConfig = concatStringsSep "\n" (map gitSourceConfig gitSources);
-    }
-))

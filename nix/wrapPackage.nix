@@ -6,10 +6,12 @@
 # may override anything (it takes buildPgoPackage's arguments). `optimized` (and
 # `bolted`, `baseline`) keep the package's meta, mainProgram included, and its passthru.
 #
-#   pgo = nix-pgo.lib.${system}.wrapPackage pkgs.ripgrep {
-#     workloads = nix-pgo.lib.${system}.workloadsFromDir ./pgo { };
+#   pgo = nix-pgo.lib.forPkgs pkgs;
+#   ripgrep-pgo = pgo.wrapPackage pkgs.ripgrep {
+#     cargoLock = ./ripgrep/Cargo.lock; # nixpkgs' ripgrep vendors with cargoHash
+#     workloads = pgo.workloadsFromDir ./pgo { };
 #   };
-#   # pgo.optimized: ripgrep, PGO-optimized
+#   # ripgrep-pgo.optimized: ripgrep, PGO-optimized
 #
 # Read from buildRustPackage: pname, version, src, cargoDeps.lockFile (importCargoLock,
 # i.e. `cargoLock.lockFile`), buildFeatures, buildNoDefaultFeatures, cargoBuildFlags,

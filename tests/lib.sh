@@ -7,6 +7,13 @@ fail() {
   exit 1
 }
 
+# has GREP-ARGS...: whether stdin has a matching line. Unlike `grep -q`, it reads all of
+# its input: under pipefail, `producer | grep -q` fails when grep exits first and the
+# producer dies of SIGPIPE, so the result would depend on timing.
+has() {
+  grep "$@" >/dev/null
+}
+
 # out_path INSTALLABLE...: build (host toolchain) and print the output path.
 out_path() {
   nix build --impure --no-link --json "$@" | jq -r '.[0].outputs.out'
@@ -21,6 +28,12 @@ drv_path() {
 # (`nix derivation show`).
 show_drv() {
   nix derivation show "$1" 2>/dev/null || nix show-derivation "$1"
+}
+
+# drv_attrs DRV: the derivation's attributes as JSON. nix-pgo's stages use structured
+# attributes, which `show-derivation` gives as one JSON string (env.__json).
+drv_attrs() {
+  show_drv "$1" | jq '.[].env | if has("__json") then .__json | fromjson else . end'
 }
 
 # input_drvs DRV: the derivations DRV takes as direct inputs, one per line.

@@ -134,6 +134,9 @@ struct WorkloadSpec {
     timeout: u64,
     /// LD_PRELOAD (fixedRandom's library), as in the evaluation; empty for none.
     preload: String,
+    /// SSL_CERT_FILE (the package's `caCertificates`), as in the evaluation; empty for none.
+    #[serde(default)]
+    ca_bundle: String,
 }
 
 /// report.json.
@@ -586,6 +589,10 @@ impl WorkloadEnv {
         if !spec.preload.is_empty() {
             base_env.push(("LD_PRELOAD".into(), spec.preload.clone()));
         }
+        if !spec.ca_bundle.is_empty() {
+            base_env.push(("SSL_CERT_FILE".into(), spec.ca_bundle.clone()));
+            base_env.push(("NIX_SSL_CERT_FILE".into(), spec.ca_bundle.clone()));
+        }
         Ok(Self {
             kill: find_in_path(&timing.path, "kill").unwrap_or_else(|| "/bin/kill".into()),
             root,
@@ -820,6 +827,7 @@ touch made-a-file
             inputs: BTreeMap::from([("greeting".to_string(), input)]),
             timeout: 60,
             preload: String::new(),
+            ca_bundle: String::new(),
         };
         // The test's own PATH stands in for the toolchain's (in a Nix build it is).
         let path = std::env::var("PATH").unwrap_or_default();

@@ -59,8 +59,7 @@ CONFIG
 cargoBuild() {
   log "RUSTFLAGS=$RUSTFLAGS"
   local status=0
-  # shellcheck disable=SC2086 # cargoFlags is a list joined by spaces
-  "$cargo" build $cargoFlags 2>&1 | tee "$NIX_BUILD_TOP/cargo-build.log" || status=$?
+  "$cargo" build "${cargoFlags[@]}" 2>&1 | tee "$NIX_BUILD_TOP/cargo-build.log" || status=$?
   [ "$status" -eq 0 ] || explainCargoFailure "$status"
 }
 
@@ -69,9 +68,9 @@ cargoBuild() {
 explainCargoFailure() {
   local log=$NIX_BUILD_TOP/cargo-build.log
   if grep -q 'did not match any packages' "$log"; then
-    die "cargo has no package named by nix-pgo's \`package\` argument (cargo flags: $cargoFlags). Set \`package\` to the name of a workspace member (\`cargo metadata --no-deps\` lists them), or leave it null for the root package."
+    die "cargo has no package named by nix-pgo's \`package\` argument (cargo flags: ${cargoFlags[*]}). Set \`package\` to the name of a workspace member (\`cargo metadata --no-deps\` lists them), or leave it null for the root package."
   elif grep -q 'no bin target named' "$log"; then
-    die "the package has no binary named in nix-pgo's \`bins\` argument (cargo flags: $cargoFlags); cargo lists the ones it has above. Set \`bins\` to those names."
+    die "the package has no binary named in nix-pgo's \`bins\` argument (cargo flags: ${cargoFlags[*]}); cargo lists the ones it has above. Set \`bins\` to those names."
   fi
   die "cargo build failed with status $1 (its output is above)."
 }
@@ -79,7 +78,7 @@ explainCargoFailure() {
 # installBins: copy each built binary to $out/bin.
 installBins() {
   local b
-  for b in $bins; do
+  for b in "${bins[@]}"; do
     install -D -m 755 "$CARGO_TARGET_DIR/$targetTriple/release/$b" "$out/bin/$b"
   done
 }

@@ -79,13 +79,19 @@ let
       cc
       targetTriple
       ;
-    inherit cargoLock vendor contentAddressed;
-    bins = concatStringsSep " " bins;
-    cargoFlags = concatStringsSep " " cargoFlags;
+    inherit
+      cargoLock
+      vendor
+      contentAddressed
+      bins
+      cargoFlags
+      ;
+    # One string: cargo splits RUSTFLAGS at spaces itself.
     rustflags = concatStringsSep " " (rustflags ++ stageRustflags);
-    PKG_CONFIG_PATH = concatStringsSep ":" (toolchain.pkgConfigPath ++ pkgConfigPath);
+    env = env // {
+      PKG_CONFIG_PATH = concatStringsSep ":" (toolchain.pkgConfigPath ++ pkgConfigPath);
+    };
   }
-  // env
   // (if profile != null then { inherit profile; } else { });
 
   deps = mkStage (
@@ -93,6 +99,7 @@ let
     // {
       name = "${pname}-${stage}-deps-${version}";
       script = ./deps.sh;
+      inherit (vendor) localPackages;
       src = cargoSkeleton {
         inherit
           pname
@@ -118,7 +125,6 @@ mkStage (
     "pkgConfigPath"
     "profile"
     "cacheDependencies"
-    "env"
   ]
   // cargoEnv
   // {

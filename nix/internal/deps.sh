@@ -11,17 +11,12 @@ cargoBuild
 # placeholders; without their fingerprints cargo compiles them again in the stage, whatever
 # the timestamps say. Their fingerprints also hash mtimes, and .rustc_info.json is a cache
 # in hash-map order: neither would rebuild bit-identically.
-members=$(awk '
-  function flush() { if (name != "" && !fromSource) print name; name = ""; fromSource = 0 }
-  /^\[\[package\]\]/ { flush() }
-  /^name = / { name = $3; gsub(/"/, "", name) }
-  /^source = / { fromSource = 1 }
-  END { flush() }' Cargo.lock)
-for member in $members; do
+# shellcheck disable=SC2154 # localPackages comes from .attrs.sh (vendorCargoDeps reads the lock)
+for member in "${localPackages[@]}"; do
   # <name>-<hash> exactly: pulldown-cmark's must not take pulldown-cmark-escape's along.
   find "$CARGO_TARGET_DIR" -regextype posix-extended -regex ".*/\.fingerprint/$member-[0-9a-f]{16}" -prune -exec rm -rf {} +
 done
-for b in $bins; do
+for b in "${bins[@]}"; do
   rm -f "$CARGO_TARGET_DIR/$targetTriple/release/$b"
 done
 rm -f "$CARGO_TARGET_DIR/.rustc_info.json"

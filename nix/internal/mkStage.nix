@@ -2,12 +2,20 @@
 # plain `derivation`s (no nixpkgs stdenv), so that the host toolchain works where
 # nixpkgs can't be fetched: the builder is the toolchain's bash running stage.sh, which
 # sources the stage's own script.
+#
+# Every stage uses structured attributes (`__structuredAttrs`): its attributes reach the
+# script as bash variables of their own type (stage.sh sources `.attrs.sh`), lists as
+# arrays and attribute sets of strings as associative arrays, so names with spaces or
+# quotes and lists of paths pass through unchanged. Only `env` is exported to the
+# programs the stage runs (nixpkgs' convention for structured attributes).
 { toolchain }:
 {
   # Derivation name, e.g. "pulldown-cmark-optimized-0.13.6".
   name,
   # Bash script (a path) that does the stage's work; see stage.sh for what it gets.
   script,
+  # Environment variables for the programs the stage runs: { NAME = "value"; }.
+  env ? { },
   # Attributes for the caller (other stages, tests), not part of the derivation.
   passthru ? { },
   meta ? { },
@@ -26,8 +34,9 @@ let
       "contentAddressed"
     ]
     // {
-      inherit name;
+      inherit name env;
       inherit (toolchain) system;
+      __structuredAttrs = true;
       builder = toolchain.bash;
       args = [
         ./stage.sh

@@ -124,6 +124,20 @@ in
   valgrind = "/usr/bin/valgrind";
   callgrindAnnotate = "/usr/bin/callgrind_annotate";
   bash = "/bin/bash";
+  # The CA bundle workloads with `caCertificates = true` get (SSL_CERT_FILE): the host's,
+  # copied to the store when a stage needs it, so that the sandbox has it and its content
+  # is part of the stage's hash.
+  caBundle =
+    let
+      bundle = "/etc/ssl/certs/ca-certificates.crt";
+    in
+    if pathExists bundle then
+      builtins.path {
+        path = bundle;
+        name = "ca-certificates.crt";
+      }
+    else
+      fail "${bundle} does not exist, and a workload asks for CA certificates (caCertificates = true). Install Debian's ca-certificates package.";
   # Shell utilities the stage scripts use (coreutils, tar, gzip, sed, grep, find, diff).
   # LLVM 14's llvm-profdata is in /usr/bin too: stages call LLVM tools by absolute path.
   path = "/usr/bin:/bin";

@@ -47,6 +47,8 @@ assert lib.assertMsg (lib.versions.major rustc.llvmPackages.llvm.version == llvm
   valgrind = lib.getExe' pkgs.valgrind "valgrind";
   callgrindAnnotate = lib.getExe' pkgs.valgrind "callgrind_annotate";
   bash = lib.getExe' pkgs.bash "bash";
+  # The CA bundle workloads with `caCertificates = true` get (SSL_CERT_FILE).
+  caBundle = "${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt";
   # stdenv.cc provides `cc`, which is cargo's default linker. Its bintools provide `ar`,
   # which the cc crate uses in -sys build scripts.
   path = lib.makeBinPath (

@@ -6,16 +6,16 @@ test_optimized_depends_on_profile_which_depends_on_workloads_and_instrumented() 
   optimized=$(drv_path host.optimized)
   profile=$(drv_path host.profile)
   instrumented=$(drv_path host.instrumented)
-  input_drvs "$optimized" | grep -qxF "$profile" || fail "optimized does not take the merged profile as input"
-  input_drvs "$optimized" | grep -qxF "$instrumented" && fail "optimized depends on instrumented directly"
+  input_drvs "$optimized" | has -xF "$profile" || fail "optimized does not take the merged profile as input"
+  input_drvs "$optimized" | has -xF "$instrumented" && fail "optimized depends on instrumented directly"
 
   workloads=$(nix eval --impure --json .#host.profiles --apply builtins.attrNames | jq -r '.[]')
   [ -n "$workloads" ] || fail "the demo has no training workloads"
   for w in $workloads; do
     local wdrv
     wdrv=$(drv_path "host.profiles.$w")
-    input_drvs "$profile" | grep -qxF "$wdrv" || fail "the merged profile does not take workload '$w' as input"
-    input_drvs "$wdrv" | grep -qxF "$instrumented" || fail "workload '$w' does not run the instrumented build"
+    input_drvs "$profile" | has -xF "$wdrv" || fail "the merged profile does not take workload '$w' as input"
+    input_drvs "$wdrv" | has -xF "$instrumented" || fail "workload '$w' does not run the instrumented build"
   done
 }
 
@@ -23,16 +23,16 @@ test_baseline_depends_on_no_pgo_stage() {
   local closure stage
   closure=$(nix-store --query --requisites "$(drv_path host.baseline)")
   for stage in instrumented profile optimized; do
-    echo "$closure" | grep -qxF "$(drv_path "host.$stage")" && fail "baseline depends on $stage"
+    echo "$closure" | has -xF "$(drv_path "host.$stage")" && fail "baseline depends on $stage"
   done
-  echo "$closure" | grep -q -- '-profile-' && fail "baseline depends on a workload profile"
+  echo "$closure" | has -- '-profile-' && fail "baseline depends on a workload profile"
   true
 }
 
 test_optimized_sees_workloads_only_through_the_profile() {
   # No workload script is an input of optimized: a workload edit can reach it only
   # through the profile's path (the basis of early cutoff).
-  show_drv "$(drv_path host.optimized)" | jq -r '.[].inputSrcs[]' | grep -q 'workload-' &&
+  show_drv "$(drv_path host.optimized)" | jq -r '.[].inputSrcs[]' | has 'workload-' &&
     fail "a workload script is a direct input of optimized"
   true
 }

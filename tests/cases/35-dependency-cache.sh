@@ -66,7 +66,7 @@ test_one_line_edit_recompiles_only_the_main_crate_in_every_stage() {
     echo "$stage compiled: $compiled"
     [ "$compiled" = pulldown-cmark ] || fail "$stage compiled ${compiled//$'\n'/ }, not just pulldown-cmark"
     # And what it compiled is the edited source, not the skeleton's placeholder.
-    "$(local_source_eval "$stage.outPath")/bin/pulldown-cmark" --help 2>&1 | grep -qF "$edit" ||
+    "$(local_source_eval "$stage.outPath")/bin/pulldown-cmark" --help 2>&1 | has -F "$edit" ||
       fail "$stage's binary does not have the edit"
   done
   rm -rf "$copy" "$source_dir"
@@ -79,16 +79,16 @@ test_dependency_builds_carry_each_stage_flags() {
   for stage in "${cached_stages[@]}"; do
     drv=$(nix eval --impure --raw -f tests/fixtures/demo.nix "$stage.drvPath")
     deps=$(nix eval --impure --raw -f tests/fixtures/demo.nix "$stage.deps.drvPath")
-    [ "$(show_drv "$drv" | jq -r '.[].env.rustflags')" = "$(show_drv "$deps" | jq -r '.[].env.rustflags')" ] ||
+    [ "$(drv_attrs "$drv" | jq -r '.rustflags')" = "$(drv_attrs "$deps" | jq -r '.rustflags')" ] ||
       fail "$stage and its dependency build have different RUSTFLAGS"
-    [ "$(show_drv "$drv" | jq -r '.[].env.profile // ""')" = "$(show_drv "$deps" | jq -r '.[].env.profile // ""')" ] ||
+    [ "$(drv_attrs "$drv" | jq -r '.profile // ""')" = "$(drv_attrs "$deps" | jq -r '.profile // ""')" ] ||
       fail "$stage and its dependency build use different profiles"
     # Cargo's own settings too (bolt-input strips only debug info: CARGO_PROFILE_RELEASE_STRIP).
-    [ "$(show_drv "$drv" | jq -c '.[].env | with_entries(select(.key | startswith("CARGO_")))')" = \
-      "$(show_drv "$deps" | jq -c '.[].env | with_entries(select(.key | startswith("CARGO_")))')" ] ||
+    [ "$(drv_attrs "$drv" | jq -c '.env')" = \
+      "$(drv_attrs "$deps" | jq -c '.env')" ] ||
       fail "$stage and its dependency build have different CARGO_* settings"
-    input_drvs "$drv" | grep -qxF "$deps" || fail "$stage does not start from its dependency build"
+    input_drvs "$drv" | has -xF "$deps" || fail "$stage does not start from its dependency build"
   done
-  show_drv "$(nix eval --impure --raw -f tests/fixtures/demo.nix instrumented.deps.drvPath)" | grep -q -- '-Cprofile-generate' ||
+  show_drv "$(nix eval --impure --raw -f tests/fixtures/demo.nix instrumented.deps.drvPath)" | has -- '-Cprofile-generate' ||
     fail "the instrumented stage's dependencies are not instrumented"
 }

@@ -41,7 +41,10 @@ test_unknown_binary_or_package_fails_before_compiling() {
   expect_failure 'no package named by nix-pgo.s `package`.*workspace member' fixture_build unknownPackage
   # Both in the dependency build, the first cargo run: cargo stops before compiling.
   expect_failure 'baseline-deps' fixture_build unknownPackage
-  ! fixture_build unknownBinary 2>&1 | grep -q 'Compiling' || fail "cargo compiled something before refusing the binary name"
+  local output
+  output=$(fixture_build unknownBinary 2>&1) && fail "the unknown binary was built"
+  has 'Compiling' <<<"$output" && fail "cargo compiled something before refusing the binary name"
+  return 0
 }
 
 # git_program DIR: a git repository DIR/repo with a library, and DIR/app, a program that

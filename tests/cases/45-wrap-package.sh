@@ -28,7 +28,7 @@ test_wrapped_package_keeps_main_program_meta_and_passthru() {
 test_wrapping_a_crane_package_takes_its_cargo_flags() {
   local attr flags
   for attr in baseline instrumented optimized boltInput; do
-    flags=$(show_drv "$(fixture_eval "wrapped.crane.$attr.drvPath")" | jq -r '.[].env.cargoFlags')
+    flags=$(drv_attrs "$(fixture_eval "wrapped.crane.$attr.drvPath")" | jq -r '.cargoFlags | join(" ")')
     grep -q -- '--features simd' <<<"$flags" || fail "$attr of the crane package is built without its --features simd: $flags"
   done
   [ "$(fixture_eval wrapped.crane.optimized.meta.mainProgram)" = pulldown-cmark ] || fail "lost meta.mainProgram"

@@ -8,24 +8,24 @@ test_bolt_stages_form_a_chain_from_the_pgo_profile() {
   boltProfile=$(drv_path host.bolt-profile)
   instrumented=$(drv_path host.bolt-instrumented)
   input=$(drv_path host.bolt-input)
-  input_drvs "$bolted" | grep -qxF "$boltProfile" || fail "bolted does not take the merged BOLT profile"
-  input_drvs "$bolted" | grep -qxF "$input" || fail "bolted does not rewrite the bolt input"
-  input_drvs "$bolted" | grep -qxF "$instrumented" && fail "bolted depends on bolt-instrumented directly"
+  input_drvs "$bolted" | has -xF "$boltProfile" || fail "bolted does not take the merged BOLT profile"
+  input_drvs "$bolted" | has -xF "$input" || fail "bolted does not rewrite the bolt input"
+  input_drvs "$bolted" | has -xF "$instrumented" && fail "bolted depends on bolt-instrumented directly"
   for w in $(nix eval --impure --json .#host.boltProfiles --apply builtins.attrNames | jq -r '.[]'); do
     wdrv=$(drv_path "host.boltProfiles.$w")
-    input_drvs "$boltProfile" | grep -qxF "$wdrv" || fail "the BOLT profile does not take workload '$w'"
-    input_drvs "$wdrv" | grep -qxF "$instrumented" || fail "BOLT workload '$w' does not run bolt-instrumented"
+    input_drvs "$boltProfile" | has -xF "$wdrv" || fail "the BOLT profile does not take workload '$w'"
+    input_drvs "$wdrv" | has -xF "$instrumented" || fail "BOLT workload '$w' does not run bolt-instrumented"
   done
-  input_drvs "$instrumented" | grep -qxF "$input" || fail "bolt-instrumented does not instrument the bolt input"
+  input_drvs "$instrumented" | has -xF "$input" || fail "bolt-instrumented does not instrument the bolt input"
   # The bolt input is the PGO build: it takes the merged PGO profile.
-  input_drvs "$input" | grep -qxF "$(drv_path host.profile)" || fail "the bolt input is not built with the PGO profile"
-  show_drv "$input" | jq -r '.[].env.rustflags' | grep -q -- '--emit-relocs' || fail "the bolt input is not linked with --emit-relocs"
+  input_drvs "$input" | has -xF "$(drv_path host.profile)" || fail "the bolt input is not built with the PGO profile"
+  drv_attrs "$input" | jq -r '.rustflags' | has -- '--emit-relocs' || fail "the bolt input is not linked with --emit-relocs"
 
   local closure stage
   closure=$(nix-store --query --requisites "$(drv_path host.baseline)")
-  echo "$closure" | grep -q -- '-bolt' && fail "baseline depends on a BOLT stage"
+  echo "$closure" | has -- '-bolt' && fail "baseline depends on a BOLT stage"
   closure=$(nix-store --query --requisites "$(drv_path host.optimized)")
-  echo "$closure" | grep -q -- '-bolt' && fail "optimized depends on a BOLT stage"
+  echo "$closure" | has -- '-bolt' && fail "optimized depends on a BOLT stage"
   true
 }
 

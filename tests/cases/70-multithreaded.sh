@@ -66,10 +66,10 @@ test_multithreaded_package_ships_the_reproducibility_options() {
   # Atomic counters and no value profiling in `instrumented`, exclusions in the profiles;
   # none of them in the `off` variant.
   local on off on_flags off_flags
-  on=$(show_drv "$(rg_eval instrumented.drvPath)" | jq -r '.[].env.rustflags')
-  off=$(show_drv "$(rg_eval off.instrumented.drvPath)" | jq -r '.[].env.rustflags')
-  on_flags=$(show_drv "$(rg_eval profile.drvPath)" | jq -r '.[].env.canonicalizeFlags')
-  off_flags=$(show_drv "$(rg_eval off.profile.drvPath)" | jq -r '.[].env.canonicalizeFlags')
+  on=$(drv_attrs "$(rg_eval instrumented.drvPath)" | jq -r '.rustflags')
+  off=$(drv_attrs "$(rg_eval off.instrumented.drvPath)" | jq -r '.rustflags')
+  on_flags=$(drv_attrs "$(rg_eval profile.drvPath)" | jq -r '.canonicalizeFlags | join(" ")')
+  off_flags=$(drv_attrs "$(rg_eval off.profile.drvPath)" | jq -r '.canonicalizeFlags | join(" ")')
   echo "on: $on; canonicalize $on_flags"
   echo "off: $off; canonicalize $off_flags"
   [[ $on == *-instrprof-atomic-counter-update-all* && $on == *-disable-vp* ]] ||

@@ -49,7 +49,7 @@ test_jaq_cargo_flags_reach_every_stage() {
   local attr drv env
   for attr in baseline instrumented optimized boltInput; do
     drv=$(jaq_eval "$attr.drvPath")
-    env=$(show_drv "$drv" | jq -c '.[].env')
+    env=$(drv_attrs "$drv" | jq -c '.')
     grep -q -- '-Csymbol-mangling-version=v0' <<<"$env" || fail "$attr is not built with v0 mangling"
     grep -q -- '--no-default-features' <<<"$env" || fail "$attr is not built with --no-default-features"
   done

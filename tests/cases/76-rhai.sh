@@ -54,7 +54,7 @@ test_rhai_features_reach_every_cargo_stage() {
   local attr drv flags bin
   for attr in baseline instrumented optimized boltInput; do
     drv=$(rhai_eval "$attr.drvPath")
-    flags=$(show_drv "$drv" | jq -r '.[].env.cargoFlags')
+    flags=$(drv_attrs "$drv" | jq -r '.cargoFlags | join(" ")')
     echo "$attr: $flags"
     grep -qF -- '--features grain,internals' <<<"$flags" || fail "$attr is not built with --features grain,internals"
     for bin in "${rhai_bins[@]}"; do
@@ -74,7 +74,7 @@ test_rhai_grain_feature_is_what_the_workloads_run() {
   (
     cd "$dir" &&
       "$out/bin/grain-compile" fib.rhai fib.rgrn >/dev/null &&
-      "$out/bin/grain-dump" fib.rgrn | grep -q '^fn f(n)' &&
+      "$out/bin/grain-dump" fib.rgrn | has '^fn f(n)' &&
       [ "$("$out/bin/rhai-run" fib.rgrn 2>&1)" = "$("$out/bin/rhai-run" fib.rhai 2>&1)" ] &&
       [ "$("$out/bin/rhai-run" fib.rgrn 2>&1)" = "[0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377]" ]
   ) || fail "the optimized grain tools do not compile, dump and run a script"

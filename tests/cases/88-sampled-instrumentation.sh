@@ -20,19 +20,19 @@ total_count() {
 test_sampled_instrumentation_flags_reach_only_the_instrumented_build() {
   local flag=-enable-sampled-instrumentation drv
   drv=$(sampled_eval sampled.instrumented.drvPath)
-  show_drv "$drv" | grep -q -- "$flag" || fail "the sampled variant's instrumented derivation has no $flag"
-  show_drv "$(sampled_eval demo.instrumented.drvPath)" | grep -q -- "$flag" &&
+  show_drv "$drv" | has -- "$flag" || fail "the sampled variant's instrumented derivation has no $flag"
+  show_drv "$(sampled_eval demo.instrumented.drvPath)" | has -- "$flag" &&
     fail "the demo's own instrumented derivation has $flag"
   # The profile-using build and the baseline don't see it: the baseline is the demo's own.
   [ "$(sampled_eval sampled.baseline.drvPath)" = "$(sampled_eval demo.baseline.drvPath)" ] ||
     fail "instrumentRustflags changed the baseline"
-  show_drv "$(sampled_eval sampled.optimized.drvPath)" | jq -r '.[].env | to_entries[] | .value' |
-    grep -q -- "$flag" && fail "$flag reached the optimized build"
+  drv_attrs "$(sampled_eval sampled.optimized.drvPath)" | jq -r '. | to_entries[] | .value' |
+    has -- "$flag" && fail "$flag reached the optimized build"
   # The ripgrep study's variants: the flags in each instrumented build, one shared baseline.
   local study=workloads/ripgrep-sampling
   nix eval --impure --raw -f "$study" variants.sampledBurst2048.instrumented.drvPath >/dev/null
   show_drv "$(nix eval --impure --raw -f "$study" variants.sampledBurst2048.instrumented.drvPath)" |
-    grep -q -- "-sampled-instr-burst-duration=2048" || fail "the study's burst duration did not reach its instrumented build"
+    has -- "-sampled-instr-burst-duration=2048" || fail "the study's burst duration did not reach its instrumented build"
   [ "$(nix eval --impure --raw -f "$study" variants.sampled.baseline.drvPath)" = "$(nix eval --impure --raw -f "$study" baseline.drvPath)" ] ||
     fail "the study's variants don't share the baseline"
 }
@@ -45,7 +45,7 @@ test_sampled_instrumentation_binary_records_a_fraction_of_the_counts() {
   symbol=$(readelf -sW "$sampled/bin/pulldown-cmark" | awk '$8 == "__llvm_profile_sampling"')
   echo "sampled binary: $symbol"
   [[ $symbol == *TLS* ]] || fail "the sampled binary has no thread-local __llvm_profile_sampling"
-  readelf -sW "$full/bin/pulldown-cmark" | grep -q __llvm_profile_sampling &&
+  readelf -sW "$full/bin/pulldown-cmark" | has __llvm_profile_sampling &&
     fail "the unsampled binary has __llvm_profile_sampling"
   count_full=$(total_count "$(sampled_build demo.profiles.commands)")
   count_sampled=$(total_count "$(sampled_build sampled.profiles.commands)")

@@ -1,0 +1,76 @@
+# shellcheck shell=bash
+# runWorkload LOG BINDIR: run the stage's workload (workloadEnv.nix's attributes:
+# workloadName, workloadScript, workloadInputs, workloadTimeout, workloadPreload,
+# workloadCaBundle) in the fixed environment every workload gets (README.md, "Workloads"),
+# with BINDIR first on PATH. Its stdout goes to LOG.stdout, its stderr to LOG.stderr. On
+# failure (non-zero exit or timeout) the build fails with the workload's name, the tail of
+# its output and a hint where the output names a known cause.
+# shellcheck disable=SC2154 # the workload* variables come from .attrs.sh
+
+# What tools print when they find no network (curl, wget, git, bash's /dev/tcp, Rust's
+# reqwest/hyper, Python): a failed workload that printed one of these gets a hint.
+networkErrors='could not resolve|name or service not known|temporary failure in name resolution|network is unreachable|failed to lookup address|dns error|name resolution'
+# What TLS libraries print when they find no CA certificates (rustls-native-certs,
+# OpenSSL, Go's crypto/x509, curl).
+certificateErrors='no CA certificates|ca certificates were loaded|unable to get local issuer certificate|certificate verify failed|CAfile|SSL_CERT_FILE|system root|native root'
+
+runWorkload() {
+  local logBase=$1 binDir=$2
+  local dir=$NIX_BUILD_TOP/workload-$workloadName
+  mkdir -p "$dir/work" "$dir/home" "$dir/inputs"
+
+  local input
+  for input in "${!workloadInputs[@]}"; do
+    ln -s "${workloadInputs[$input]}" "$dir/inputs/$input"
+  done
+
+  local status=0
+  (
+    cd "$dir/work"
+    export HOME=$dir/home TMPDIR=$dir/tmp TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1
+    export PGO_INPUTS=$dir/inputs PATH=$binDir:$PATH
+    if [ -n "$workloadPreload" ]; then export LD_PRELOAD=$workloadPreload; fi
+    if [ -n "$workloadCaBundle" ]; then export SSL_CERT_FILE=$workloadCaBundle NIX_SSL_CERT_FILE=$workloadCaBundle; fi
+    mkdir -p "$TMPDIR"
+    exec timeout --kill-after=10 "$workloadTimeout" "$BASH" -euo pipefail "$workloadScript"
+  ) >"$logBase.stdout" 2>"$logBase.stderr" </dev/null || status=$?
+
+  if [ "$status" -ne 0 ]; then
+    local why="exited with status $status"
+    [ "$status" -eq 124 ] && why="timed out after ${workloadTimeout}s"
+    {
+      echo "nix-pgo: error: workload '$workloadName' $why."
+      echo "--- last lines of its stderr:"
+      tail -n 20 "$logBase.stderr"
+      echo "--- last lines of its stdout:"
+      tail -n 20 "$logBase.stdout"
+      echo "---"
+      if grep -qiE "$networkErrors" "$logBase.stderr" "$logBase.stdout"; then
+        echo "It looks like the workload tried to reach the network. Workloads run in the Nix build sandbox, which has none (and a"
+        echo "profile must not depend on what a server answers): give it its data as an input (\`inputs\`, read from \$PGO_INPUTS)."
+      fi
+      if [ -z "$workloadCaBundle" ] && grep -qiE "$certificateErrors" "$logBase.stderr" "$logBase.stdout"; then
+        echo "It looks like the program looked for CA certificates (to build a TLS client) and found none: the sandbox has no"
+        echo "system certificates. Give the package \`caCertificates = true;\` (or the workload \`caCertificates = true;\`), which sets"
+        echo "SSL_CERT_FILE to the toolchain's CA bundle."
+      fi
+      echo "Fix the workload script ($workloadScript) or the program; workloads must exit 0."
+    } >&2
+    exit 1
+  fi
+}
+
+# noProfileData BINDIR KIND: fail because the workload exited 0 without writing KIND
+# ("profile", "BOLT profile") data, i.e. it never ran a program of BINDIR.
+noProfileData() {
+  local binDir=$1 kind=$2
+  {
+    echo "nix-pgo: error: workload '$workloadName' exited 0 but wrote no $kind data:"
+    echo "it never ran the instrumented program ($(ls "$binDir" | tr '\n' ' '))."
+    echo "--- last lines of its stdout:"
+    tail -n 20 "$NIX_BUILD_TOP/$workloadName.stdout"
+    echo "---"
+    echo "Make the workload ($workloadScript) call the program by name (it is first on PATH)."
+  } >&2
+  exit 1
+}

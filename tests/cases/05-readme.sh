@@ -1,0 +1,120 @@
+# shellcheck shell=bash
+# The README's examples, as written, on a program nix-pgo has never seen
+# (tests/fixtures/my-tool: fat LTO, stripped, a hyphen in its name), in a flake of its own
+# with path inputs. Only `nix-pgo.lib.forPkgs …` becomes `nix-pgo.lib.host` (nixpkgs can't be
+# fetched here) and the nix-pgo URL the checkout; nixpkgs is the stand-in. Its evaluation
+# workload runs more than 2^32 instructions: counts must come out exact.
+
+# readme_block NAME: the nix code block after `<!-- readme-test: NAME -->` in README.md.
+readme_block() {
+  awk -v marker="<!-- readme-test: $1 -->" '
+    $0 == marker { found = 1; next }
+    found && /^```nix$/ { inside = 1; next }
+    inside && /^```$/ { exit }
+    inside { print }' README.md
+}
+
+# my_tool_project DIR: the user's project: my-tool's source, pgo/{train,eval}/*.sh and a
+# testdata/ directory of generated text (1 MB), committed to git as a user's flake is.
+my_tool_project() {
+  local dir=$1 repo=$PWD
+  mkdir -p "$dir/pgo/train" "$dir/pgo/eval" "$dir/testdata"
+  cp -r tests/fixtures/my-tool/Cargo.toml tests/fixtures/my-tool/Cargo.lock tests/fixtures/my-tool/src "$dir/"
+  python3 - "$dir/testdata/text one.txt" <<'PY'
+import random, sys
+random.seed(1)
+words = ["".join(random.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(random.randint(2, 9))) for _ in range(3000)]
+lines = (" ".join(random.choice(words) for _ in range(random.randint(3, 12))) + random.choice([".", ",", "!", "?", " 42", " 3.14", ""]) for _ in range(20000))
+open(sys.argv[1], "w").write("\n".join(lines))
+PY
+  cat >"$dir/pgo/train/words.sh" <<'SH'
+my-tool "$PGO_INPUTS/corpus/text one.txt"
+SH
+  # 40 rounds of 1 MB: about 4.8 billion instructions, above 2^32.
+  cat >"$dir/pgo/eval/long-run.sh" <<'SH'
+my-tool --rounds 40 "$PGO_INPUTS"/corpus/*.txt
+SH
+  readme_block flake |
+    sed -e 's|nix-pgo.lib.forPkgs nixpkgs.legacyPackages.${system}|nix-pgo.lib.host|' \
+      -e "s|git+https://example.org/nix-pgo|git+file://$repo|" >"$dir/flake.nix"
+  grep -q 'nix-pgo.lib.host' "$dir/flake.nix" || fail "the README's example no longer calls nix-pgo.lib.forPkgs as this test expects"
+  grep -q "git+file://$repo" "$dir/flake.nix" || fail "the README's example no longer has the nix-pgo URL this test expects"
+  git -C "$dir" init -q
+  git -C "$dir" add -A
+}
+
+# In the user's flake: --impure for lib.host, the stand-in nixpkgs for the input it follows.
+user_nix() {
+  local dir=$1
+  shift
+  (cd "$dir" && nix "$@" --impure --override-input nixpkgs "path:$OLDPWD/tests/fixtures/stub-nixpkgs")
+}
+
+test_readme_example_builds_checks_and_reports_on_a_foreign_program() {
+  local dir optimized evaluation noregression
+  dir=$(mktemp -d)
+  my_tool_project "$dir"
+  optimized=$(user_nix "$dir" build --no-link --json .#default -L | jq -r '.[0].outputs.out')
+  "$optimized/bin/my-tool" "$dir/testdata/text one.txt" | head -n 1
+  evaluation=$(user_nix "$dir" build --no-link --json .#checks.x86_64-linux.my-tool-evaluation -L | jq -r '.[0].outputs.out')
+  noregression=$(user_nix "$dir" build --no-link --json .#checks.x86_64-linux.my-tool-no-regression -L | jq -r '.[0].outputs.out')
+  cat "$evaluation/evaluation.json"
+  jq -e '.workloads | map(.workload) == ["long-run"]' "$evaluation/evaluation.json" >/dev/null ||
+    fail "the evaluation does not hold the workload long-run"
+  # Counts are exact integers above 2^32, equal to the totals callgrind wrote itself.
+  python3 - "$evaluation" <<'PY' || fail "the evaluation's counts are not callgrind's totals"
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[1])
+evaluation = json.loads((out / "evaluation.json").read_text(), parse_float=lambda s: sys.exit(f"float in evaluation.json: {s}"))
+for workload in evaluation["workloads"]:
+    for variant, result in workload["variants"].items():
+        count = result["instructions"]
+        assert isinstance(count, int), (variant, count)
+        assert count > 2**32, f"{variant}: {count} is not above 2^32"
+        print(f"{variant}: {count} instructions")
+PY
+  jq -e '.passed == true' "$noregression" >/dev/null || fail "noRegression did not pass: $(cat "$noregression")"
+  # The report: every variant timed on the evaluation workload (2 rounds).
+  user_nix "$dir" run .#report -- --out "$dir/report" --rounds 2 --warmup 0
+  jq -e '.programs["my-tool"].workloads | length == 1' "$dir/report/report.json" >/dev/null ||
+    fail "the report has no row for my-tool's workload"
+}
+
+test_readme_wrap_package_example_gives_the_same_stages() {
+  local dir snippet wrapped direct
+  dir=$(mktemp -d)
+  my_tool_project "$dir"
+  mkdir -p "$dir/ripgrep"
+  cp "$dir/Cargo.lock" "$dir/ripgrep/Cargo.lock"
+  snippet=$(readme_block wrapPackage)
+  [ -n "$snippet" ] || fail "README.md has no wrapPackage example"
+  # A package shaped like buildRustPackage's result (what wrapPackage reads), for my-tool.
+  cat >"$dir/wrap.nix" <<NIX
+{ pgo, src }:
+let
+  pkgs.ripgrep = {
+    name = "my-tool-0.1.0";
+    pname = "my-tool";
+    version = "0.1.0";
+    inherit src;
+    buildFeatures = [ ];
+    buildNoDefaultFeatures = false;
+    cargoBuildFlags = [ ];
+    meta.mainProgram = "my-tool";
+  };
+in
+{
+$snippet
+}
+NIX
+  git -C "$dir" add -A
+  # Evaluated from the project's tracked files in the store, as the flake's own `./.` is.
+  wrapped=$(nix eval --impure --raw --expr "
+    let
+      src = builtins.fetchGit $dir;
+      pgo = (builtins.getFlake \"git+file://$PWD\").lib.host;
+    in
+    (import (src + \"/wrap.nix\") { inherit pgo src; }).ripgrep-pgo.optimized.drvPath")
+  direct=$(user_nix "$dir" eval --raw .#default.drvPath)
+  [ "$wrapped" = "$direct" ] || fail "wrapPackage's optimized ($wrapped) is not the README example's ($direct)"
+}
