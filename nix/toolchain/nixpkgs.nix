@@ -118,7 +118,7 @@ assert lib.assertMsg (lib.versions.major rustc.llvmPackages.llvm.version == llvm
   callgrindAnnotate = lib.getExe' pkgs.valgrind "callgrind_annotate";
   bash = lib.getExe' pkgs.bash "bash";
   # What stage scripts and build scripts (-sys crates) use; the host toolchain has the
-  # same in /usr/bin. stdenv.cc provides `cc`, cargo's default linker; its bintools
+  # same from Debian. stdenv.cc provides `cc`, cargo's default linker; its bintools
   # provide `ar` and `ld` for the cc crate. `make`, `perl` and `sh` are what
   # openssl-src-like build scripts run; nixpkgs' `pkg-config` is the wrapper, which
   # outside stdenv (no role variables set) runs pkg-config with PKG_CONFIG_PATH as given
