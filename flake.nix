@@ -1,7 +1,7 @@
 {
   description = "nix-pgo: profile-guided optimization of Rust programs as cached, reproducible Nix derivations";
 
-  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixpkgs-unstable";
 
   # Attribute names are never computed from nixpkgs or the host toolchain: `nix build .#x`
   # evaluates the names of packages.<system> and legacyPackages.<system>, `nix flake show`
