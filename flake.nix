@@ -41,25 +41,18 @@
       # without evaluating the real toolchain.
       withNamesOf = template: actual: mapAttrs (name: _: actual.${name}) template;
 
-      # The demo's stages. Attribute names are literal.
+      # The demo's stages, named by the stage registry (nix/stages.nix, a local file: the
+      # names never depend on a toolchain): each stage that is one derivation.
       stages =
         lib:
         let
           d = demo lib;
+          single = builtins.filter (
+            s: s.perWorkload != true && (!s.lockedOnly || locked.pulldown-cmark)
+          ) (import ./nix/stages.nix);
         in
-        {
-          baseline = d.baseline;
-          instrumented = d.instrumented;
-          profile = d.profile;
-          # The profile rebuilt from the workloads, whether or not the package is locked.
-          profile-unlocked = d.profileUnlocked;
-          optimized = d.optimized;
-          bolt-input = d.boltInput;
-          bolt-instrumented = d.boltInstrumented;
-          bolt-profile = d.boltProfile;
-          bolted = d.bolted;
-          evaluation = d.evaluation;
-          update-profile = d.updateProfile;
+        listToAttrs (map (s: { inherit (s) name; value = d.${s.attr}; }) single)
+        // {
           # bin/report: every program's variants timed on its evaluation workloads
           # (alternating), with the deterministic figures from the derivations.
           report = lib.report { programs = pipelines lib; };
@@ -127,8 +120,6 @@
                   programs = pipelines hostLib;
                   profiles = (demo hostLib).profiles;
                   boltProfiles = (demo hostLib).boltProfiles;
-                  # Only when the demo is locked (workloads/pulldown-cmark/pgo.lock.json).
-                  profile-fresh = (demo hostLib).profileFresh;
                   # The flake's checks and Hydra jobs, on the host toolchain.
                   checks = checks hostLib;
                   hydraJobs = jobs hostLib;

@@ -1,7 +1,8 @@
 # checksFor :: { <program> = pipeline; } -> { <check> = drv; }
 #
 # The checks of the flake's programs, for whichever toolchain built them (`checks.<system>`
-# on nixpkgs, `.#host.checks` on the host). Each is a derivation whose build is the test:
+# on nixpkgs, `.#host.checks` on the host): the stages the registry (stages.nix) marks
+# `check`. Each is a derivation whose build is the test:
 # - helper: the nix-pgo CLI, whose build runs its unit and integration tests against the
 #   toolchain's llvm-profdata;
 # - <program>-evaluation: every evaluation workload against baseline, optimized and
@@ -24,18 +25,15 @@
   locked ? { },
 }:
 let
-  inherit (builtins) attrNames attrValues concatMap listToAttrs;
+  inherit (builtins) attrNames attrValues concatMap filter listToAttrs;
+  # The registry's checks (stages.nix): evaluation, no-regression, bolted, profile-fresh.
+  registryChecks = filter (s: s.check) (import ./stages.nix);
   forProgram =
     name: p:
-    map (check: {
-      name = "${name}-${check.name}";
-      inherit (check) value;
-    }) (
-      (if p.evaluation != null then [ { name = "evaluation"; value = p.evaluation; } ] else [ ])
-      ++ (if (p.noRegression or null) != null then [ { name = "no-regression"; value = p.noRegression; } ] else [ ])
-      ++ (if p.bolted != null then [ { name = "bolted"; value = p.bolted; } ] else [ ])
-      ++ (if locked.${name} or false then [ { name = "profile-fresh"; value = p.profileFresh; } ] else [ ])
-    );
+    map (stage: {
+      name = "${name}-${stage.name}";
+      value = p.${stage.attr};
+    }) (filter (stage: (p.${stage.attr} or null) != null && (!stage.lockedOnly || locked.${name} or false)) registryChecks);
   checks = { inherit helper; } // listToAttrs (concatMap (name: forProgram name pipelines.${name}) (attrNames pipelines));
 in
 checks

@@ -36,3 +36,14 @@ test_optimized_sees_workloads_only_through_the_profile() {
     fail "a workload script is a direct input of optimized"
   true
 }
+
+test_stage_registry_names_every_stage_of_the_result() {
+  local result registry
+  result=$(nix eval --impure --json -f tests/fixtures/demo.nix --apply builtins.attrNames)
+  registry=$(nix eval --json -f nix/stages.nix --apply 'map (s: s.attr)')
+  echo "result: $result"
+  echo "registry: $registry"
+  # Every registered stage is in the result, and the result has nothing else but these.
+  jq -e -n --argjson r "$result" --argjson s "$registry" '($s - $r) == [] and ($r - $s) == ["locked", "override", "workloads"]' >/dev/null ||
+    fail "buildPgoPackage's result and the stage registry (nix/stages.nix) disagree"
+}

@@ -1,0 +1,45 @@
+# The stage registry: every stage of a buildPgoPackage pipeline, once, in pipeline order.
+# buildPgoPackage's result has each `attr`; from this list come the flake's packages
+# (`name`), the Hydra jobs (stagesOf.nix: one per derivation, per-workload stages as
+# `<name>-<workload>`), the checks (checksFor, checks.nix) and the README's stage table
+# (tests/cases/10-graph.sh compares them). Pure data: listing it never touches a toolchain.
+#   name         the flake attribute and job name (kebab-case)
+#   attr         the attribute of buildPgoPackage's result (camelCase)
+#   perWorkload  a set of derivations, one per training workload (the evaluation keeps its
+#                per-workload derivations in `workloads`: "evaluation")
+#   bolt         null when the package has `bolt = false`
+#   check        a derivation whose build is a test: in checks.<system> as <program>-<name>
+#   lockedOnly   only for a package with a lock
+#   job          a Hydra job of its own (false: the same derivation as another stage, or an app)
+let
+  stage =
+    s:
+    {
+      perWorkload = false;
+      bolt = false;
+      check = false;
+      lockedOnly = false;
+      job = true;
+    }
+    // s;
+in
+map stage [
+  { name = "vendor"; attr = "vendor"; }
+  { name = "baseline"; attr = "baseline"; }
+  { name = "instrumented"; attr = "instrumented"; }
+  { name = "profiles"; attr = "profiles"; perWorkload = true; }
+  { name = "profile"; attr = "profile"; }
+  # The profile rebuilt from the workloads; `profile` itself when the package is unlocked.
+  { name = "profile-unlocked"; attr = "profileUnlocked"; job = false; }
+  { name = "optimized"; attr = "optimized"; }
+  { name = "bolt-input"; attr = "boltInput"; bolt = true; }
+  { name = "bolt-instrumented"; attr = "boltInstrumented"; bolt = true; }
+  { name = "bolt-profiles"; attr = "boltProfiles"; perWorkload = true; bolt = true; }
+  { name = "bolt-profile"; attr = "boltProfile"; bolt = true; }
+  { name = "bolted"; attr = "bolted"; bolt = true; check = true; }
+  { name = "evaluation"; attr = "evaluation"; perWorkload = "evaluation"; check = true; }
+  { name = "no-regression"; attr = "noRegression"; check = true; }
+  { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; }
+  # bin/update-profile: an app (`nix run`), not a build product.
+  { name = "update-profile"; attr = "updateProfile"; job = false; }
+]
