@@ -17,7 +17,7 @@
 }:
 {
   pname,
-  # The lock entry: { fingerprint, narHash, name, ... } (see README "Locked profiles").
+  # The lock entry: { fingerprint, narHash, name, ... } (docs/design.md "Locked profiles").
   entry,
   # mergeProfiles's result, the profile rebuilt from the workloads.
   unlocked,
