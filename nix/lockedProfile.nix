@@ -1,4 +1,5 @@
 # lockedProfile :: set -> drv
+# Arguments and result: docs/API.md, `lockedProfile`.
 #
 # The profile `optimized` consumes when pgo.lock.json has an entry for the package and
 # toolchain: a fixed-output derivation whose hash is the lock's NAR hash. Nix computes the

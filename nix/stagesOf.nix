@@ -1,4 +1,5 @@
 # stagesOf :: pipeline -> { <stage> = drv; }
+# Arguments and result: docs/API.md, `stagesOf`.
 #
 # Every stage of a buildPgoPackage result as one flat set of derivations, one attribute
 # per derivation: what the flake's hydraJobs builds (one Hydra job, hence one cached store

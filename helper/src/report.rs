@@ -529,7 +529,7 @@ impl Runner for EnvRunner<'_> {
 }
 
 /// A workload's environment, as the derivations give it. It must stay in
-/// sync with nix/internal/workload/runWorkload.sh, and both with docs/workloads.md:
+/// sync with nix/internal/workload.sh, and both with README.md, "Workloads":
 /// an empty writable working directory, $PGO_INPUTS with one symlink per
 /// input, private HOME and TMPDIR, TZ=UTC, LANG=LC_ALL=C.UTF-8,
 /// SOURCE_DATE_EPOCH=1, LD_PRELOAD as in the evaluation, PATH = the variant's

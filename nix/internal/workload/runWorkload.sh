@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # runWorkload LOG BINDIR: run the stage's workload (workloadEnv.nix's attributes:
 # workloadName, workloadScript, workloadInputs, workloadTimeout, workloadPreload,
-# workloadCaBundle) in the fixed environment every workload gets (docs/workloads.md),
+# workloadCaBundle) in the fixed environment every workload gets (README.md, "Workloads"),
 # with BINDIR first on PATH. Its stdout goes to LOG.stdout, its stderr to LOG.stderr. On
 # failure (non-zero exit or timeout) the build fails with the workload's name, the tail of
 # its output and a hint where the output names a known cause.
