@@ -1,4 +1,5 @@
 # buildBaseline :: set -> drv
+# Arguments and result: docs/API.md, `buildBaseline`.
 #
 # The normal release build, with the same flags as every other stage except PGO: the
 # reference that optimized (and bolted) binaries are compared with.

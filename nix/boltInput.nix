@@ -1,4 +1,5 @@
 # buildBoltInput :: set -> drv
+# Arguments and result: docs/API.md, `buildBoltInput`.
 #
 # The binary BOLT rewrites: `optimized` (same profile, same rustc flags, so the same code)
 # linked with `--emit-relocs`. With the relocations kept, llvm-bolt runs in relocation

@@ -1,4 +1,5 @@
 # buildBoltInstrumented :: set -> drv
+# Arguments and result: docs/API.md, `buildBoltInstrumented`.
 #
 # The bolt input with BOLT's instrumentation (`llvm-bolt -instrument`): every binary,
 # when it exits, writes its profile (a text .fdata) to

@@ -1,4 +1,5 @@
 # runBoltWorkloadProfile :: set -> drv
+# Arguments and result: docs/API.md, `runBoltWorkloadProfile`.
 #
 # Runs one training workload against the BOLT-instrumented binaries, like
 # runWorkloadProfile does against the PGO-instrumented ones, and merges the .fdata files

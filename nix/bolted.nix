@@ -1,4 +1,5 @@
 # buildBolted :: set -> drv
+# Arguments and result: docs/API.md, `buildBolted`.
 #
 # The bolt input rewritten by llvm-bolt with the merged BOLT profile: basic blocks and
 # functions laid out by how the training workloads ran them, cold code split away.

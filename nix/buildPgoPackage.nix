@@ -1,5 +1,5 @@
-# buildPgoPackage :: set -> { baseline, instrumented, profiles, profile, optimized,
-#   boltInput, boltInstrumented, boltProfiles, boltProfile, bolted, evaluation, vendor }
+# buildPgoPackage :: set -> set
+# Arguments and result attributes: docs/API.md, `buildPgoPackage`.
 #
 # The whole PGO (+ BOLT) pipeline for one Cargo package, one derivation per stage:
 #   instrumented ─> profiles.<workload> ─> profile ─> optimized ──────────────────────────┐
@@ -8,7 +8,8 @@
 #   baseline ─────────────────────────────────────────────────────────────────────────────┴─> evaluation
 # Only composes the stages (baseline.nix, instrumented.nix, profile.nix, mergeProfiles.nix,
 # optimized.nix, boltInput.nix, boltInstrumented.nix, boltProfile.nix,
-# mergeBoltProfiles.nix, bolted.nix, evaluate.nix); see README.md "Library" for every argument.
+# mergeBoltProfiles.nix, bolted.nix, evaluate.nix), like crane's buildPackage composes
+# buildDepsOnly and mkCargoDerivation.
 {
   buildPgoPackage,
   buildBaseline,
@@ -47,7 +48,7 @@
   # RUSTFLAGS for every stage (PGO flags are added per stage).
   rustflags ? [ ],
   instrumentRustflags ? [ ],
-  # Reproducibility of the profile (README "Reproducible profiles"):
+  # Reproducibility of the profile (docs/design.md "Reproducible profiles"):
   # - atomicCounters: threads update counters atomically, so multithreaded workloads
   #   don't lose increments to races (slower training, exact counts);
   # - valueProfiling: indirect-call and memop-size value profiles, whose top-N tables
@@ -85,7 +86,7 @@
   boltOptions ? null,
   # Extra llvm-bolt options for `boltInstrumented` (e.g. --instrumentation-max-size=N).
   boltInstrumentOptions ? [ ],
-  # Locked profiles (README "Locked profiles"). The lock file, by default src's
+  # Locked profiles (docs/design.md "Locked profiles"). The lock file, by default src's
   # pgo.lock.json; with an entry for this package and toolchain, `optimized` consumes the
   # locked profile (a fixed-output derivation) instead of rerunning the workloads.
   lockFile ? null,

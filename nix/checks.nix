@@ -1,18 +1,10 @@
-# checksFor :: { <program> = pipeline; } -> { <check> = drv; }
+# checksFor :: set -> set
+# Arguments and result: docs/API.md, `checksFor`; what each check runs: docs/ci.md.
 #
 # The checks of the flake's programs, for whichever toolchain built them (`checks.<system>`
-# on nixpkgs, `.#host.checks` on the host): the stages the registry (stages.nix) marks
-# `check`. Each is a derivation whose build is the test:
-# - helper: the nix-pgo CLI, whose build runs its unit and integration tests against the
-#   toolchain's llvm-profdata;
-# - <program>-evaluation: every evaluation workload against baseline, optimized and
-#   bolted under callgrind; fails if any variant prints something else than baseline;
-# - <program>-no-regression: no variant executes more instructions than baseline on an
-#   evaluation workload (regressionCheck.nix);
-# - <program>-bolted: the BOLT chain, which fails on an empty or missing BOLT profile;
-# - <program>-profile-fresh, for a program with a lock (workloads/<program>/pgo.lock.json):
-#   the profile rebuilt from the workloads against the locked one, failing on drift;
-# - all: one derivation that depends on all of the above, so one build runs them all.
+# on nixpkgs, `.#host.checks` on the host): `helper`, and each stage the registry
+# (stages.nix) marks `check`, as <program>-<stage>. Each is a derivation whose build is
+# the test, and `all` depends on every other one, so one build runs them all.
 {
   helper,
   mkStage,

@@ -1,4 +1,5 @@
 # evaluateVariants :: set -> drv
+# Arguments and result: docs/API.md, `evaluateVariants`.
 #
 # Runs each evaluation workload against every variant (baseline, optimized, ...): one
 # derivation per workload, each running every variant under callgrind, failing when their

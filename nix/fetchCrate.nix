@@ -1,4 +1,5 @@
 # fetchCrate :: { pname, version, sha256 } -> drv
+# Arguments and result: docs/API.md, `fetchCrate`.
 #
 # One crate's .crate file from crates.io, as a fixed-output derivation. Uses Nix's
 # builtin:fetchurl (it has CA certificates; curl inside a builder has none), and the

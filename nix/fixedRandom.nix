@@ -1,4 +1,5 @@
 # fixedRandom :: drv
+# Arguments and result: docs/API.md, `fixedRandom`.
 #
 # lib/libnix-pgo-fixed-random.so (internal/fixed-random.c), which workloads get in
 # LD_PRELOAD when their package has `deterministicRandom = true` (the default): a fixed

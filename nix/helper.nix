@@ -1,3 +1,6 @@
+# helper :: drv
+# docs/API.md, `helper`.
+#
 # The nix-pgo helper (helper/), built with the same toolchain as everything else by the
 # same cargo stage, its tests run against the toolchain's real llvm-profdata.
 {

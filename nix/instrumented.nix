@@ -1,4 +1,5 @@
 # buildInstrumented :: set -> drv
+# Arguments and result: docs/API.md, `buildInstrumented`.
 #
 # The release build with LLVM's IR instrumentation (`-Cprofile-generate`). Running it
 # writes .profraw files to LLVM_PROFILE_FILE; the profile stage sets that.

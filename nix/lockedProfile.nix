@@ -1,4 +1,5 @@
 # lockedProfile :: set -> drv
+# Arguments and result: docs/API.md, `lockedProfile`.
 #
 # The profile `optimized` consumes when pgo.lock.json has an entry for the package and
 # toolchain: a fixed-output derivation whose hash is the lock's NAR hash. Nix computes the
@@ -17,7 +18,7 @@
 }:
 {
   pname,
-  # The lock entry: { fingerprint, narHash, name, ... } (see README "Locked profiles").
+  # The lock entry: { fingerprint, narHash, name, ... } (docs/design.md "Locked profiles").
   entry,
   # mergeProfiles's result, the profile rebuilt from the workloads.
   unlocked,

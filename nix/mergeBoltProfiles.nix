@@ -1,4 +1,5 @@
 # mergeBoltProfiles :: set -> drv
+# Arguments and result: docs/API.md, `mergeBoltProfiles`.
 #
 # Merges the per-workload BOLT profiles with merge-fdata: $out/<binary>.fdata for each
 # binary. merge-fdata has no weights: a workload counts as much as it ran.

@@ -1,4 +1,5 @@
 # mergeProfiles :: set -> drv
+# Arguments and result: docs/API.md, `mergeProfiles`.
 #
 # Merges the per-workload profiles into the package's profile:
 # $out/<pname>.profdata, plus $out/nix-support/profile.json (fingerprint, function count,

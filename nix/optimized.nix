@@ -1,4 +1,5 @@
 # buildOptimized :: set -> drv
+# Arguments and result: docs/API.md, `buildOptimized`.
 #
 # The release build with `-Cprofile-use` of the merged profile. The build log and
 # $out/nix-support/pgo-coverage.json say how many functions had no profile data

@@ -1,4 +1,5 @@
 # runWorkloadProfile :: set -> drv
+# Arguments and result: docs/API.md, `runWorkloadProfile`.
 #
 # Runs one training workload against the instrumented binaries and outputs its profile,
 # merged into LLVM's indexed form and canonicalized ($out is the .profdata file). Raw

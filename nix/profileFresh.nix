@@ -1,4 +1,5 @@
 # profileFresh :: set -> drv
+# Arguments and result: docs/API.md, `profileFresh`.
 #
 # A check: the profile rebuilt from the workloads against the locked one. Fails when they
 # have drifted apart by more than maxDrift percent (100 - llvm-profdata's overlap), naming

@@ -1,4 +1,5 @@
 # regressionCheck :: set -> drv
+# Arguments and result: docs/API.md, `regressionCheck`.
 #
 # The guard that PGO (and BOLT) never make the program slower on what training didn't
 # cover: a check over the evaluation workloads' results that fails when a variant

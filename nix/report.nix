@@ -1,4 +1,5 @@
-# reportData :: { programs } -> drv
+# report :: set -> drv
+# Arguments and result: docs/API.md, `report`.
 #
 # The derivation part of `nix run .#report`: $out/report-data.json holds every
 # deterministic figure of each program (binary sizes, the evaluation's instruction counts,

@@ -1,4 +1,5 @@
 # stagesOf :: pipeline -> { <stage> = drv; }
+# Arguments and result: docs/API.md, `stagesOf`.
 #
 # Every stage of a buildPgoPackage result as one flat set of derivations, one attribute
 # per derivation, named by the stage registry (stages.nix): what the flake's hydraJobs

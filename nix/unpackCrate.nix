@@ -1,4 +1,5 @@
 # unpackCrate :: drv -> drv
+# Arguments and result: docs/API.md, `unpackCrate`.
 #
 # A fetched .crate (fetchCrate) unpacked: the crate's source tree, e.g. a program to build
 # or real-world input data for workloads.

@@ -1,4 +1,5 @@
 # updateProfile :: set -> drv
+# Arguments and result: docs/API.md, `updateProfile`.
 #
 # bin/update-profile [LOCK_FILE]: writes the lock entry (nix-pgo lock) of a package's
 # profile rebuilt from its workloads, for this toolchain. `nix run` builds the unlocked

@@ -1,4 +1,5 @@
 # vendorCargoDeps :: { cargoLock, outputHashes? } -> drv
+# Arguments and result: docs/API.md, `vendorCargoDeps`.
 #
 # A cargo "directory source" holding every dependency named in Cargo.lock: each crates.io
 # crate fetched by its own fixed-output derivation whose hash is the lock's checksum, each

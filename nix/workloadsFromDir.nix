@@ -1,4 +1,5 @@
 # workloadsFromDir :: path -> set -> { training, evaluation }
+# Arguments and result: docs/API.md, `workloadsFromDir`.
 #
 # The workloads of a program from a directory laid out as
 #   train/<name>.sh   training workloads: their profiles make up the program's profile

@@ -1,23 +1,11 @@
-# wrapPackage :: drv -> set -> (buildPgoPackage's result)
+# wrapPackage :: drv -> set -> set
+# Arguments, what it reads from the package, and an example: docs/API.md, `wrapPackage`
+# (the README's example is built by tests/cases/05-readme.sh).
 #
-# PGO for a package already built with nixpkgs' buildRustPackage or crane's buildPackage:
-# the stages build the same program from the same source, lock file, features and cargo
-# flags, read from the package's attributes; the second argument adds the workloads and
-# may override anything (it takes buildPgoPackage's arguments). `optimized` (and
-# `bolted`, `baseline`) keep the package's meta, mainProgram included, and its passthru.
-#
-#   pgo = nix-pgo.lib.forPkgs pkgs;
-#   ripgrep-pgo = pgo.wrapPackage pkgs.ripgrep {
-#     cargoLock = ./ripgrep/Cargo.lock; # nixpkgs' ripgrep vendors with cargoHash
-#     workloads = pgo.workloadsFromDir ./pgo { };
-#   };
-#   # ripgrep-pgo.optimized: ripgrep, PGO-optimized
-#
-# Read from buildRustPackage: pname, version, src, cargoDeps.lockFile (importCargoLock,
-# i.e. `cargoLock.lockFile`), buildFeatures, buildNoDefaultFeatures, cargoBuildFlags,
-# buildAndTestSubdir (refused without `package`), RUSTFLAGS, meta, passthru.
-# Read from crane: pname, version, src, cargoExtraArgs, meta, passthru.
-# Cargo.lock is otherwise src's; a src that is a derivation needs `cargoLock`.
+# PGO for a package already built with nixpkgs' buildRustPackage or crane's buildPackage,
+# without rewriting it: the stages build the same program from the same source, lock
+# file, features and cargo flags, read from the package's attributes, and the second
+# argument (buildPgoPackage's arguments) adds the workloads and wins.
 { buildPgoPackage }:
 pkg: args:
 let

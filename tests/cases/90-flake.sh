@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The flake's CI outputs (hydraJobs, checks, apps, ...), the CI recipe (GitHub workflow,
-# Hydra jobset) and the cache story of README "CI and caching": what a source edit, a
+# Hydra jobset) and the cache story of docs/ci.md: what a source edit, a
 # workload edit or a toolchain bump rebuilds, read from derivation paths and from what
 # `nix build --dry-run` would build.
 

@@ -23,7 +23,7 @@ buildPgoPackage {
   };
   # The lock file inside that crate, copied here so evaluation needn't unpack the crate.
   cargoLock = ./Cargo.lock;
-  # The demo ships unlocked (README "Locked profiles"); `nix run --impure
+  # The demo ships unlocked (docs/design.md "Locked profiles"); `nix run --impure
   # .#host.update-profile` writes this lock, and from then on optimized uses it.
   lockFile = ifExists ./pgo.lock.json;
   checkedInProfile = ifExists ./pgo/pulldown-cmark.profdata;

@@ -2,8 +2,8 @@
 #
 # The one description of the environment a workload runs in, as attributes of the stage
 # that runs it (training, BOLT training, evaluation; the report reads the same set):
-# runWorkload.sh, sourced by the stage, turns them into that environment. README.md,
-# "Workloads", documents what the workload sees.
+# runWorkload.sh, sourced by the stage, turns them into that environment. docs/workloads.md
+# documents what the workload sees.
 #
 # Inputs are interpolated, so a local path (`inputs.corpus = ./testdata;`) is copied to
 # the store and becomes a dependency of the stage: the sandbox has it. A string that is
