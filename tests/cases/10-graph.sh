@@ -47,3 +47,15 @@ test_stage_registry_names_every_stage_of_the_result() {
   jq -e -n --argjson r "$result" --argjson s "$registry" '($s - $r) == [] and ($r - $s) == ["locked", "override", "workloads"]' >/dev/null ||
     fail "buildPgoPackage's result and the stage registry (nix/stages.nix) disagree"
 }
+
+test_readme_stage_table_is_the_registry() {
+  local table registry
+  # Each row's first cell: `attr`, or `attr` (`flake-name`), where a per-workload name ends in -<workload>.
+  table=$(sed -n '/^<!-- stages:start/,/^<!-- stages:end/p' README.md |
+    sed -nE 's/^\| `([A-Za-z]+)`( \(`([a-z-]+)(-<workload>)?`\))? \|.*/{"attr": "\1", "name": "\3"}/p' |
+    jq -s -c 'map({attr, name: (if .name == "" then .attr else .name end)})')
+  registry=$(nix eval --json -f nix/stages.nix --apply 'map (s: { inherit (s) attr name; })' | jq -c .)
+  echo "README: $table"
+  echo "registry: $registry"
+  [ "$table" = "$registry" ] || fail "README.md's stage table and nix/stages.nix disagree (names, or order)"
+}
