@@ -7,6 +7,7 @@
 # `passthru.workloads.<name>`.
 {
   fixedRandom,
+  helper,
   mkStage,
   toolchain,
 }:
@@ -36,8 +37,8 @@ let
       name = "${pname}-evaluation-${name}-${version}";
       script = ./evaluate.sh;
       workloadScriptLib = ./internal/workload.sh;
-      inherit (toolchain) valgrind callgrindAnnotate;
-      callgrindFunctionsAwk = ./internal/callgrind-functions.awk;
+      inherit (toolchain) valgrind;
+      helper = "${helper}/bin/nix-pgo";
       variantNames = concatStringsSep " " order;
       variantPaths = concatStringsSep " " (map (v: toString variants.${v}) order);
       workloadName = name;
@@ -56,6 +57,7 @@ else
 mkStage {
   name = "${pname}-evaluation-${version}";
   script = ./evaluation-summary.sh;
+  helper = "${helper}/bin/nix-pgo";
   results = joinValues perWorkload;
   passthru = {
     workloads = perWorkload;

@@ -4,8 +4,8 @@
 use clap::{Parser, Subcommand};
 
 use crate::{
-    canonicalize, coverage, fingerprint, inspect, lock, merge, regressions, report, staleness,
-    store, toolchain, verify,
+    canonicalize, coverage, evaluation, fingerprint, inspect, lock, merge, regressions, report,
+    staleness, store, toolchain, verify,
 };
 
 /// Helper for nix-pgo: merge, fingerprint and check LLVM PGO profiles of
@@ -44,6 +44,12 @@ pub enum Command {
     Show(inspect::ShowArgs),
     /// Compare two profiles: overlap and the functions that moved most.
     Diff(inspect::DiffArgs),
+    /// Count one variant's instructions (callgrind output files) on an evaluation workload.
+    EvaluateVariant(evaluation::EvaluateVariantArgs),
+    /// Write an evaluation workload's result.json from its variants' files.
+    EvaluationResult(evaluation::EvaluationResultArgs),
+    /// Write evaluation.json from the workloads' result.json files.
+    EvaluationSummary(evaluation::EvaluationSummaryArgs),
     /// Fail when a variant executes more instructions than the baseline on an evaluation workload.
     Regressions(regressions::RegressionsArgs),
     /// Time every variant on the evaluation workloads (alternating) and write report.json, report.md and SVG charts.

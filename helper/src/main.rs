@@ -2,9 +2,11 @@
 //! fingerprint and check LLVM PGO profiles and the toolchain producing them,
 //! and to lock profiles as fixed-output store paths.
 
+mod callgrind;
 mod canonicalize;
 mod cli;
 mod coverage;
+mod evaluation;
 mod fingerprint;
 mod inspect;
 mod lock;
@@ -40,6 +42,9 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Show(args) => inspect::run_show(args),
         Command::Diff(args) => inspect::run_diff(args),
+        Command::EvaluateVariant(args) => evaluation::run_evaluate_variant(args),
+        Command::EvaluationResult(args) => evaluation::run_evaluation_result(args),
+        Command::EvaluationSummary(args) => evaluation::run_evaluation_summary(args),
         Command::Regressions(args) => regressions::run(args),
         Command::Report(args) => report::run(args),
     };
