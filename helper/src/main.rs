@@ -4,6 +4,7 @@
 
 mod callgrind;
 mod canonicalize;
+mod cargo_messages;
 mod cli;
 mod coverage;
 mod evaluation;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Command::Canonicalize(args) => canonicalize::run(args),
         Command::CheckToolchain(args) => toolchain::run(args),
         Command::Coverage(args) => coverage::run(args),
+        Command::CargoMessages(args) => cargo_messages::run(args),
         Command::Staleness(args) => staleness::run(args),
         Command::NarHash(args) => store::run_nar_hash(args),
         Command::StorePath(args) => store::run_store_path(args),

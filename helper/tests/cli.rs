@@ -439,4 +439,69 @@ fn coverage_from_build_log() {
     );
     let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
     assert_eq!(report["profile_functions"], 2);
+
+    // The same warnings as cargo's JSON messages, with the records that show
+    // the project's crate was compiled: coverage is known (1/3 covered).
+    let json_log = dir.join("messages.json");
+    let warning = |text: &str| {
+        serde_json::json!({
+            "reason": "compiler-message",
+            "message": {"message": text, "level": "warning", "rendered": format!("warning: {text}\n")},
+        })
+        .to_string()
+    };
+    let lines = [
+        warning("demo.abc-cgu.0: no profile data available for function _ZN4demo3new17h1E Hash = 1 up to 0 count discarded"),
+        warning("demo.abc-cgu.0: function control flow change detected (hash mismatch) _ZN4demo3fib17h2E Hash = 2 up to 65672 count discarded"),
+        r#"{"reason":"compiler-artifact","package_id":"path+file:///build/source#demo@0.1.0","target":{"kind":["bin"],"name":"demo"},"fresh":false}"#.to_owned(),
+        r#"{"reason":"build-finished","success":true}"#.to_owned(),
+    ];
+    std::fs::write(&json_log, lines.join("\n") + "\n").unwrap();
+    let coverage_path = dir.join("coverage-from-staleness.json");
+    let out = nix_pgo(&[
+        "staleness",
+        "--log",
+        path_str(&json_log),
+        "--profile",
+        path_str(&a),
+        "--llvm-profdata",
+        path_str(&profdata),
+        "--rustflags",
+        "-Cprofile-use=/build/pgo.profdata -Cllvm-args=-pgo-warn-missing-function",
+        "--coverage-output",
+        path_str(&coverage_path),
+        "--min-coverage",
+        "30",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&std::fs::read(&coverage_path).unwrap()).unwrap();
+    assert_eq!(report["functions_without_profile"], 1);
+    let percent = report["coverage_percent"].as_f64().expect("known coverage");
+    assert!((percent - 100.0 / 3.0).abs() < 1e-9, "{report}");
+
+    // Issue 11: a log without a single warning and without cargo's records
+    // used to give 100 %. Now it is unknown, and --min-coverage fails.
+    let empty_log = dir.join("empty.log");
+    std::fs::write(&empty_log, "   Compiling demo v0.1.0 (/build/source)\n").unwrap();
+    let out = nix_pgo(&[
+        "coverage",
+        "--log",
+        path_str(&empty_log),
+        "-o",
+        path_str(&report_path),
+        "--profile",
+        path_str(&a),
+        "--llvm-profdata",
+        path_str(&profdata),
+        "--min-coverage",
+        "1",
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("coverage is unknown") && err.contains("--message-format=json"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
+    assert_eq!(report["coverage_percent"], Value::Null);
 }
