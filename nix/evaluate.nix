@@ -7,6 +7,7 @@
 # The result merges them into $out/evaluation.json; the per-workload derivations are
 # `passthru.workloads.<name>`.
 {
+  helper,
   mkStage,
   toolchain,
   workloadEnv,
@@ -27,8 +28,6 @@
 }:
 let
   inherit (builtins) attrNames attrValues concatStringsSep mapAttrs;
-  joinNames = set: concatStringsSep " " (attrNames set);
-  joinValues = set: concatStringsSep " " (map toString (attrValues set));
   sameNames = builtins.sort builtins.lessThan order == attrNames variants;
 
   evaluateWorkload =
@@ -39,10 +38,11 @@ let
       // {
       name = "${pname}-evaluation-${name}-${version}";
       script = ./evaluate.sh;
-      inherit (toolchain) valgrind callgrindAnnotate;
-      callgrindFunctionsAwk = ./internal/callgrind-functions.awk;
-      variantNames = concatStringsSep " " order;
-      variantPaths = concatStringsSep " " (map (v: toString variants.${v}) order);
+      inherit (toolchain) valgrind;
+      helper = "${helper}/bin/nix-pgo";
+      # Lists of the same length, in `order`: the variants' names and outputs.
+      variantNames = order;
+      variantPaths = map (v: "${variants.${v}}") order;
     });
   perWorkload = mapAttrs evaluateWorkload workloads;
 in
@@ -52,7 +52,8 @@ else
 mkStage {
   name = "${pname}-evaluation-${version}";
   script = ./evaluation-summary.sh;
-  results = joinValues perWorkload;
+  helper = "${helper}/bin/nix-pgo";
+  results = attrValues perWorkload;
   passthru = {
     workloads = perWorkload;
     inherit variants;

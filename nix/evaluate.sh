@@ -1,15 +1,16 @@
 # shellcheck shell=bash
 # One evaluation workload against every variant, under callgrind: $out/result.json holds
-# each variant's instruction count and stdout hash, $out/functions/<variant>.tsv its
-# instructions per function. Fails if the variants' outputs differ.
+# each variant's instruction count and stdout hash, $out/variants/<variant>.json also its
+# self instructions per function (both written by the helper, which reads callgrind's
+# files). Fails if the variants' outputs differ.
 # shellcheck source=./internal/workload/runWorkload.sh
 source "$workloadRunner"
 
-read -r -a names <<<"$variantNames"
-read -r -a paths <<<"$variantPaths"
-mkdir -p "$out"
+# shellcheck disable=SC2154 # variantNames and variantPaths come from .attrs.sh
+names=("${variantNames[@]}") paths=("${variantPaths[@]}")
+mkdir -p "$out/callgrind-totals"
 
-entries=()
+variantFiles=()
 for i in "${!names[@]}"; do
   variant=${names[$i]}
   # Every variant runs at the same paths, so that nothing but the binary differs.
@@ -29,14 +30,11 @@ SHIM
 
   outs=("$cg"/callgrind.out.*)
   [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
-  instructions=$(awk '/^summary:/ { n += $2 } END { print n }' "${outs[@]}")
-  digest=$(sha256sum <"$NIX_BUILD_TOP/$variant.stdout" | cut -d' ' -f1)
-  # Per-function counts, for naming what got more expensive (nix-pgo regressions).
-  mkdir -p "$out/functions"
-  for f in "${outs[@]}"; do "$callgrindAnnotate" --inclusive=no --threshold=100 "$f"; done |
-    awk -f "$callgrindFunctionsAwk" | LC_ALL=C sort -t "$(printf '\t')" -k 2 >"$out/functions/$variant.tsv"
-  entries+=("\"$variant\": {\"instructions\": $instructions, \"runs\": ${#outs[@]}, \"stdout_sha256\": \"$digest\"}")
-  log "  $instructions instructions in ${#outs[@]} run(s), stdout sha256 $digest"
+  "$helper" evaluate-variant --workload "$workloadName" --variant "$variant" \
+    --stdout "$NIX_BUILD_TOP/$variant.stdout" --out "$out/variants" "${outs[@]}"
+  variantFiles+=("$out/variants/$variant.json")
+  # callgrind's own totals, as it wrote them, beside the helper's sum (tests compare them).
+  grep -h '^totals:' "${outs[@]}" >"$out/callgrind-totals/$variant.txt"
 
   if [ "$i" -gt 0 ] && ! cmp -s "$NIX_BUILD_TOP/${names[0]}.stdout" "$NIX_BUILD_TOP/$variant.stdout"; then
     {
@@ -48,4 +46,4 @@ SHIM
   fi
 done
 
-( IFS=,; printf '{"workload": "%s", "variants": {%s}}\n' "$workloadName" "${entries[*]}" ) >"$out/result.json"
+"$helper" evaluation-result --workload "$workloadName" -o "$out/result.json" "${variantFiles[@]}"

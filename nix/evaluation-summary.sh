@@ -1,15 +1,6 @@
 # shellcheck shell=bash
-# All evaluation workloads' results in one file: $out/evaluation.json.
-read -r -a results <<<"${results:-}"
+# All evaluation workloads' results in one file: $out/evaluation.json (written by the
+# helper, which also prints it).
+# shellcheck disable=SC2154 # results comes from .attrs.sh
 mkdir -p "$out"
-{
-  echo '{"workloads": ['
-  sep=
-  for r in "${results[@]}"; do
-    printf '%s' "$sep"
-    cat "$r/result.json"
-    sep=,
-  done
-  echo ']}'
-} >"$out/evaluation.json"
-cat "$out/evaluation.json" >&2
+"$helper" evaluation-summary -o "$out/evaluation.json" "${results[@]/%//result.json}"

@@ -2,7 +2,8 @@
 # docs/API.md, `helper`.
 #
 # The nix-pgo helper (helper/), built with the same toolchain as everything else by the
-# same cargo stage, its tests run against the toolchain's real llvm-profdata.
+# same cargo stage, its unit and integration tests (tests/cli.rs) run against the
+# toolchain's real llvm-profdata and valgrind.
 {
   cargoBuild,
   toolchain,
@@ -35,5 +36,9 @@ cargoBuild {
   };
   bins = [ "nix-pgo" ];
   NIX_PGO_LLVM_PROFDATA = toolchain.llvmProfdata;
-  checkCommand = ''"$cargo" test $cargoFlags -- --color never'';
+  NIX_PGO_VALGRIND = toolchain.valgrind;
+  # Not $cargoFlags: its `--bin nix-pgo` would limit the run to the binary's unit tests
+  # and skip tests/cli.rs (issue 11). The other flags are the build's, so that cargo
+  # reuses what it compiled.
+  checkCommand = ''"$cargo" test --release --frozen --target "$targetTriple" -- --color never'';
 }

@@ -4,8 +4,8 @@
 use clap::{Parser, Subcommand};
 
 use crate::{
-    canonicalize, coverage, fingerprint, inspect, lock, merge, regressions, report, staleness,
-    store, toolchain, verify,
+    canonicalize, cargo_messages, coverage, evaluation, fingerprint, inspect, lock, merge,
+    regressions, report, staleness, store, toolchain, verify,
 };
 
 /// Helper for nix-pgo: merge, fingerprint and check LLVM PGO profiles of
@@ -30,6 +30,8 @@ pub enum Command {
     CheckToolchain(toolchain::CheckToolchainArgs),
     /// Count functions the PGO-optimized build compiled without profile data.
     Coverage(coverage::CoverageArgs),
+    /// Save cargo's JSON messages (stdin) to a file and print its diagnostics.
+    CargoMessages(cargo_messages::CargoMessagesArgs),
     /// Weigh a build's hash mismatches by profile counts: how stale the profile is.
     Staleness(staleness::StalenessArgs),
     /// Print the NAR hash (SRI) of a path, as `nix hash path` does.
@@ -44,6 +46,12 @@ pub enum Command {
     Show(inspect::ShowArgs),
     /// Compare two profiles: overlap and the functions that moved most.
     Diff(inspect::DiffArgs),
+    /// Count one variant's instructions (callgrind output files) on an evaluation workload.
+    EvaluateVariant(evaluation::EvaluateVariantArgs),
+    /// Write an evaluation workload's result.json from its variants' files.
+    EvaluationResult(evaluation::EvaluationResultArgs),
+    /// Write evaluation.json from the workloads' result.json files.
+    EvaluationSummary(evaluation::EvaluationSummaryArgs),
     /// Fail when a variant executes more instructions than the baseline on an evaluation workload.
     Regressions(regressions::RegressionsArgs),
     /// Time every variant on the evaluation workloads (alternating) and write report.json, report.md and SVG charts.

@@ -14,10 +14,20 @@
 //! profile itself (`--profile`). Caveat: cargo passes `--cap-lints allow` to
 //! registry dependencies, which silences these warnings there, so only
 //! workspace / path crates are reported.
+//!
+//! No warning at all is what a fully covered build prints, but also what a
+//! build without the flag, or a log in a format this parser no longer
+//! recognises, gives. So coverage is only reported with evidence that the log
+//! is one it reads (issue 11): cargo's `--message-format=json` records
+//! showing that cargo finished the build and compiled at least one of the
+//! project's own crates in it (those whose warnings are not capped), and,
+//! when `--rustflags` is given, that the flags had `-Cprofile-use` and
+//! `-pgo-warn-missing-function`. Without it, coverage is "unknown" and
+//! `--min-coverage` fails.
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
@@ -54,9 +64,21 @@ pub struct CoverageArgs {
     #[command(flatten)]
     pub llvm_profdata: LlvmProfdataArg,
 
-    /// Fail if coverage (in percent, 0-100) is below PCT. Needs --profile.
+    /// Fail if coverage (in percent, 0-100) is below PCT, or unknown. Needs --profile.
     #[arg(long, value_name = "PCT", requires = "profile", value_parser = parse_percent)]
     pub min_coverage: Option<f64>,
+
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
+}
+
+/// What the log is checked against besides its own records.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EvidenceArgs {
+    /// The RUSTFLAGS the build ran with: checked for -Cprofile-use and
+    /// -Cllvm-args=-pgo-warn-missing-function.
+    #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
+    pub rustflags: Option<String>,
 }
 
 /// Parse a percentage option (`80` or `80%`); shared with the other
@@ -74,17 +96,151 @@ pub fn parse_percent(arg: &str) -> Result<f64, String> {
 pub struct LogFindings {
     pub without_profile: BTreeSet<(String, String)>,
     pub hash_mismatches: BTreeSet<(String, String)>,
+    /// Lines that were cargo JSON records.
+    pub json_records: usize,
+    /// cargo's `build-finished` record: whether the build succeeded.
+    pub build_finished: Option<bool>,
+    /// The project's own (path) crates rustc compiled in this build, from
+    /// cargo's `compiler-artifact` records with `"fresh": false`.
+    pub compiled_local_crates: BTreeSet<String>,
+}
+
+impl LogFindings {
+    /// Why the absence of a warning in this log proves nothing, if it doesn't.
+    pub fn evidence_problem(&self, evidence: &EvidenceArgs) -> Option<String> {
+        if self.json_records == 0 {
+            return Some(
+                "the build log has no cargo JSON messages, so nothing shows that rustc \
+                 compiled anything with the profile (build with `cargo build \
+                 --message-format=json`, as nix-pgo's optimized stage does, and pass that output)"
+                    .to_owned(),
+            );
+        }
+        if self.build_finished != Some(true) {
+            return Some(
+                "the build log has no successful `build-finished` record: it is truncated or \
+                 from a failed build"
+                    .to_owned(),
+            );
+        }
+        if self.compiled_local_crates.is_empty() {
+            return Some(
+                "cargo compiled none of the project's own crates in this build (all were \
+                 fresh, or registry crates, whose warnings cargo silences with --cap-lints \
+                 allow), so rustc had no chance to report functions without profile data"
+                    .to_owned(),
+            );
+        }
+        if let Some(flags) = &evidence.rustflags {
+            for needed in ["-Cprofile-use=", "-pgo-warn-missing-function"] {
+                if !flags.contains(needed) {
+                    return Some(format!(
+                        "the build's RUSTFLAGS have no {needed}, so rustc reported nothing \
+                         (RUSTFLAGS: {flags:?})"
+                    ));
+                }
+            }
+        }
+        None
+    }
 }
 
 #[derive(Debug, Serialize)]
-struct CoverageReport {
-    functions_without_profile: usize,
-    hash_mismatches: usize,
+pub struct CoverageReport {
+    pub functions_without_profile: usize,
+    pub hash_mismatches: usize,
     /// First function names without profile data, sorted.
-    examples: Vec<String>,
-    hash_mismatch_examples: Vec<String>,
-    profile_functions: Option<usize>,
-    coverage_percent: Option<f64>,
+    pub examples: Vec<String>,
+    pub hash_mismatch_examples: Vec<String>,
+    pub profile_functions: Option<usize>,
+    /// Null when unknown: no profile given, or no evidence the log shows
+    /// every warning (`coverage_unknown_because`).
+    pub coverage_percent: Option<f64>,
+    pub coverage_unknown_because: Option<String>,
+    /// The project's crates compiled in the build, whose warnings were read.
+    pub compiled_crates: Vec<String>,
+}
+
+impl CoverageReport {
+    pub fn new(
+        findings: &LogFindings,
+        profile_functions: Option<usize>,
+        evidence: &EvidenceArgs,
+    ) -> Self {
+        let problem = findings.evidence_problem(evidence);
+        let coverage = match (profile_functions, &problem) {
+            (Some(n), None) => Some(coverage_percent(
+                n,
+                findings.without_profile.len(),
+                findings.hash_mismatches.len(),
+            )),
+            _ => None,
+        };
+        let unknown_because = match (profile_functions, problem) {
+            (_, Some(problem)) => Some(problem),
+            (None, None) => Some("no --profile given".to_owned()),
+            (Some(_), None) => None,
+        };
+        Self {
+            functions_without_profile: findings.without_profile.len(),
+            hash_mismatches: findings.hash_mismatches.len(),
+            examples: examples(&findings.without_profile),
+            hash_mismatch_examples: examples(&findings.hash_mismatches),
+            profile_functions,
+            coverage_percent: coverage,
+            coverage_unknown_because: unknown_because,
+            compiled_crates: findings.compiled_local_crates.iter().cloned().collect(),
+        }
+    }
+
+    /// One line for the build log.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} function(s) without profile data, {} hash mismatch(es), coverage {}",
+            self.functions_without_profile,
+            self.hash_mismatches,
+            match (self.coverage_percent, &self.coverage_unknown_because) {
+                (Some(c), _) => format!("{c:.1}%"),
+                (None, Some(why)) => format!("unknown ({why})"),
+                (None, None) => "unknown".to_owned(),
+            }
+        )
+    }
+
+    /// The --min-coverage check. A coverage computed from the warnings found
+    /// is an upper bound (a warning missed only raises it), so one below the
+    /// minimum fails even without evidence; an unknown one fails too.
+    pub fn check_min(&self, min: f64, profile_functions: usize, report: &Path) -> Result<()> {
+        if min <= 0.0 {
+            return Ok(()); // no requirement, nothing to prove
+        }
+        let upper_bound = coverage_percent(
+            profile_functions,
+            self.functions_without_profile,
+            self.hash_mismatches,
+        );
+        if upper_bound < min {
+            bail!(
+                "profile coverage is {upper_bound:.1}%, below the required {min}%: {} \
+                 function(s) had no profile data and {} changed since profiling (see {}); \
+                 re-run the training workload on the current source, or make it exercise more \
+                 code",
+                self.functions_without_profile,
+                self.hash_mismatches,
+                report.display()
+            );
+        }
+        if let Some(why) = &self.coverage_unknown_because {
+            bail!(
+                "profile coverage is unknown, so the required {min}% cannot be checked: {why}. \
+                 Coverage comes from the warnings of a build with -Cprofile-use and \
+                 -Cllvm-args=-pgo-warn-missing-function, read from cargo's \
+                 --message-format=json output (nix-pgo's optimized stage does both); or set \
+                 minCoverage = 0 to build without the check"
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Parse a build log. Lines that are JSON (cargo or rustc `--message-format
@@ -97,6 +253,7 @@ pub fn parse_log(log: &str) -> LogFindings {
         let trimmed = line.trim_start();
         if trimmed.starts_with('{') {
             if let Ok(value) = serde_json::from_str::<serde_json::Value>(trimmed) {
+                record_evidence(&value, &mut findings);
                 let message = value["message"]
                     .as_str()
                     .or_else(|| value["message"]["message"].as_str());
@@ -109,6 +266,36 @@ pub fn parse_log(log: &str) -> LogFindings {
         scan_line(&line, &mut findings);
     }
     findings
+}
+
+/// Note what a cargo JSON record says about the build itself.
+fn record_evidence(value: &serde_json::Value, findings: &mut LogFindings) {
+    let Some(reason) = value["reason"].as_str() else {
+        return;
+    };
+    findings.json_records += 1;
+    match reason {
+        "build-finished" => findings.build_finished = value["success"].as_bool(),
+        "compiler-artifact" if value["fresh"] == serde_json::Value::Bool(false) => {
+            // Path crates only: cargo passes --cap-lints allow to registry and
+            // git crates. Build scripts and proc macros get no RUSTFLAGS
+            // (always --target), so they prove nothing either.
+            let local = value["package_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("path+"));
+            let kinds = value["target"]["kind"].as_array();
+            let target_crate = kinds.is_some_and(|kinds| {
+                kinds
+                    .iter()
+                    .all(|k| !matches!(k.as_str(), Some("custom-build" | "proc-macro")))
+            });
+            if local && target_crate {
+                let name = value["target"]["name"].as_str().unwrap_or("?");
+                findings.compiled_local_crates.insert(name.to_owned());
+            }
+        }
+        _ => {}
+    }
 }
 
 fn scan_line(line: &str, findings: &mut LogFindings) {
@@ -173,11 +360,7 @@ pub fn coverage_percent(profile_functions: usize, without: usize, mismatched: us
 }
 
 pub fn run(args: CoverageArgs) -> Result<()> {
-    let log = fs::read(&args.log)
-        .with_context(|| format!("could not read build log {}", args.log.display()))?;
-    // Logs may contain stray non-UTF-8 bytes from other tools; keep going.
-    let findings = parse_log(&String::from_utf8_lossy(&log));
-
+    let findings = read_log(&args.log)?;
     let profile_functions = match &args.profile {
         Some(path) => {
             let llvm_profdata = args.llvm_profdata.resolve()?;
@@ -185,55 +368,26 @@ pub fn run(args: CoverageArgs) -> Result<()> {
         }
         None => None,
     };
-    let coverage = profile_functions.map(|n| {
-        coverage_percent(
-            n,
-            findings.without_profile.len(),
-            findings.hash_mismatches.len(),
-        )
-    });
-
-    let report = CoverageReport {
-        functions_without_profile: findings.without_profile.len(),
-        hash_mismatches: findings.hash_mismatches.len(),
-        examples: examples(&findings.without_profile),
-        hash_mismatch_examples: examples(&findings.hash_mismatches),
-        profile_functions,
-        coverage_percent: coverage,
-    };
-    let json = serde_json::to_string_pretty(&report).context("could not serialize the report")?;
-    fs::write(&args.output, json + "\n")
-        .with_context(|| format!("could not write {}", args.output.display()))?;
-
-    println!(
-        "{} function(s) without profile data, {} hash mismatch(es){}",
-        report.functions_without_profile,
-        report.hash_mismatches,
-        match coverage {
-            Some(c) => format!(", coverage {c:.1}%"),
-            None => String::new(),
-        }
-    );
-    if report.functions_without_profile == 0 && report.hash_mismatches == 0 && !log.is_empty() {
-        eprintln!(
-            "nix-pgo: note: no PGO warnings in {}; make sure the build used \
-             -Cllvm-args=-pgo-warn-missing-function, or nothing will be reported",
-            args.log.display()
-        );
-    }
-    if let (Some(min), Some(coverage)) = (args.min_coverage, coverage) {
-        if coverage < min {
-            bail!(
-                "profile coverage is {coverage:.1}%, below the required {min}%: {} function(s) \
-                 had no profile data and {} changed since profiling (see {}); re-run the \
-                 training workload on the current source, or make it exercise more code",
-                report.functions_without_profile,
-                report.hash_mismatches,
-                args.output.display()
-            );
-        }
+    let report = CoverageReport::new(&findings, profile_functions, &args.evidence);
+    write_report(&args.output, &report)?;
+    println!("{}", report.summary());
+    if let (Some(min), Some(n)) = (args.min_coverage, profile_functions) {
+        report.check_min(min, n, &args.output)?;
     }
     Ok(())
+}
+
+/// Read and parse a build log (human or cargo JSON).
+pub fn read_log(path: &Path) -> Result<LogFindings> {
+    let log =
+        fs::read(path).with_context(|| format!("could not read build log {}", path.display()))?;
+    // Logs may contain stray non-UTF-8 bytes from other tools; keep going.
+    Ok(parse_log(&String::from_utf8_lossy(&log)))
+}
+
+pub fn write_report(path: &Path, report: &CoverageReport) -> Result<()> {
+    let json = serde_json::to_string_pretty(report).context("could not serialize the report")?;
+    fs::write(path, json + "\n").with_context(|| format!("could not write {}", path.display()))
 }
 
 #[cfg(test)]
@@ -292,5 +446,98 @@ warning: `demo` (bin \"demo\") generated 3 warnings
         assert!(parse_percent("80").is_ok());
         assert!(parse_percent("80%").is_ok());
         assert!(parse_percent("101").is_err());
+    }
+
+    fn artifact(package_id: &str, kind: &str, name: &str, fresh: bool) -> String {
+        serde_json::json!({
+            "reason": "compiler-artifact",
+            "package_id": package_id,
+            "target": {"kind": [kind], "name": name},
+            "fresh": fresh,
+        })
+        .to_string()
+    }
+
+    const FINISHED: &str = r#"{"reason":"build-finished","success":true}"#;
+    const FLAGS: &str = " -Cprofile-use=/build/pgo.profdata -Cllvm-args=-pgo-warn-missing-function";
+
+    fn evidence(flags: Option<&str>) -> EvidenceArgs {
+        EvidenceArgs {
+            rustflags: flags.map(str::to_owned),
+        }
+    }
+
+    /// Issue 11: a log without warnings gave 100 % coverage whatever it was.
+    /// Only a log that shows the project's crates compiled gives a value.
+    #[test]
+    fn coverage_is_unknown_without_evidence() {
+        let local = artifact("path+file:///build/source#demo@0.1.0", "bin", "demo", false);
+        let good = format!("{local}\n{FINISHED}\n");
+        let findings = parse_log(&good);
+        assert_eq!(findings.evidence_problem(&evidence(Some(FLAGS))), None);
+        let report = CoverageReport::new(&findings, Some(10), &evidence(Some(FLAGS)));
+        assert_eq!(report.coverage_percent, Some(100.0));
+        assert_eq!(report.compiled_crates, ["demo"]);
+        assert!(report.check_min(90.0, 10, Path::new("r.json")).is_ok());
+
+        let unknown = |log: &str, flags: Option<&str>| -> String {
+            let findings = parse_log(log);
+            let report = CoverageReport::new(&findings, Some(10), &evidence(flags));
+            assert_eq!(report.coverage_percent, None, "{log}");
+            let err = report
+                .check_min(90.0, 10, Path::new("r.json"))
+                .expect_err("unknown coverage must fail --min-coverage");
+            let err = format!("{err:#}");
+            assert!(err.contains("coverage is unknown"), "{err}");
+            err
+        };
+        // A human log, empty or not.
+        assert!(unknown("", None).contains("no cargo JSON messages"));
+        assert!(unknown("   Compiling demo v0.1.0\n", None).contains("no cargo JSON messages"));
+        // No build-finished record: truncated.
+        assert!(unknown(&format!("{local}\n"), None).contains("build-finished"));
+        // Only fresh, registry, build-script or proc-macro artifacts.
+        let others = [
+            artifact("path+file:///build/source#demo@0.1.0", "bin", "demo", true),
+            artifact(
+                "registry+https://github.com/rust-lang/crates.io-index#memchr@2.7.0",
+                "lib",
+                "memchr",
+                false,
+            ),
+            artifact(
+                "path+file:///build/source#demo@0.1.0",
+                "custom-build",
+                "build-script-build",
+                false,
+            ),
+            artifact(
+                "path+file:///build/source#derive@0.1.0",
+                "proc-macro",
+                "derive",
+                false,
+            ),
+        ]
+        .join("\n");
+        assert!(unknown(&format!("{others}\n{FINISHED}\n"), None)
+            .contains("none of the project's own crates"));
+        // The flags lacked the warning option.
+        assert!(unknown(&good, Some(" -Cprofile-use=/build/pgo.profdata"))
+            .contains("-pgo-warn-missing-function"));
+        // Zero means no requirement.
+        let report = CoverageReport::new(&parse_log(""), Some(10), &evidence(None));
+        assert!(report.check_min(0.0, 10, Path::new("r.json")).is_ok());
+    }
+
+    #[test]
+    fn coverage_below_the_minimum_fails_even_without_evidence() {
+        // The warnings found bound coverage from above: 1 missing of 2 + 1.
+        let findings = parse_log(LOG);
+        let report = CoverageReport::new(&findings, Some(1), &evidence(None));
+        let err = format!(
+            "{:#}",
+            report.check_min(90.0, 1, Path::new("r.json")).unwrap_err()
+        );
+        assert!(err.contains("below the required 90%"), "{err}");
     }
 }

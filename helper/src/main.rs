@@ -2,9 +2,12 @@
 //! fingerprint and check LLVM PGO profiles and the toolchain producing them,
 //! and to lock profiles as fixed-output store paths.
 
+mod callgrind;
 mod canonicalize;
+mod cargo_messages;
 mod cli;
 mod coverage;
+mod evaluation;
 mod fingerprint;
 mod inspect;
 mod lock;
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Command::Canonicalize(args) => canonicalize::run(args),
         Command::CheckToolchain(args) => toolchain::run(args),
         Command::Coverage(args) => coverage::run(args),
+        Command::CargoMessages(args) => cargo_messages::run(args),
         Command::Staleness(args) => staleness::run(args),
         Command::NarHash(args) => store::run_nar_hash(args),
         Command::StorePath(args) => store::run_store_path(args),
@@ -40,6 +44,9 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Show(args) => inspect::run_show(args),
         Command::Diff(args) => inspect::run_diff(args),
+        Command::EvaluateVariant(args) => evaluation::run_evaluate_variant(args),
+        Command::EvaluationResult(args) => evaluation::run_evaluation_result(args),
+        Command::EvaluationSummary(args) => evaluation::run_evaluation_summary(args),
         Command::Regressions(args) => regressions::run(args),
         Command::Report(args) => report::run(args),
     };

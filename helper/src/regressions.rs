@@ -5,17 +5,17 @@
 //!
 //! Input: one directory per evaluation workload, as the evaluation stage
 //! writes them (nix/evaluate.sh): `result.json` with each variant's
-//! instruction count, and `functions/<variant>.tsv`, callgrind's self
-//! instruction count per function ("count<TAB>function").
+//! instruction count, and `variants/<variant>.json` (`nix-pgo
+//! evaluate-variant`) with callgrind's self instructions per function.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::coverage::parse_percent;
+use crate::evaluation::{read_json, variant_path, VariantRun, WorkloadResult};
 use crate::output::print_json;
 use crate::report::stats::percent_change;
 
@@ -24,7 +24,7 @@ use crate::report::stats::percent_change;
 /// tolerance, naming the workload and the functions that got more expensive.
 #[derive(Debug, clap::Args)]
 pub struct RegressionsArgs {
-    /// Evaluation workload results (directories with result.json and functions/).
+    /// Evaluation workload results (directories with result.json and variants/).
     #[arg(value_name = "DIR", required = true)]
     pub results: Vec<PathBuf>,
 
@@ -43,17 +43,6 @@ pub struct RegressionsArgs {
     /// Print the JSON report on stdout.
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Deserialize)]
-struct WorkloadResult {
-    workload: String,
-    variants: BTreeMap<String, VariantResult>,
-}
-
-#[derive(Debug, Deserialize)]
-struct VariantResult {
-    instructions: u64,
 }
 
 /// One variant on one workload, relative to the baseline.
@@ -139,35 +128,51 @@ pub fn run(args: RegressionsArgs) -> Result<()> {
 
 fn compare_workload(dir: &Path, args: &RegressionsArgs) -> Result<Vec<Comparison>> {
     let result_path = dir.join("result.json");
-    let text = fs::read_to_string(&result_path)
-        .with_context(|| format!("could not read {}", result_path.display()))?;
-    let result: WorkloadResult = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not an evaluation result", result_path.display()))?;
+    let result: WorkloadResult = read_json(&result_path, "an evaluation result")?;
     let Some(base) = result.variants.get(&args.baseline) else {
         bail!(
             "{} has no variant '{}' to compare with (it has: {})",
             result_path.display(),
             args.baseline,
-            result
-                .variants
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
+            result.variants.keys().collect::<Vec<_>>().join(", ")
         );
     };
-    let base_functions = read_functions(&dir.join("functions"), &args.baseline)?;
+    let variants_dir = dir.join("variants");
 
     let mut comparisons = Vec::new();
-    for (variant, v) in &result.variants {
+    let mut base_functions = None;
+    for (variant, v) in &result.variants.0 {
         if *variant == args.baseline {
             continue;
         }
         let change_percent = percent_change(base.instructions, v.instructions);
         let regression = change_percent > args.tolerance;
         let more_expensive = if regression {
-            let functions = read_functions(&dir.join("functions"), variant)?;
-            more_expensive(&base_functions, &functions, args.top)
+            // Only a regression needs the per-function data; its absence then
+            // is an error, never a regression that names no function.
+            if base_functions.is_none() {
+                base_functions = Some(read_functions(
+                    &variants_dir,
+                    &result.workload,
+                    &args.baseline,
+                )?);
+            }
+            let base_functions = base_functions.as_ref().expect("set above");
+            let functions = read_functions(&variants_dir, &result.workload, variant)?;
+            let deltas = more_expensive(base_functions, &functions, args.top);
+            if deltas.is_empty() {
+                bail!(
+                    "workload '{}': {variant} executes more instructions than {} ({} > {}), \
+                     but no function's self instructions grew in {}: the per-function data \
+                     does not match the totals",
+                    result.workload,
+                    args.baseline,
+                    v.instructions,
+                    base.instructions,
+                    variants_dir.display()
+                );
+            }
+            deltas
         } else {
             Vec::new()
         };
@@ -184,29 +189,33 @@ fn compare_workload(dir: &Path, args: &RegressionsArgs) -> Result<Vec<Comparison
     Ok(comparisons)
 }
 
-/// Read `functions/<variant>.tsv`: "count<TAB>function" per line.
-fn read_functions(dir: &Path, variant: &str) -> Result<BTreeMap<String, u64>> {
-    let path = dir.join(format!("{variant}.tsv"));
-    let text =
-        fs::read_to_string(&path).with_context(|| format!("could not read {}", path.display()))?;
-    parse_functions(&text).with_context(|| format!("in {}", path.display()))
-}
-
-fn parse_functions(text: &str) -> Result<BTreeMap<String, u64>> {
-    let mut functions = BTreeMap::new();
-    for (i, line) in text.lines().enumerate() {
-        let Some((count, name)) = line.split_once('\t') else {
-            bail!(
-                "line {}: expected 'count<TAB>function', got {line:?}",
-                i + 1
-            );
-        };
-        let count: u64 = count
-            .parse()
-            .with_context(|| format!("line {}: {count:?} is not a count", i + 1))?;
-        *functions.entry(name.to_string()).or_insert(0) += count;
+/// A variant's self instructions per function, from `variants/<variant>.json`.
+fn read_functions(dir: &Path, workload: &str, variant: &str) -> Result<BTreeMap<String, u64>> {
+    let path = variant_path(dir, variant);
+    let run: VariantRun = read_json(&path, "an evaluate-variant file").with_context(|| {
+        format!(
+            "workload '{workload}': the per-function instructions of '{variant}' are missing; \
+             rebuild the evaluation with this nix-pgo (it writes variants/<variant>.json)"
+        )
+    })?;
+    let functions = functions_of(&run);
+    if functions.is_empty() {
+        bail!(
+            "workload '{workload}': {} lists no functions for '{variant}', so the functions \
+             that got more expensive cannot be named",
+            path.display()
+        );
     }
     Ok(functions)
+}
+
+fn functions_of(run: &VariantRun) -> BTreeMap<String, u64> {
+    let mut functions = BTreeMap::new();
+    for f in &run.functions {
+        let entry = functions.entry(f.name.clone()).or_insert(0u64);
+        *entry = entry.saturating_add(f.instructions);
+    }
+    functions
 }
 
 /// The `top` functions whose self instructions grew most from `base` to `variant`.
@@ -238,22 +247,87 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_function_tables_and_sums_duplicates() {
-        let f = parse_functions("10\tmain\n5\tparse\n7\tmain\n").expect("valid table");
-        assert_eq!(f.get("main"), Some(&17));
-        assert_eq!(f.get("parse"), Some(&5));
-        assert!(parse_functions("ten\tmain\n").is_err());
-        assert!(parse_functions("no tab here\n").is_err());
-    }
-
-    #[test]
     fn names_the_functions_that_grew_most() {
-        let base = parse_functions("100\tcopy\n50\tparse\n10\tmain\n").expect("valid");
-        let variant =
-            parse_functions("400\tcopy\n40\tparse\n12\tmain\n9\tnew_fn\n").expect("valid");
+        let table = |pairs: &[(&str, u64)]| -> BTreeMap<String, u64> {
+            pairs.iter().map(|(n, c)| (n.to_string(), *c)).collect()
+        };
+        let base = table(&[("copy", 100), ("parse", 50), ("main", 10)]);
+        let variant = table(&[("copy", 400), ("parse", 40), ("main", 12), ("new_fn", 9)]);
         let deltas = more_expensive(&base, &variant, 2);
         let names: Vec<&str> = deltas.iter().map(|d| d.function.as_str()).collect();
         assert_eq!(names, ["copy", "new_fn"]);
         assert_eq!(deltas[0].increase(), 300);
+    }
+
+    fn args(dir: &Path) -> RegressionsArgs {
+        RegressionsArgs {
+            results: vec![dir.to_owned()],
+            tolerance: 0.0,
+            baseline: "baseline".into(),
+            top: 10,
+            json: false,
+        }
+    }
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    fn variant_file(variant: &str, instructions: u64, functions: &str) -> String {
+        format!(
+            r#"{{"workload":"w","variant":"{variant}","instructions":{instructions},"runs":1,"stdout_sha256":"x","functions":[{functions}]}}"#
+        )
+    }
+
+    /// Issue 11: a regression whose per-function data is missing or empty
+    /// must fail, not name no function.
+    #[test]
+    fn a_regression_without_function_data_fails() {
+        let dir = std::env::temp_dir().join(format!("nix-pgo-regressions-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        write(
+            &dir.join("result.json"),
+            r#"{"workload":"w","variants":{"baseline":{"instructions":4294967296,"runs":1,"stdout_sha256":"x"},"optimized":{"instructions":4294967396,"runs":1,"stdout_sha256":"x"}}}"#,
+        );
+        // Missing files.
+        let err = compare_workload(&dir, &args(&dir)).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("per-function instructions of 'baseline' are missing"),
+            "{err:#}"
+        );
+        // Empty function lists.
+        write(
+            &dir.join("variants/baseline.json"),
+            &variant_file("baseline", 4294967296, ""),
+        );
+        write(
+            &dir.join("variants/optimized.json"),
+            &variant_file("optimized", 4294967396, ""),
+        );
+        let err = compare_workload(&dir, &args(&dir)).unwrap_err();
+        assert!(format!("{err:#}").contains("lists no functions"), "{err:#}");
+        // Real data: the regression names the function.
+        write(
+            &dir.join("variants/baseline.json"),
+            &variant_file(
+                "baseline",
+                4294967296,
+                r#"{"name":"f","instructions":4294967296}"#,
+            ),
+        );
+        write(
+            &dir.join("variants/optimized.json"),
+            &variant_file(
+                "optimized",
+                4294967396,
+                r#"{"name":"f","instructions":4294967396}"#,
+            ),
+        );
+        let c = compare_workload(&dir, &args(&dir)).expect("valid");
+        assert!(c[0].regression);
+        assert_eq!(c[0].more_expensive[0].function, "f");
+        assert_eq!(c[0].more_expensive[0].increase(), 100);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

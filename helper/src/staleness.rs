@@ -3,6 +3,11 @@
 //! functions rustc compiled without profile data, it weighs hash mismatches
 //! by their counts, since a changed cold function matters little and a
 //! changed hot loop a lot.
+//!
+//! The optimized stage needs both reports from one build log; with
+//! `--coverage-output` (and `--min-coverage`) this command writes and checks
+//! the coverage report too, so the log is read and parsed, and the profile
+//! loaded, once per build instead of twice (issue 12).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -11,7 +16,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::coverage::{self, parse_percent, LogFindings};
+use crate::coverage::{self, parse_percent, CoverageReport, EvidenceArgs, LogFindings};
 use crate::output::print_json;
 use crate::profile::{self, Profile};
 use crate::tool::LlvmProfdataArg;
@@ -43,6 +48,18 @@ pub struct StalenessArgs {
     /// Also write the JSON report to this file.
     #[arg(short = 'o', long = "output", value_name = "OUT.json")]
     pub output: Option<PathBuf>,
+
+    /// Also write `nix-pgo coverage`'s report, from the same parse of the log.
+    #[arg(long, value_name = "OUT.json")]
+    pub coverage_output: Option<PathBuf>,
+
+    /// Fail if coverage (in percent, 0-100) is below PCT, or unknown (as
+    /// `nix-pgo coverage --min-coverage`).
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub min_coverage: Option<f64>,
+
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
 
     /// Print the JSON report on stdout (the summary line then goes to stderr).
     #[arg(long)]
@@ -135,7 +152,8 @@ struct StalenessReport {
     examples: Vec<String>,
     hash_mismatch_examples: Vec<String>,
     profile_functions: usize,
-    coverage_percent: f64,
+    /// Null when unknown (see the coverage report's `coverage_unknown_because`).
+    coverage_percent: Option<f64>,
     // What staleness adds.
     profile_total_count: u64,
     stale_count: u64,
@@ -147,18 +165,23 @@ struct StalenessReport {
     /// The hottest mismatched functions with their discarded counts.
     stale_functions: Vec<Stale>,
     max_stale_percent: Option<f64>,
+    /// Why the log may not show every mismatch (null: it does).
+    log_unreadable_because: Option<String>,
 }
 
 /// How many stale functions the report lists.
 const MAX_STALE_LISTED: usize = 20;
 
 pub fn run(args: StalenessArgs) -> Result<()> {
-    let log = fs::read(&args.log)
-        .with_context(|| format!("could not read build log {}", args.log.display()))?;
     // Same parsing as `coverage`, so both count the same warnings.
-    let findings = coverage::parse_log(&String::from_utf8_lossy(&log));
+    let findings = coverage::read_log(&args.log)?;
     let llvm_profdata = args.llvm_profdata.resolve()?;
     let profile = profile::load(&llvm_profdata, &args.profile)?;
+    let coverage = CoverageReport::new(&findings, Some(profile.functions()), &args.evidence);
+    if let Some(path) = &args.coverage_output {
+        coverage::write_report(path, &coverage)?;
+        eprintln!("nix-pgo: coverage: {}", coverage.summary());
+    }
 
     let stale = stale_counts(&profile, &findings);
     let total = profile.total_count();
@@ -175,11 +198,7 @@ pub fn run(args: StalenessArgs) -> Result<()> {
         examples: coverage::examples(&findings.without_profile),
         hash_mismatch_examples: coverage::examples(&findings.hash_mismatches),
         profile_functions: profile.functions(),
-        coverage_percent: coverage::coverage_percent(
-            profile.functions(),
-            findings.without_profile.len(),
-            findings.hash_mismatches.len(),
-        ),
+        coverage_percent: coverage.coverage_percent,
         profile_total_count: total,
         stale_count: stale.stale_count,
         matching_count_percent: 100.0 - stale_percent,
@@ -187,6 +206,7 @@ pub fn run(args: StalenessArgs) -> Result<()> {
         hash_mismatches_not_in_profile: stale.not_in_profile,
         stale_functions,
         max_stale_percent: args.max_stale,
+        log_unreadable_because: findings.evidence_problem(&args.evidence),
     };
 
     if let Some(path) = &args.output {
@@ -207,15 +227,11 @@ pub fn run(args: StalenessArgs) -> Result<()> {
     } else {
         println!("{line}");
     }
-    if findings.without_profile.is_empty() && findings.hash_mismatches.is_empty() && !log.is_empty()
-    {
-        eprintln!(
-            "nix-pgo: note: no PGO warnings in {}; make sure the build used \
-             -Cllvm-args=-pgo-warn-missing-function, or nothing will be reported",
-            args.log.display()
-        );
+    if let Some(min) = args.min_coverage {
+        // The message points at the coverage report, or else at the log.
+        let see = args.coverage_output.as_deref().unwrap_or(&args.log);
+        coverage.check_min(min, profile.functions(), see)?;
     }
-
     if let Some(max) = args.max_stale {
         if report.stale_count_percent > max {
             let hottest: Vec<String> = report
@@ -236,6 +252,13 @@ pub fn run(args: StalenessArgs) -> Result<()> {
                 hottest.join(", ")
             );
         }
+        // The mismatches found are a lower bound: above the maximum is a
+        // fact (checked first), below it proves nothing without evidence.
+        if let Some(why) = &report.log_unreadable_because {
+            bail!("profile staleness is unknown, so --max-stale {max}% cannot be checked: {why}");
+        }
+    } else if let Some(why) = &report.log_unreadable_because {
+        eprintln!("nix-pgo: note: staleness is a lower bound: {why}");
     }
     Ok(())
 }

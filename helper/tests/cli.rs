@@ -1,9 +1,9 @@
 //! End-to-end tests of the nix-pgo binary.
 //!
-//! Tests that need llvm-profdata run only when NIX_PGO_LLVM_PROFDATA names
-//! one (the Nix build always sets it); otherwise they print why they skip.
+//! Tests that need llvm-profdata take it from NIX_PGO_LLVM_PROFDATA (the Nix
+//! build always sets it) and fail without it: a test that passes without
+//! running is how these were skipped unnoticed (issue 11).
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -11,19 +11,15 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_nix-pgo");
 
-/// llvm-profdata from the environment, or None after printing a skip note.
-fn llvm_profdata(test: &str) -> Option<PathBuf> {
+/// llvm-profdata from the environment; panics with the fix when it is not set.
+fn llvm_profdata() -> PathBuf {
     match std::env::var_os("NIX_PGO_LLVM_PROFDATA") {
-        Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
-        _ => {
-            // Written to the real stderr so the note shows despite capture.
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED {test}: set NIX_PGO_LLVM_PROFDATA=/abs/path/to/llvm-profdata \
-                 (same LLVM major as rustc) to run it"
-            );
-            None
-        }
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => panic!(
+            "this test needs llvm-profdata: set NIX_PGO_LLVM_PROFDATA=/abs/path/to/llvm-profdata \
+             (same LLVM major as rustc, e.g. /usr/lib/llvm-22/bin/llvm-profdata; never the \
+             LLVM 14 one on PATH)"
+        ),
     }
 }
 
@@ -114,9 +110,7 @@ fn indexed_profile(llvm_profdata: &Path, dir: &Path, name: &str, text: &str) -> 
 
 #[test]
 fn merge_order_does_not_change_fingerprint() {
-    let Some(profdata) = llvm_profdata("merge_order_does_not_change_fingerprint") else {
-        return;
-    };
+    let profdata = llvm_profdata();
     let dir = scratch("merge_order");
     let a = indexed_profile(&profdata, &dir, "a", PROFILE_A);
     let b = indexed_profile(&profdata, &dir, "b", PROFILE_B);
@@ -189,9 +183,7 @@ fn merge_order_does_not_change_fingerprint() {
 
 #[test]
 fn weighted_inputs_scale_counts() {
-    let Some(profdata) = llvm_profdata("weighted_inputs_scale_counts") else {
-        return;
-    };
+    let profdata = llvm_profdata();
     let dir = scratch("weighted");
     let a = indexed_profile(&profdata, &dir, "a", PROFILE_A);
     let out = dir.join("w.profdata");
@@ -235,9 +227,7 @@ fn weighted_inputs_scale_counts() {
 
 #[test]
 fn truncated_inputs_fail_the_merge() {
-    let Some(profdata) = llvm_profdata("truncated_inputs_fail_the_merge") else {
-        return;
-    };
+    let profdata = llvm_profdata();
     let dir = scratch("truncated");
     let a = indexed_profile(&profdata, &dir, "a", PROFILE_A);
     let pd = path_str(&profdata);
@@ -279,9 +269,7 @@ fn truncated_inputs_fail_the_merge() {
 
 #[test]
 fn empty_and_all_zero_profiles_fail() {
-    let Some(profdata) = llvm_profdata("empty_and_all_zero_profiles_fail") else {
-        return;
-    };
+    let profdata = llvm_profdata();
     let dir = scratch("empty");
     let pd = path_str(&profdata);
     let empty = dir.join("no-profiles");
@@ -318,9 +306,7 @@ fn empty_and_all_zero_profiles_fail() {
 
 #[test]
 fn canonicalize_round_trips() {
-    let Some(profdata) = llvm_profdata("canonicalize_round_trips") else {
-        return;
-    };
+    let profdata = llvm_profdata();
     let dir = scratch("canonicalize");
     let pd = path_str(&profdata);
     let b = indexed_profile(&profdata, &dir, "b", PROFILE_B);
@@ -360,9 +346,7 @@ fn canonicalize_round_trips() {
 
 #[test]
 fn check_toolchain_reports_every_mismatch() {
-    let Some(profdata) = llvm_profdata("check_toolchain_reports_every_mismatch") else {
-        return;
-    };
+    let profdata = llvm_profdata();
     let dir = scratch("toolchain");
     // A stand-in rustc claiming an LLVM no llvm-profdata of today matches.
     let fake_rustc = dir.join("rustc");
@@ -431,9 +415,7 @@ fn coverage_from_build_log() {
     assert_eq!(report["examples"][0], "_ZN4demo3new17h1E");
     assert_eq!(report["profile_functions"], Value::Null);
 
-    let Some(profdata) = llvm_profdata("coverage_from_build_log (with --profile)") else {
-        return;
-    };
+    let profdata = llvm_profdata();
     let a = indexed_profile(&profdata, &dir, "a", PROFILE_A);
     let out = nix_pgo(&[
         "coverage",
@@ -457,4 +439,69 @@ fn coverage_from_build_log() {
     );
     let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
     assert_eq!(report["profile_functions"], 2);
+
+    // The same warnings as cargo's JSON messages, with the records that show
+    // the project's crate was compiled: coverage is known (1/3 covered).
+    let json_log = dir.join("messages.json");
+    let warning = |text: &str| {
+        serde_json::json!({
+            "reason": "compiler-message",
+            "message": {"message": text, "level": "warning", "rendered": format!("warning: {text}\n")},
+        })
+        .to_string()
+    };
+    let lines = [
+        warning("demo.abc-cgu.0: no profile data available for function _ZN4demo3new17h1E Hash = 1 up to 0 count discarded"),
+        warning("demo.abc-cgu.0: function control flow change detected (hash mismatch) _ZN4demo3fib17h2E Hash = 2 up to 65672 count discarded"),
+        r#"{"reason":"compiler-artifact","package_id":"path+file:///build/source#demo@0.1.0","target":{"kind":["bin"],"name":"demo"},"fresh":false}"#.to_owned(),
+        r#"{"reason":"build-finished","success":true}"#.to_owned(),
+    ];
+    std::fs::write(&json_log, lines.join("\n") + "\n").unwrap();
+    let coverage_path = dir.join("coverage-from-staleness.json");
+    let out = nix_pgo(&[
+        "staleness",
+        "--log",
+        path_str(&json_log),
+        "--profile",
+        path_str(&a),
+        "--llvm-profdata",
+        path_str(&profdata),
+        "--rustflags",
+        "-Cprofile-use=/build/pgo.profdata -Cllvm-args=-pgo-warn-missing-function",
+        "--coverage-output",
+        path_str(&coverage_path),
+        "--min-coverage",
+        "30",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&std::fs::read(&coverage_path).unwrap()).unwrap();
+    assert_eq!(report["functions_without_profile"], 1);
+    let percent = report["coverage_percent"].as_f64().expect("known coverage");
+    assert!((percent - 100.0 / 3.0).abs() < 1e-9, "{report}");
+
+    // Issue 11: a log without a single warning and without cargo's records
+    // used to give 100 %. Now it is unknown, and --min-coverage fails.
+    let empty_log = dir.join("empty.log");
+    std::fs::write(&empty_log, "   Compiling demo v0.1.0 (/build/source)\n").unwrap();
+    let out = nix_pgo(&[
+        "coverage",
+        "--log",
+        path_str(&empty_log),
+        "-o",
+        path_str(&report_path),
+        "--profile",
+        path_str(&a),
+        "--llvm-profdata",
+        path_str(&profdata),
+        "--min-coverage",
+        "1",
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("coverage is unknown") && err.contains("--message-format=json"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
+    assert_eq!(report["coverage_percent"], Value::Null);
 }

@@ -60,18 +60,23 @@ test_readme_example_builds_checks_and_reports_on_a_foreign_program() {
   cat "$evaluation/evaluation.json"
   jq -e '.workloads | map(.workload) == ["long-run"]' "$evaluation/evaluation.json" >/dev/null ||
     fail "the evaluation does not hold the workload long-run"
-  # Counts are exact integers above 2^32, equal to the totals callgrind wrote itself.
-  python3 - "$evaluation" <<'PY' || fail "the evaluation's counts are not callgrind's totals"
+  # Counts are exact integers above 2^32, equal to the totals callgrind wrote itself
+  # (each process's `totals:` line, kept by the evaluation: one process here).
+  python3 - "$evaluation" "$(user_nix "$dir" eval --raw .#checks.x86_64-linux.my-tool-evaluation.workloads.long-run.outPath)" <<'PY' ||
 import json, pathlib, sys
-out = pathlib.Path(sys.argv[1])
-evaluation = json.loads((out / "evaluation.json").read_text(), parse_float=lambda s: sys.exit(f"float in evaluation.json: {s}"))
+summary, run = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+evaluation = json.loads((summary / "evaluation.json").read_text(), parse_float=lambda s: sys.exit(f"float in evaluation.json: {s}"))
 for workload in evaluation["workloads"]:
     for variant, result in workload["variants"].items():
         count = result["instructions"]
         assert isinstance(count, int), (variant, count)
         assert count > 2**32, f"{variant}: {count} is not above 2^32"
-        print(f"{variant}: {count} instructions")
+        lines = (run / "callgrind-totals" / f"{variant}.txt").read_text().split("\n")
+        totals = sum(int(line.split()[1]) for line in lines if line.startswith("totals:"))
+        assert count == totals, f"{variant}: {count} in evaluation.json, callgrind's totals {totals}"
+        print(f"{variant}: {count} instructions, callgrind's totals {totals}")
 PY
+    fail "the evaluation's counts are not callgrind's totals"
   # The regression check's verdict is what the exact counts say: it fails, naming the
   # variant and the workload, exactly when a variant executed more instructions.
   local regressed

@@ -1,0 +1,355 @@
+//! The evaluation stage's files (nix/evaluate.sh, nix/evaluation-summary.sh),
+//! written here with serde so that counts stay exact u64 and names with
+//! quotes or spaces stay valid JSON (issue 11).
+//!
+//! Per workload derivation:
+//! - `variants/<variant>.json`: one variant's run, with its per-function self
+//!   instructions (`nix-pgo regressions` names the functions that grew);
+//! - `result.json`: `{"workload", "variants": {<variant>: {instructions, runs,
+//!   stdout_sha256}}}`, the variants in the order they ran.
+//!
+//! Summary derivation: `evaluation.json`, `{"workloads": [result, ...]}`.
+
+use std::fs;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+
+use crate::callgrind;
+
+/// Read one variant's callgrind output files and stdout, and write
+/// `OUT/<variant>.json`: its instructions, runs, stdout hash and self
+/// instructions per function.
+#[derive(Debug, clap::Args)]
+pub struct EvaluateVariantArgs {
+    /// The evaluation workload's name.
+    #[arg(long)]
+    pub workload: String,
+
+    /// The variant's name (baseline, optimized, ...).
+    #[arg(long)]
+    pub variant: String,
+
+    /// What the workload printed on stdout (hashed, to compare variants).
+    #[arg(long, value_name = "FILE")]
+    pub stdout: PathBuf,
+
+    /// Directory to write `<variant>.json` into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// callgrind's output files, one per process the workload started.
+    #[arg(value_name = "CALLGRIND_OUT", required = true)]
+    pub callgrind: Vec<PathBuf>,
+}
+
+/// Write one workload's `result.json` from its variants' files, in the
+/// order given.
+#[derive(Debug, clap::Args)]
+pub struct EvaluationResultArgs {
+    /// The evaluation workload's name.
+    #[arg(long)]
+    pub workload: String,
+
+    /// Where to write result.json.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// `evaluate-variant`'s files, in the order the variants ran.
+    #[arg(value_name = "VARIANT_JSON", required = true)]
+    pub variants: Vec<PathBuf>,
+}
+
+/// Write `evaluation.json`, every workload's result.json in one file.
+#[derive(Debug, clap::Args)]
+pub struct EvaluationSummaryArgs {
+    /// Where to write evaluation.json.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// The workloads' result.json files, in the order to list them.
+    #[arg(value_name = "RESULT_JSON")]
+    pub results: Vec<PathBuf>,
+}
+
+/// One variant's run of one workload (`variants/<variant>.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantRun {
+    pub workload: String,
+    pub variant: String,
+    pub instructions: u64,
+    pub runs: u64,
+    pub stdout_sha256: String,
+    /// Self instructions per function, most expensive first.
+    pub functions: Vec<FunctionCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionCount {
+    pub name: String,
+    pub instructions: u64,
+}
+
+/// A variant's line in result.json.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantSummary {
+    pub instructions: u64,
+    pub runs: u64,
+    pub stdout_sha256: String,
+}
+
+/// result.json.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkloadResult {
+    pub workload: String,
+    pub variants: Ordered<VariantSummary>,
+}
+
+/// evaluation.json.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub workloads: Vec<WorkloadResult>,
+}
+
+/// A JSON object whose keys keep their order: the variants run, and are
+/// compared with the first, in pipeline order (baseline, optimized, bolted),
+/// which a BTreeMap would sort away. Duplicate keys are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Ordered<V>(pub Vec<(String, V)>);
+
+impl<V> Ordered<V> {
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+}
+
+impl<V: Serialize> Serialize for Ordered<V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OrderedVisitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for OrderedVisitor<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+                let mut entries: Vec<(String, V)> = Vec::new();
+                while let Some((k, v)) = access.next_entry::<String, V>()? {
+                    if entries.iter().any(|(seen, _)| *seen == k) {
+                        return Err(serde::de::Error::custom(format!("duplicate key {k:?}")));
+                    }
+                    entries.push((k, v));
+                }
+                Ok(Ordered(entries))
+            }
+        }
+        deserializer.deserialize_map(OrderedVisitor(std::marker::PhantomData))
+    }
+}
+
+/// The file `evaluate-variant` writes for `variant` under `dir`.
+pub fn variant_path(dir: &Path, variant: &str) -> PathBuf {
+    dir.join(format!("{variant}.json"))
+}
+
+fn check_name(kind: &str, name: &str) -> Result<()> {
+    // The variant name becomes a file name.
+    if name.is_empty() || name.starts_with('.') || name.contains('/') {
+        bail!("{kind} name {name:?} cannot name a file: use letters, digits, '-' and '_'");
+    }
+    Ok(())
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut file =
+        fs::File::open(path).with_context(|| format!("could not open {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = file
+            .read(&mut buffer)
+            .with_context(|| format!("could not read {}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    let digest: [u8; 32] = hasher.finalize().into();
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)
+        .with_context(|| format!("could not serialize {}", path.display()))?;
+    fs::write(path, text + "\n").with_context(|| format!("could not write {}", path.display()))
+}
+
+pub fn read_json<T: for<'de> Deserialize<'de>>(path: &Path, what: &str) -> Result<T> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not {what}", path.display()))
+}
+
+pub fn run_evaluate_variant(args: EvaluateVariantArgs) -> Result<()> {
+    check_name("variant", &args.variant)?;
+    let counts = callgrind::read_files(&args.callgrind).with_context(|| {
+        format!(
+            "workload '{}', variant '{}': could not count instructions",
+            args.workload, args.variant
+        )
+    })?;
+    let mut functions: Vec<FunctionCount> = counts
+        .functions
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(name, instructions)| FunctionCount { name, instructions })
+        .collect();
+    functions.sort_by(|a, b| {
+        b.instructions
+            .cmp(&a.instructions)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let run = VariantRun {
+        workload: args.workload,
+        variant: args.variant,
+        instructions: counts.total,
+        runs: counts.runs,
+        stdout_sha256: sha256_file(&args.stdout)?,
+        functions,
+    };
+    fs::create_dir_all(&args.out)
+        .with_context(|| format!("could not create {}", args.out.display()))?;
+    write_json(&variant_path(&args.out, &run.variant), &run)?;
+    eprintln!(
+        "nix-pgo: {} instructions in {} run(s), {} functions, stdout sha256 {}",
+        run.instructions,
+        run.runs,
+        run.functions.len(),
+        run.stdout_sha256
+    );
+    Ok(())
+}
+
+pub fn run_evaluation_result(args: EvaluationResultArgs) -> Result<()> {
+    let mut variants: Vec<(String, VariantSummary)> = Vec::new();
+    for path in &args.variants {
+        let run: VariantRun = read_json(path, "an evaluate-variant file")?;
+        if run.workload != args.workload {
+            bail!(
+                "{} is a run of workload '{}', not '{}'",
+                path.display(),
+                run.workload,
+                args.workload
+            );
+        }
+        if variants.iter().any(|(v, _)| *v == run.variant) {
+            bail!("variant '{}' is given twice", run.variant);
+        }
+        variants.push((
+            run.variant,
+            VariantSummary {
+                instructions: run.instructions,
+                runs: run.runs,
+                stdout_sha256: run.stdout_sha256,
+            },
+        ));
+    }
+    let result = WorkloadResult {
+        workload: args.workload,
+        variants: Ordered(variants),
+    };
+    write_json(&args.output, &result)
+}
+
+pub fn run_evaluation_summary(args: EvaluationSummaryArgs) -> Result<()> {
+    let workloads = args
+        .results
+        .iter()
+        .map(|path| read_json(path, "an evaluation result (result.json)"))
+        .collect::<Result<Vec<WorkloadResult>>>()?;
+    let evaluation = Evaluation { workloads };
+    write_json(&args.output, &evaluation)?;
+    // The whole summary in the build log, as before.
+    crate::output::print_json(&evaluation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_keeps_variant_order_and_exact_counts() {
+        let result = WorkloadResult {
+            workload: "html \"two\"".into(),
+            variants: Ordered(vec![
+                (
+                    "optimized".into(),
+                    VariantSummary {
+                        instructions: 2_371_760_123,
+                        runs: 1,
+                        stdout_sha256: "ab".into(),
+                    },
+                ),
+                (
+                    "baseline".into(),
+                    VariantSummary {
+                        instructions: 5_000_000_000,
+                        runs: 2,
+                        stdout_sha256: "ab".into(),
+                    },
+                ),
+            ]),
+        };
+        let text = serde_json::to_string(&result).expect("serialize");
+        assert_eq!(
+            text,
+            r#"{"workload":"html \"two\"","variants":{"optimized":{"instructions":2371760123,"runs":1,"stdout_sha256":"ab"},"baseline":{"instructions":5000000000,"runs":2,"stdout_sha256":"ab"}}}"#
+        );
+        let back: WorkloadResult = serde_json::from_str(&text).expect("parse");
+        assert_eq!(back, result);
+        assert_eq!(
+            back.variants.keys().collect::<Vec<_>>(),
+            ["optimized", "baseline"]
+        );
+        let dup = r#"{"workload":"w","variants":{"a":{"instructions":1,"runs":1,"stdout_sha256":""},"a":{"instructions":1,"runs":1,"stdout_sha256":""}}}"#;
+        assert!(serde_json::from_str::<WorkloadResult>(dup).is_err());
+    }
+
+    #[test]
+    fn variant_names_must_be_file_names() {
+        assert!(check_name("variant", "optimized").is_ok());
+        assert!(check_name("variant", "../x").is_err());
+        assert!(check_name("variant", "").is_err());
+    }
+
+    #[test]
+    fn hashes_stdout() {
+        let dir = std::env::temp_dir().join(format!("nix-pgo-eval-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("scratch");
+        let f = dir.join("stdout");
+        fs::write(&f, b"").expect("write");
+        assert_eq!(
+            sha256_file(&f).expect("hash"),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
