@@ -35,8 +35,11 @@ cargoBuild {
     inherit cargoLock;
   };
   bins = [ "nix-pgo" ];
-  NIX_PGO_LLVM_PROFDATA = toolchain.llvmProfdata;
-  NIX_PGO_VALGRIND = toolchain.valgrind;
+  # What the integration tests (helper/tests) run: they fail without them.
+  env = {
+    NIX_PGO_LLVM_PROFDATA = toolchain.llvmProfdata;
+    NIX_PGO_VALGRIND = toolchain.valgrind;
+  };
   # Not $cargoFlags: its `--bin nix-pgo` would limit the run to the binary's unit tests
   # and skip tests/cli.rs (issue 11). The other flags are the build's, so that cargo
   # reuses what it compiled.

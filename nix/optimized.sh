@@ -12,8 +12,7 @@ source "$cargoBuildScript"
 cargoBuildWithMessages() {
   log "RUSTFLAGS=$RUSTFLAGS"
   local status=0
-  # shellcheck disable=SC2086 # cargoFlags is a list joined by spaces
-  { "$cargo" build $cargoFlags --message-format=json |
+  { "$cargo" build "${cargoFlags[@]}" --message-format=json |
     "$helper" cargo-messages --save "$NIX_BUILD_TOP/cargo-messages.json"; } 2>&1 |
     tee "$NIX_BUILD_TOP/cargo-build.log" || status=$?
   [ "$status" -eq 0 ] || explainCargoFailure "$status"

@@ -19,7 +19,7 @@
   programs,
 }:
 let
-  inherit (builtins) attrNames concatStringsSep elem filter genList length mapAttrs;
+  inherit (builtins) attrNames elem filter mapAttrs;
   fail = msg: throw "report: ${msg}";
   names = attrNames programs;
 
@@ -30,10 +30,9 @@ let
     filter (v: variants ? ${v}) pipelineOrder
     ++ filter (v: !(elem v pipelineOrder)) (attrNames variants);
 
-  programAttrs =
-    i: name:
+  program =
+    name: p:
     let
-      p = programs.${name};
       evaluation =
         if p.evaluation or null == null then
           fail "program '${name}' has no evaluation workloads: give it `workloads.evaluation.<name> = { script = ./eval.sh; }` (or an eval/ directory with workloadsFromDir), or leave it out of `programs`."
@@ -62,17 +61,16 @@ let
         };
     in
     {
-      "programName${toString i}" = name;
-      "programPname${toString i}" = p.baseline.pname or name;
-      "programVersion${toString i}" = (builtins.parseDrvName p.baseline.name).version;
-      "programOrder${toString i}" = concatStringsSep " " order;
-      "programVariants${toString i}" = concatStringsSep " " (map (v: "${variants.${v}}") order);
-      "programEvaluation${toString i}" = evaluation;
-      "programProfile${toString i}" = p.profile;
-      "programOptimized${toString i}" = p.optimized;
+      pname = p.baseline.pname or name;
+      version = (builtins.parseDrvName p.baseline.name).version;
+      inherit order;
+      variants = mapAttrs (_: v: "${v}") variants;
+      evaluation = "${evaluation}";
+      profile = "${p.profile}";
+      optimized = "${p.optimized}";
       # The noRegression check's tolerance: the report gives its verdict too.
-      "programTolerance${toString i}" = p.noRegression.tolerance or "0";
-      "programTiming${toString i}" = builtins.toJSON {
+      regression_tolerance = p.noRegression.tolerance or 0;
+      timing = {
         inherit (toolchain) bash path;
         workloads = mapAttrs workload (p.workloads.evaluation or { });
       };
@@ -81,14 +79,13 @@ in
 if names == [ ] then
   fail "no programs. Give `programs = { <name> = buildPgoPackage { … }; }`."
 else
-  mkStage (
-    {
-      name = "nix-pgo-report";
-      script = ./report.sh;
-      helper = "${helper}/bin/nix-pgo";
-      programCount = toString (length names);
-      meta.mainProgram = "report";
-      passthru = { inherit programs; };
-    }
-    // builtins.foldl' (acc: a: acc // a) { } (genList (i: programAttrs i (builtins.elemAt names i)) (length names))
-  )
+  mkStage {
+    name = "nix-pgo-report";
+    script = ./report.sh;
+    helper = "${helper}/bin/nix-pgo";
+    # { <name> = { pname, version, order, variants, evaluation, … }; }: read by the helper
+    # from the structured attributes (.attrs.json).
+    programs = mapAttrs program programs;
+    meta.mainProgram = "report";
+    passthru = { inherit programs; };
+  }

@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     canonicalize, cargo_messages, coverage, evaluation, fingerprint, inspect, lock, merge,
-    regressions, report, staleness, store, toolchain, verify,
+    regressions, report, report_data, staleness, store, toolchain, verify,
 };
 
 /// Helper for nix-pgo: merge, fingerprint and check LLVM PGO profiles of
@@ -56,4 +56,6 @@ pub enum Command {
     Regressions(regressions::RegressionsArgs),
     /// Time every variant on the evaluation workloads (alternating) and write report.json, report.md and SVG charts.
     Report(report::ReportArgs),
+    /// Collect report-data.json (the report derivation's deterministic figures) from its structured attributes.
+    ReportData(report_data::ReportDataArgs),
 }

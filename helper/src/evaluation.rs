@@ -21,6 +21,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
 use crate::callgrind;
+use crate::output::{read_json, write_json};
 
 /// Read one variant's callgrind output files and stdout, and write
 /// `OUT/<variant>.json`: its instructions, runs, stdout hash and self
@@ -194,18 +195,6 @@ fn sha256_file(path: &Path) -> Result<String> {
     }
     let digest: [u8; 32] = hasher.finalize().into();
     Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)
-        .with_context(|| format!("could not serialize {}", path.display()))?;
-    fs::write(path, text + "\n").with_context(|| format!("could not write {}", path.display()))
-}
-
-pub fn read_json<T: for<'de> Deserialize<'de>>(path: &Path, what: &str) -> Result<T> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not {what}", path.display()))
 }
 
 pub fn run_evaluate_variant(args: EvaluateVariantArgs) -> Result<()> {

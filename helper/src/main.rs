@@ -16,6 +16,7 @@ mod output;
 mod profile;
 mod regressions;
 mod report;
+mod report_data;
 mod staleness;
 mod store;
 mod tool;
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         Command::EvaluationSummary(args) => evaluation::run_evaluation_summary(args),
         Command::Regressions(args) => regressions::run(args),
         Command::Report(args) => report::run(args),
+        Command::ReportData(args) => report_data::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,8 +15,9 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 use crate::coverage::parse_percent;
-use crate::evaluation::{read_json, variant_path, VariantRun, WorkloadResult};
+use crate::evaluation::{variant_path, VariantRun, WorkloadResult};
 use crate::output::print_json;
+use crate::output::read_json;
 use crate::report::stats::percent_change;
 
 /// Compare every variant with the baseline on each evaluation workload and
