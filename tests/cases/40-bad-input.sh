@@ -35,6 +35,20 @@ test_workload_that_needs_network_is_told_the_sandbox_has_none() {
   expect_failure 'give it its data as an input' fixture_build networkWorkload
 }
 
+test_workload_that_needs_ca_certificates_is_told_the_option_and_gets_them_with_it() {
+  expect_failure "workload 'certificates' exited" fixture_build certificatesWorkload
+  expect_failure 'looked for CA certificates' fixture_build certificatesWorkload
+  expect_failure 'Give the package .caCertificates = true;' fixture_build certificatesWorkload
+  fixture_build certificatesGiven >/dev/null
+}
+
+test_names_that_cannot_name_files_are_refused_at_evaluation() {
+  expect_failure "training workload 'html two'.*letters, digits" fixture_eval badWorkloadName.drvPath
+  expect_failure "input 'my input' of training workload 'tiny'" fixture_eval badInputName.drvPath
+  # A string path is refused when the stage is evaluated: the sandbox could not see it.
+  expect_failure "input 'corpus' of workload 'tiny' is the string.*Give a path" fixture_eval stringInput.drvPath
+}
+
 test_unknown_binary_or_package_fails_before_compiling() {
   expect_failure 'no binary named in nix-pgo.s `bins`' fixture_build unknownBinary
   expect_failure 'available bin targets' fixture_build unknownBinary
