@@ -15,7 +15,7 @@ for i in "${!names[@]}"; do
   variant=${names[$i]}
   # Every variant runs at the same paths, so that nothing but the binary differs.
   shims=$NIX_BUILD_TOP/bin cg=$NIX_BUILD_TOP/callgrind
-  rm -rf "$shims" "$cg" "$NIX_BUILD_TOP/workload-$workloadName"
+  rm -rf "$shims" "$cg"
   mkdir -p "$shims" "$cg"
   for exe in "${paths[$i]}"/bin/*; do
     cat >"$shims/${exe##*/}" <<SHIM

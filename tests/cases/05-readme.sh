@@ -85,7 +85,7 @@ PY
     user_nix "$dir" build --no-link .#checks.x86_64-linux.my-tool-no-regression -L || fail "noRegression failed without a regression"
   else
     echo "regressed: $regressed"
-    expect_failure "long-run.*($(paste -sd'|' <<<"$regressed"))" user_nix "$dir" build --no-link .#checks.x86_64-linux.my-tool-no-regression
+    expect_failure "workload 'long-run': ($(paste -sd'|' <<<"$regressed")) executes" user_nix "$dir" build --no-link -L .#checks.x86_64-linux.my-tool-no-regression
   fi
   # The report: every variant timed on the evaluation workload (2 rounds).
   user_nix "$dir" run .#report -- --out "$dir/report" --rounds 2 --warmup 0

@@ -1,11 +1,16 @@
 # shellcheck shell=bash
-# runWorkload LOG BINDIR: run the stage's workload (workloadEnv.nix's attributes:
-# workloadName, workloadScript, workloadInputs, workloadTimeout, workloadPreload,
-# workloadCaBundle) in the fixed environment every workload gets (README.md, "Workloads"),
-# with BINDIR first on PATH. Its stdout goes to LOG.stdout, its stderr to LOG.stderr. On
-# failure (non-zero exit or timeout) the build fails with the workload's name, the tail of
-# its output and a hint where the output names a known cause.
-# shellcheck disable=SC2154 # the workload* variables come from .attrs.sh
+# runWorkload LOG BINDIR: run one workload (workloadEnv.nix's attributes: workloadName,
+# workloadScript, workloadInputs, workloadTimeout, workloadPreload, workloadCaBundle) in
+# the fixed environment every workload gets (docs/workloads.md), with BINDIR first on
+# PATH, in fresh directories under $workloadScratch (default: the build directory). Its
+# stdout goes to LOG.stdout, its stderr to LOG.stderr. On failure (non-zero exit or
+# timeout) it fails with the workload's name, the tail of its output and a hint where the
+# output names a known cause.
+#
+# The stages source this file (the attributes come from .attrs.sh); the report runs it as
+# a program (`bash runWorkload.sh LOG BINDIR`, the attributes as environment variables),
+# so that what it times is what the stages ran.
+# shellcheck disable=SC2154 # the workload* variables come from .attrs.sh or the environment
 
 # What tools print when they find no network (curl, wget, git, bash's /dev/tcp, Rust's
 # reqwest/hyper, Python): a failed workload that printed one of these gets a hint.
@@ -16,19 +21,16 @@ certificateErrors='no CA certificates|ca certificates were loaded|unable to get 
 
 runWorkload() {
   local logBase=$1 binDir=$2
-  local dir=$NIX_BUILD_TOP/workload-$workloadName
-  mkdir -p "$dir/work" "$dir/home" "$dir/inputs"
-
-  local input
-  for input in "${!workloadInputs[@]}"; do
-    ln -s "${workloadInputs[$input]}" "$dir/inputs/$input"
-  done
+  local dir=${workloadScratch:-$NIX_BUILD_TOP}/workload-$workloadName
+  # Fresh for every run: the evaluation runs the workload once per variant.
+  rm -rf "$dir"
+  mkdir -p "$dir/work" "$dir/home"
 
   local status=0
   (
     cd "$dir/work"
     export HOME=$dir/home TMPDIR=$dir/tmp TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1
-    export PGO_INPUTS=$dir/inputs PATH=$binDir:$PATH
+    export PGO_INPUTS=$workloadInputs PATH=$binDir:$PATH
     if [ -n "$workloadPreload" ]; then export LD_PRELOAD=$workloadPreload; fi
     if [ -n "$workloadCaBundle" ]; then export SSL_CERT_FILE=$workloadCaBundle NIX_SSL_CERT_FILE=$workloadCaBundle; fi
     mkdir -p "$TMPDIR"
@@ -74,3 +76,9 @@ noProfileData() {
   } >&2
   exit 1
 }
+
+# Run as a program (the report): `bash runWorkload.sh LOG BINDIR`.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -euo pipefail
+  runWorkload "$@"
+fi

@@ -1,15 +1,19 @@
 # workloadEnv :: { name, workload, deterministicRandom ? true, timeoutFactor ? 1 } -> set
 #
 # The one description of the environment a workload runs in, as attributes of the stage
-# that runs it (training, BOLT training, evaluation; the report reads the same set):
-# runWorkload.sh, sourced by the stage, turns them into that environment. docs/workloads.md
-# documents what the workload sees.
+# that runs it (training, BOLT training, evaluation) and of the report, which times the
+# same runs outside the sandbox: runWorkload.sh turns them into that environment, sourced
+# by the stages and run as a program by the report. docs/workloads.md documents what the
+# workload sees. Every attribute is a string, so the report can pass them as environment
+# variables.
 #
 # Inputs are interpolated, so a local path (`inputs.corpus = ./testdata;`) is copied to
-# the store and becomes a dependency of the stage: the sandbox has it. A string that is
-# not a store path can't be reached from the sandbox and is refused.
+# the store and becomes a dependency: the sandbox has it. A string that is not a store
+# path can't be reached from the sandbox and is refused. They are linked by name in one
+# derivation, $PGO_INPUTS.
 {
   fixedRandom,
+  mkStage,
   toolchain,
 }:
 {
@@ -36,8 +40,12 @@ in
   workloadRunner = ./runWorkload.sh;
   workloadName = name;
   workloadScript = "${workload.script}";
-  # { <name> = <store path>; }: $PGO_INPUTS/<name> in the workload's environment.
-  workloadInputs = mapAttrs input (workload.inputs or { });
+  # $PGO_INPUTS: a directory of links, <name> -> <store path>.
+  workloadInputs = "${mkStage {
+    name = "workload-inputs";
+    script = ./linkInputs.sh;
+    inputs = mapAttrs input (workload.inputs or { });
+  }}";
   workloadTimeout = toString (timeoutFactor * (workload.timeout or 600));
   workloadPreload = if deterministicRandom then "${fixedRandom}/lib/libnix-pgo-fixed-random.so" else "";
   # A CA bundle for programs that load the system's certificates when they start (an
