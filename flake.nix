@@ -62,7 +62,7 @@
         # Each program's optimized build under its own name (`.#pulldown-cmark`).
         // mapAttrs (_: p: p.optimized) (pipelines lib);
 
-      # checks.<system> and .#host.checks (nix/checks.nix says what each one runs).
+      # checks.<system> and .#host.checks (nix/checksFor.nix says what each one runs).
       checksFor = lib: lib.checksFor { pipelines = pipelines lib; inherit locked; };
       checks = lib: withNamesOf (checksFor namesLib) (checksFor lib);
 

@@ -6,9 +6,8 @@
 #                                                  └─> boltInput ─> boltInstrumented ─>   │
 #                         boltProfiles.<workload> ─> boltProfile ─> bolted ───────────────┤
 #   baseline ─────────────────────────────────────────────────────────────────────────────┴─> evaluation
-# Only composes the stages (baseline.nix, instrumented.nix, profile.nix, mergeProfiles.nix,
-# optimized.nix, boltInput.nix, boltInstrumented.nix, boltProfile.nix,
-# mergeBoltProfiles.nix, bolted.nix, evaluate.nix), like crane's buildPackage composes
+# Only composes the stages (stages/<stage>/, one folder per stage of the registry
+# stages.nix), like crane's buildPackage composes
 # buildDepsOnly and mkCargoDerivation.
 {
   buildPgoPackage,
@@ -82,7 +81,7 @@
   # BOLT on top of PGO: the bolt* stages, and `bolted` in the evaluation. With false
   # they are not built and the bolt* attributes are null.
   bolt ? true,
-  # llvm-bolt's options for `bolted` (default: the documented list in bolted.nix).
+  # llvm-bolt's options for `bolted` (default: the documented list in stages/bolted/buildBolted.nix).
   boltOptions ? null,
   # Extra llvm-bolt options for `boltInstrumented` (e.g. --instrumentation-max-size=N).
   boltInstrumentOptions ? [ ],

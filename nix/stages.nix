@@ -1,7 +1,7 @@
 # The stage registry: every stage of a buildPgoPackage pipeline, once, in pipeline order.
 # buildPgoPackage's result has each `attr`; from this list come the flake's packages
 # (`name`), the Hydra jobs (stagesOf.nix: one per derivation, per-workload stages as
-# `<name>-<workload>`), the checks (checksFor, checks.nix) and the README's stage table
+# `<name>-<workload>`), the checks (checksFor.nix) and the README's stage table
 # (tests/cases/10-graph.sh compares them). Pure data: listing it never touches a toolchain.
 #   name         the flake attribute and job name (kebab-case)
 #   attr         the attribute of buildPgoPackage's result (camelCase)

@@ -85,7 +85,7 @@ in
     src = "${baseline.src}";
     cargoLock = "${baseline.cargoLock}";
     vendor = "${pipeline.vendor}";
-    # As every cargo stage passes them (nix/internal/cargoBuild.nix): --release --frozen
+    # As every cargo stage passes them (nix/internal/cargo/cargoBuild.nix): --release --frozen
     # --target … --bin … and the features; and the package's own RUSTFLAGS (baseline has
     # no stage flags).
     inherit (baseline) cargoFlags rustflags bins;

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Each cargo stage's dependencies are a derivation of their own (nix/internal/cargoBuild.nix),
+# Each cargo stage's dependencies are a derivation of their own (nix/internal/cargo/cargoBuild.nix),
 # built on a skeleton of the project: editing the project's source recompiles only its own
 # crate, in every stage. Checked from the derivation graph and cargo's build logs.
 

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The report (nix/report.nix + nix-pgo report): the derivation's deterministic figures and
+# The report (nix/report/report.nix + nix-pgo report): the derivation's deterministic figures and
 # a short alternating timing run of the demo. Never asserts on time values, only on their
 # presence: timings on a shared machine are not reproducible.
 

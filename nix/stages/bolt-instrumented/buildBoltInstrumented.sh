@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Each binary of the bolt input, instrumented by llvm-bolt, into $out/bin.
-# shellcheck source=./internal/bolt.sh
+# shellcheck source=../../internal/bolt/bolt.sh
 source "$boltScriptLib"
 boltCheckToolchain
 

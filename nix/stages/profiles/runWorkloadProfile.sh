@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # One training workload → one indexed profile ($out).
-# shellcheck source=./internal/workload/runWorkload.sh
+# shellcheck source=../../internal/workload/runWorkload.sh
 source "$workloadRunner"
 
 "$helper" check-toolchain --rustc "$rustc" --llvm-profdata "$llvmProfdata"

@@ -34,7 +34,7 @@ cargoBuild (
   // {
     stage = args.stage or "optimized";
     stageRustflags = profileUseRustflags ++ (args.stageRustflags or [ ]);
-    script = ./optimized.sh;
+    script = ./buildOptimized.sh;
     inherit profile;
     minCoverage = toString minCoverage;
     maxStale = if maxStale == null then "" else toString maxStale;

@@ -48,8 +48,8 @@
 }:
 mkStage {
   name = "${pname}-bolted-${version}";
-  script = ./bolted.sh;
-  boltScriptLib = ./internal/bolt.sh;
+  script = ./buildBolted.sh;
+  boltScriptLib = ../../internal/bolt/bolt.sh;
   inherit boltInput boltProfile;
   inherit boltOptions;
   helper = "${helper}/bin/nix-pgo";

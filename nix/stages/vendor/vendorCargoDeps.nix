@@ -114,7 +114,7 @@ if unused != [ ] then
 else
 mkStage {
   name = "${pname}-vendor";
-  script = ./vendor.sh;
+  script = ./vendorCargoDeps.sh;
   # Lists of the same length: the .crate file, its directory name, its checksum.
   crateFiles = map (
     p:

@@ -37,7 +37,7 @@ let
       workloadEnv { inherit name workload deterministicRandom; timeoutFactor = 30; }
       // {
       name = "${pname}-evaluation-${name}-${version}";
-      script = ./evaluate.sh;
+      script = ./evaluateWorkload.sh;
       inherit (toolchain) valgrind;
       helper = "${helper}/bin/nix-pgo";
       # Lists of the same length, in `order`: the variants' names and outputs.
@@ -51,7 +51,7 @@ if !sameNames then
 else
 mkStage {
   name = "${pname}-evaluation-${version}";
-  script = ./evaluation-summary.sh;
+  script = ./evaluationSummary.sh;
   helper = "${helper}/bin/nix-pgo";
   results = attrValues perWorkload;
   passthru = {

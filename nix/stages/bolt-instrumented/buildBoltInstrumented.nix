@@ -20,8 +20,8 @@
 }:
 mkStage {
   name = "${pname}-bolt-instrumented-${version}";
-  script = ./bolt-instrumented.sh;
-  boltScriptLib = ./internal/bolt.sh;
+  script = ./buildBoltInstrumented.sh;
+  boltScriptLib = ../../internal/bolt/bolt.sh;
   inherit boltInput;
   # Where the instrumented binaries write their profiles: fixed, so that the profile stage
   # knows it and the instrumented binary is the same on every build. /tmp is private to

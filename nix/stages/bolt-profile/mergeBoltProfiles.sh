@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The package's BOLT profile, $out/<binary>.fdata, from the per-workload ones.
-# shellcheck source=./internal/bolt.sh
+# shellcheck source=../../internal/bolt/bolt.sh
 source "$boltScriptLib"
 # shellcheck disable=SC2154 # bins, workloadNames and workloadProfiles come from .attrs.sh
 

@@ -27,7 +27,7 @@
 }:
 mkStage {
   inherit (entry) name;
-  script = ./locked-profile.sh;
+  script = ./lockedProfile.sh;
   outputHashMode = "recursive";
   outputHashAlgo = "sha256";
   outputHash = entry.narHash;

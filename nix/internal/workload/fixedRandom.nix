@@ -15,6 +15,6 @@ mkStage {
     mkdir -p "$out/lib"
     "$cc" -shared -fPIC -O2 -Wall -Werror -o "$out/lib/libnix-pgo-fixed-random.so" "$source"
   '';
-  source = ./internal/fixed-random.c;
+  source = ./fixed-random.c;
   inherit (toolchain) cc;
 }

@@ -30,7 +30,7 @@ mkStage (
   workloadEnv { inherit name workload deterministicRandom; }
   // {
     name = "${pname}-profile-${name}-${version}.profdata";
-    script = ./profile.sh;
+    script = ./runWorkloadProfile.sh;
     inherit contentAddressed instrumented canonicalizeFlags;
     helper = "${helper}/bin/nix-pgo";
     inherit (toolchain) rustc llvmProfdata;

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The PGO build (cargoSetup adds -Cprofile-use for $profile), and its coverage and
 # staleness reports.
-# shellcheck source=./internal/cargo.sh
+# shellcheck source=../../internal/cargo/cargo.sh
 source "$cargoBuildScript"
 "$helper" check-toolchain --rustc "$rustc" --llvm-profdata "$llvmProfdata"
 

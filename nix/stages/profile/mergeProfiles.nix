@@ -34,7 +34,7 @@ else if unknown != [ ] then
 else
   mkStage {
     name = "${pname}-profile-${version}";
-    script = ./merge-profiles.sh;
+    script = ./mergeProfiles.sh;
     inherit contentAddressed;
     helper = "${helper}/bin/nix-pgo";
     inherit pname;

@@ -22,8 +22,8 @@ mkStage (
   workloadEnv { inherit name workload deterministicRandom; }
   // {
     name = "${pname}-bolt-profile-${name}-${version}";
-    script = ./bolt-profile.sh;
-    boltScriptLib = ./internal/bolt.sh;
+    script = ./runBoltWorkloadProfile.sh;
+    boltScriptLib = ../../internal/bolt/bolt.sh;
     inherit boltInstrumented;
     inherit (boltInstrumented) boltProfileDir;
     inherit (toolchain) mergeFdata;

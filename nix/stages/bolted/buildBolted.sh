@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Each binary of the bolt input, optimized by llvm-bolt with its profile, into $out/bin.
-# shellcheck source=./internal/bolt.sh
+# shellcheck source=../../internal/bolt/bolt.sh
 source "$boltScriptLib"
 boltCheckToolchain
 

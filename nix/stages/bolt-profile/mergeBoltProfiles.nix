@@ -20,8 +20,8 @@ if boltProfiles == { } then
 else
   mkStage {
     name = "${pname}-bolt-profile-${version}";
-    script = ./merge-bolt-profiles.sh;
-    boltScriptLib = ./internal/bolt.sh;
+    script = ./mergeBoltProfiles.sh;
+    boltScriptLib = ../../internal/bolt/bolt.sh;
     inherit (toolchain) mergeFdata;
     inherit bins;
     # The workloads in a fixed order (bash's associative arrays have none) and their BOLT

@@ -3,7 +3,7 @@
 # each variant's instruction count and stdout hash, $out/variants/<variant>.json also its
 # self instructions per function (both written by the helper, which reads callgrind's
 # files). Fails if the variants' outputs differ.
-# shellcheck source=./internal/workload/runWorkload.sh
+# shellcheck source=../../internal/workload/runWorkload.sh
 source "$workloadRunner"
 
 # shellcheck disable=SC2154 # variantNames and variantPaths come from .attrs.sh

@@ -25,7 +25,7 @@ let
 in
 mkStage {
   name = "${pname}-update-profile";
-  script = ./update-profile.sh;
+  script = ./updateProfile.sh;
   inherit pname lockName defaultLockPath profile;
   helper = "${helper}/bin/nix-pgo";
   toolchainId = toolchain.id;

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # One training workload → $out/<binary>.fdata for each BOLT-instrumented binary it ran.
-# shellcheck source=./internal/workload/runWorkload.sh
+# shellcheck source=../../internal/workload/runWorkload.sh
 source "$workloadRunner"
-# shellcheck source=./internal/bolt.sh
+# shellcheck source=../../internal/bolt/bolt.sh
 source "$boltScriptLib"
 
 # The instrumented binaries write to this fixed directory (see boltInstrumented.nix). It
