@@ -25,12 +25,15 @@ runWorkload() {
   # Fresh for every run: the evaluation runs the workload once per variant.
   rm -rf "$dir"
   mkdir -p "$dir/work" "$dir/home"
+  # The inputs at a path of the run's own, as the workload's programs see it: a store path
+  # would put the inputs' hash into every path they are given.
+  ln -s "$workloadInputs" "$dir/inputs"
 
   local status=0
   (
     cd "$dir/work"
     export HOME=$dir/home TMPDIR=$dir/tmp TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1
-    export PGO_INPUTS=$workloadInputs PATH=$binDir:$PATH
+    export PGO_INPUTS=$dir/inputs PATH=$binDir:$PATH
     if [ -n "$workloadPreload" ]; then export LD_PRELOAD=$workloadPreload; fi
     if [ -n "$workloadCaBundle" ]; then export SSL_CERT_FILE=$workloadCaBundle NIX_SSL_CERT_FILE=$workloadCaBundle; fi
     mkdir -p "$TMPDIR"
