@@ -7,6 +7,7 @@ mod canonicalize;
 mod cargo_messages;
 mod cli;
 mod coverage;
+mod date;
 mod evaluation;
 mod fingerprint;
 mod inspect;
