@@ -14,3 +14,19 @@ pub const ALGORITHM: &str = "blake3-canonical-proftext-v1";
 pub fn fingerprint(canonical_text: &str) -> String {
     blake3::hash(canonical_text.as_bytes()).to_hex().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first algorithm's name describes locks already written: it must
+    /// not change, and while it is the current one its hash must not either.
+    #[test]
+    fn the_first_algorithm_is_stable() {
+        assert_eq!(ALGORITHM, crate::lock::FIRST_FINGERPRINT_ALGORITHM);
+        assert_eq!(
+            fingerprint(":ir\n"),
+            blake3::hash(b":ir\n").to_hex().to_string()
+        );
+    }
+}

@@ -11,6 +11,7 @@
 //!     "<pname>": {
 //!       "<toolchain id>": {
 //!         "fingerprint": "<blake3 of the canonical profile, as `nix-pgo fingerprint`>",
+//!         "fingerprintAlgorithm": "blake3-canonical-proftext-v1",
 //!         "narHash": "sha256-<base64>",
 //!         "name": "<store path name>",
 //!         "storePath": "/nix/store/<hash>-<name>",
@@ -27,6 +28,13 @@
 //!   for the fixed-output derivation, and `storePath` follows from both.
 //! - `fingerprint` identifies the profile data independently of file bytes;
 //!   `workloads` tells which workload's profile changed when it does.
+//! - `fingerprintAlgorithm` names what `fingerprint` (and each workload's)
+//!   hashes ([`crate::fingerprint::ALGORITHM`]). An entry whose algorithm
+//!   this nix-pgo does not compute is refused with "re-lock", so a change in
+//!   the canonical form or the hash can never make every fingerprint differ
+//!   silently. Entries without the field (locks written before it existed)
+//!   are read as `blake3-canonical-proftext-v1`, the only algorithm there was;
+//!   re-locking them adds the field.
 //! - `fingerprintChanged` is the day the fingerprint last changed: how old the
 //!   profile's data is, not when the lock was last written.
 //!
@@ -51,6 +59,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::date::parse_date;
+use crate::fingerprint;
 use crate::store::{self, NarHash};
 
 /// The lock format this nix-pgo reads and writes.
@@ -71,6 +80,10 @@ pub struct LockFile {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LockEntry {
     pub fingerprint: String,
+    /// What `fingerprint` hashes; absent in locks written before it was
+    /// recorded, which all used the first algorithm.
+    #[serde(default = "first_algorithm")]
+    pub fingerprint_algorithm: String,
     pub nar_hash: String,
     pub name: String,
     pub store_path: String,
@@ -181,8 +194,26 @@ fn names<'a>(keys: impl Iterator<Item = &'a String>) -> String {
     }
 }
 
+/// The algorithm of entries without `fingerprintAlgorithm`.
+fn first_algorithm() -> String {
+    FIRST_FINGERPRINT_ALGORITHM.to_owned()
+}
+
+/// What every fingerprint in a lock hashed before the algorithm was
+/// recorded. Never change it: it describes locks already written.
+pub const FIRST_FINGERPRINT_ALGORITHM: &str = "blake3-canonical-proftext-v1";
+
 impl LockEntry {
     fn validate(&self) -> Result<()> {
+        if self.fingerprint_algorithm != fingerprint::ALGORITHM {
+            bail!(
+                "its fingerprints were computed with {:?}, but this nix-pgo computes {:?}: \
+                 re-lock with `nix run .#update-profile` (host toolchain: `nix run --impure \
+                 .#host.update-profile`), or `nix-pgo lock`",
+                self.fingerprint_algorithm,
+                fingerprint::ALGORITHM
+            );
+        }
         check_fingerprint(&self.fingerprint).context("invalid \"fingerprint\"")?;
         NarHash::parse_sri(&self.nar_hash).context("invalid \"narHash\"")?;
         store::check_name(&self.name).context("invalid \"name\"")?;
@@ -311,6 +342,7 @@ mod tests {
     fn entry(fingerprint: char, date: &str) -> LockEntry {
         LockEntry {
             fingerprint: fingerprint.to_string().repeat(64),
+            fingerprint_algorithm: crate::fingerprint::ALGORITHM.to_owned(),
             nar_hash: "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=".to_owned(),
             name: "demo-profile-1.0".to_owned(),
             store_path: "/nix/store/00000000000000000000000000000000-demo-profile-1.0".to_owned(),
@@ -433,5 +465,34 @@ mod tests {
         assert!(format!("{err:#}").contains("t1, t2"), "{err:#}");
         let err = lock.entry("other", None).unwrap_err();
         assert!(format!("{err:#}").contains("has: demo"), "{err:#}");
+    }
+
+    #[test]
+    fn the_fingerprint_algorithm_is_recorded_and_checked() {
+        let mut lock = LockFile::new();
+        update(&mut lock, "demo", "t", entry('a', "2025-01-01"), None);
+        let text = lock.to_json().unwrap();
+        assert!(
+            text.contains(r#""fingerprintAlgorithm": "blake3-canonical-proftext-v1""#),
+            "{text}"
+        );
+        // A lock written before the field existed reads as the first algorithm.
+        let old = text.replace(
+            "      \"fingerprintAlgorithm\": \"blake3-canonical-proftext-v1\",\n",
+            "",
+        );
+        assert!(!old.contains("fingerprintAlgorithm"), "{old}");
+        let parsed = LockFile::parse(&old).unwrap();
+        assert_eq!(
+            parsed.profiles["demo"]["t"].fingerprint_algorithm,
+            FIRST_FINGERPRINT_ALGORITHM
+        );
+        // An algorithm this nix-pgo doesn't compute: re-lock.
+        let other = text.replace("proftext-v1", "proftext-v2");
+        let err = LockFile::parse(&other).unwrap_err();
+        let err = format!("{err:#}");
+        assert!(err.contains("demo (t)"), "{err}");
+        assert!(err.contains("blake3-canonical-proftext-v2"), "{err}");
+        assert!(err.contains("nix run .#update-profile"), "{err}");
     }
 }

@@ -65,7 +65,7 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
     }
     profile.canonicalize();
     let text = profile.to_text();
-    let fingerprint = blake3::hash(text.as_bytes()).to_hex().to_string();
+    let fingerprint = nix_pgo::fingerprint::fingerprint(&text);
 
     // llvm-profdata converts the text back to the indexed format rustc reads.
     let text_path = match &args.text_output {

@@ -109,6 +109,7 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
     let nar = store::nar_hash(&args.profile)?;
     let entry = LockEntry {
         fingerprint,
+        fingerprint_algorithm: nix_pgo::fingerprint::ALGORITHM.to_owned(),
         nar_hash: nar.sri(),
         store_path: store::fixed_output_path(&args.store_dir, &args.name, &nar.sha256)?,
         name: args.name,
