@@ -169,6 +169,10 @@ let
       fail "${toString lockFile'} has no entry for ${pname}: ${relock}."
     else if !(forPackage ? ${toolchain.id}) then
       fail "${toString lockFile'} locks ${pname} for toolchain(s) ${builtins.concatStringsSep ", " toolchains}, not for this build's toolchain ${toolchain.id}. A profile of another toolchain is never reused: ${relock}."
+    # The fingerprint's algorithm (helper/src/fingerprint.rs, ALGORITHM); entries
+    # without it were written before it was recorded, all with the first one.
+    else if (forPackage.${toolchain.id}.fingerprintAlgorithm or "blake3-canonical-proftext-v1") != "blake3-canonical-proftext-v1" then
+      fail "${toString lockFile'} locks ${pname} with fingerprint algorithm ${forPackage.${toolchain.id}.fingerprintAlgorithm}, but this nix-pgo computes blake3-canonical-proftext-v1: ${relock}."
     else
       forPackage.${toolchain.id};
 

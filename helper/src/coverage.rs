@@ -27,50 +27,14 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::profile;
-use crate::tool::LlvmProfdataArg;
-
 const NO_PROFILE: &str = "no profile data available for function ";
 const HASH_MISMATCH: &str = "function control flow change detected (hash mismatch) ";
 const MAX_EXAMPLES: usize = 20;
-
-/// Count the functions compiled without profile data, from the build log of
-/// the PGO-optimized build (built with -Cllvm-args=-pgo-warn-missing-function).
-///
-/// Coverage is the share of functions that got usable profile data:
-/// (profile functions - hash mismatches) / (profile functions + functions
-/// without profile). A function whose hash no longer matches has a record in
-/// the profile, but rustc discards it.
-#[derive(Debug, clap::Args)]
-pub struct CoverageArgs {
-    /// Build log (human or `--message-format=json` cargo/rustc output).
-    #[arg(long, value_name = "BUILD_LOG")]
-    pub log: PathBuf,
-
-    /// Where to write the JSON report.
-    #[arg(short = 'o', long = "output", value_name = "OUT.json")]
-    pub output: PathBuf,
-
-    /// The profile the build used, to count the functions that have profile
-    /// data (`profile_functions` in the report). Needs llvm-profdata.
-    #[arg(long, value_name = "FILE")]
-    pub profile: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub llvm_profdata: LlvmProfdataArg,
-
-    /// Fail if coverage (in percent, 0-100) is below PCT, or unknown. Needs --profile.
-    #[arg(long, value_name = "PCT", requires = "profile", value_parser = parse_percent)]
-    pub min_coverage: Option<f64>,
-
-    #[command(flatten)]
-    pub evidence: EvidenceArgs,
-}
 
 /// What the log is checked against besides its own records.
 #[derive(Debug, Clone, clap::Args)]
@@ -357,24 +321,6 @@ pub fn coverage_percent(profile_functions: usize, without: usize, mismatched: us
     }
     let covered = profile_functions.saturating_sub(mismatched);
     100.0 * covered as f64 / total as f64
-}
-
-pub fn run(args: CoverageArgs) -> Result<()> {
-    let findings = read_log(&args.log)?;
-    let profile_functions = match &args.profile {
-        Some(path) => {
-            let llvm_profdata = args.llvm_profdata.resolve()?;
-            Some(profile::load(&llvm_profdata, path)?.functions())
-        }
-        None => None,
-    };
-    let report = CoverageReport::new(&findings, profile_functions, &args.evidence);
-    write_report(&args.output, &report)?;
-    println!("{}", report.summary());
-    if let (Some(min), Some(n)) = (args.min_coverage, profile_functions) {
-        report.check_min(min, n, &args.output)?;
-    }
-    Ok(())
 }
 
 /// Read and parse a build log (human or cargo JSON).

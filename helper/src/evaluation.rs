@@ -20,64 +20,6 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
-use crate::callgrind;
-use crate::output::{read_json, write_json};
-
-/// Read one variant's callgrind output files and stdout, and write
-/// `OUT/<variant>.json`: its instructions, runs, stdout hash and self
-/// instructions per function.
-#[derive(Debug, clap::Args)]
-pub struct EvaluateVariantArgs {
-    /// The evaluation workload's name.
-    #[arg(long)]
-    pub workload: String,
-
-    /// The variant's name (baseline, optimized, ...).
-    #[arg(long)]
-    pub variant: String,
-
-    /// What the workload printed on stdout (hashed, to compare variants).
-    #[arg(long, value_name = "FILE")]
-    pub stdout: PathBuf,
-
-    /// Directory to write `<variant>.json` into.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-
-    /// callgrind's output files, one per process the workload started.
-    #[arg(value_name = "CALLGRIND_OUT", required = true)]
-    pub callgrind: Vec<PathBuf>,
-}
-
-/// Write one workload's `result.json` from its variants' files, in the
-/// order given.
-#[derive(Debug, clap::Args)]
-pub struct EvaluationResultArgs {
-    /// The evaluation workload's name.
-    #[arg(long)]
-    pub workload: String,
-
-    /// Where to write result.json.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: PathBuf,
-
-    /// `evaluate-variant`'s files, in the order the variants ran.
-    #[arg(value_name = "VARIANT_JSON", required = true)]
-    pub variants: Vec<PathBuf>,
-}
-
-/// Write `evaluation.json`, every workload's result.json in one file.
-#[derive(Debug, clap::Args)]
-pub struct EvaluationSummaryArgs {
-    /// Where to write evaluation.json.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: PathBuf,
-
-    /// The workloads' result.json files, in the order to list them.
-    #[arg(value_name = "RESULT_JSON")]
-    pub results: Vec<PathBuf>,
-}
-
 /// One variant's run of one workload (`variants/<variant>.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VariantRun {
@@ -171,7 +113,7 @@ pub fn variant_path(dir: &Path, variant: &str) -> PathBuf {
     dir.join(format!("{variant}.json"))
 }
 
-fn check_name(kind: &str, name: &str) -> Result<()> {
+pub fn check_name(kind: &str, name: &str) -> Result<()> {
     // The variant name becomes a file name.
     if name.is_empty() || name.starts_with('.') || name.contains('/') {
         bail!("{kind} name {name:?} cannot name a file: use letters, digits, '-' and '_'");
@@ -179,7 +121,7 @@ fn check_name(kind: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
-fn sha256_file(path: &Path) -> Result<String> {
+pub fn sha256_file(path: &Path) -> Result<String> {
     let mut file =
         fs::File::open(path).with_context(|| format!("could not open {}", path.display()))?;
     let mut hasher = Sha256::new();
@@ -195,89 +137,6 @@ fn sha256_file(path: &Path) -> Result<String> {
     }
     let digest: [u8; 32] = hasher.finalize().into();
     Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-pub fn run_evaluate_variant(args: EvaluateVariantArgs) -> Result<()> {
-    check_name("variant", &args.variant)?;
-    let counts = callgrind::read_files(&args.callgrind).with_context(|| {
-        format!(
-            "workload '{}', variant '{}': could not count instructions",
-            args.workload, args.variant
-        )
-    })?;
-    let mut functions: Vec<FunctionCount> = counts
-        .functions
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(name, instructions)| FunctionCount { name, instructions })
-        .collect();
-    functions.sort_by(|a, b| {
-        b.instructions
-            .cmp(&a.instructions)
-            .then_with(|| a.name.cmp(&b.name))
-    });
-    let run = VariantRun {
-        workload: args.workload,
-        variant: args.variant,
-        instructions: counts.total,
-        runs: counts.runs,
-        stdout_sha256: sha256_file(&args.stdout)?,
-        functions,
-    };
-    fs::create_dir_all(&args.out)
-        .with_context(|| format!("could not create {}", args.out.display()))?;
-    write_json(&variant_path(&args.out, &run.variant), &run)?;
-    eprintln!(
-        "nix-pgo: {} instructions in {} run(s), {} functions, stdout sha256 {}",
-        run.instructions,
-        run.runs,
-        run.functions.len(),
-        run.stdout_sha256
-    );
-    Ok(())
-}
-
-pub fn run_evaluation_result(args: EvaluationResultArgs) -> Result<()> {
-    let mut variants: Vec<(String, VariantSummary)> = Vec::new();
-    for path in &args.variants {
-        let run: VariantRun = read_json(path, "an evaluate-variant file")?;
-        if run.workload != args.workload {
-            bail!(
-                "{} is a run of workload '{}', not '{}'",
-                path.display(),
-                run.workload,
-                args.workload
-            );
-        }
-        if variants.iter().any(|(v, _)| *v == run.variant) {
-            bail!("variant '{}' is given twice", run.variant);
-        }
-        variants.push((
-            run.variant,
-            VariantSummary {
-                instructions: run.instructions,
-                runs: run.runs,
-                stdout_sha256: run.stdout_sha256,
-            },
-        ));
-    }
-    let result = WorkloadResult {
-        workload: args.workload,
-        variants: Ordered(variants),
-    };
-    write_json(&args.output, &result)
-}
-
-pub fn run_evaluation_summary(args: EvaluationSummaryArgs) -> Result<()> {
-    let workloads = args
-        .results
-        .iter()
-        .map(|path| read_json(path, "an evaluation result (result.json)"))
-        .collect::<Result<Vec<WorkloadResult>>>()?;
-    let evaluation = Evaluation { workloads };
-    write_json(&args.output, &evaluation)?;
-    // The whole summary in the build log, as before.
-    crate::output::print_json(&evaluation)
 }
 
 #[cfg(test)]

@@ -1,56 +1,32 @@
-//! `nix-pgo fingerprint`: a content hash of a profile that identifies the
-//! profile data, not the bytes of one particular file.
+//! Profile fingerprints: a content hash that identifies the profile data,
+//! not the bytes of one particular file.
 
-use std::path::PathBuf;
+/// The name of the algorithm [`fingerprint`] computes, recorded in the lock
+/// next to every fingerprint: blake3 of the canonical text form
+/// ([`crate::profile::Profile::canonical_text`]: records sorted, written in
+/// `llvm-profdata merge --text`'s layout). Any change to what is hashed (the
+/// canonical order, the text layout, the hash) must get a new name, so that
+/// locks written before fail with "re-lock" instead of every fingerprint
+/// silently differing.
+pub const ALGORITHM: &str = "blake3-canonical-proftext-v1";
 
-use anyhow::Result;
-use serde::Serialize;
-
-use crate::output::print_json;
-use crate::profile;
-use crate::tool::LlvmProfdataArg;
-
-/// Print the blake3 fingerprint of a profile's canonical content.
-///
-/// The same profile data gives the same fingerprint whatever the order of
-/// inputs merged into it, their file names, or the file format (.profraw,
-/// .profdata or text).
-#[derive(Debug, clap::Args)]
-pub struct FingerprintArgs {
-    #[command(flatten)]
-    pub llvm_profdata: LlvmProfdataArg,
-
-    /// Profile to fingerprint (.profraw, .profdata or .proftext).
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-
-    /// Print a JSON report on stdout instead of the bare fingerprint.
-    #[arg(long)]
-    pub json: bool,
+/// blake3 of `canonical_text`, as lowercase hex.
+pub fn fingerprint(canonical_text: &str) -> String {
+    blake3::hash(canonical_text.as_bytes()).to_hex().to_string()
 }
 
-#[derive(Debug, Serialize)]
-struct FingerprintReport {
-    file: PathBuf,
-    fingerprint: String,
-    functions: usize,
-    total_count: u64,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub fn run(args: FingerprintArgs) -> Result<()> {
-    let llvm_profdata = args.llvm_profdata.resolve()?;
-    let profile = profile::load(&llvm_profdata, &args.file)?;
-    let report = FingerprintReport {
-        fingerprint: profile.fingerprint(),
-        functions: profile.functions(),
-        total_count: profile.total_count(),
-        file: args.file,
-    };
-    if args.json {
-        print_json(&report)
-    } else {
-        // Bare value so shell callers can use $(nix-pgo fingerprint FILE).
-        println!("{}", report.fingerprint);
-        Ok(())
+    /// The first algorithm's name describes locks already written: it must
+    /// not change, and while it is the current one its hash must not either.
+    #[test]
+    fn the_first_algorithm_is_stable() {
+        assert_eq!(ALGORITHM, crate::lock::FIRST_FINGERPRINT_ALGORITHM);
+        assert_eq!(
+            fingerprint(":ir\n"),
+            blake3::hash(b":ir\n").to_hex().to_string()
+        );
     }
 }

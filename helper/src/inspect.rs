@@ -2,63 +2,13 @@
 //! profile update the way one reviews a code change.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::coverage::parse_percent;
-use crate::output::print_json;
-use crate::profile::{self, Profile};
-use crate::tool::{LlvmProfdataArg, Tool};
-
-/// Show a profile's size, fingerprint and hottest functions.
-#[derive(Debug, clap::Args)]
-pub struct ShowArgs {
-    #[command(flatten)]
-    pub llvm_profdata: LlvmProfdataArg,
-
-    /// Profile to show (.profraw, .profdata or .proftext).
-    #[arg(value_name = "PROFILE")]
-    pub profile: PathBuf,
-
-    /// How many of the hottest functions to list.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub top: usize,
-
-    /// Print a JSON report on stdout instead of a table.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// Compare two profiles: how much they overlap (llvm-profdata overlap) and
-/// which functions' share of the total count moved most.
-#[derive(Debug, clap::Args)]
-pub struct DiffArgs {
-    #[command(flatten)]
-    pub llvm_profdata: LlvmProfdataArg,
-
-    /// The base profile, e.g. the locked one.
-    #[arg(value_name = "A")]
-    pub a: PathBuf,
-
-    /// The profile to compare with it, e.g. a freshly built one.
-    #[arg(value_name = "B")]
-    pub b: PathBuf,
-
-    /// How many of the most-moved functions to list.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub top: usize,
-
-    /// Fail when the profiles differ by more than PCT percent, i.e. when
-    /// 100 - (edge profile overlap in percent) > PCT.
-    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
-    pub max_drift: Option<f64>,
-
-    /// Print a JSON report on stdout instead of a human summary.
-    #[arg(long)]
-    pub json: bool,
-}
+use crate::profile::Profile;
+use crate::tool::Tool;
 
 /// Counts of one function record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -101,56 +51,8 @@ pub fn hottest(profile: &Profile, n: usize) -> Vec<FunctionStats> {
     stats
 }
 
-#[derive(Debug, Serialize)]
-struct ShowReport {
-    file: PathBuf,
-    fingerprint: String,
-    functions: usize,
-    functions_with_counts: usize,
-    total_count: u64,
-    hottest: Vec<FunctionStats>,
-}
-
-pub fn run_show(args: ShowArgs) -> Result<()> {
-    let llvm_profdata = args.llvm_profdata.resolve()?;
-    let profile = profile::load(&llvm_profdata, &args.profile)?;
-    let report = ShowReport {
-        fingerprint: profile.fingerprint(),
-        functions: profile.functions(),
-        functions_with_counts: profile.functions_with_counts(),
-        total_count: profile.total_count(),
-        hottest: hottest(&profile, args.top),
-        file: args.profile,
-    };
-    if args.json {
-        return print_json(&report);
-    }
-    println!("profile {}", report.file.display());
-    println!("  fingerprint:  {}", report.fingerprint);
-    println!(
-        "  functions:    {} ({} with non-zero counts)",
-        report.functions, report.functions_with_counts
-    );
-    println!("  total count:  {}", report.total_count);
-    println!("hottest functions (by max block count):");
-    println!(
-        "  {:>14} {:>14} {:>7}  name",
-        "max count", "entry count", "share"
-    );
-    for f in &report.hottest {
-        println!(
-            "  {:>14} {:>14} {:>6.2}%  {}",
-            f.max_count,
-            f.entry_count,
-            share(f.total_count, report.total_count),
-            f.name
-        );
-    }
-    Ok(())
-}
-
 /// `part` as a percentage of `total` (0 when the total is 0).
-fn share(part: u64, total: u64) -> f64 {
+pub fn share(part: u64, total: u64) -> f64 {
     if total == 0 {
         0.0
     } else {
@@ -239,7 +141,7 @@ pub fn parse_overlap(text: &str) -> Result<Overlap> {
     Ok(overlap)
 }
 
-fn run_overlap(llvm_profdata: &Tool, a: &Path, b: &Path) -> Result<Overlap> {
+pub fn run_overlap(llvm_profdata: &Tool, a: &Path, b: &Path) -> Result<Overlap> {
     let output = llvm_profdata.run(["overlap".as_ref(), a.as_os_str(), b.as_os_str()])?;
     let text = String::from_utf8_lossy(&output.stdout);
     parse_overlap(&text).with_context(|| {
@@ -304,90 +206,6 @@ pub fn most_moved(a: &Profile, b: &Profile, n: usize) -> Vec<Moved> {
     });
     moved.truncate(n);
     moved
-}
-
-#[derive(Debug, Serialize)]
-struct DiffReport {
-    a: PathBuf,
-    b: PathBuf,
-    fingerprint_a: String,
-    fingerprint_b: String,
-    overlap: Overlap,
-    /// 100 - edge overlap, in percent.
-    drift_percent: f64,
-    max_drift_percent: Option<f64>,
-    moved: Vec<Moved>,
-}
-
-pub fn run_diff(args: DiffArgs) -> Result<()> {
-    let llvm_profdata = args.llvm_profdata.resolve()?;
-    let a = profile::load(&llvm_profdata, &args.a)?;
-    let b = profile::load(&llvm_profdata, &args.b)?;
-    let overlap = run_overlap(&llvm_profdata, &args.a, &args.b)?;
-    let drift = (100.0 - overlap.edge_overlap_percent).max(0.0);
-    let report = DiffReport {
-        fingerprint_a: a.fingerprint(),
-        fingerprint_b: b.fingerprint(),
-        moved: most_moved(&a, &b, args.top),
-        drift_percent: drift,
-        max_drift_percent: args.max_drift,
-        overlap,
-        a: args.a,
-        b: args.b,
-    };
-    let summary = summarize(&report);
-    if args.json {
-        print_json(&report)?;
-    } else {
-        println!("{summary}");
-    }
-    if let Some(max) = args.max_drift {
-        if drift > max {
-            // With --json the summary is not on stdout, so the error carries it.
-            let details = if args.json {
-                format!("\n{summary}")
-            } else {
-                String::new()
-            };
-            bail!(
-                "the profiles differ by {drift:.3}% (edge profile overlap {:.3}%), more than \
-                 --max-drift {max}%: the workloads now exercise the program differently. If \
-                 that is expected, re-lock the new profile (`nix run .#update-profile`); \
-                 otherwise check the workloads and the source changes.{details}",
-                report.overlap.edge_overlap_percent
-            );
-        }
-    }
-    Ok(())
-}
-
-fn summarize(report: &DiffReport) -> String {
-    let o = &report.overlap;
-    let mut lines = vec![
-        format!("A: {} ({})", report.a.display(), report.fingerprint_a),
-        format!("B: {} ({})", report.b.display(), report.fingerprint_b),
-        format!(
-            "edge profile overlap {:.3}% (drift {:.3}%); {} functions in both, {} with changed \
-             control flow, {} only in B",
-            o.edge_overlap_percent,
-            report.drift_percent,
-            o.functions_overlap,
-            o.functions_mismatch,
-            o.functions_only_in_test
-        ),
-    ];
-    if report.moved.is_empty() {
-        lines.push("no function's share of the total count moved".to_owned());
-    } else {
-        lines.push("functions whose share of the total count moved most (A -> B):".to_owned());
-        for m in &report.moved {
-            lines.push(format!(
-                "  {:>7.3}% -> {:>7.3}% ({:+.3})  {}",
-                m.share_a, m.share_b, m.delta, m.name
-            ));
-        }
-    }
-    lines.join("\n")
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //!     "<pname>": {
 //!       "<toolchain id>": {
 //!         "fingerprint": "<blake3 of the canonical profile, as `nix-pgo fingerprint`>",
+//!         "fingerprintAlgorithm": "blake3-canonical-proftext-v1",
 //!         "narHash": "sha256-<base64>",
 //!         "name": "<store path name>",
 //!         "storePath": "/nix/store/<hash>-<name>",
@@ -27,6 +28,13 @@
 //!   for the fixed-output derivation, and `storePath` follows from both.
 //! - `fingerprint` identifies the profile data independently of file bytes;
 //!   `workloads` tells which workload's profile changed when it does.
+//! - `fingerprintAlgorithm` names what `fingerprint` (and each workload's)
+//!   hashes ([`crate::fingerprint::ALGORITHM`]). An entry whose algorithm
+//!   this nix-pgo does not compute is refused with "re-lock", so a change in
+//!   the canonical form or the hash can never make every fingerprint differ
+//!   silently. Entries without the field (locks written before it existed)
+//!   are read as `blake3-canonical-proftext-v1`, the only algorithm there was;
+//!   re-locking them adds the field.
 //! - `fingerprintChanged` is the day the fingerprint last changed: how old the
 //!   profile's data is, not when the lock was last written.
 //!
@@ -50,62 +58,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::output::print_json;
-use crate::profile;
-use crate::store::{self, NarHash, DEFAULT_STORE_DIR};
-use crate::tool::LlvmProfdataArg;
+use crate::date::parse_date;
+use crate::fingerprint;
+use crate::store::{self, NarHash};
 
 /// The lock format this nix-pgo reads and writes.
 pub const LOCK_VERSION: u64 = 1;
-
-/// Create or update a lock file entry for one package's profile built with
-/// one toolchain.
-///
-/// Re-locking an unchanged profile leaves the file byte-identical.
-#[derive(Debug, clap::Args)]
-pub struct LockArgs {
-    /// Lock file to create or update (conventionally pgo.lock.json at the
-    /// repository root).
-    #[arg(long, value_name = "FILE")]
-    pub lock_file: PathBuf,
-
-    /// Package name (pname); the profile directory must hold <PNAME>.profdata.
-    #[arg(long = "package", value_name = "PNAME")]
-    pub package: String,
-
-    /// Toolchain identifier: profiles only fit the compiler that made them.
-    #[arg(long, value_name = "ID")]
-    pub toolchain: String,
-
-    /// The built profile directory (the profile derivation's output).
-    #[arg(long, value_name = "DIR")]
-    pub profile: PathBuf,
-
-    /// Store path name of the fixed-output profile, e.g.
-    /// "pulldown-cmark-profile-0.13.6".
-    #[arg(long, value_name = "STORE_NAME")]
-    pub name: String,
-
-    /// A workload's own profile, to record its fingerprint. Repeatable.
-    #[arg(long = "workload", value_name = "NAME=PROFILE_FILE", value_parser = parse_workload)]
-    pub workloads: Vec<(String, PathBuf)>,
-
-    /// The day to record when the fingerprint changes. Defaults to today
-    /// (UTC), from $SOURCE_DATE_EPOCH if set, else the system clock.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub date: Option<String>,
-
-    /// Store directory the store path is computed for.
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_STORE_DIR)]
-    pub store_dir: String,
-
-    #[command(flatten)]
-    pub llvm_profdata: LlvmProfdataArg,
-
-    /// Print a JSON report on stdout instead of a human summary.
-    #[arg(long)]
-    pub json: bool,
-}
 
 /// The whole lock file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +80,10 @@ pub struct LockFile {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LockEntry {
     pub fingerprint: String,
+    /// What `fingerprint` hashes; absent in locks written before it was
+    /// recorded, which all used the first algorithm.
+    #[serde(default = "first_algorithm")]
+    pub fingerprint_algorithm: String,
     pub nar_hash: String,
     pub name: String,
     pub store_path: String,
@@ -232,8 +194,26 @@ fn names<'a>(keys: impl Iterator<Item = &'a String>) -> String {
     }
 }
 
+/// The algorithm of entries without `fingerprintAlgorithm`.
+fn first_algorithm() -> String {
+    FIRST_FINGERPRINT_ALGORITHM.to_owned()
+}
+
+/// What every fingerprint in a lock hashed before the algorithm was
+/// recorded. Never change it: it describes locks already written.
+pub const FIRST_FINGERPRINT_ALGORITHM: &str = "blake3-canonical-proftext-v1";
+
 impl LockEntry {
     fn validate(&self) -> Result<()> {
+        if self.fingerprint_algorithm != fingerprint::ALGORITHM {
+            bail!(
+                "its fingerprints were computed with {:?}, but this nix-pgo computes {:?}: \
+                 re-lock with `nix run .#update-profile` (host toolchain: `nix run --impure \
+                 .#host.update-profile`), or `nix-pgo lock`",
+                self.fingerprint_algorithm,
+                fingerprint::ALGORITHM
+            );
+        }
         check_fingerprint(&self.fingerprint).context("invalid \"fingerprint\"")?;
         NarHash::parse_sri(&self.nar_hash).context("invalid \"narHash\"")?;
         store::check_name(&self.name).context("invalid \"name\"")?;
@@ -287,78 +267,6 @@ pub fn update(
     }
     entries.insert(toolchain.to_owned(), new);
     Change::Updated
-}
-
-/// Parse `NAME=PROFILE_FILE`; the first '=' separates.
-fn parse_workload(arg: &str) -> Result<(String, PathBuf), String> {
-    match arg.split_once('=') {
-        Some((name, path)) if !name.is_empty() && !path.is_empty() => {
-            Ok((name.to_owned(), PathBuf::from(path)))
-        }
-        _ => Err("expected NAME=PROFILE_FILE, e.g. --workload guide=guide.profdata".to_owned()),
-    }
-}
-
-/// Validate a `YYYY-MM-DD` calendar date.
-pub fn parse_date(arg: &str) -> Result<String, String> {
-    let err = || format!("{arg:?} is not a date in the form YYYY-MM-DD, e.g. 2025-01-31");
-    let bytes = arg.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return Err(err());
-    }
-    let number = |range: std::ops::Range<usize>| -> Result<u32, String> {
-        let part = &arg[range];
-        if !part.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(err());
-        }
-        part.parse().map_err(|_| err())
-    };
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(err()),
-    };
-    if !(1..=days_in_month).contains(&day) {
-        return Err(err());
-    }
-    Ok(arg.to_owned())
-}
-
-/// Today's date (UTC). $SOURCE_DATE_EPOCH wins over the clock so that runs
-/// inside reproducible builds, and tests, get a fixed date.
-pub fn today() -> Result<String> {
-    let seconds = match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) if !value.is_empty() => value.trim().parse::<i64>().with_context(|| {
-            format!("SOURCE_DATE_EPOCH={value:?} is not a number of seconds since 1970")
-        })?,
-        _ => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .context("the system clock is set before 1970")?;
-            i64::try_from(now.as_secs()).context("the system clock is out of range")?
-        }
-    };
-    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
-    Ok(format!("{year:04}-{month:02}-{day:02}"))
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after
-/// Howard Hinnant's `civil_from_days` (chrono-compatible, no dependency).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // day of era, [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of year from March 1st
-    let mp = (5 * doy + 2) / 153; // month from March, [0, 11]
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// `<pname>.profdata` inside a profile directory, with an error listing what
@@ -427,92 +335,6 @@ pub fn write_if_changed(path: &Path, text: &str) -> Result<bool> {
     Ok(true)
 }
 
-#[derive(Debug, Serialize)]
-struct LockReport<'a> {
-    lock_file: &'a Path,
-    package: &'a str,
-    toolchain: &'a str,
-    change: Change,
-    written: bool,
-    entry: &'a LockEntry,
-}
-
-pub fn run(args: LockArgs) -> Result<()> {
-    store::check_name(&args.name).context("invalid --name")?;
-    if args.toolchain.is_empty() || args.package.is_empty() {
-        bail!("--package and --toolchain must not be empty");
-    }
-    let mut workload_args = BTreeMap::new();
-    for (name, path) in &args.workloads {
-        if workload_args.insert(name.clone(), path.clone()).is_some() {
-            bail!("workload {name:?} is given twice with --workload");
-        }
-    }
-    // Read the old lock first: a lock we cannot read must stop us before
-    // any work, and must never be overwritten.
-    let mut lock = if args.lock_file.exists() {
-        LockFile::load(&args.lock_file)?
-    } else {
-        LockFile::new()
-    };
-
-    let profdata = profile_file(&args.profile, &args.package)?;
-    let llvm_profdata = args.llvm_profdata.resolve()?;
-    let fingerprint = profile::load(&llvm_profdata, &profdata)?.fingerprint();
-    let mut workloads = BTreeMap::new();
-    for (name, path) in workload_args {
-        let fp = profile::load(&llvm_profdata, &path)
-            .with_context(|| format!("could not fingerprint workload {name:?}"))?
-            .fingerprint();
-        workloads.insert(name, fp);
-    }
-    let nar = store::nar_hash(&args.profile)?;
-    let entry = LockEntry {
-        fingerprint,
-        nar_hash: nar.sri(),
-        store_path: store::fixed_output_path(&args.store_dir, &args.name, &nar.sha256)?,
-        name: args.name,
-        workloads: BTreeMap::new(),
-        fingerprint_changed: match args.date {
-            Some(date) => date,
-            None => today()?,
-        },
-    };
-    let workloads = (!args.workloads.is_empty()).then_some(workloads);
-    let change = update(&mut lock, &args.package, &args.toolchain, entry, workloads);
-    let written = write_if_changed(&args.lock_file, &lock.to_json()?)?;
-
-    let entry = &lock.profiles[&args.package][&args.toolchain];
-    if args.json {
-        print_json(&LockReport {
-            lock_file: &args.lock_file,
-            package: &args.package,
-            toolchain: &args.toolchain,
-            change,
-            written,
-            entry,
-        })
-    } else {
-        let what = match change {
-            Change::Added => "added",
-            Change::FingerprintChanged => "profile data changed",
-            Change::Updated => "same profile data, metadata updated",
-            Change::Unchanged => "unchanged",
-        };
-        println!(
-            "{}: {} ({}): {what}; {} {}, fingerprint {} (changed {})",
-            args.lock_file.display(),
-            args.package,
-            args.toolchain,
-            entry.store_path,
-            entry.nar_hash,
-            entry.fingerprint,
-            entry.fingerprint_changed
-        );
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,6 +342,7 @@ mod tests {
     fn entry(fingerprint: char, date: &str) -> LockEntry {
         LockEntry {
             fingerprint: fingerprint.to_string().repeat(64),
+            fingerprint_algorithm: crate::fingerprint::ALGORITHM.to_owned(),
             nar_hash: "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=".to_owned(),
             name: "demo-profile-1.0".to_owned(),
             store_path: "/nix/store/00000000000000000000000000000000-demo-profile-1.0".to_owned(),
@@ -645,23 +468,31 @@ mod tests {
     }
 
     #[test]
-    fn dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(civil_from_days(20_089), (2025, 1, 1));
-        assert!(parse_date("2024-02-29").is_ok());
-        for bad in [
-            "2023-02-29",
-            "2025-13-01",
-            "2025-1-01",
-            "2025/01/01",
-            "+025-01-01",
-        ] {
-            assert!(parse_date(bad).is_err(), "{bad} accepted");
-        }
-        assert!(parse_workload("guide=a.profdata").is_ok());
-        assert!(parse_workload("=a").is_err());
-        assert!(parse_workload("guide").is_err());
+    fn the_fingerprint_algorithm_is_recorded_and_checked() {
+        let mut lock = LockFile::new();
+        update(&mut lock, "demo", "t", entry('a', "2025-01-01"), None);
+        let text = lock.to_json().unwrap();
+        assert!(
+            text.contains(r#""fingerprintAlgorithm": "blake3-canonical-proftext-v1""#),
+            "{text}"
+        );
+        // A lock written before the field existed reads as the first algorithm.
+        let old = text.replace(
+            "      \"fingerprintAlgorithm\": \"blake3-canonical-proftext-v1\",\n",
+            "",
+        );
+        assert!(!old.contains("fingerprintAlgorithm"), "{old}");
+        let parsed = LockFile::parse(&old).unwrap();
+        assert_eq!(
+            parsed.profiles["demo"]["t"].fingerprint_algorithm,
+            FIRST_FINGERPRINT_ALGORITHM
+        );
+        // An algorithm this nix-pgo doesn't compute: re-lock.
+        let other = text.replace("proftext-v1", "proftext-v2");
+        let err = LockFile::parse(&other).unwrap_err();
+        let err = format!("{err:#}");
+        assert!(err.contains("demo (t)"), "{err}");
+        assert!(err.contains("blake3-canonical-proftext-v2"), "{err}");
+        assert!(err.contains("nix run .#update-profile"), "{err}");
     }
 }

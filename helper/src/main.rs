@@ -1,56 +1,41 @@
 //! nix-pgo helper: the small tool the nix-pgo derivations call to merge,
 //! fingerprint and check LLVM PGO profiles and the toolchain producing them,
 //! and to lock profiles as fixed-output store paths.
+//!
+//! This file only parses the command line and dispatches: each subcommand's
+//! arguments and `run` live in src/commands/, the work in the library
+//! (src/lib.rs).
 
-mod callgrind;
-mod canonicalize;
-mod cargo_messages;
-mod cli;
-mod coverage;
-mod evaluation;
-mod fingerprint;
-mod inspect;
-mod lock;
-mod merge;
-mod output;
-mod profile;
-mod regressions;
-mod report;
-mod report_data;
-mod staleness;
-mod store;
-mod tool;
-mod toolchain;
-mod verify;
+mod commands;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use crate::commands::{Cli, Command};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Merge(args) => merge::run(args),
-        Command::Fingerprint(args) => fingerprint::run(args),
-        Command::Canonicalize(args) => canonicalize::run(args),
-        Command::CheckToolchain(args) => toolchain::run(args),
-        Command::Coverage(args) => coverage::run(args),
-        Command::CargoMessages(args) => cargo_messages::run(args),
-        Command::Staleness(args) => staleness::run(args),
-        Command::NarHash(args) => store::run_nar_hash(args),
-        Command::StorePath(args) => store::run_store_path(args),
-        Command::Lock(args) => lock::run(args),
-        Command::Verify(args) => verify::run(args),
-        Command::Show(args) => inspect::run_show(args),
-        Command::Diff(args) => inspect::run_diff(args),
-        Command::EvaluateVariant(args) => evaluation::run_evaluate_variant(args),
-        Command::EvaluationResult(args) => evaluation::run_evaluation_result(args),
-        Command::EvaluationSummary(args) => evaluation::run_evaluation_summary(args),
-        Command::Regressions(args) => regressions::run(args),
-        Command::Report(args) => report::run(args),
-        Command::ReportData(args) => report_data::run(args),
+    let Cli { global, command } = Cli::parse();
+    let result = match command {
+        Command::Merge(args) => commands::merge::run(&global, args),
+        Command::Fingerprint(args) => commands::fingerprint::run(&global, args),
+        Command::Canonicalize(args) => commands::canonicalize::run(&global, args),
+        Command::CheckToolchain(args) => commands::check_toolchain::run(&global, args),
+        Command::Coverage(args) => commands::coverage::run(&global, args),
+        Command::CargoMessages(args) => commands::cargo_messages::run(&global, args),
+        Command::Staleness(args) => commands::staleness::run(&global, args),
+        Command::NarHash(args) => commands::nar_hash::run(&global, args),
+        Command::StorePath(args) => commands::store_path::run(&global, args),
+        Command::Lock(args) => commands::lock::run(&global, args),
+        Command::Verify(args) => commands::verify::run(&global, args),
+        Command::Show(args) => commands::show::run(&global, args),
+        Command::Diff(args) => commands::diff::run(&global, args),
+        Command::EvaluateVariant(args) => commands::evaluate_variant::run(&global, args),
+        Command::EvaluationResult(args) => commands::evaluation_result::run(&global, args),
+        Command::EvaluationSummary(args) => commands::evaluation_summary::run(&global, args),
+        Command::Regressions(args) => commands::regressions::run(&global, args),
+        Command::Report(args) => commands::report::run(&global, args),
+        Command::ReportData(args) => commands::report_data::run(&global, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,41 +9,24 @@
 //! evaluate-variant`) with callgrind's self instructions per function.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::coverage::parse_percent;
 use crate::evaluation::{variant_path, VariantRun, WorkloadResult};
-use crate::output::print_json;
 use crate::output::read_json;
 use crate::report::stats::percent_change;
 
-/// Compare every variant with the baseline on each evaluation workload and
-/// fail when one executes more instructions than the baseline plus the
-/// tolerance, naming the workload and the functions that got more expensive.
-#[derive(Debug, clap::Args)]
-pub struct RegressionsArgs {
-    /// Evaluation workload results (directories with result.json and variants/).
-    #[arg(value_name = "DIR", required = true)]
-    pub results: Vec<PathBuf>,
-
-    /// Percentage by which a variant may exceed the baseline's instructions.
-    #[arg(long, value_name = "PCT", default_value = "0", value_parser = parse_percent)]
-    pub tolerance: f64,
-
+/// What `compare_workload` compares with and how strictly.
+#[derive(Debug, Clone)]
+pub struct Options {
     /// The variant the others are compared with.
-    #[arg(long, default_value = "baseline")]
     pub baseline: String,
-
+    /// Percentage by which a variant may exceed the baseline's instructions.
+    pub tolerance: f64,
     /// How many of the functions that got more expensive to name.
-    #[arg(long, default_value_t = 10)]
     pub top: usize,
-
-    /// Print the JSON report on stdout.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// One variant on one workload, relative to the baseline.
@@ -68,66 +51,12 @@ pub struct FunctionDelta {
 }
 
 impl FunctionDelta {
-    fn increase(&self) -> u64 {
+    pub fn increase(&self) -> u64 {
         self.variant.saturating_sub(self.baseline)
     }
 }
 
-pub fn run(args: RegressionsArgs) -> Result<()> {
-    let mut comparisons = Vec::new();
-    for dir in &args.results {
-        comparisons.extend(compare_workload(dir, &args)?);
-    }
-    let regressions: Vec<&Comparison> = comparisons.iter().filter(|c| c.regression).collect();
-
-    if args.json {
-        print_json(&comparisons)?;
-    }
-    for c in &comparisons {
-        eprintln!(
-            "nix-pgo: {}: {} {} instructions, {} {} ({:+.2}%){}",
-            c.workload,
-            args.baseline,
-            c.baseline_instructions,
-            c.variant,
-            c.instructions,
-            c.change_percent,
-            if c.regression { "  REGRESSION" } else { "" }
-        );
-    }
-    if regressions.is_empty() {
-        return Ok(());
-    }
-    let mut message = format!(
-        "{} variant(s) execute more instructions than {} beyond the tolerance of {}%:",
-        regressions.len(),
-        args.baseline,
-        args.tolerance
-    );
-    for c in regressions {
-        message.push_str(&format!(
-            "\n- workload '{}': {} executes {} instructions, {:+.2}% over {} ({}); functions that got more expensive:",
-            c.workload, c.variant, c.instructions, c.change_percent, args.baseline, c.baseline_instructions
-        ));
-        for f in &c.more_expensive {
-            message.push_str(&format!(
-                "\n    +{} {} ({} -> {})",
-                f.increase(),
-                f.function,
-                f.baseline,
-                f.variant
-            ));
-        }
-    }
-    message.push_str(
-        "\nThe training workloads probably don't exercise what this workload does, so PGO compiled it \
-         as cold code: add a training workload that covers it (or a low-weight broad one), \
-         or raise the package's regression tolerance if the loss is accepted.",
-    );
-    bail!(message)
-}
-
-fn compare_workload(dir: &Path, args: &RegressionsArgs) -> Result<Vec<Comparison>> {
+pub fn compare_workload(dir: &Path, args: &Options) -> Result<Vec<Comparison>> {
     let result_path = dir.join("result.json");
     let result: WorkloadResult = read_json(&result_path, "an evaluation result")?;
     let Some(base) = result.variants.get(&args.baseline) else {
@@ -260,13 +189,11 @@ mod tests {
         assert_eq!(deltas[0].increase(), 300);
     }
 
-    fn args(dir: &Path) -> RegressionsArgs {
-        RegressionsArgs {
-            results: vec![dir.to_owned()],
+    fn args(_dir: &Path) -> Options {
+        Options {
             tolerance: 0.0,
             baseline: "baseline".into(),
             top: 10,
-            json: false,
         }
     }
 

@@ -11,7 +11,7 @@
 //! machine's changing load hits every variant alike and the ratios hold even
 //! on a busy machine; absolute times from one machine say little elsewhere.
 
-mod render;
+pub mod render;
 pub mod stats;
 
 use std::fs;
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -27,52 +27,25 @@ use serde_json::Value;
 
 use std::collections::BTreeMap;
 
-/// Time baseline, optimized and bolted on the evaluation workloads, variants
-/// alternating run by run, and write report.json, report.md and
-/// <program>.svg (speedup over baseline) to --out.
-#[derive(Debug, clap::Args)]
-pub struct ReportArgs {
-    /// report-data.json, as the report derivation (nix/report.nix) writes it.
-    #[arg(long, value_name = "FILE")]
-    pub data: PathBuf,
-
-    /// Directory for report.json, report.md and <program>.svg (created if missing).
-    #[arg(long, value_name = "DIR", required_unless_present = "check_data")]
-    pub out: Option<PathBuf>,
-
+/// How many times `report_program` runs each variant.
+#[derive(Debug, Clone, Copy)]
+pub struct Rounds {
     /// Measured rounds; each runs every variant once.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(2..))]
     pub rounds: u32,
-
     /// Rounds run first and not measured (caches, CPU frequency).
-    #[arg(long, default_value_t = 2)]
     pub warmup: u32,
-
-    /// Per-stage build times to include (build-times.json, as scripts/benchmark writes it).
-    #[arg(long, value_name = "FILE")]
-    pub build_times: Option<PathBuf>,
-
-    /// Replace the text between `<!-- report:start -->` and `<!-- report:end -->`
-    /// in this file (a README) with the report's tables.
-    #[arg(long, value_name = "FILE")]
-    pub readme: Option<PathBuf>,
-
-    /// Only read and check the data file; run nothing (the derivation does
-    /// this when it is built).
-    #[arg(long)]
-    pub check_data: bool,
 }
 
 /// report-data.json: what nix/report.nix collected from each program's
 /// derivations.
 #[derive(Debug, Deserialize)]
-struct ReportData {
-    version: u32,
-    programs: BTreeMap<String, ProgramData>,
+pub struct ReportData {
+    pub version: u32,
+    pub programs: BTreeMap<String, ProgramData>,
 }
 
 #[derive(Debug, Deserialize)]
-struct ProgramData {
+pub struct ProgramData {
     pname: String,
     version: String,
     /// The variants in pipeline order; the first is the baseline.
@@ -239,81 +212,13 @@ pub struct VariantTiming {
     pub stdout_sha256: String,
 }
 
-pub fn run(args: ReportArgs) -> Result<()> {
-    let data = read_data(&args.data)?;
-    if args.check_data {
-        eprintln!(
-            "nix-pgo: {} is valid report data for {}",
-            args.data.display(),
-            data.programs.keys().cloned().collect::<Vec<_>>().join(", ")
-        );
-        return Ok(());
-    }
-    let out = args.out.as_deref().expect("clap requires --out");
-    let build_times = args
-        .build_times
-        .as_deref()
-        .map(read_build_times)
-        .transpose()?;
-    // Read before the long measurement, so a missing marker fails at once.
-    let readme = match &args.readme {
-        Some(path) => {
-            let text = fs::read_to_string(path)
-                .with_context(|| format!("could not read {}", path.display()))?;
-            render::replace_between_markers(&text, "")
-                .with_context(|| format!("in {}", path.display()))?;
-            Some((path, text))
-        }
-        None => None,
-    };
-    fs::create_dir_all(out).with_context(|| format!("could not create {}", out.display()))?;
-
-    let load_before = load_average();
-    let mut programs = Vec::new();
-    for (name, program) in &data.programs {
-        programs.push(
-            report_program(name, program, &args).with_context(|| format!("program '{name}'"))?,
-        );
-    }
-    let report = Report {
-        version: 1,
-        date: utc_now(),
-        machine: Machine {
-            nproc: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            cpu_model: cpu_model(),
-            load_before,
-            load_after: load_average(),
-        },
-        rounds: args.rounds,
-        warmup: args.warmup,
-        programs,
-        build_times,
-    };
-
-    let json = serde_json::to_string_pretty(&report).context("could not serialize report.json")?;
-    write(&out.join("report.json"), &(json + "\n"))?;
-    write(&out.join("report.md"), &render::markdown(&report))?;
-    for program in &report.programs {
-        write(
-            &out.join(format!("{}.svg", program.program)),
-            &render::svg(program, &report),
-        )?;
-    }
-    if let Some((path, text)) = readme {
-        let updated = render::replace_between_markers(&text, &render::readme_section(&report))?;
-        write(path, &updated)?;
-    }
-    eprintln!("nix-pgo: report written to {}", out.display());
-    Ok(())
-}
-
-fn write(path: &Path, text: &str) -> Result<()> {
+pub fn write(path: &Path, text: &str) -> Result<()> {
     fs::write(path, text).with_context(|| format!("could not write {}", path.display()))?;
     eprintln!("nix-pgo: wrote {}", path.display());
     Ok(())
 }
 
-fn read_data(path: &Path) -> Result<ReportData> {
+pub fn read_data(path: &Path) -> Result<ReportData> {
     let text =
         fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
     let data: ReportData = serde_json::from_str(&text).with_context(|| {
@@ -367,7 +272,7 @@ fn check_program(p: &ProgramData) -> Result<()> {
     Ok(())
 }
 
-fn read_build_times(path: &Path) -> Result<Value> {
+pub fn read_build_times(path: &Path) -> Result<Value> {
     let text =
         fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
     let value: Value =
@@ -380,7 +285,7 @@ fn read_build_times(path: &Path) -> Result<Value> {
     Ok(value)
 }
 
-fn report_program(name: &str, p: &ProgramData, args: &ReportArgs) -> Result<ProgramReport> {
+pub fn report_program(name: &str, p: &ProgramData, args: &Rounds) -> Result<ProgramReport> {
     let variants: Vec<VariantInfo> = p
         .order
         .iter()
@@ -487,7 +392,7 @@ fn time_workload(
     workload: &str,
     spec: &WorkloadSpec,
     p: &ProgramData,
-    args: &ReportArgs,
+    args: &Rounds,
 ) -> Result<Vec<Vec<f64>>> {
     eprintln!(
         "nix-pgo: timing {program}, workload '{workload}': {} ({} warmup + {} rounds, alternating)",
@@ -696,7 +601,7 @@ fn find_in_path(path: &str, name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn cpu_model() -> String {
+pub fn cpu_model() -> String {
     fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|text| {
@@ -708,39 +613,10 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn load_average() -> String {
+pub fn load_average() -> String {
     fs::read_to_string("/proc/loadavg")
         .map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into())
-}
-
-fn utc_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    format_utc(secs)
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` for seconds since the epoch (Howard Hinnant's
-/// civil_from_days; no date crate for one timestamp).
-fn format_utc(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 #[cfg(test)]
@@ -776,13 +652,6 @@ mod tests {
     #[test]
     fn a_failing_run_fails_the_measurement() {
         assert!(measure(&mut Failing, 2, 3, 0).is_err());
-    }
-
-    #[test]
-    fn formats_utc_dates() {
-        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(format_utc(1_700_000_000), "2023-11-14T22:13:20Z");
     }
 
     #[test]

@@ -12,30 +12,17 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::output::{read_json, write_json};
-
-/// Collect report-data.json from the store paths nix/report.nix names.
-#[derive(Debug, clap::Args)]
-pub struct ReportDataArgs {
-    /// The report derivation's structured attributes (.attrs.json), with
-    /// `programs`.
-    #[arg(long, value_name = "FILE")]
-    pub attrs: PathBuf,
-
-    /// Where to write report-data.json.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: PathBuf,
-}
+use crate::output::read_json;
 
 #[derive(Debug, Deserialize)]
-struct Attrs {
-    programs: BTreeMap<String, ProgramPaths>,
+pub struct Attrs {
+    pub programs: BTreeMap<String, ProgramPaths>,
 }
 
 /// One program as nix/report.nix describes it: store paths and values
 /// known at evaluation.
 #[derive(Debug, Deserialize)]
-struct ProgramPaths {
+pub struct ProgramPaths {
     pname: String,
     version: String,
     order: Vec<String>,
@@ -48,13 +35,13 @@ struct ProgramPaths {
 }
 
 #[derive(Debug, Serialize)]
-struct ReportData {
-    version: u32,
-    programs: BTreeMap<String, ProgramData>,
+pub struct ReportData {
+    pub version: u32,
+    pub programs: BTreeMap<String, ProgramData>,
 }
 
 #[derive(Debug, Serialize)]
-struct ProgramData {
+pub struct ProgramData {
     pname: String,
     version: String,
     order: Vec<String>,
@@ -73,23 +60,7 @@ struct VariantData {
     bins: BTreeMap<String, u64>,
 }
 
-pub fn run(args: ReportDataArgs) -> Result<()> {
-    let attrs: Attrs = read_json(&args.attrs, "the report derivation's attributes")?;
-    let mut programs = BTreeMap::new();
-    for (name, p) in attrs.programs {
-        let data = collect(&name, p).with_context(|| format!("program '{name}'"))?;
-        programs.insert(name, data);
-    }
-    write_json(
-        &args.output,
-        &ReportData {
-            version: 1,
-            programs,
-        },
-    )
-}
-
-fn collect(name: &str, p: ProgramPaths) -> Result<ProgramData> {
+pub fn collect(name: &str, p: ProgramPaths) -> Result<ProgramData> {
     let mut variants = BTreeMap::new();
     for variant in &p.order {
         let path = p

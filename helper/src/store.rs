@@ -14,58 +14,13 @@ use std::fs::{self, File};
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
-
-use crate::output::print_json;
 
 /// Where Nix keeps store paths unless configured otherwise.
 pub const DEFAULT_STORE_DIR: &str = "/nix/store";
-
-/// Print the NAR hash of a file, directory or symlink, as Nix computes it for
-/// a recursive (`outputHashMode = "recursive"`) fixed-output derivation.
-///
-/// Equals `nix hash path --type sha256 PATH` (SRI form).
-#[derive(Debug, clap::Args)]
-pub struct NarHashArgs {
-    /// File, directory or symlink to hash (a symlink itself is hashed, not
-    /// what it points to).
-    #[arg(value_name = "PATH")]
-    pub path: PathBuf,
-
-    /// Print a JSON report on stdout instead of the bare hash.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// Print the store path Nix gives a fixed-output, recursive sha256 output
-/// with this content and name.
-///
-/// Equals what `nix-store --add-fixed --recursive sha256 PATH` prints when
-/// the base name of PATH is NAME. The content must not reference other
-/// store paths (profiles never do).
-#[derive(Debug, clap::Args)]
-pub struct StorePathArgs {
-    /// Store path name (the part after the hash), e.g.
-    /// "pulldown-cmark-profile-0.13.6".
-    #[arg(long, value_name = "NAME")]
-    pub name: String,
-
-    /// Content of the output: file, directory or symlink.
-    #[arg(value_name = "PATH")]
-    pub path: PathBuf,
-
-    /// Store directory the path is computed for.
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_STORE_DIR)]
-    pub store_dir: String,
-
-    /// Print a JSON report on stdout instead of the bare store path.
-    #[arg(long)]
-    pub json: bool,
-}
 
 /// The SHA-256 of a NAR serialization and its length in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -343,61 +298,10 @@ fn base64_decode(text: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-#[derive(Debug, Serialize)]
-struct NarHashReport {
-    path: PathBuf,
-    nar_hash: String,
-    nar_size: u64,
-}
-
-pub fn run_nar_hash(args: NarHashArgs) -> Result<()> {
-    let hash = nar_hash(&args.path)?;
-    if args.json {
-        print_json(&NarHashReport {
-            nar_hash: hash.sri(),
-            nar_size: hash.size,
-            path: args.path,
-        })
-    } else {
-        // Bare value so shell callers can use $(nix-pgo nar-hash PATH).
-        println!("{}", hash.sri());
-        Ok(())
-    }
-}
-
-#[derive(Debug, Serialize)]
-struct StorePathReport {
-    path: PathBuf,
-    name: String,
-    store_dir: String,
-    nar_hash: String,
-    nar_size: u64,
-    store_path: String,
-}
-
-pub fn run_store_path(args: StorePathArgs) -> Result<()> {
-    // Validate the name before hashing a possibly large tree.
-    check_name(&args.name).context("invalid --name")?;
-    let hash = nar_hash(&args.path)?;
-    let store_path = fixed_output_path(&args.store_dir, &args.name, &hash.sha256)?;
-    if args.json {
-        print_json(&StorePathReport {
-            path: args.path,
-            name: args.name,
-            store_dir: args.store_dir,
-            nar_hash: hash.sri(),
-            nar_size: hash.size,
-            store_path,
-        })
-    } else {
-        println!("{store_path}");
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::os::unix::fs::symlink;
+    use std::path::PathBuf;
 
     use super::*;
 

@@ -8,33 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::Context;
 use serde::Serialize;
 
-use crate::output::print_json;
 use crate::tool::Tool;
-
-/// Check that rustc, llvm-profdata and (optionally) llvm-bolt agree on the
-/// LLVM major version. All checks run before failing, so every problem is
-/// reported at once.
-#[derive(Debug, clap::Args)]
-pub struct CheckToolchainArgs {
-    /// Absolute path of the rustc that builds the program.
-    #[arg(long, value_name = "PATH")]
-    pub rustc: PathBuf,
-
-    /// Absolute path of the llvm-profdata that will merge its profiles.
-    #[arg(long = "llvm-profdata", value_name = "PATH")]
-    pub llvm_profdata: PathBuf,
-
-    /// Absolute path of llvm-bolt, if BOLT is used.
-    #[arg(long = "llvm-bolt", value_name = "PATH")]
-    pub llvm_bolt: Option<PathBuf>,
-
-    /// Print a JSON report on stdout (also when checks fail).
-    #[arg(long)]
-    pub json: bool,
-}
 
 /// An LLVM version as printed by a tool, e.g. "22.1.8".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,23 +21,23 @@ pub struct LlvmVersion {
 }
 
 #[derive(Debug, Serialize)]
-struct ToolReport {
-    path: PathBuf,
+pub struct ToolReport {
+    pub path: PathBuf,
     /// The tool's own version: rustc's release, or the LLVM tools' version line.
-    version: Option<String>,
+    pub version: Option<String>,
     /// LLVM version the tool was built with / belongs to.
-    llvm: Option<String>,
-    llvm_major: Option<u32>,
-    error: Option<String>,
+    pub llvm: Option<String>,
+    pub llvm_major: Option<u32>,
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-struct ToolchainReport {
-    rustc: ToolReport,
-    llvm_profdata: ToolReport,
-    llvm_bolt: Option<ToolReport>,
-    ok: bool,
-    problems: Vec<String>,
+pub struct ToolchainReport {
+    pub rustc: ToolReport,
+    pub llvm_profdata: ToolReport,
+    pub llvm_bolt: Option<ToolReport>,
+    pub ok: bool,
+    pub problems: Vec<String>,
 }
 
 /// Find "LLVM version[:] X.Y.Z" in a tool's version output. Handles rustc
@@ -80,7 +57,7 @@ pub fn parse_llvm_version(output: &str) -> Option<LlvmVersion> {
 }
 
 /// The line of a version output holding the LLVM version, trimmed.
-fn version_line(output: &str) -> Option<String> {
+pub fn version_line(output: &str) -> Option<String> {
     output
         .lines()
         .find(|line| line.contains("LLVM version"))
@@ -88,7 +65,7 @@ fn version_line(output: &str) -> Option<String> {
 }
 
 /// rustc's own release from `rustc -vV` (`release: 1.95.0`).
-fn parse_rustc_release(output: &str) -> Option<String> {
+pub fn parse_rustc_release(output: &str) -> Option<String> {
     output
         .lines()
         .find_map(|line| line.strip_prefix("release:"))
@@ -97,7 +74,7 @@ fn parse_rustc_release(output: &str) -> Option<String> {
 
 /// Run one tool's version query; a failure becomes part of the report
 /// instead of stopping the other checks.
-fn probe(
+pub fn probe(
     name: &'static str,
     path: &Path,
     args: &[&str],
@@ -137,100 +114,6 @@ fn probe(
             (report, None)
         }
     }
-}
-
-pub fn run(args: CheckToolchainArgs) -> Result<()> {
-    let (rustc, rustc_llvm) = probe("rustc", &args.rustc, &["-vV"], parse_rustc_release);
-    // `merge --version` rather than `--version`: llvm-profdata before LLVM 15
-    // rejects a top-level --version ("Unknown command!"), and we want to
-    // identify exactly those old versions.
-    let (profdata, profdata_llvm) = probe(
-        "llvm-profdata",
-        &args.llvm_profdata,
-        &["merge", "--version"],
-        version_line,
-    );
-    let bolt = args
-        .llvm_bolt
-        .as_deref()
-        .map(|path| probe("llvm-bolt", path, &["--version"], version_line));
-
-    let mut problems: Vec<String> = [Some(&rustc), Some(&profdata), bolt.as_ref().map(|b| &b.0)]
-        .into_iter()
-        .flatten()
-        .filter_map(|r| r.error.clone())
-        .collect();
-
-    if let Some(rustc_llvm) = &rustc_llvm {
-        if let Some(v) = profdata_llvm
-            .as_ref()
-            .filter(|v| v.major != rustc_llvm.major)
-        {
-            problems.push(format!(
-                "llvm-profdata at {} is LLVM {} but rustc at {} was built with LLVM {}: profiles \
-                 written by rustc cannot be read by another LLVM major version. Use llvm-profdata \
-                 from LLVM {major} (Debian: apt-get install llvm-{major} → \
-                 /usr/lib/llvm-{major}/bin/llvm-profdata; nixpkgs: rustc.llvmPackages.llvm)",
-                args.llvm_profdata.display(),
-                v.full,
-                args.rustc.display(),
-                rustc_llvm.full,
-                major = rustc_llvm.major,
-            ));
-        }
-        if let Some((path, v)) = args
-            .llvm_bolt
-            .as_ref()
-            .zip(bolt.as_ref().and_then(|b| b.1.as_ref()))
-            .filter(|(_, v)| v.major != rustc_llvm.major)
-        {
-            problems.push(format!(
-                "llvm-bolt at {} is LLVM {} but rustc at {} was built with LLVM {}: nix-pgo only \
-                 supports BOLT from rustc's LLVM major version, as another BOLT may not \
-                 understand the code and debug info that LLVM emits. Use llvm-bolt from LLVM \
-                 {major} (Debian: apt-get install bolt-{major} → /usr/lib/llvm-{major}/bin/llvm-bolt; \
-                 nixpkgs: llvmPackages_{major}.bolt)",
-                path.display(),
-                v.full,
-                args.rustc.display(),
-                rustc_llvm.full,
-                major = rustc_llvm.major,
-            ));
-        }
-    }
-
-    let report = ToolchainReport {
-        ok: problems.is_empty(),
-        problems,
-        rustc,
-        llvm_profdata: profdata,
-        llvm_bolt: bolt.map(|b| b.0),
-    };
-    if args.json {
-        print_json(&report)?;
-    } else if report.ok {
-        let describe = |r: &ToolReport| {
-            format!(
-                "{} (LLVM {})",
-                r.path.display(),
-                r.llvm.as_deref().unwrap_or("?")
-            )
-        };
-        println!("rustc:         {}", describe(&report.rustc));
-        println!("llvm-profdata: {}", describe(&report.llvm_profdata));
-        if let Some(bolt) = &report.llvm_bolt {
-            println!("llvm-bolt:     {}", describe(bolt));
-        }
-        println!("toolchain OK: all tools use the same LLVM major version");
-    }
-    if !report.ok {
-        bail!(
-            "the toolchain check found {} problem(s):\n  - {}",
-            report.problems.len(),
-            report.problems.join("\n  - ")
-        );
-    }
-    Ok(())
 }
 
 #[cfg(test)]

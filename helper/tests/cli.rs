@@ -505,3 +505,74 @@ fn coverage_from_build_log() {
     let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
     assert_eq!(report["coverage_percent"], Value::Null);
 }
+
+/// Issue 12: the lock names the fingerprint's algorithm; a lock from a
+/// nix-pgo with another algorithm is refused with "re-lock", one written
+/// before the field existed still reads (as the first algorithm). `--json`
+/// is global and works before and after the subcommand.
+#[test]
+fn lock_records_and_checks_the_fingerprint_algorithm() {
+    let profdata = llvm_profdata();
+    let pd = path_str(&profdata);
+    let dir = scratch("lock_algorithm");
+    let profile_dir = dir.join("profile");
+    std::fs::create_dir_all(&profile_dir).expect("profile dir");
+    indexed_profile(&profdata, &profile_dir, "demo", PROFILE_A);
+    std::fs::remove_file(profile_dir.join("demo.proftext")).expect("keep only the profdata");
+    let lock = dir.join("pgo.lock.json");
+    let lock_args = [
+        "lock",
+        "--lock-file",
+        path_str(&lock),
+        "--package",
+        "demo",
+        "--toolchain",
+        "t",
+        "--profile",
+        path_str(&profile_dir),
+        "--name",
+        "demo-profile-1.0",
+        "--date",
+        "2025-01-01",
+        "--llvm-profdata",
+        pd,
+    ];
+    let report = json(&nix_pgo(&[&["--json"], &lock_args[..]].concat()));
+    assert_eq!(
+        report["entry"]["fingerprintAlgorithm"],
+        "blake3-canonical-proftext-v1"
+    );
+    let text = std::fs::read_to_string(&lock).expect("lock written");
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--lock-file",
+            path_str(&lock),
+            "--llvm-profdata",
+            pd,
+        ];
+        args.extend_from_slice(extra);
+        nix_pgo(&args)
+    };
+    let ok = verify(&["--profile", path_str(&profile_dir), "--json"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+
+    // A lock written before the field: still valid, same fingerprint.
+    let old = text.replace(
+        "      \"fingerprintAlgorithm\": \"blake3-canonical-proftext-v1\",\n",
+        "",
+    );
+    assert_ne!(old, text);
+    std::fs::write(&lock, &old).expect("old lock");
+    let ok = verify(&["--profile", path_str(&profile_dir)]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+
+    // Another algorithm: verify and lock refuse it and say how to re-lock.
+    std::fs::write(&lock, text.replace("proftext-v1", "proftext-v9")).expect("other lock");
+    for output in [verify(&[]), nix_pgo(&lock_args)] {
+        assert!(!output.status.success());
+        let err = stderr(&output);
+        assert!(err.contains("blake3-canonical-proftext-v9"), "{err}");
+        assert!(err.contains("nix run .#update-profile"), "{err}");
+    }
+}

@@ -180,11 +180,9 @@ impl Profile {
         canonical.to_text()
     }
 
-    /// blake3 of the canonical text, as lowercase hex.
+    /// The fingerprint of the canonical text ([`crate::fingerprint::ALGORITHM`]).
     pub fn fingerprint(&self) -> String {
-        blake3::hash(self.canonical_text().as_bytes())
-            .to_hex()
-            .to_string()
+        crate::fingerprint::fingerprint(&self.canonical_text())
     }
 }
 

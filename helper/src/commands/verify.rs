@@ -2,16 +2,17 @@
 //! a CI check that the committed lock still describes what the workloads
 //! produce, and that a checked-in copy of a profile is the locked one.
 
+use crate::commands::GlobalArgs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 use serde::Serialize;
 
-use crate::lock::{self, LockFile};
-use crate::output::print_json;
-use crate::profile;
-use crate::store::{self, NarHash, DEFAULT_STORE_DIR};
-use crate::tool::{LlvmProfdataArg, Tool};
+use nix_pgo::lock::{self, LockFile};
+use nix_pgo::output::print_json;
+use nix_pgo::profile;
+use nix_pgo::store::{self, NarHash, DEFAULT_STORE_DIR};
+use nix_pgo::tool::{LlvmProfdataArg, Tool};
 
 /// Check a lock file against built and checked-in profiles.
 ///
@@ -49,10 +50,6 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub llvm_profdata: LlvmProfdataArg,
-
-    /// Print a JSON report on stdout instead of one line per check.
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -80,7 +77,7 @@ fn compare(what: &str, locked: &str, found: &str, problems: &mut Vec<String>) {
     }
 }
 
-pub fn run(args: VerifyArgs) -> Result<()> {
+pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
     let lock = LockFile::load(&args.lock_file)?;
     let wanted = |pname: &str| args.package.as_deref().is_none_or(|p| p == pname);
     let mut checks = Vec::new();
@@ -170,7 +167,7 @@ pub fn run(args: VerifyArgs) -> Result<()> {
     }
 
     let failed: Vec<&Check> = checks.iter().filter(|c| c.problem.is_some()).collect();
-    if args.json {
+    if global.json {
         print_json(&VerifyReport {
             lock_file: &args.lock_file,
             ok: failed.is_empty(),
@@ -184,7 +181,7 @@ pub fn run(args: VerifyArgs) -> Result<()> {
     if !failed.is_empty() {
         // The human output just listed every check; JSON callers get the
         // failures again here, on stderr, where they look for the reason.
-        let list = if args.json {
+        let list = if global.json {
             failed
                 .iter()
                 .map(|c| describe(c) + "\n")

@@ -1,12 +1,28 @@
-//! Command-line surface. Each subcommand's arguments live next to its
-//! implementation; this file only ties them together.
+//! Command-line surface: one module per subcommand, holding its arguments
+//! (whose doc comments are its `--help`) and its `run`, which parses them,
+//! calls the library and prints. This file ties them together.
 
 use clap::{Parser, Subcommand};
 
-use crate::{
-    canonicalize, cargo_messages, coverage, evaluation, fingerprint, inspect, lock, merge,
-    regressions, report, report_data, staleness, store, toolchain, verify,
-};
+pub mod canonicalize;
+pub mod cargo_messages;
+pub mod check_toolchain;
+pub mod coverage;
+pub mod diff;
+pub mod evaluate_variant;
+pub mod evaluation_result;
+pub mod evaluation_summary;
+pub mod fingerprint;
+pub mod lock;
+pub mod merge;
+pub mod nar_hash;
+pub mod regressions;
+pub mod report;
+pub mod report_data;
+pub mod show;
+pub mod staleness;
+pub mod store_path;
+pub mod verify;
 
 /// Helper for nix-pgo: merge, fingerprint and check LLVM PGO profiles of
 /// Rust programs. Meant to be called from Nix builds, with every external
@@ -14,8 +30,20 @@ use crate::{
 #[derive(Debug, Parser)]
 #[command(name = "nix-pgo", version, propagate_version = true)]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Options every subcommand accepts, before or after its name.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Print a JSON report on stdout instead of the human summary (the
+    /// subcommands that print one; those writing JSON files ignore it).
+    #[arg(long, global = true)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -27,7 +55,7 @@ pub enum Command {
     /// Rewrite a profile in canonical form, optionally quantizing its counts.
     Canonicalize(canonicalize::CanonicalizeArgs),
     /// Check that rustc and the LLVM tools share one LLVM major version.
-    CheckToolchain(toolchain::CheckToolchainArgs),
+    CheckToolchain(check_toolchain::CheckToolchainArgs),
     /// Count functions the PGO-optimized build compiled without profile data.
     Coverage(coverage::CoverageArgs),
     /// Save cargo's JSON messages (stdin) to a file and print its diagnostics.
@@ -35,23 +63,23 @@ pub enum Command {
     /// Weigh a build's hash mismatches by profile counts: how stale the profile is.
     Staleness(staleness::StalenessArgs),
     /// Print the NAR hash (SRI) of a path, as `nix hash path` does.
-    NarHash(store::NarHashArgs),
+    NarHash(nar_hash::NarHashArgs),
     /// Print the store path of a fixed-output, recursive sha256 path.
-    StorePath(store::StorePathArgs),
+    StorePath(store_path::StorePathArgs),
     /// Record a built profile in the lock file (pgo.lock.json).
     Lock(lock::LockArgs),
     /// Check a lock file against built and checked-in profiles.
     Verify(verify::VerifyArgs),
     /// Show a profile's size, fingerprint and hottest functions.
-    Show(inspect::ShowArgs),
+    Show(show::ShowArgs),
     /// Compare two profiles: overlap and the functions that moved most.
-    Diff(inspect::DiffArgs),
+    Diff(diff::DiffArgs),
     /// Count one variant's instructions (callgrind output files) on an evaluation workload.
-    EvaluateVariant(evaluation::EvaluateVariantArgs),
+    EvaluateVariant(evaluate_variant::EvaluateVariantArgs),
     /// Write an evaluation workload's result.json from its variants' files.
-    EvaluationResult(evaluation::EvaluationResultArgs),
+    EvaluationResult(evaluation_result::EvaluationResultArgs),
     /// Write evaluation.json from the workloads' result.json files.
-    EvaluationSummary(evaluation::EvaluationSummaryArgs),
+    EvaluationSummary(evaluation_summary::EvaluationSummaryArgs),
     /// Fail when a variant executes more instructions than the baseline on an evaluation workload.
     Regressions(regressions::RegressionsArgs),
     /// Time every variant on the evaluation workloads (alternating) and write report.json, report.md and SVG charts.

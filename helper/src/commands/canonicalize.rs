@@ -2,15 +2,16 @@
 //! optionally, coarser counts, so that equivalent training runs produce
 //! byte-identical profiles (and thus identical downstream derivations).
 
+use crate::commands::GlobalArgs;
 use std::fs;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::output::print_json;
-use crate::profile;
-use crate::tool::LlvmProfdataArg;
+use nix_pgo::output::print_json;
+use nix_pgo::profile;
+use nix_pgo::tool::LlvmProfdataArg;
 
 /// Write a canonical indexed profile: records sorted, counts optionally
 /// quantized.
@@ -42,10 +43,6 @@ pub struct CanonicalizeArgs {
     /// Also keep the canonical text form at this path.
     #[arg(long, value_name = "PATH")]
     pub text_output: Option<PathBuf>,
-
-    /// Print a JSON report on stdout instead of a human summary.
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -59,7 +56,7 @@ struct CanonicalizeReport {
     fingerprint: String,
 }
 
-pub fn run(args: CanonicalizeArgs) -> Result<()> {
+pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
     let llvm_profdata = args.llvm_profdata.resolve()?;
     let mut profile = profile::load(&llvm_profdata, &args.input)?;
     let excluded_functions = profile.exclude(&args.exclude);
@@ -68,7 +65,7 @@ pub fn run(args: CanonicalizeArgs) -> Result<()> {
     }
     profile.canonicalize();
     let text = profile.to_text();
-    let fingerprint = blake3::hash(text.as_bytes()).to_hex().to_string();
+    let fingerprint = nix_pgo::fingerprint::fingerprint(&text);
 
     // llvm-profdata converts the text back to the indexed format rustc reads.
     let text_path = match &args.text_output {
@@ -122,7 +119,7 @@ pub fn run(args: CanonicalizeArgs) -> Result<()> {
         total_count: profile.total_count(),
         fingerprint,
     };
-    if args.json {
+    if global.json {
         print_json(&report)
     } else {
         println!(

@@ -1,0 +1,90 @@
+//! `nix-pgo regressions`.
+
+use crate::commands::GlobalArgs;
+use anyhow::{bail, Result};
+use nix_pgo::coverage::parse_percent;
+use nix_pgo::output::print_json;
+use nix_pgo::regressions;
+use nix_pgo::regressions::Comparison;
+use std::path::PathBuf;
+
+/// Compare every variant with the baseline on each evaluation workload and
+/// fail when one executes more instructions than the baseline plus the
+/// tolerance, naming the workload and the functions that got more expensive.
+#[derive(Debug, clap::Args)]
+pub struct RegressionsArgs {
+    /// Evaluation workload results (directories with result.json and variants/).
+    #[arg(value_name = "DIR", required = true)]
+    pub results: Vec<PathBuf>,
+
+    /// Percentage by which a variant may exceed the baseline's instructions.
+    #[arg(long, value_name = "PCT", default_value = "0", value_parser = parse_percent)]
+    pub tolerance: f64,
+
+    /// The variant the others are compared with.
+    #[arg(long, default_value = "baseline")]
+    pub baseline: String,
+
+    /// How many of the functions that got more expensive to name.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+}
+
+pub fn run(global: &GlobalArgs, args: RegressionsArgs) -> Result<()> {
+    let options = regressions::Options {
+        baseline: args.baseline.clone(),
+        tolerance: args.tolerance,
+        top: args.top,
+    };
+    let mut comparisons = Vec::new();
+    for dir in &args.results {
+        comparisons.extend(regressions::compare_workload(dir, &options)?);
+    }
+    let regressions: Vec<&Comparison> = comparisons.iter().filter(|c| c.regression).collect();
+
+    if global.json {
+        print_json(&comparisons)?;
+    }
+    for c in &comparisons {
+        eprintln!(
+            "nix-pgo: {}: {} {} instructions, {} {} ({:+.2}%){}",
+            c.workload,
+            args.baseline,
+            c.baseline_instructions,
+            c.variant,
+            c.instructions,
+            c.change_percent,
+            if c.regression { "  REGRESSION" } else { "" }
+        );
+    }
+    if regressions.is_empty() {
+        return Ok(());
+    }
+    let mut message = format!(
+        "{} variant(s) execute more instructions than {} beyond the tolerance of {}%:",
+        regressions.len(),
+        args.baseline,
+        args.tolerance
+    );
+    for c in regressions {
+        message.push_str(&format!(
+            "\n- workload '{}': {} executes {} instructions, {:+.2}% over {} ({}); functions that got more expensive:",
+            c.workload, c.variant, c.instructions, c.change_percent, args.baseline, c.baseline_instructions
+        ));
+        for f in &c.more_expensive {
+            message.push_str(&format!(
+                "\n    +{} {} ({} -> {})",
+                f.increase(),
+                f.function,
+                f.baseline,
+                f.variant
+            ));
+        }
+    }
+    message.push_str(
+        "\nThe training workloads probably don't exercise what this workload does, so PGO compiled it \
+         as cold code: add a training workload that covers it (or a low-weight broad one), \
+         or raise the package's regression tolerance if the loss is accepted.",
+    );
+    bail!(message)
+}

@@ -1,0 +1,24 @@
+//! nix-pgo helper library: LLVM profiles (reading, canonical form,
+//! fingerprint, merging), the lock format, Nix store paths and NAR hashes,
+//! callgrind counts, build-log coverage and staleness, the evaluation's and
+//! the report's data. The `nix-pgo` binary's subcommands (src/commands/) are
+//! thin layers over it.
+
+pub mod callgrind;
+pub mod cargo_messages;
+pub mod coverage;
+pub mod date;
+pub mod evaluation;
+pub mod fingerprint;
+pub mod inspect;
+pub mod lock;
+pub mod merge;
+pub mod output;
+pub mod profile;
+pub mod regressions;
+pub mod report;
+pub mod report_data;
+pub mod staleness;
+pub mod store;
+pub mod tool;
+pub mod toolchain;
