@@ -46,6 +46,7 @@ let
         w: spec:
         let
           inherit (evaluation.workloads.${w})
+            workloadRunner
             workloadScript
             workloadInputs
             workloadPreload
@@ -53,6 +54,7 @@ let
             ;
         in
         {
+          runner = "${workloadRunner}";
           script = workloadScript;
           inputs = workloadInputs;
           timeout = spec.timeout or 600;

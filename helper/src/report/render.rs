@@ -413,7 +413,7 @@ pub mod tests {
             "profile": {"fingerprint": "0123456789abcdef0123", "functions": 5},
             "coverage": {"coverage_percent": 99.5}, "staleness": null,
             "timing": {"bash": "/bin/bash", "path": "/usr/bin:/bin", "workloads": {
-              "w": {"script": "/nix/store/s.sh", "inputs": {}, "timeout": 600, "preload": ""}}}}}}"#
+              "w": {"runner": "/nix/store/r.sh", "script": "/nix/store/s.sh", "inputs": "/nix/store/workload-inputs", "timeout": 600, "preload": ""}}}}}}"#
             .to_string()
     }
 
