@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+# The workload runner (nix/internal/workload/runWorkload.sh) as the report runs it, as a
+# program with the workload's attributes in its environment: the environment
+# docs/workloads.md documents, fresh for every run, and failures that say why.
+
+# run_workload SCRIPT INPUTS-DIR SCRATCH BINDIR [VAR=VALUE...]: run the runner once.
+run_workload() {
+  local script=$1 inputs=$2 scratch=$3 bin=$4
+  shift 4
+  env -i PATH=/usr/bin:/bin workloadName=check workloadScript="$script" workloadInputs="$inputs" \
+    workloadTimeout=60 workloadPreload= workloadCaBundle= workloadScratch="$scratch" "$@" \
+    bash nix/internal/workload/runWorkload.sh "$scratch/log" "$bin"
+}
+
+test_workload_runner_gives_the_documented_environment_afresh_each_run() {
+  local dir
+  dir=$(mktemp -d)
+  mkdir -p "$dir/bin" "$dir/inputs"
+  echo hello >"$dir/greeting"
+  ln -s "$dir/greeting" "$dir/inputs/greeting"
+  printf '#!/bin/sh\necho tool\n' >"$dir/bin/tool"
+  chmod +x "$dir/bin/tool"
+  cat >"$dir/check.sh" <<'SH'
+[ -z "$(ls -A .)" ] || { echo "working directory not empty" >&2; exit 1; }
+[ "$(cat "$PGO_INPUTS/greeting")" = hello ]
+[ "$TZ" = UTC ] && [ "$LC_ALL" = C.UTF-8 ] && [ "$LANG" = C.UTF-8 ] && [ "$SOURCE_DATE_EPOCH" = 1 ]
+[ -d "$HOME" ] && [ -w "$TMPDIR" ]
+[ "$(tool)" = tool ]
+[ -z "${SSL_CERT_FILE:-}" ] && [ -z "${LD_PRELOAD:-}" ]
+[ -z "${NIX_PGO_SHOULD_NOT_LEAK:-}" ]
+read -r line || [ -z "${line:-}" ] # stdin is /dev/null
+touch made-a-file
+echo done
+SH
+  local i
+  for i in 1 2; do
+    NIX_PGO_SHOULD_NOT_LEAK=1 run_workload "$dir/check.sh" "$dir/inputs" "$dir/scratch" "$dir/bin" ||
+      fail "run $i: the environment is not as documented: $(cat "$dir/scratch/log.stderr")"
+    [ "$(cat "$dir/scratch/log.stdout")" = done ] || fail "run $i: stdout not captured"
+  done
+  # The CA bundle, when asked for.
+  echo '[ "$SSL_CERT_FILE" = /some/bundle ] && [ "$NIX_SSL_CERT_FILE" = /some/bundle ]' >"$dir/ca.sh"
+  run_workload "$dir/ca.sh" "$dir/inputs" "$dir/scratch" "$dir/bin" workloadCaBundle=/some/bundle ||
+    fail "SSL_CERT_FILE is not the CA bundle"
+}
+
+test_workload_runner_failures_name_the_workload_and_the_cause() {
+  local dir
+  dir=$(mktemp -d)
+  mkdir -p "$dir/bin" "$dir/inputs"
+  echo 'echo "No CA certificates were loaded from the system" >&2; exit 3' >"$dir/fail.sh"
+  expect_failure "workload 'check' exited with status 3" run_workload "$dir/fail.sh" "$dir/inputs" "$dir/s" "$dir/bin"
+  expect_failure "caCertificates = true" run_workload "$dir/fail.sh" "$dir/inputs" "$dir/s" "$dir/bin"
+  echo 'sleep 30' >"$dir/slow.sh"
+  expect_failure "workload 'check' timed out after 1s" run_workload "$dir/slow.sh" "$dir/inputs" "$dir/s" "$dir/bin" workloadTimeout=1
+}
