@@ -87,6 +87,8 @@ locked_copy() {
   echo "$dir"
 }
 
+# The demo's lock file, for the tests in tests/cases/*.sh (sourced after this file).
+# shellcheck disable=SC2034
 DEMO_LOCK=workloads/pulldown-cmark/pgo.lock.json
 
 # compare_variant EVALUATION VARIANT [fewer]: on every workload of an evaluation output
