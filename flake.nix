@@ -12,7 +12,7 @@
   outputs =
     { self, nixpkgs }:
     let
-      inherit (builtins) attrNames listToAttrs mapAttrs pathExists;
+      inherit (builtins) listToAttrs mapAttrs pathExists;
       genAttrs = names: f: listToAttrs (map (name: { inherit name; value = f name; }) names);
 
       systems = [
@@ -98,7 +98,7 @@
       };
 
       # Adds the helper and the library, on the nixpkgs it is applied to.
-      overlays.default = final: prev: {
+      overlays.default = final: _prev: {
         nix-pgo = (libFor final).helper;
         nixPgoLib = libFor final;
       };

@@ -149,7 +149,7 @@ let
         path = src;
         name = "${pname}-source";
         filter =
-          path: type:
+          path: _type:
           path != toString src + "/pgo.lock.json" && path != toString src + "/pgo";
       }
     else

@@ -21,7 +21,7 @@
   defaultLockPath ? "pgo.lock.json",
 }:
 let
-  inherit (builtins) attrNames concatStringsSep;
+  inherit (builtins) attrNames;
 in
 mkStage {
   name = "${pname}-update-profile";
