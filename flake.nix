@@ -146,7 +146,9 @@
         default = devShellFor nixpkgs.legacyPackages.${system};
       });
 
-      formatter = genAttrs systems (system: nixpkgs.legacyPackages.${system}.nixfmt);
+      # What tests/cases/00-lint.sh checks every .nix file with (nixfmt can't be installed
+      # where nix-pgo is developed and tested; scripts/setup-lint).
+      formatter = genAttrs systems (system: nixpkgs.legacyPackages.${system}.nixpkgs-fmt);
 
       # Hydra: hydraJobs.<program>.<stage>.<system>, one job per stage, so each stage is
       # built, cached and substitutable on its own; hydraJobs.nix-pgo.{helper,devShell}.
