@@ -47,9 +47,11 @@
         lib:
         let
           d = demo lib;
-          single = builtins.filter (
-            s: s.perWorkload != true && (!s.lockedOnly || locked.pulldown-cmark)
-          ) (import ./nix/stages.nix);
+          single = builtins.filter
+            (
+              s: s.perWorkload != true && (!s.lockedOnly || locked.pulldown-cmark)
+            )
+            (import ./nix/stages.nix);
         in
         listToAttrs (map (s: { inherit (s) name; value = d.${s.attr}; }) single)
         // {
@@ -156,9 +158,11 @@
         let
           perSystem = genAttrs systems (system: jobs (libForSystem system));
         in
-        mapAttrs (
-          program: stageSet: mapAttrs (stage: _: genAttrs systems (system: perSystem.${system}.${program}.${stage})) stageSet
-        ) (jobs namesLib)
+        mapAttrs
+          (
+            program: stageSet: mapAttrs (stage: _: genAttrs systems (system: perSystem.${system}.${program}.${stage})) stageSet
+          )
+          (jobs namesLib)
         // {
           nix-pgo = {
             helper = genAttrs systems (system: (libForSystem system).helper);

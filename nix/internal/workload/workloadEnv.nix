@@ -8,20 +8,21 @@
 # Inputs are interpolated, so a local path (`inputs.corpus = ./testdata;`) is copied to
 # the store and becomes a dependency of the stage: the sandbox has it. A string that is
 # not a store path can't be reached from the sandbox and is refused.
-{
-  fixedRandom,
-  toolchain,
+{ fixedRandom
+, toolchain
+,
 }:
 {
   # The workload's name (checked by buildPgoPackage) and its description:
   # { script, inputs ? { }, timeout ? 600, caCertificates ? false }.
-  name,
-  workload,
-  # Give the workload a fixed getrandom sequence (fixedRandom.nix), so that HashMap
+  name
+, workload
+, # Give the workload a fixed getrandom sequence (fixedRandom.nix), so that HashMap
   # seeds, and with them profiles and instruction counts, are the same on every run.
-  deterministicRandom ? true,
-  # The timeout is multiplied by this (valgrind runs programs 20-50x slower).
-  timeoutFactor ? 1,
+  deterministicRandom ? true
+, # The timeout is multiplied by this (valgrind runs programs 20-50x slower).
+  timeoutFactor ? 1
+,
 }:
 let
   inherit (builtins) hasContext isPath isString mapAttrs;
