@@ -12,7 +12,7 @@
   outputs =
     { self, nixpkgs }:
     let
-      inherit (builtins) attrNames listToAttrs mapAttrs pathExists;
+      inherit (builtins) listToAttrs mapAttrs pathExists;
       genAttrs = names: f: listToAttrs (map (name: { inherit name; value = f name; }) names);
 
       systems = [
@@ -47,9 +47,11 @@
         lib:
         let
           d = demo lib;
-          single = builtins.filter (
-            s: s.perWorkload != true && (!s.lockedOnly || locked.pulldown-cmark)
-          ) (import ./nix/stages.nix);
+          single = builtins.filter
+            (
+              s: s.perWorkload != true && (!s.lockedOnly || locked.pulldown-cmark)
+            )
+            (import ./nix/stages.nix);
         in
         listToAttrs (map (s: { inherit (s) name; value = d.${s.attr}; }) single)
         // {
@@ -98,7 +100,7 @@
       };
 
       # Adds the helper and the library, on the nixpkgs it is applied to.
-      overlays.default = final: prev: {
+      overlays.default = final: _prev: {
         nix-pgo = (libFor final).helper;
         nixPgoLib = libFor final;
       };
@@ -146,7 +148,9 @@
         default = devShellFor nixpkgs.legacyPackages.${system};
       });
 
-      formatter = genAttrs systems (system: nixpkgs.legacyPackages.${system}.nixfmt);
+      # What tests/cases/00-lint.sh checks every .nix file with (nixfmt can't be installed
+      # where nix-pgo is developed and tested; scripts/setup-lint).
+      formatter = genAttrs systems (system: nixpkgs.legacyPackages.${system}.nixpkgs-fmt);
 
       # Hydra: hydraJobs.<program>.<stage>.<system>, one job per stage, so each stage is
       # built, cached and substitutable on its own; hydraJobs.nix-pgo.{helper,devShell}.
@@ -154,9 +158,11 @@
         let
           perSystem = genAttrs systems (system: jobs (libForSystem system));
         in
-        mapAttrs (
-          program: stageSet: mapAttrs (stage: _: genAttrs systems (system: perSystem.${system}.${program}.${stage})) stageSet
-        ) (jobs namesLib)
+        mapAttrs
+          (
+            program: stageSet: mapAttrs (stage: _: genAttrs systems (system: perSystem.${system}.${program}.${stage})) stageSet
+          )
+          (jobs namesLib)
         // {
           nix-pgo = {
             helper = genAttrs systems (system: (libForSystem system).helper);

@@ -3,9 +3,8 @@
 # Hydra evaluates the flake's hydraJobs in pure (restricted) mode and builds one job per
 # stage, hydraJobs.<program>.<stage>.<system> and hydraJobs.nix-pgo.{helper,devShell}.<system>.
 # A plain derivation (Hydra gives this file no nixpkgs): its output is the jobsets' JSON.
-{
-  flakeUrl ? "git+https://example.org/nix-pgo?ref=main",
-  ...
+{ flakeUrl ? "git+https://example.org/nix-pgo?ref=main"
+, ...
 }:
 {
   jobsets = derivation {

@@ -9,45 +9,44 @@
 # Only composes the stages (stages/<stage>/, one folder per stage of the registry
 # stages.nix), like crane's buildPackage composes
 # buildDepsOnly and mkCargoDerivation.
-{
-  buildPgoPackage,
-  buildBaseline,
-  buildBoltInput,
-  buildBoltInstrumented,
-  buildBolted,
-  buildInstrumented,
-  buildOptimized,
-  evaluateVariants,
-  lockedProfile,
-  mergeBoltProfiles,
-  mergeProfiles,
-  profileFresh,
-  regressionCheck,
-  runBoltWorkloadProfile,
-  runWorkloadProfile,
-  toolchain,
-  updateProfile,
-  vendorCargoDeps,
+{ buildPgoPackage
+, buildBaseline
+, buildBoltInput
+, buildBoltInstrumented
+, buildBolted
+, buildInstrumented
+, buildOptimized
+, evaluateVariants
+, lockedProfile
+, mergeBoltProfiles
+, mergeProfiles
+, profileFresh
+, regressionCheck
+, runBoltWorkloadProfile
+, runWorkloadProfile
+, toolchain
+, updateProfile
+, vendorCargoDeps
+,
 }:
-{
-  pname,
-  version,
-  src,
-  # Defaults to src's Cargo.lock; give it explicitly when src is a derivation (reading a
+{ pname
+, version
+, src
+, # Defaults to src's Cargo.lock; give it explicitly when src is a derivation (reading a
   # file out of a derivation at evaluation time would be import-from-derivation).
-  cargoLock ? null,
-  # { "<name>-<version>" = "sha256-…"; }: the hash of each git dependency (vendorCargoDeps.nix).
-  outputHashes ? { },
-  # The workspace member and binaries to build.
-  package ? null,
-  bins ? [ pname ],
-  cargoFeatures ? [ ],
-  noDefaultFeatures ? false,
-  cargoExtraArgs ? [ ],
-  # RUSTFLAGS for every stage (PGO flags are added per stage).
-  rustflags ? [ ],
-  instrumentRustflags ? [ ],
-  # Reproducibility of the profile (docs/design.md "Reproducible profiles"):
+  cargoLock ? null
+, # { "<name>-<version>" = "sha256-…"; }: the hash of each git dependency (vendorCargoDeps.nix).
+  outputHashes ? { }
+, # The workspace member and binaries to build.
+  package ? null
+, bins ? [ pname ]
+, cargoFeatures ? [ ]
+, noDefaultFeatures ? false
+, cargoExtraArgs ? [ ]
+, # RUSTFLAGS for every stage (PGO flags are added per stage).
+  rustflags ? [ ]
+, instrumentRustflags ? [ ]
+, # Reproducibility of the profile (docs/design.md "Reproducible profiles"):
   # - atomicCounters: threads update counters atomically, so multithreaded workloads
   #   don't lose increments to races (slower training, exact counts);
   # - valueProfiling: indirect-call and memop-size value profiles, whose top-N tables
@@ -57,65 +56,66 @@
   # - profileExclude: drop functions whose profile name contains one of these strings
   #   (e.g. "crossbeam", "rayon_core"): code whose counts depend on thread timing. They
   #   are compiled as without PGO.
-  atomicCounters ? false,
-  valueProfiling ? true,
-  quantize ? null,
-  profileExclude ? [ ],
-  pkgConfigPath ? [ ],
-  # Compile each cargo stage's dependencies in a derivation of their own (passthru.deps),
+  atomicCounters ? false
+, valueProfiling ? true
+, quantize ? null
+, profileExclude ? [ ]
+, pkgConfigPath ? [ ]
+, # Compile each cargo stage's dependencies in a derivation of their own (passthru.deps),
   # so that editing the project's crates rebuilds no dependency (cargoBuild.nix).
-  cacheDependencies ? true,
-  # { training = { <name> = { script, inputs, timeout }; }; evaluation = { ... }; }
+  cacheDependencies ? true
+, # { training = { <name> = { script, inputs, timeout }; }; evaluation = { ... }; }
   # (workloadsFromDir builds this from a directory.)
-  workloads,
-  # Weights of training workloads in the merged profile: { <name> = N; }.
-  workloadWeights ? { },
-  # Percentage of instrumented functions that must have profile data in `optimized`.
-  minCoverage ? 1,
-  # Run workloads with a fixed getrandom sequence (see fixedRandom.nix): reproducible
+  workloads
+, # Weights of training workloads in the merged profile: { <name> = N; }.
+  workloadWeights ? { }
+, # Percentage of instrumented functions that must have profile data in `optimized`.
+  minCoverage ? 1
+, # Run workloads with a fixed getrandom sequence (see fixedRandom.nix): reproducible
   # profiles and instruction counts for programs whose HashMaps are randomly seeded.
-  deterministicRandom ? true,
-  # Give every workload the toolchain's CA bundle (SSL_CERT_FILE), for programs that load
+  deterministicRandom ? true
+, # Give every workload the toolchain's CA bundle (SSL_CERT_FILE), for programs that load
   # the system's certificates when they start; a workload may set it alone.
-  caCertificates ? false,
-  # BOLT on top of PGO: the bolt* stages, and `bolted` in the evaluation. With false
+  caCertificates ? false
+, # BOLT on top of PGO: the bolt* stages, and `bolted` in the evaluation. With false
   # they are not built and the bolt* attributes are null.
-  bolt ? true,
-  # llvm-bolt's options for `bolted` (default: the documented list in stages/bolted/buildBolted.nix).
-  boltOptions ? null,
-  # Extra llvm-bolt options for `boltInstrumented` (e.g. --instrumentation-max-size=N).
-  boltInstrumentOptions ? [ ],
-  # Locked profiles (docs/design.md "Locked profiles"). The lock file, by default src's
+  bolt ? true
+, # llvm-bolt's options for `bolted` (default: the documented list in stages/bolted/buildBolted.nix).
+  boltOptions ? null
+, # Extra llvm-bolt options for `boltInstrumented` (e.g. --instrumentation-max-size=N).
+  boltInstrumentOptions ? [ ]
+, # Locked profiles (docs/design.md "Locked profiles"). The lock file, by default src's
   # pgo.lock.json; with an entry for this package and toolchain, `optimized` consumes the
   # locked profile (a fixed-output derivation) instead of rerunning the workloads.
-  lockFile ? null,
-  # A checked-in profile the locked one is copied from, by default src's pgo/<pname>.profdata.
-  checkedInProfile ? null,
-  # Where `updateProfile` writes the lock, relative to the directory it is run in.
-  lockPath ? "pgo.lock.json",
-  # profileFresh fails when the rebuilt profile drifted from the locked one by more than
+  lockFile ? null
+, # A checked-in profile the locked one is copied from, by default src's pgo/<pname>.profdata.
+  checkedInProfile ? null
+, # Where `updateProfile` writes the lock, relative to the directory it is run in.
+  lockPath ? "pgo.lock.json"
+, # profileFresh fails when the rebuilt profile drifted from the locked one by more than
   # this percentage (100 - llvm-profdata overlap).
-  maxDrift ? 2,
-  # `optimized` fails when more than this percentage of the profile's counts no longer
+  maxDrift ? 2
+, # `optimized` fails when more than this percentage of the profile's counts no longer
   # match the program (a stale profile); null only reports it.
-  maxStale ? null,
-  # Build the workload profiles and the merge as floating content-addressed derivations
+  maxStale ? null
+, # Build the workload profiles and the merge as floating content-addressed derivations
   # (experimental feature ca-derivations): when a change leaves a profile's bytes as they
   # were, Nix stops there and `optimized` is not rebuilt.
-  contentAddressed ? false,
-  # `noRegression` fails when optimized (or bolted) executes more than this percentage
+  contentAddressed ? false
+, # `noRegression` fails when optimized (or bolted) executes more than this percentage
   # more instructions than baseline on an evaluation workload.
-  regressionTolerance ? 0,
-  # rustc flags for the builds that use the profile (optimized, bolt-input) only. The
+  regressionTolerance ? 0
+, # rustc flags for the builds that use the profile (optimized, bolt-input) only. The
   # default keeps code that training never reached from being pessimized: without it,
   # LLVM does not inline small functions into call sites it believes cold (count 0), and
   # a held-out workload of the demo ran 0.96 % more instructions than the baseline; with
   # it, -0.04 %, and the trained gain grows (docs/safe-defaults.md). [ ] turns it off.
-  profileUseRustflags ? [ "-Cllvm-args=-inline-cold-callsite-threshold=225" ],
-  # meta (description, license, mainProgram, …) and passthru of the program: carried by
+  profileUseRustflags ? [ "-Cllvm-args=-inline-cold-callsite-threshold=225" ]
+, # meta (description, license, mainProgram, …) and passthru of the program: carried by
   # baseline, optimized and bolted, the binaries one ships or compares.
-  meta ? { },
-  passthru ? { },
+  meta ? { }
+, passthru ? { }
+,
 }@args:
 let
   fail = msg: throw "buildPgoPackage (${pname}): ${msg}";
@@ -144,13 +144,14 @@ let
   # The cargo stages never see them: re-locking doesn't rebuild baseline or instrumented.
   cargoSrc =
     if srcIsPath then
-      builtins.path {
-        path = src;
-        name = "${pname}-source";
-        filter =
-          path: type:
-          path != toString src + "/pgo.lock.json" && path != toString src + "/pgo";
-      }
+      builtins.path
+        {
+          path = src;
+          name = "${pname}-source";
+          filter =
+            path: _type:
+            path != toString src + "/pgo.lock.json" && path != toString src + "/pgo";
+        }
     else
       src;
 
@@ -191,9 +192,11 @@ let
     let
       inputNames = w: builtins.attrNames (w.inputs or { });
       workloadNames = kind: set: map (n: "${kind} workload '${n}'") (builtins.filter (n: !validName n) (builtins.attrNames set));
-      inputsOf = kind: set: builtins.concatLists (builtins.attrValues (builtins.mapAttrs (
-        w: spec: map (i: "input '${i}' of ${kind} workload '${w}'") (builtins.filter (i: !validName i) (inputNames spec))
-      ) set));
+      inputsOf = kind: set: builtins.concatLists (builtins.attrValues (builtins.mapAttrs
+        (
+          w: spec: map (i: "input '${i}' of ${kind} workload '${w}'") (builtins.filter (i: !validName i) (inputNames spec))
+        )
+        set));
     in
     workloadNames "training" training
     ++ workloadNames "evaluation" evaluationWorkloads
@@ -233,21 +236,23 @@ let
         ++ instrumentRustflags;
     }
   );
-  profiles = builtins.mapAttrs (
-    name: workload:
-    runWorkloadProfile {
-      inherit
-        pname
-        version
-        instrumented
-        name
-        workload
-        deterministicRandom
-        contentAddressed
-        canonicalizeFlags
-        ;
-    }
-  ) training;
+  profiles = builtins.mapAttrs
+    (
+      name: workload:
+        runWorkloadProfile {
+          inherit
+            pname
+            version
+            instrumented
+            name
+            workload
+            deterministicRandom
+            contentAddressed
+            canonicalizeFlags
+            ;
+        }
+    )
+    training;
   profileUnlocked = mergeProfiles {
     inherit
       pname
@@ -288,19 +293,21 @@ let
     inherit pname version boltInput;
     instrumentOptions = boltInstrumentOptions;
   };
-  boltProfiles = builtins.mapAttrs (
-    name: workload:
-    runBoltWorkloadProfile {
-      inherit
-        pname
-        version
-        boltInstrumented
-        name
-        workload
-        deterministicRandom
-        ;
-    }
-  ) training;
+  boltProfiles = builtins.mapAttrs
+    (
+      name: workload:
+        runBoltWorkloadProfile {
+          inherit
+            pname
+            version
+            boltInstrumented
+            name
+            workload
+            deterministicRandom
+            ;
+        }
+    )
+    training;
   boltProfile = mergeBoltProfiles {
     inherit pname version boltProfiles bins;
   };
@@ -384,7 +391,7 @@ else if !bolt && (boltOptions != null || boltInstrumentOptions != [ ]) then
   fail "boltOptions or boltInstrumentOptions is set but bolt = false, so no stage would use it: remove them, or set bolt = true."
 else
   boltStages
-  // {
+    // {
     inherit
       instrumented
       profiles

@@ -5,16 +5,17 @@
 # on nixpkgs, `.#host.checks` on the host): `helper`, and each stage the registry
 # (stages.nix) marks `check`, as <program>-<stage>. Each is a derivation whose build is
 # the test, and `all` depends on every other one, so one build runs them all.
-{
-  helper,
-  mkStage,
+{ helper
+, mkStage
+,
 }:
 {
   # { <program> = buildPgoPackage's result; }
-  pipelines,
-  # { <program> = true if it is locked; } (read from files, so that the check names are
+  pipelines
+, # { <program> = true if it is locked; } (read from files, so that the check names are
   # known without evaluating a toolchain).
-  locked ? { },
+  locked ? { }
+,
 }:
 let
   inherit (builtins) attrNames attrValues concatMap filter listToAttrs;
@@ -22,14 +23,16 @@ let
   registryChecks = filter (s: s.check) (import ./stages.nix);
   forProgram =
     name: p:
-    map (stage: {
-      name = "${name}-${stage.name}";
-      value = p.${stage.attr};
-    }) (filter (stage: (p.${stage.attr} or null) != null && (!stage.lockedOnly || locked.${name} or false)) registryChecks);
+    map
+      (stage: {
+        name = "${name}-${stage.name}";
+        value = p.${stage.attr};
+      })
+      (filter (stage: (p.${stage.attr} or null) != null && (!stage.lockedOnly || locked.${name} or false)) registryChecks);
   checks = { inherit helper; } // listToAttrs (concatMap (name: forProgram name pipelines.${name}) (attrNames pipelines));
 in
 checks
-// {
+  // {
   all = mkStage {
     name = "nix-pgo-checks";
     script = builtins.toFile "all-checks.sh" ''

@@ -1,10 +1,10 @@
 # The nix-pgo library for one toolchain (toolchain/host.nix or toolchain/nixpkgs.nix).
 # One scope, wired like crane's lib/default.nix: each public function comes from a file of
 # its own and gets the others it needs by name (what callPackage does, without nixpkgs).
-{
-  toolchain,
-  # A nix-pgo helper built elsewhere (by default it is built with this toolchain).
-  helper ? null,
+{ toolchain
+, # A nix-pgo helper built elsewhere (by default it is built with this toolchain).
+  helper ? null
+,
 }:
 let
   callWith =

@@ -4,10 +4,10 @@
 # The nix-pgo helper (helper/), built with the same toolchain as everything else by the
 # same cargo stage, its unit and integration tests (tests/cli.rs) run against the
 # toolchain's real llvm-profdata and valgrind.
-{
-  cargoBuild,
-  toolchain,
-  vendorCargoDeps,
+{ cargoBuild
+, toolchain
+, vendorCargoDeps
+,
 }:
 let
   # Only what cargo reads: editing the README or tests/ of the repo doesn't rebuild it.

@@ -8,7 +8,7 @@
 # `evaluation-cargo-changelog`); stages a package doesn't have (BOLT with `bolt = false`,
 # an evaluation without evaluation workloads) are left out. Hydra skips job names
 # containing a dot, so workload names must not have one.
-{ }:
+{}:
 pipeline:
 let
   inherit (builtins) concatMap filter listToAttrs attrNames;
@@ -22,12 +22,14 @@ let
     if value == null then
       [ ]
     else if stage.perWorkload == false then
-      [ { inherit (stage) name; inherit value; } ]
+      [{ inherit (stage) name; inherit value; }]
     else
-      (if stage.perWorkload == "evaluation" then [ { inherit (stage) name; inherit value; } ] else [ ])
-      ++ map (w: {
-        name = "${stage.name}-${w}";
-        value = perWorkload.${w};
-      }) (attrNames perWorkload);
+      (if stage.perWorkload == "evaluation" then [{ inherit (stage) name; inherit value; }] else [ ])
+      ++ map
+        (w: {
+          name = "${stage.name}-${w}";
+          value = perWorkload.${w};
+        })
+        (attrNames perWorkload);
 in
 listToAttrs (concatMap jobsOf (filter (s: s.job) (import ./stages.nix)))

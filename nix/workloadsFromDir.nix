@@ -6,13 +6,14 @@
 #   eval/<name>.sh    evaluation workloads, held out from training: they compare variants
 # Each workload's derivation gets only its own script (a store path of its own), so
 # editing one workload reruns only that one.
-{ }:
+{}:
 dir:
 {
   # { <name> = <path or drv>; } visible to every workload as $PGO_INPUTS/<name>.
-  inputs ? { },
-  # Seconds before a workload is killed (natively; evaluation under valgrind gets 30x).
-  timeout ? 600,
+  inputs ? { }
+, # Seconds before a workload is killed (natively; evaluation under valgrind gets 30x).
+  timeout ? 600
+,
 }:
 let
   inherit (builtins) attrNames filter listToAttrs match pathExists readDir;
@@ -23,16 +24,18 @@ let
       files = if pathExists d then filter (f: match ".*\\.sh" f != null) (attrNames (readDir d)) else [ ];
     in
     listToAttrs (
-      map (f: {
-        name = builtins.head (match "(.*)\\.sh" f);
-        value = {
-          script = builtins.path {
-            path = d + "/${f}";
-            name = "workload-${f}";
+      map
+        (f: {
+          name = builtins.head (match "(.*)\\.sh" f);
+          value = {
+            script = builtins.path {
+              path = d + "/${f}";
+              name = "workload-${f}";
+            };
+            inherit inputs timeout;
           };
-          inherit inputs timeout;
-        };
-      }) files
+        })
+        files
     );
 in
 {

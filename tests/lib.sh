@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Helpers for tests/cases/*.sh. Every test runs from the repository root.
+# Helpers for the tests (tests/fast/*.sh, tests/cases/*.sh). Every test runs from the
+# repository root.
 
 # fail MESSAGE: fail the current test.
 fail() {
@@ -87,6 +88,8 @@ locked_copy() {
   echo "$dir"
 }
 
+# The demo's lock file, for the tests in tests/cases/*.sh (sourced after this file).
+# shellcheck disable=SC2034
 DEMO_LOCK=workloads/pulldown-cmark/pgo.lock.json
 
 # compare_variant EVALUATION VARIANT [fewer]: on every workload of an evaluation output

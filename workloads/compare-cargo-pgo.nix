@@ -4,12 +4,13 @@
 # Built with `nix build --impure -f workloads/compare-cargo-pgo.nix --argstr program …`.
 {
   # A name from workloads/default.nix.
-  program,
-  # Makes `cold` a chain of derivations no earlier run has built (see `cold`).
-  nonce ? "",
-  # A directory with bin/<bin>: cargo-pgo's optimized build, imported into the store for
+  program
+, # Makes `cold` a chain of derivations no earlier run has built (see `cold`).
+  nonce ? ""
+, # A directory with bin/<bin>: cargo-pgo's optimized build, imported into the store for
   # the evaluation and the timed report ("" until it exists).
-  cargoPgoOut ? "",
+  cargoPgoOut ? ""
+,
 }:
 let
   inherit (builtins) attrNames attrValues head mapAttrs parseDrvName;
@@ -94,11 +95,13 @@ in
     optimized = "${optimized}";
     profile = "${pipeline.profile}";
     baseline = "${baseline}";
-    training = mapAttrs (_: w: {
-      script = "${w.script}";
-      inputs = mapAttrs (_: i: "${i}") (w.inputs or { });
-      timeout = w.timeout or 600;
-    }) pipeline.workloads.training;
+    training = mapAttrs
+      (_: w: {
+        script = "${w.script}";
+        inputs = mapAttrs (_: i: "${i}") (w.inputs or { });
+        timeout = w.timeout or 600;
+      })
+      pipeline.workloads.training;
     evaluation = attrNames evaluationWorkloads;
   };
 

@@ -4,12 +4,12 @@
 # One crate's .crate file from crates.io, as a fixed-output derivation. Uses Nix's
 # builtin:fetchurl (it has CA certificates; curl inside a builder has none), and the
 # static download host, which is what cargo itself downloads from.
-{ }:
-{
-  pname,
-  version,
-  # sha256 of the .crate file, hex: the `checksum` in Cargo.lock.
-  sha256,
+{}:
+{ pname
+, version
+, # sha256 of the .crate file, hex: the `checksum` in Cargo.lock.
+  sha256
+,
 }:
 derivation {
   name = "crate-${pname}-${version}.crate";

@@ -11,19 +11,19 @@
 { toolchain }:
 {
   # Derivation name, e.g. "pulldown-cmark-optimized-0.13.6".
-  name,
-  # Bash script (a path) that does the stage's work; see stage.sh for what it gets.
-  script,
-  # Environment variables for the programs the stage runs: { NAME = "value"; }.
-  env ? { },
-  # Attributes for the caller (other stages, tests), not part of the derivation.
-  passthru ? { },
-  meta ? { },
-  # A floating content-addressed derivation (experimental feature ca-derivations):
+  name
+, # Bash script (a path) that does the stage's work; see stage.sh for what it gets.
+  script
+, # Environment variables for the programs the stage runs: { NAME = "value"; }.
+  env ? { }
+, # Attributes for the caller (other stages, tests), not part of the derivation.
+  passthru ? { }
+, meta ? { }
+, # A floating content-addressed derivation (experimental feature ca-derivations):
   # its store path follows from its output's content, so dependents whose inputs came
   # out the same are not rebuilt.
-  contentAddressed ? false,
-  ...
+  contentAddressed ? false
+, ...
 }@args:
 let
   drv = derivation (

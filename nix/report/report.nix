@@ -9,14 +9,15 @@
 # `nix-pgo report --data $out/report-data.json "$@"`, which adds the timings: those are
 # not reproducible, so no derivation makes them. Every path in the data is in the
 # closure, so `nix run` builds the whole evaluation first.
-{
-  helper,
-  mkStage,
-  toolchain,
+{ helper
+, mkStage
+, toolchain
+,
 }:
 {
   # { <name> = buildPgoPackage's result; } (each with evaluation workloads).
-  programs,
+  programs
+,
 }:
 let
   inherit (builtins) attrNames elem filter mapAttrs;

@@ -8,11 +8,12 @@
 # environment: a toolchain change gives every derivation a new hash.
 {
   # Overrides for tests and unusual setups; by default everything is discovered.
-  rustupHome ? null,
-  rustupToolchain ? null,
-  llvmBin ? null,
-  system ? "x86_64-linux",
-  targetTriple ? "x86_64-unknown-linux-gnu",
+  rustupHome ? null
+, rustupToolchain ? null
+, llvmBin ? null
+, system ? "x86_64-linux"
+, targetTriple ? "x86_64-unknown-linux-gnu"
+,
 }:
 let
   inherit (builtins)
@@ -103,9 +104,11 @@ let
     "libc6-dev(:amd64)?"
     "valgrind"
   ];
-  dpkgFiles = filter (
-    n: builtins.any (p: match "${p}\\.md5sums" n != null) dpkgPackages
-  ) (attrNames (readDir dpkgInfo));
+  dpkgFiles = filter
+    (
+      n: builtins.any (p: match "${p}\\.md5sums" n != null) dpkgPackages
+    )
+    (attrNames (readDir dpkgInfo));
   identityParts = [ (hashFile "sha256" channelManifest) ] ++ map (f: "${f}:${hashFile "sha256" "${dpkgInfo}/${f}"}") dpkgFiles;
 in
 {
@@ -132,10 +135,11 @@ in
       bundle = "/etc/ssl/certs/ca-certificates.crt";
     in
     if pathExists bundle then
-      builtins.path {
-        path = bundle;
-        name = "ca-certificates.crt";
-      }
+      builtins.path
+        {
+          path = bundle;
+          name = "ca-certificates.crt";
+        }
     else
       fail "${bundle} does not exist, and a workload asks for CA certificates (caCertificates = true). Install Debian's ca-certificates package.";
   # Shell utilities the stage scripts use (coreutils, tar, gzip, sed, grep, find, diff).

@@ -24,11 +24,6 @@ test_nondeterministic_evaluation_output_is_refused() {
   expect_failure "'optimized' printed something else than 'baseline'" fixture_build nondeterministicEvaluation
 }
 
-test_missing_cargo_lock_is_refused_at_evaluation() {
-  expect_failure "buildPgoPackage \(no-lock\): no Cargo.lock in .*/no-lock" fixture_eval noCargoLock.optimized.drvPath
-  expect_failure "run .cargo generate-lockfile." fixture_eval noCargoLock.optimized.drvPath
-}
-
 test_workload_that_needs_network_is_told_the_sandbox_has_none() {
   expect_failure "workload 'network' exited" fixture_build networkWorkload
   expect_failure 'tried to reach the network.*sandbox' fixture_build networkWorkload
@@ -40,13 +35,6 @@ test_workload_that_needs_ca_certificates_is_told_the_option_and_gets_them_with_i
   expect_failure 'looked for CA certificates' fixture_build certificatesWorkload
   expect_failure 'Give the package .caCertificates = true;' fixture_build certificatesWorkload
   fixture_build certificatesGiven >/dev/null
-}
-
-test_names_that_cannot_name_files_are_refused_at_evaluation() {
-  expect_failure "training workload 'html two'.*letters, digits" fixture_eval badWorkloadName.drvPath
-  expect_failure "input 'my input' of training workload 'tiny'" fixture_eval badInputName.drvPath
-  # A string path is refused when the stage is evaluated: the sandbox could not see it.
-  expect_failure "input 'corpus' of workload 'tiny' is the string.*Give a path" fixture_eval stringInput.drvPath
 }
 
 test_unknown_binary_or_package_fails_before_compiling() {

@@ -30,7 +30,7 @@ rg_rebuild() {
   if [ -e "$out.check" ] && [[ $out == *.profdata ]]; then
     diff=$(comm -3 <(rg_functions "$out" | sort) <(rg_functions "$out.check" | sort) | awk '{ print $1 }' | sort -u)
     echo "$attr: functions whose counts differ between the build and the rebuild:"
-    echo "$diff" | sed 's/^/    /'
+    echo "    ${diff//$'\n'/$'\n    '}"
   fi
   [ -e "$out.check" ] || { nix-store --realise --check "$drv" 2>&1 | tail -n 5 || true; }
   local name=${drv##*/}

@@ -11,7 +11,7 @@ lock_field() {
 
 test_locked_update_profile_writes_the_lock_and_relocking_changes_nothing() {
   local before
-  cd "$(locked_copy)"
+  cd "$(locked_copy)" || exit
   cat "$DEMO_LOCK"
   [ "$(lock_field narHash)" = "sha256-$(nix hash path --type sha256 --base64 "$(out_path .#host.profile-unlocked)")" ] ||
     fail "the lock's narHash is not the NAR hash of the profile rebuilt from the workloads"
@@ -27,7 +27,7 @@ test_locked_update_profile_writes_the_lock_and_relocking_changes_nothing() {
 
 test_locked_optimized_depends_on_the_profile_hash_alone() {
   local optimized_out pending
-  cd "$(locked_copy)"
+  cd "$(locked_copy)" || exit
   optimized_out=$(out_path .#host.optimized)
   # A real change to two workloads: the rebuilt profile would differ, the locked one doesn't.
   echo 'pulldown-cmark "$PGO_INPUTS"/cargo/src/doc/src/SUMMARY.md >/dev/null' >>workloads/pulldown-cmark/train/guide.sh
@@ -42,7 +42,7 @@ test_locked_optimized_depends_on_the_profile_hash_alone() {
 test_locked_lock_and_checked_in_profile_do_not_touch_cargo_stages() {
   local copy before_base before_inst
   copy=$(scratch_copy)
-  cd "$copy"
+  cd "$copy" || exit
   before_base=$(drv_path host.baseline)
   before_inst=$(drv_path host.instrumented)
   nix run --impure .#host.update-profile
@@ -58,7 +58,7 @@ test_locked_lock_and_checked_in_profile_do_not_touch_cargo_stages() {
 }
 
 test_locked_checked_in_profile_that_differs_is_refused() {
-  cd "$(locked_copy)"
+  cd "$(locked_copy)" || exit
   mkdir -p workloads/pulldown-cmark/pgo
   # Another profile (one workload's), checked in under the demo's name.
   cp "$(out_path .#host.profiles.guide)" workloads/pulldown-cmark/pgo/pulldown-cmark.profdata
@@ -70,7 +70,7 @@ test_locked_checked_in_profile_that_differs_is_refused() {
 }
 
 test_locked_lock_for_another_toolchain_is_refused() {
-  cd "$(locked_copy)"
+  cd "$(locked_copy)" || exit
   jq '.profiles["pulldown-cmark"] |= with_entries(.key = "host-rust-1.80.0-llvm18-0000000000000000")' "$DEMO_LOCK" >lock.tmp
   mv lock.tmp "$DEMO_LOCK"
   git add -A
@@ -79,7 +79,7 @@ test_locked_lock_for_another_toolchain_is_refused() {
 }
 
 test_locked_profile_that_drifted_is_refused_and_flagged_by_profile_fresh() {
-  cd "$(locked_copy)"
+  cd "$(locked_copy)" || exit
   out_path .#host.profile-fresh
   cat "$(out_path .#host.profile-fresh)"
   # Train on one workload only: the rebuilt profile drifts far from the locked one.

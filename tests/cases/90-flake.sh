@@ -103,10 +103,10 @@ test_flake_workflow_parses_and_names_only_existing_attributes() {
   local wf=.github/workflows/ci.yml dir attr path
   /usr/bin/python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' "$wf" || fail "$wf is not valid YAML"
   # Every `.#attr` the workflow names exists (checked by name, without nixpkgs).
-  for attr in $(grep -oE '\.#[A-Za-z0-9_.-]*[A-Za-z0-9_-]' "$wf" | sort -u); do
+  while read -r attr; do
     echo "the workflow names $attr"
     flake_has "${attr#.#}" || fail "$wf names $attr, which the flake doesn't have"
-  done
+  done < <(grep -oE '\.#[A-Za-z0-9_.-]*[A-Za-z0-9_-]' "$wf" | sort -u)
   # The step that lists the jobs, run here: one existing installable per Hydra job.
   dir=$(mktemp -d)
   /usr/bin/python3 -c '
@@ -122,7 +122,7 @@ print(next(s["run"] for s in steps if s.get("id") == "jobs"))' "$wf" >"$dir/list
     nix eval --raw $(stub_nixpkgs) ".#$path.drvPath" >/dev/null || fail "the workflow builds $attr, which does not evaluate"
   done <jobs.txt
   rm -f jobs.txt
-  grep -q 'cachix/cachix-action' "$wf" && grep -q 'cachix/install-nix-action' "$wf" || fail "no Nix installer or Cachix action"
+  { grep -q 'cachix/cachix-action' "$wf" && grep -q 'cachix/install-nix-action' "$wf"; } || fail "no Nix installer or Cachix action"
 }
 
 test_flake_hydra_jobset_declaration() {
@@ -188,7 +188,7 @@ test_flake_cache_toolchain_bump_rebuilds_everything_but_downloads() {
   # The crate downloads (fixed-output) are the same derivations, so they are not fetched again.
   crates_before=$(input_drvs "$(jq -r .vendor <<<"$before")" | sort)
   crates_after=$(input_drvs "$(jq -r .vendor <<<"$after")" | sort)
-  [ -n "$crates_before" ] && [ "$crates_before" = "$crates_after" ] || fail "the crate downloads changed with the toolchain"
+  { [ -n "$crates_before" ] && [ "$crates_before" = "$crates_after" ]; } || fail "the crate downloads changed with the toolchain"
   # ... and fixed-output: their output paths are their hashes, whatever built them. (Whether
   # Nix would fetch them now depends on what the store holds, so that is not asserted.)
   local crate
@@ -203,8 +203,8 @@ test_flake_cache_toolchain_bump_rebuilds_everything_but_downloads() {
 }
 
 test_flake_cache_locked_profile_stops_a_workload_edit_before_optimized() {
-  local outs before after pending
-  cd "$(locked_copy)"
+  local before after pending
+  cd "$(locked_copy)" || exit
   outs() { nix eval --impure --json .#host.hydraJobs.pulldown-cmark --apply 'builtins.mapAttrs (_: d: d.outPath)'; }
   out_path .#host.optimized .#host.bolt-instrumented >/dev/null
   before=$(outs)

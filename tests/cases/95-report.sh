@@ -69,7 +69,7 @@ test_report_times_every_variant_and_writes_json_markdown_and_svg() {
       grep -qE "^\| $w \| $v \|" "$out/README.md" || fail "the README section has no row for $w/$v"
     done
   done
-  grep -q '^rest$' "$out/README.md" && ! grep -q '^old$' "$out/README.md" ||
+  { grep -q '^rest$' "$out/README.md" && ! grep -q '^old$' "$out/README.md"; } ||
     fail "the README's text outside the markers changed, or the old section stayed"
   rm -rf "$out"
 }

@@ -11,8 +11,8 @@
 # safe default each), `recommended` (the one docs/safe-defaults.md picks), and
 # `comparison`/`comparisonCheck`: every candidate's optimized binary evaluated against the
 # original baseline in one evaluation.
-{
-  nixPgo ? import ../../nix { toolchain = import ../../nix/toolchain/host.nix { }; },
+{ nixPgo ? import ../../nix { toolchain = import ../../nix/toolchain/host.nix { }; }
+,
 }:
 let
   demo = import ../pulldown-cmark { inherit nixPgo; };
@@ -95,7 +95,7 @@ let
   };
 in
 plain
-// {
+  // {
   inherit candidates comparison;
   # The regression check over `comparison`: names every candidate that still regresses.
   comparisonCheck = nixPgo.regressionCheck {

@@ -13,8 +13,8 @@
 # the reference's, llvm-profdata overlap), `trainingInstructions` (each instrumented
 # binary on one training workload under callgrind) and `timing` (bin/time-training: wall
 # and CPU time of the training workloads, every variant in one hyperfine run per round).
-{
-  nixPgo ? import ../../nix { toolchain = import ../../nix/toolchain/host.nix { }; },
+{ nixPgo ? import ../../nix { toolchain = import ../../nix/toolchain/host.nix { }; }
+,
 }:
 let
   inherit (nixPgo) evaluateVariants mkStage toolchain;
@@ -81,7 +81,7 @@ let
     };
 in
 ripgrep
-// {
+  // {
   inherit variants;
 
   # Every variant's optimized binary against the one baseline, on the evaluation workloads.

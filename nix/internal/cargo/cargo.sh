@@ -8,7 +8,7 @@
 # only registry is the vendored directory.
 cargoSetup() {
   cp -r --no-preserve=mode "$src" "$NIX_BUILD_TOP/source"
-  cd "$NIX_BUILD_TOP/source"
+  cd "$NIX_BUILD_TOP/source" || exit
   cp --no-preserve=mode "$cargoLock" Cargo.lock
 
   export CARGO_HOME=$NIX_BUILD_TOP/cargo-home

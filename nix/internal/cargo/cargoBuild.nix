@@ -8,50 +8,49 @@
 # starts from that target directory and compiles only the project's own crates. Editing
 # them rebuilds no dependency in any stage; profile-using stages key their dependencies by
 # the profile, as the flags are part of what cargo reuses.
-{
-  cargoSkeleton,
-  mkStage,
-  toolchain,
+{ cargoSkeleton
+, mkStage
+, toolchain
+,
 }:
-{
-  pname,
-  version,
-  # Stage name, the suffix of the derivation name ("baseline", "optimized", ...).
-  stage,
-  # The source tree (a path or a derivation) and the Cargo.lock to build it with.
-  src,
-  cargoLock,
-  # vendorCargoDeps's result for cargoLock.
-  vendor,
-  # Which workspace member to build (`--package`), null for the root package.
-  package ? null,
-  # The binaries to build and install into $out/bin.
-  bins,
-  # Cargo features, `--no-default-features`, and any other cargo arguments.
-  cargoFeatures ? [ ],
-  noDefaultFeatures ? false,
-  cargoExtraArgs ? [ ],
-  # The user's RUSTFLAGS, the same in every stage, and the stage's own.
-  rustflags ? [ ],
-  stageRustflags ? [ ],
-  # Native libraries for -sys crates: pkg-config search paths.
-  pkgConfigPath ? [ ],
-  # Environment variables cargo reads (e.g. CARGO_PROFILE_RELEASE_STRIP), set in the
+{ pname
+, version
+, # Stage name, the suffix of the derivation name ("baseline", "optimized", ...).
+  stage
+, # The source tree (a path or a derivation) and the Cargo.lock to build it with.
+  src
+, cargoLock
+, # vendorCargoDeps's result for cargoLock.
+  vendor
+, # Which workspace member to build (`--package`), null for the root package.
+  package ? null
+, # The binaries to build and install into $out/bin.
+  bins
+, # Cargo features, `--no-default-features`, and any other cargo arguments.
+  cargoFeatures ? [ ]
+, noDefaultFeatures ? false
+, cargoExtraArgs ? [ ]
+, # The user's RUSTFLAGS, the same in every stage, and the stage's own.
+  rustflags ? [ ]
+, stageRustflags ? [ ]
+, # Native libraries for -sys crates: pkg-config search paths.
+  pkgConfigPath ? [ ]
+, # Environment variables cargo reads (e.g. CARGO_PROFILE_RELEASE_STRIP), set in the
   # dependency build too: cargo compares them like flags. (Other extra attributes are the
   # stage script's alone.)
-  env ? { },
-  # A profile to build with (`-Cprofile-use`, dependencies included): mergeProfiles's or
+  env ? { }
+, # A profile to build with (`-Cprofile-use`, dependencies included): mergeProfiles's or
   # lockedProfile's result, a directory with one .profdata; null for none.
-  profile ? null,
-  # Compile the dependencies in a derivation of their own (passthru.deps). Off, each
+  profile ? null
+, # Compile the dependencies in a derivation of their own (passthru.deps). Off, each
   # stage compiles everything and the store keeps no target directories.
-  cacheDependencies ? true,
-  # The stage's script: by default build and install (build.sh).
-  script ? ./build.sh,
-  passthru ? { },
-  meta ? { },
-  contentAddressed ? false,
-  # Anything else becomes the stage script's environment.
+  cacheDependencies ? true
+, # The stage's script: by default build and install (build.sh).
+  script ? ./build.sh
+, passthru ? { }
+, meta ? { }
+, contentAddressed ? false
+, # Anything else becomes the stage script's environment.
   ...
 }@args:
 let
@@ -127,7 +126,7 @@ mkStage (
     "cacheDependencies"
   ]
   // cargoEnv
-  // {
+    // {
     name = "${pname}-${stage}-${version}";
     inherit script src;
     cargoDeps = if cacheDependencies then deps else "";

@@ -12,11 +12,11 @@
 # build time, so its skeleton is a derivation of it and follows its every change, unless
 # the skeleton is content-addressed (contentAddressed = true).
 { mkStage }:
-{
-  pname,
-  version,
-  src,
-  contentAddressed ? false,
+{ pname
+, version
+, src
+, contentAddressed ? false
+,
 }:
 let
   inherit (builtins)
@@ -50,20 +50,22 @@ let
     let
       entries = readDir dir;
     in
-    concatMap (
-      name:
-      let
-        type = entries.${name};
-      in
-      if elem name ignored then
-        [ ]
-      else if type == "directory" then
-        rustFiles (dir + "/${name}") "${prefix}${name}/"
-      else if match ".*\\.rs" name != null then
-        [ "${prefix}${name}" ]
-      else
-        [ ]
-    ) (attrNames entries);
+    concatMap
+      (
+        name:
+        let
+          type = entries.${name};
+        in
+        if elem name ignored then
+          [ ]
+        else if type == "directory" then
+          rustFiles (dir + "/${name}") "${prefix}${name}/"
+        else if match ".*\\.rs" name != null then
+          [ "${prefix}${name}" ]
+        else
+          [ ]
+      )
+      (attrNames entries);
 
   fromPath = {
     manifests = builtins.path {
@@ -81,5 +83,5 @@ mkStage (
     script = ./skeleton.sh;
     inherit contentAddressed;
   }
-  // (if isSource then fromPath else { inherit src; })
+    // (if isSource then fromPath else { inherit src; })
 )

@@ -4,7 +4,7 @@
 # path source at evaluation time, rustFiles one relative path per line).
 ignored=(-name target -o -name .git -o -name result)
 if [ -n "${src:-}" ]; then
-  cd "$src"
+  cd "$src" || exit
   mkdir -p "$out"
   find . \( "${ignored[@]}" \) -prune -o \( -name Cargo.toml -o -path '*/.cargo/config' -o -path '*/.cargo/config.toml' \) -type f -print0 |
     xargs -0 -r cp --parents --no-preserve=mode -t "$out"

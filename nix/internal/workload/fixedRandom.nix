@@ -5,9 +5,9 @@
 # LD_PRELOAD when their package has `deterministicRandom = true` (the default): a fixed
 # sequence from getrandom makes std's HashMap seeds, and so profiles and instruction
 # counts, the same on every run.
-{
-  mkStage,
-  toolchain,
+{ mkStage
+, toolchain
+,
 }:
 mkStage {
   name = "nix-pgo-fixed-random";

@@ -68,10 +68,12 @@ runWorkload() {
 # noProfileData BINDIR KIND: fail because the workload exited 0 without writing KIND
 # ("profile", "BOLT profile") data, i.e. it never ran a program of BINDIR.
 noProfileData() {
-  local binDir=$1 kind=$2
+  local binDir=$1 kind=$2 programs
+  programs=("$binDir"/*)
+  programs=("${programs[@]##*/}")
   {
     echo "nix-pgo: error: workload '$workloadName' exited 0 but wrote no $kind data:"
-    echo "it never ran the instrumented program ($(ls "$binDir" | tr '\n' ' '))."
+    echo "it never ran the instrumented program (${programs[*]})."
     echo "--- last lines of its stdout:"
     tail -n 20 "$NIX_BUILD_TOP/$workloadName.stdout"
     echo "---"

@@ -11,21 +11,22 @@
 # the store and becomes a dependency: the sandbox has it. A string that is not a store
 # path can't be reached from the sandbox and is refused. They are linked by name in one
 # derivation, $PGO_INPUTS.
-{
-  fixedRandom,
-  mkStage,
-  toolchain,
+{ fixedRandom
+, mkStage
+, toolchain
+,
 }:
 {
   # The workload's name (checked by buildPgoPackage) and its description:
   # { script, inputs ? { }, timeout ? 600, caCertificates ? false }.
-  name,
-  workload,
-  # Give the workload a fixed getrandom sequence (fixedRandom.nix), so that HashMap
+  name
+, workload
+, # Give the workload a fixed getrandom sequence (fixedRandom.nix), so that HashMap
   # seeds, and with them profiles and instruction counts, are the same on every run.
-  deterministicRandom ? true,
-  # The timeout is multiplied by this (valgrind runs programs 20-50x slower).
-  timeoutFactor ? 1,
+  deterministicRandom ? true
+, # The timeout is multiplied by this (valgrind runs programs 20-50x slower).
+  timeoutFactor ? 1
+,
 }:
 let
   inherit (builtins) hasContext isPath isString mapAttrs;

@@ -14,7 +14,7 @@
 args:
 buildOptimized (
   args
-  // {
+    // {
     stage = "bolt-input";
     stageRustflags = (args.stageRustflags or [ ]) ++ [ "-Clink-arg=-Wl,--emit-relocs" ];
     # BOLT needs the symbol table: a package profile with `strip = true` (symbols) makes

@@ -5,18 +5,18 @@
 # when it exits, writes its profile (a text .fdata) to
 # /tmp/nix-pgo-bolt/<binary>.<pid>.fdata. That path is baked into the binary (BOLT's
 # runtime reads no environment variable); runBoltWorkloadProfile collects it.
-{
-  helper,
-  mkStage,
-  toolchain,
+{ helper
+, mkStage
+, toolchain
+,
 }:
-{
-  pname,
-  version,
-  # buildBoltInput's result (or any derivation whose bin/* were linked with --emit-relocs).
-  boltInput,
-  # Extra llvm-bolt arguments for instrumentation (e.g. --instrumentation-max-size=N).
-  instrumentOptions ? [ ],
+{ pname
+, version
+, # buildBoltInput's result (or any derivation whose bin/* were linked with --emit-relocs).
+  boltInput
+, # Extra llvm-bolt arguments for instrumentation (e.g. --instrumentation-max-size=N).
+  instrumentOptions ? [ ]
+,
 }:
 mkStage {
   name = "${pname}-bolt-instrumented-${version}";

@@ -3,17 +3,17 @@
 #
 # Merges the per-workload BOLT profiles with merge-fdata: $out/<binary>.fdata for each
 # binary. merge-fdata has no weights: a workload counts as much as it ran.
-{
-  mkStage,
-  toolchain,
+{ mkStage
+, toolchain
+,
 }:
-{
-  pname,
-  version,
-  # { <workload> = <runBoltWorkloadProfile drv>; }
-  boltProfiles,
-  # The binaries that must have a profile (every binary of the BOLT input).
-  bins,
+{ pname
+, version
+, # { <workload> = <runBoltWorkloadProfile drv>; }
+  boltProfiles
+, # The binaries that must have a profile (every binary of the BOLT input).
+  bins
+,
 }:
 if boltProfiles == { } then
   throw "mergeBoltProfiles: ${pname} has no workload BOLT profiles to merge; give it at least one training workload."

@@ -6,19 +6,18 @@
 # $out/bin/<binary>; $out/nix-support/bolt-<binary>.log is llvm-bolt's report (profile
 # coverage, dyno stats). The input and profile are copied to fixed paths and
 # --bolt-info=0 is passed, so no store path of an earlier stage is written into the binary.
-{
-  helper,
-  mkStage,
-  toolchain,
+{ helper
+, mkStage
+, toolchain
+,
 }:
-{
-  pname,
-  version,
-  # buildBoltInput's result: the binaries, linked with --emit-relocs.
-  boltInput,
-  # mergeBoltProfiles's result: <binary>.fdata for each binary.
-  boltProfile,
-  # llvm-bolt's optimization options (checked against LLVM 22's `llvm-bolt --help-hidden`).
+{ pname
+, version
+, # buildBoltInput's result: the binaries, linked with --emit-relocs.
+  boltInput
+, # mergeBoltProfiles's result: <binary>.fdata for each binary.
+  boltProfile
+, # llvm-bolt's optimization options (checked against LLVM 22's `llvm-bolt --help-hidden`).
   boltOptions ? [
     # Lay out blocks inside each function with the extended-TSP model, the one LLVM
     # recommends for instruction-cache and branch behaviour.
@@ -44,7 +43,8 @@
     "-use-gnu-stack"
     # Print what the profile says the layout changed (in the log).
     "-dyno-stats"
-  ],
+  ]
+,
 }:
 mkStage {
   name = "${pname}-bolted-${version}";

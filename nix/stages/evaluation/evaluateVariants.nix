@@ -6,25 +6,25 @@
 # outputs differ, and recording instruction counts (deterministic here, unlike time).
 # The result merges them into $out/evaluation.json; the per-workload derivations are
 # `passthru.workloads.<name>`.
-{
-  helper,
-  mkStage,
-  toolchain,
-  workloadEnv,
+{ helper
+, mkStage
+, toolchain
+, workloadEnv
+,
 }:
-{
-  pname,
-  version,
-  # { <variant> = <drv with bin/>; }, e.g. { inherit baseline optimized; }
-  variants,
-  # The order the variants run in; each one's output is compared with the first's, and a
+{ pname
+, version
+, # { <variant> = <drv with bin/>; }, e.g. { inherit baseline optimized; }
+  variants
+, # The order the variants run in; each one's output is compared with the first's, and a
   # difference is reported for the first variant that differs, so list them in pipeline
   # order (a PGO bug then names `optimized`, not `bolted`, which inherits it).
-  order ? builtins.attrNames variants,
-  # { <workload> = { script, inputs ? { }, timeout ? 600 }; }
-  workloads,
-  # As for runWorkloadProfile: fixed HashMap seeds make instruction counts repeatable.
-  deterministicRandom ? true,
+  order ? builtins.attrNames variants
+, # { <workload> = { script, inputs ? { }, timeout ? 600 }; }
+  workloads
+, # As for runWorkloadProfile: fixed HashMap seeds make instruction counts repeatable.
+  deterministicRandom ? true
+,
 }:
 let
   inherit (builtins) attrNames attrValues concatStringsSep mapAttrs;
@@ -36,26 +36,27 @@ let
       # valgrind runs programs 20-50x slower than they run natively.
       workloadEnv { inherit name workload deterministicRandom; timeoutFactor = 30; }
       // {
-      name = "${pname}-evaluation-${name}-${version}";
-      script = ./evaluateWorkload.sh;
-      inherit (toolchain) valgrind;
-      helper = "${helper}/bin/nix-pgo";
-      # Lists of the same length, in `order`: the variants' names and outputs.
-      variantNames = order;
-      variantPaths = map (v: "${variants.${v}}") order;
-    });
+        name = "${pname}-evaluation-${name}-${version}";
+        script = ./evaluateWorkload.sh;
+        inherit (toolchain) valgrind;
+        helper = "${helper}/bin/nix-pgo";
+        # Lists of the same length, in `order`: the variants' names and outputs.
+        variantNames = order;
+        variantPaths = map (v: "${variants.${v}}") order;
+      }
+    );
   perWorkload = mapAttrs evaluateWorkload workloads;
 in
 if !sameNames then
   throw "evaluateVariants: ${pname}: order (${concatStringsSep ", " order}) must name each variant once (the variants are ${concatStringsSep ", " (attrNames variants)})."
 else
-mkStage {
-  name = "${pname}-evaluation-${version}";
-  script = ./evaluationSummary.sh;
-  helper = "${helper}/bin/nix-pgo";
-  results = attrValues perWorkload;
-  passthru = {
-    workloads = perWorkload;
-    inherit variants;
-  };
-}
+  mkStage {
+    name = "${pname}-evaluation-${version}";
+    script = ./evaluationSummary.sh;
+    helper = "${helper}/bin/nix-pgo";
+    results = attrValues perWorkload;
+    passthru = {
+      workloads = perWorkload;
+      inherit variants;
+    };
+  }

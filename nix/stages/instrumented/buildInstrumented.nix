@@ -8,12 +8,12 @@
 {
   # Extra flags for the instrumented build only (e.g. -Cllvm-args=... for counters);
   # they change the profile, not the optimized build's flags.
-  instrumentRustflags ? [ ],
-  ...
+  instrumentRustflags ? [ ]
+, ...
 }@args:
 cargoBuild (
   removeAttrs args [ "instrumentRustflags" ]
-  // {
+    // {
     stage = "instrumented";
     # With a value: the cc crate (>= 1.1) parses CARGO_ENCODED_RUSTFLAGS and rejects a bare
     # -Cprofile-generate. The path is only the default; every workload's LLVM_PROFILE_FILE

@@ -6,16 +6,16 @@
 # executes more instructions than the baseline by more than `tolerance` percent, naming
 # the workload and the functions that got more expensive (callgrind, per function).
 # $out is the comparison (JSON).
-{
-  helper,
-  mkStage,
+{ helper
+, mkStage
+,
 }:
-{
-  pname,
-  # evaluateVariants's result.
-  evaluation,
-  # Percentage by which a variant may exceed the baseline's instructions.
-  tolerance ? 0,
+{ pname
+, # evaluateVariants's result.
+  evaluation
+, # Percentage by which a variant may exceed the baseline's instructions.
+  tolerance ? 0
+,
 }:
 mkStage {
   name = "${pname}-no-regression";

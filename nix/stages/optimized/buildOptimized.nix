@@ -7,22 +7,22 @@
 # optimized exists without its profile having been used.
 # Takes cargoBuild's arguments (internal/cargoBuild.nix) without `stage`, plus:
 # (boltInput.nix builds the same with its own `stage` name and link flags.)
-{
-  cargoBuild,
-  helper,
-  toolchain,
+{ cargoBuild
+, helper
+, toolchain
+,
 }:
 {
   # mergeProfiles's result. The build sees the workloads only through this path.
-  profile,
-  # Percentage of the program's instrumented functions that must have profile data.
-  minCoverage ? 1,
-  # Percentage of the profile's counts that may no longer match the program (null: report only).
-  maxStale ? null,
-  # rustc flags for the profile-using builds only (optimized, bolt-input), so that the
+  profile
+, # Percentage of the program's instrumented functions that must have profile data.
+  minCoverage ? 1
+, # Percentage of the profile's counts that may no longer match the program (null: report only).
+  maxStale ? null
+, # rustc flags for the profile-using builds only (optimized, bolt-input), so that the
   # baseline stays the reference; buildPgoPackage's default is in its own docs.
-  profileUseRustflags ? [ ],
-  ...
+  profileUseRustflags ? [ ]
+, ...
 }@args:
 cargoBuild (
   removeAttrs args [
@@ -31,7 +31,7 @@ cargoBuild (
     "maxStale"
     "profileUseRustflags"
   ]
-  // {
+    // {
     stage = args.stage or "optimized";
     stageRustflags = profileUseRustflags ++ (args.stageRustflags or [ ]);
     script = ./buildOptimized.sh;

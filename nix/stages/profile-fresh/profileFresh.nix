@@ -4,18 +4,18 @@
 # A check: the profile rebuilt from the workloads against the locked one. Fails when they
 # have drifted apart by more than maxDrift percent (100 - llvm-profdata's overlap), naming
 # the overlap and the functions that moved; $out is the comparison.
-{
-  helper,
-  mkStage,
-  toolchain,
+{ helper
+, mkStage
+, toolchain
+,
 }:
-{
-  pname,
-  # lockedProfile's result and mergeProfiles's result.
-  locked,
-  unlocked,
-  # Percentage of drift tolerated.
-  maxDrift ? 2,
+{ pname
+, # lockedProfile's result and mergeProfiles's result.
+  locked
+, unlocked
+, # Percentage of drift tolerated.
+  maxDrift ? 2
+,
 }:
 mkStage {
   name = "${pname}-profile-fresh";

@@ -11,19 +11,19 @@
 # checked-in profile (pgo/<pname>.profdata) if there is one, else the output of the
 # unlocked pipeline (whose workloads run in their own, sandboxed derivations). A profile
 # that doesn't match the lock fails here, with a message, before Nix's own hash check.
-{
-  helper,
-  mkStage,
-  toolchain,
+{ helper
+, mkStage
+, toolchain
+,
 }:
-{
-  pname,
-  # The lock entry: { fingerprint, narHash, name, ... } (docs/design.md "Locked profiles").
-  entry,
-  # mergeProfiles's result, the profile rebuilt from the workloads.
-  unlocked,
-  # A checked-in <pname>.profdata, or null.
-  checkedIn ? null,
+{ pname
+, # The lock entry: { fingerprint, narHash, name, ... } (docs/design.md "Locked profiles").
+  entry
+, # mergeProfiles's result, the profile rebuilt from the workloads.
+  unlocked
+, # A checked-in <pname>.profdata, or null.
+  checkedIn ? null
+,
 }:
 mkStage {
   inherit (entry) name;

@@ -5,23 +5,23 @@
 # $out/<pname>.profdata, plus $out/nix-support/profile.json (fingerprint, function count,
 # inputs) written by the helper. Its only inputs are the workload profiles, so a workload
 # change that leaves them unchanged gives the same merge.
-{
-  helper,
-  mkStage,
-  toolchain,
+{ helper
+, mkStage
+, toolchain
+,
 }:
-{
-  pname,
-  version,
-  # { <workload> = <profile drv>; }
-  profiles,
-  # { <workload> = <positive integer>; }: weights for `llvm-profdata --weighted-input`;
+{ pname
+, version
+, # { <workload> = <profile drv>; }
+  profiles
+, # { <workload> = <positive integer>; }: weights for `llvm-profdata --weighted-input`;
   # workloads not named get weight 1.
-  weights ? { },
-  # `nix-pgo canonicalize` options (--quantize BITS, --exclude SUBSTRING), as a list.
-  canonicalizeFlags ? [ ],
-  # Content-addressed output (mkStage.nix).
-  contentAddressed ? false,
+  weights ? { }
+, # `nix-pgo canonicalize` options (--quantize BITS, --exclude SUBSTRING), as a list.
+  canonicalizeFlags ? [ ]
+, # Content-addressed output (mkStage.nix).
+  contentAddressed ? false
+,
 }:
 let
   inherit (builtins) attrNames concatStringsSep;

@@ -7,7 +7,7 @@
 # The helper runs on links named after the workloads, so that what it records
 # (nix-support/profile.json) names workloads, not store paths: the profile must not
 # refer to the derivations that produced it.
-cd "$NIX_BUILD_TOP"
+cd "$NIX_BUILD_TOP" || exit
 mkdir workloads
 args=()
 for name in "${workloadNames[@]}"; do

@@ -6,29 +6,29 @@
 # .profraw bytes differ on every run (ASLR, binary ids); the canonical profile of a
 # deterministic workload does not, so this derivation can be checked with
 # `nix build --rebuild`.
-{
-  helper,
-  mkStage,
-  toolchain,
-  workloadEnv,
+{ helper
+, mkStage
+, toolchain
+, workloadEnv
+,
 }:
-{
-  pname,
-  version,
-  instrumented,
-  # The workload's name and description, and whether it gets fixed random numbers
+{ pname
+, version
+, instrumented
+, # The workload's name and description, and whether it gets fixed random numbers
   # (internal/workload/workloadEnv.nix).
-  name,
-  workload,
-  deterministicRandom ? true,
-  # Content-addressed output (mkStage.nix).
-  contentAddressed ? false,
-  # `nix-pgo canonicalize` options, as for mergeProfiles.
-  canonicalizeFlags ? [ ],
+  name
+, workload
+, deterministicRandom ? true
+, # Content-addressed output (mkStage.nix).
+  contentAddressed ? false
+, # `nix-pgo canonicalize` options, as for mergeProfiles.
+  canonicalizeFlags ? [ ]
+,
 }:
 mkStage (
   workloadEnv { inherit name workload deterministicRandom; }
-  // {
+    // {
     name = "${pname}-profile-${name}-${version}.profdata";
     script = ./runWorkloadProfile.sh;
     inherit contentAddressed instrumented canonicalizeFlags;

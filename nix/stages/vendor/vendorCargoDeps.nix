@@ -6,18 +6,19 @@
 # git dependency fetched at the lock's commit and checked against its hash in
 # `outputHashes` (like buildRustPackage's `cargoLock.outputHashes`). Nothing here needs
 # the network after the fetches; cargo then runs --frozen.
-{
-  fetchCrate,
-  mkStage,
+{ fetchCrate
+, mkStage
+,
 }:
 {
   # Path to the Cargo.lock to vendor.
-  cargoLock,
-  # Name prefix of the vendor derivation.
-  pname ? "cargo",
-  # { "<name>-<version>" = "sha256-…"; } for each git dependency: the NAR hash of its
+  cargoLock
+, # Name prefix of the vendor derivation.
+  pname ? "cargo"
+, # { "<name>-<version>" = "sha256-…"; } for each git dependency: the NAR hash of its
   # repository at the locked commit.
-  outputHashes ? { },
+  outputHashes ? { }
+,
 }:
 let
   inherit (builtins)
@@ -112,31 +113,33 @@ in
 if unused != [ ] then
   throw "vendorCargoDeps: outputHashes has ${concatStringsSep ", " unused}, but ${toString cargoLock} has no git dependency of that name and version: remove it."
 else
-mkStage {
-  name = "${pname}-vendor";
-  script = ./vendorCargoDeps.sh;
-  # Lists of the same length: the .crate file, its directory name, its checksum.
-  crateFiles = map (
-    p:
-    fetchCrate {
-      pname = p.name;
-      inherit (p) version;
-      sha256 = p.checksum;
-    }
-  ) crates;
-  crateDirs = map key crates;
-  crateChecksums = map (p: p.checksum) crates;
-  # Lists of the same length: the checkout, the package's name, its directory name.
-  gitCheckouts = map fetchGitPackage gitSources;
-  gitNames = map (g: g.name) gitSources;
-  gitDirs = map (g: g.key) gitSources;
-  # Appended to the cargo configuration of every build (cargo.sh).
-  gitSourcesConfig = concatStringsSep "\n" (map gitSourceConfig gitSources);
-  passthru = {
-    inherit cargoLock;
-    crateCount = builtins.length packages;
-    # The lock's packages without a source: workspace members and path dependencies, the
-    # crates a dependency build must not keep (cargoBuild.nix).
-    localPackages = map (p: p.name) (filter isLocal (lock.package or [ ]));
-  };
-}
+  mkStage {
+    name = "${pname}-vendor";
+    script = ./vendorCargoDeps.sh;
+    # Lists of the same length: the .crate file, its directory name, its checksum.
+    crateFiles = map
+      (
+        p:
+        fetchCrate {
+          pname = p.name;
+          inherit (p) version;
+          sha256 = p.checksum;
+        }
+      )
+      crates;
+    crateDirs = map key crates;
+    crateChecksums = map (p: p.checksum) crates;
+    # Lists of the same length: the checkout, the package's name, its directory name.
+    gitCheckouts = map fetchGitPackage gitSources;
+    gitNames = map (g: g.name) gitSources;
+    gitDirs = map (g: g.key) gitSources;
+    # Appended to the cargo configuration of every build (cargo.sh).
+    gitSourcesConfig = concatStringsSep "\n" (map gitSourceConfig gitSources);
+    passthru = {
+      inherit cargoLock;
+      crateCount = builtins.length packages;
+      # The lock's packages without a source: workspace members and path dependencies, the
+      # crates a dependency build must not keep (cargoBuild.nix).
+      localPackages = map (p: p.name) (filter isLocal (lock.package or [ ]));
+    };
+  }

@@ -36,7 +36,7 @@ SH
   for i in 1 2; do
     NIX_PGO_SHOULD_NOT_LEAK=1 run_workload "$dir/check.sh" "$dir/inputs" "$dir/scratch" "$dir/bin" ||
       fail "run $i: the environment is not as documented: $(cat "$dir/scratch/log.stderr")"
-    [ "$(cat "$dir/scratch/log.stdout")" = done ] || fail "run $i: stdout not captured"
+    [ "$(cat "$dir/scratch/log.stdout")" = "done" ] || fail "run $i: stdout not captured"
   done
   # The CA bundle, when asked for.
   echo '[ "$SSL_CERT_FILE" = /some/bundle ] && [ "$NIX_SSL_CERT_FILE" = /some/bundle ]' >"$dir/ca.sh"
