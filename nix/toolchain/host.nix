@@ -125,7 +125,6 @@ in
   llvmBolt = llvmTool "llvm-bolt";
   mergeFdata = llvmTool "merge-fdata";
   valgrind = "/usr/bin/valgrind";
-  callgrindAnnotate = "/usr/bin/callgrind_annotate";
   bash = "/bin/bash";
   # The CA bundle workloads with `caCertificates = true` get (SSL_CERT_FILE): the host's,
   # copied to the store when a stage needs it, so that the sandbox has it and its content

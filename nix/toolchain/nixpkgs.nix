@@ -115,7 +115,6 @@ assert lib.assertMsg (lib.versions.major rustc.llvmPackages.llvm.version == llvm
   llvmBolt = boltTool "llvm-bolt";
   mergeFdata = boltTool "merge-fdata";
   valgrind = lib.getExe' pkgs.valgrind "valgrind";
-  callgrindAnnotate = lib.getExe' pkgs.valgrind "callgrind_annotate";
   bash = lib.getExe' pkgs.bash "bash";
   # The CA bundle workloads with `caCertificates = true` get (SSL_CERT_FILE).
   caBundle = "${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt";
