@@ -44,10 +44,11 @@ SH
 }
 
 # In the user's flake: --impure for lib.host, the stand-in nixpkgs for the input it follows.
+# user_nix DIR SUBCOMMAND ARGS...: the options go before ARGS, which may hold `--` (nix run).
 user_nix() {
-  local dir=$1
-  shift
-  (cd "$dir" && nix "$@" --impure --override-input nixpkgs "path:$OLDPWD/tests/fixtures/stub-nixpkgs")
+  local dir=$1 subcommand=$2
+  shift 2
+  (cd "$dir" && nix "$subcommand" --impure --override-input nixpkgs "path:$OLDPWD/tests/fixtures/stub-nixpkgs" "$@")
 }
 
 test_readme_example_builds_checks_and_reports_on_a_foreign_program() {
