@@ -7,7 +7,7 @@
   # evaluates the names of packages.<system> and legacyPackages.<system>, `nix flake show`
   # and Hydra list every output, and none of that may force nixpkgs (which can't be fetched
   # on the development machine) or read the environment (Hydra evaluates in pure mode).
-  # Names are literal or come from local files: the program list (workloads/default.nix),
+  # Names are literal or come from local files: the program list (examples/default.nix),
   # each program's workload directories, and which programs have a lock.
   outputs =
     { self, nixpkgs }:
@@ -31,7 +31,7 @@
       namesLib = mkLib (throw "nix-pgo flake: a toolchain was used while only listing attribute names");
 
       # { <program> = directory; } and each program's pipeline for a library.
-      programs = import ./workloads;
+      programs = import ./examples;
       pipelines = lib: mapAttrs (_: dir: import dir { nixPgo = lib; }) programs;
       locked = mapAttrs (_: dir: pathExists (dir + "/pgo.lock.json")) programs;
       # The demo, whose stages are the top-level packages.

@@ -90,7 +90,7 @@ locked_copy() {
 
 # The demo's lock file, for the tests in tests/cases/*.sh (sourced after this file).
 # shellcheck disable=SC2034
-DEMO_LOCK=workloads/pulldown-cmark/pgo.lock.json
+DEMO_LOCK=examples/pulldown-cmark/pgo.lock.json
 
 # compare_variant EVALUATION VARIANT [fewer]: on every workload of an evaluation output
 # (its evaluation.json, at least two workloads), VARIANT printed what baseline printed; with

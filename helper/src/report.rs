@@ -281,7 +281,7 @@ pub fn read_build_times(path: &Path) -> Result<Value> {
         serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
     ensure!(
         value.is_array(),
-        "{} is not a list of build times (scripts/benchmark writes build-times.json)",
+        "{} is not a list of build times (bench/benchmark writes build-times.json)",
         path.display()
     );
     Ok(value)

@@ -12,7 +12,7 @@ test_changing_one_workload_rebuilds_that_profile_the_merge_and_optimized_with_it
   out_path .#host.optimized .#host.baseline >/dev/null
   local copy stage before after expected pending
   copy=$(scratch_copy)
-  echo 'true # an edit' >>"$copy/workloads/pulldown-cmark/train/guide.sh"
+  echo 'true # an edit' >>"$copy/examples/pulldown-cmark/train/guide.sh"
 
   for stage in baseline instrumented profiles.commands profiles.reference; do
     before=$(drv_path "host.$stage")

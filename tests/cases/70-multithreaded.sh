@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# ripgrep (workloads/ripgrep): a multithreaded program whose training workloads search
+# ripgrep (examples/ripgrep): a multithreaded program whose training workloads search
 # with four threads. Built with atomic counters, without value profiling and with the
 # timing-dependent functions left out of the profile (profileExclude), every profile
-# rebuilds bit-identically; workloads/ripgrep/REPRODUCIBILITY.md measures what each
+# rebuilds bit-identically; examples/ripgrep/REPRODUCIBILITY.md measures what each
 # option does.
 
 rg_fixture=tests/fixtures/ripgrep.nix

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
-# jaq (workloads/jaq): an interpreter, the jq clone. Training runs jq programs over the SPDX
+# jaq (examples/jaq): an interpreter, the jq clone. Training runs jq programs over the SPDX
 # license list; evaluation runs other filters over held-out data. PGO must not change what
 # it prints and must make it execute fewer instructions; BOLT on top too. Its legacy-mangled
 # symbol names are too long for the BOLT instrumentation runtime, so it is built with v0
-# mangling (workloads/jaq/default.nix).
+# mangling (examples/jaq/default.nix).
 
 jaq_fixture=tests/fixtures/jaq.nix
 jaq_build() { nix build --impure --no-link --json -f "$jaq_fixture" "$@" | jq -r '.[0].outputs.out'; }

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# rhai (workloads/rhai): a multi-binary package (rhai-run, grain-compile, grain-dump)
+# rhai (examples/rhai): a multi-binary package (rhai-run, grain-compile, grain-dump)
 # built with non-default features (`grain`, `internals`). Every binary must be built and
 # installed by every stage and run by the workloads; the features must reach every cargo
 # stage; PGO must not change what it prints and must make it execute fewer instructions.

@@ -30,8 +30,8 @@ test_locked_optimized_depends_on_the_profile_hash_alone() {
   cd "$(locked_copy)" || exit
   optimized_out=$(out_path .#host.optimized)
   # A real change to two workloads: the rebuilt profile would differ, the locked one doesn't.
-  echo 'pulldown-cmark "$PGO_INPUTS"/cargo/src/doc/src/SUMMARY.md >/dev/null' >>workloads/pulldown-cmark/train/guide.sh
-  echo '# a comment' >>workloads/pulldown-cmark/train/commands.sh
+  echo 'pulldown-cmark "$PGO_INPUTS"/cargo/src/doc/src/SUMMARY.md >/dev/null' >>examples/pulldown-cmark/train/guide.sh
+  echo '# a comment' >>examples/pulldown-cmark/train/commands.sh
   git add -A
   [ "$(nix eval --impure --raw .#host.optimized.outPath)" = "$optimized_out" ] ||
     fail "a workload edit changed the locked optimized build's output path"
@@ -46,27 +46,27 @@ test_locked_lock_and_checked_in_profile_do_not_touch_cargo_stages() {
   before_base=$(drv_path host.baseline)
   before_inst=$(drv_path host.instrumented)
   nix run --impure .#host.update-profile
-  mkdir -p workloads/pulldown-cmark/pgo
-  cp "$(out_path .#host.profile-unlocked)/pulldown-cmark.profdata" workloads/pulldown-cmark/pgo/
+  mkdir -p examples/pulldown-cmark/pgo
+  cp "$(out_path .#host.profile-unlocked)/pulldown-cmark.profdata" examples/pulldown-cmark/pgo/
   git add -A
   [ "$(drv_path host.baseline)" = "$before_base" ] || fail "locking changed baseline"
   [ "$(drv_path host.instrumented)" = "$before_inst" ] || fail "locking changed instrumented"
   drv_attrs "$(drv_path host.profile)" | jq -e '.sourceKind == "checked-in"' >/dev/null ||
     fail "the checked-in profile is not what the locked profile is copied from"
   "$(out_path .#host.helper)/bin/nix-pgo" verify --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata \
-    --lock-file "$DEMO_LOCK" --checked-in workloads/pulldown-cmark/pgo --profile "$(out_path .#host.profile)"
+    --lock-file "$DEMO_LOCK" --checked-in examples/pulldown-cmark/pgo --profile "$(out_path .#host.profile)"
 }
 
 test_locked_checked_in_profile_that_differs_is_refused() {
   cd "$(locked_copy)" || exit
-  mkdir -p workloads/pulldown-cmark/pgo
+  mkdir -p examples/pulldown-cmark/pgo
   # Another profile (one workload's), checked in under the demo's name.
-  cp "$(out_path .#host.profiles.guide)" workloads/pulldown-cmark/pgo/pulldown-cmark.profdata
+  cp "$(out_path .#host.profiles.guide)" examples/pulldown-cmark/pgo/pulldown-cmark.profdata
   git add -A
   expect_failure "checked-in profile of pulldown-cmark .* has fingerprint .* but pgo.lock.json locks" \
     nix build --impure --no-link --rebuild .#host.profile
   expect_failure "MISMATCH" "$(out_path .#host.helper)/bin/nix-pgo" verify \
-    --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata --lock-file "$DEMO_LOCK" --checked-in workloads/pulldown-cmark/pgo
+    --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata --lock-file "$DEMO_LOCK" --checked-in examples/pulldown-cmark/pgo
 }
 
 test_locked_lock_for_another_toolchain_is_refused() {
@@ -83,7 +83,7 @@ test_locked_profile_that_drifted_is_refused_and_flagged_by_profile_fresh() {
   out_path .#host.profile-fresh
   cat "$(out_path .#host.profile-fresh)"
   # Train on one workload only: the rebuilt profile drifts far from the locked one.
-  git rm -q -f workloads/pulldown-cmark/train/reference.sh workloads/pulldown-cmark/train/commands.sh
+  git rm -q -f examples/pulldown-cmark/train/reference.sh examples/pulldown-cmark/train/commands.sh
   expect_failure "drift|overlap" nix build --impure --no-link .#host.profile-fresh
   # A lock that claims a profile nobody built: the fixed-output build reruns the
   # workloads, gets another profile, and refuses it.

@@ -1,12 +1,12 @@
 # shellcheck shell=bash
 # Safe defaults (docs/safe-defaults.md): PGO must not make untrained code slower than the
-# baseline. The study package (workloads/pulldown-cmark-coldcode) trains pulldown-cmark on
+# baseline. The study package (bench/pulldown-cmark-coldcode) trains pulldown-cmark on
 # parsing prose only and evaluates it on that and on a held-out part (code blocks rendered
 # to HTML). With the plain options the held-out workload regresses; with the recommended
 # default it does not, and the trained gain stays.
 
 coldcode_build() {
-  nix build --impure --no-link --json --print-build-logs -f workloads/pulldown-cmark-coldcode "$@"
+  nix build --impure --no-link --json --print-build-logs -f bench/pulldown-cmark-coldcode "$@"
 }
 
 test_safe_defaults_plain_options_regress_on_held_out_code() {

@@ -4,7 +4,7 @@
 # and the instrumented binary must really sample: a thread-local __llvm_profile_sampling
 # in the binary, and a profile whose total count is a small fraction of the unsampled
 # one. Built on the single-threaded demo, which is cheap and exact; the study itself is
-# workloads/ripgrep-sampling.
+# bench/ripgrep-sampling.
 
 sampled_build() {
   nix build --impure --no-link --json --print-build-logs -f tests/fixtures/sampled.nix "$@" | jq -r '.[0].outputs.out'
@@ -29,7 +29,7 @@ test_sampled_instrumentation_flags_reach_only_the_instrumented_build() {
   drv_attrs "$(sampled_eval sampled.optimized.drvPath)" | jq -r '. | to_entries[] | .value' |
     has -- "$flag" && fail "$flag reached the optimized build"
   # The ripgrep study's variants: the flags in each instrumented build, one shared baseline.
-  local study=workloads/ripgrep-sampling
+  local study=bench/ripgrep-sampling
   nix eval --impure --raw -f "$study" variants.sampledBurst2048.instrumented.drvPath >/dev/null
   show_drv "$(nix eval --impure --raw -f "$study" variants.sampledBurst2048.instrumented.drvPath)" |
     has -- "-sampled-instr-burst-duration=2048" || fail "the study's burst duration did not reach its instrumented build"

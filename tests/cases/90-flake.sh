@@ -48,10 +48,10 @@ test_flake_names_evaluate_without_nixpkgs() {
     | (["vendor", "baseline", "instrumented", "profile", "optimized", "bolt-input", "bolt-instrumented",
         "bolt-profile", "bolted", "evaluation", "profiles-guide", "bolt-profiles-guide"] - $p) == []
     and .["nix-pgo"] == ["devShell", "helper"]' >/dev/null || fail "hydraJobs lacks a stage"
-  # Every program (workloads/default.nix) has its evaluation and no-regression checks,
+  # Every program (examples/default.nix) has its evaluation and no-regression checks,
   # bolted where BOLT is on; none ships locked, so no profile-fresh check.
   nix eval --json .#checks.x86_64-linux --apply builtins.attrNames | jq -e --argjson programs \
-    "$(nix eval --impure --json --expr 'builtins.attrNames (import ./workloads)')" '
+    "$(nix eval --impure --json --expr 'builtins.attrNames (import ./examples)')" '
     . as $checks
     | ["all", "helper", "pulldown-cmark-bolted"] - $checks == []
     and all($programs[]; . as $p | ["\($p)-evaluation", "\($p)-no-regression"] - $checks == [])
@@ -83,7 +83,7 @@ test_flake_nixpkgs_outputs_evaluate_in_pure_mode() {
   # shellcheck disable=SC2046
   nix eval --raw $(stub_nixpkgs) .#apps.aarch64-linux.nix-pgo.program | has '/bin/nix-pgo$' || fail "apps.nix-pgo"
   # Only the host toolchain reads the environment.
-  if grep -rnE 'getEnv|currentSystem|/usr/|/var/' flake.nix nix workloads/*/default.nix | grep -v '^nix/toolchain/host.nix'; then
+  if grep -rnE 'getEnv|currentSystem|/usr/|/var/' flake.nix nix examples/*/default.nix | grep -v '^nix/toolchain/host.nix'; then
     fail "impure code outside nix/toolchain/host.nix"
   fi
 }
@@ -165,13 +165,13 @@ test_flake_cache_workload_edit_rebuilds_its_profile_and_what_follows() {
   # A training workload: its profile, the merge, everything built from the profile (the
   # optimized build, the whole BOLT chain, whose instrumented binary is new) and the
   # evaluation. Not vendor, baseline, instrumented or the other workloads' profiles.
-  echo 'true # an edit' >>"$copy/workloads/pulldown-cmark/train/guide.sh"
+  echo 'true # an edit' >>"$copy/examples/pulldown-cmark/train/guide.sh"
   after=$(cd "$copy" && job_drvs)
   [ "$(changed "$before" "$after")" = "bolt-input bolt-instrumented bolt-profile bolt-profiles-commands bolt-profiles-guide bolt-profiles-reference bolted evaluation evaluation-cargo-changelog evaluation-crate-changelogs no-regression optimized profile profiles-guide" ] ||
     fail "a training workload edit changed: $(changed "$before" "$after")"
   # An evaluation workload: that workload's run and the evaluation summary only.
-  cp workloads/pulldown-cmark/train/guide.sh "$copy/workloads/pulldown-cmark/train/guide.sh"
-  echo 'true # an edit' >>"$copy/workloads/pulldown-cmark/eval/cargo-changelog.sh"
+  cp examples/pulldown-cmark/train/guide.sh "$copy/examples/pulldown-cmark/train/guide.sh"
+  echo 'true # an edit' >>"$copy/examples/pulldown-cmark/eval/cargo-changelog.sh"
   after=$(cd "$copy" && job_drvs)
   [ "$(changed "$before" "$after")" = "evaluation evaluation-cargo-changelog no-regression" ] ||
     fail "an evaluation workload edit changed: $(changed "$before" "$after")"
@@ -208,7 +208,7 @@ test_flake_cache_locked_profile_stops_a_workload_edit_before_optimized() {
   outs() { nix eval --impure --json .#host.hydraJobs.pulldown-cmark --apply 'builtins.mapAttrs (_: d: d.outPath)'; }
   out_path .#host.optimized .#host.bolt-instrumented >/dev/null
   before=$(outs)
-  echo 'true # an edit' >>workloads/pulldown-cmark/train/guide.sh
+  echo 'true # an edit' >>examples/pulldown-cmark/train/guide.sh
   after=$(outs)
   # The locked profile is fixed-output: optimized and the BOLT input keep their output
   # paths. The edited workload still reruns for BOLT (its BOLT profile, the BOLT merge,

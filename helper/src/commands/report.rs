@@ -31,7 +31,7 @@ pub struct ReportArgs {
     #[arg(long, default_value_t = 2)]
     pub warmup: u32,
 
-    /// Per-stage build times to include (build-times.json, as scripts/benchmark writes it).
+    /// Per-stage build times to include (build-times.json, as bench/benchmark writes it).
     #[arg(long, value_name = "FILE")]
     pub build_times: Option<PathBuf>,
 

@@ -1,10 +1,10 @@
 # A study of cheap instrumentation for multithreaded programs (docs/cheap-instrumentation.md):
-# ripgrep (workloads/ripgrep, trained with four search threads) instrumented with LLVM's
+# ripgrep (examples/ripgrep, trained with four search threads) instrumented with LLVM's
 # sampled instrumentation instead of (or on top of) atomic counters. Same source, same
 # workloads, same profile options (no value profiling, profileExclude); only the
 # instrumented build's counter flags differ (instrumentRustflags), so every variant shares
-# the baseline. Not a program of the flake (workloads/default.nix doesn't list it):
-#   nix build --impure -f workloads/ripgrep-sampling <attr>
+# the baseline. Not a program of the flake (examples/default.nix doesn't list it):
+#   nix build --impure -f bench/ripgrep-sampling <attr>
 #
 # The result is the shipped package (atomic counters, the reference: every increment
 # counted), plus `variants.<name>` (the same package with other counter flags),
@@ -18,7 +18,7 @@
 }:
 let
   inherit (nixPgo) evaluateVariants mkStage toolchain;
-  ripgrep = import ../ripgrep { inherit nixPgo; };
+  ripgrep = import ../../examples/ripgrep { inherit nixPgo; };
   inherit (ripgrep.workloads) training;
 
   # LLVM 22's sampled instrumentation (InstrProfiling.cpp): a thread-local 16-bit counter,
@@ -55,7 +55,7 @@ let
     };
   };
   variants = builtins.mapAttrs (_: ripgrep.override) variantArgs;
-  # The reference: every increment counted, atomically (what workloads/ripgrep ships).
+  # The reference: every increment counted, atomically (what examples/ripgrep ships).
   all = { atomic = ripgrep; } // variants;
   order = [
     "atomic"

@@ -27,7 +27,7 @@ buildPgoPackage {
   # .#host.update-profile` writes this lock, and from then on optimized uses it.
   lockFile = ifExists ./pgo.lock.json;
   checkedInProfile = ifExists ./pgo/pulldown-cmark.profdata;
-  lockPath = "workloads/pulldown-cmark/pgo.lock.json";
+  lockPath = "examples/pulldown-cmark/pgo.lock.json";
   workloads = workloadsFromDir ./. {
     inputs = {
       # The Cargo Book (src/doc/src): training; changelogs of other projects: evaluation.

@@ -1,9 +1,9 @@
-# The Nix half of workloads/compare-cargo-pgo (read that script first): one program of
-# workloads/default.nix on the host toolchain (the same derivations as the flake's
+# The Nix half of bench/compare-cargo-pgo (read that script first): one program of
+# examples/default.nix on the host toolchain (the same derivations as the flake's
 # `.#host.programs.<program>`), and what the comparison with cargo-pgo needs from it.
-# Built with `nix build --impure -f workloads/compare-cargo-pgo.nix --argstr program …`.
+# Built with `nix build --impure -f bench/compare-cargo-pgo.nix --argstr program …`.
 {
-  # A name from workloads/default.nix.
+  # A name from examples/default.nix.
   program
 , # Makes `cold` a chain of derivations no earlier run has built (see `cold`).
   nonce ? ""
@@ -20,7 +20,7 @@ let
     if programs ? ${program} then
       import programs.${program} { nixPgo = lib; }
     else
-      throw "compare-cargo-pgo: no program '${program}'; the programs are ${toString (attrNames programs)} (workloads/default.nix).";
+      throw "compare-cargo-pgo: no program '${program}'; the programs are ${toString (attrNames programs)} (examples/default.nix).";
   inherit (lib) toolchain;
   inherit (pipeline) baseline optimized;
   version = (parseDrvName baseline.name).version;

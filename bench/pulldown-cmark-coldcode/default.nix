@@ -3,8 +3,8 @@
 # features, parsing prose (`--dry-run` of Cargo's changelog), and evaluated on that part
 # (trained-parse: other changelogs) and on a held-out part (heldout-code: code blocks
 # rendered to HTML; neither the fenced-code parser nor the renderer ran in training).
-# Not a program of the flake (workloads/default.nix doesn't list it):
-#   nix build --impure -f workloads/pulldown-cmark-coldcode <attr>
+# Not a program of the flake (examples/default.nix doesn't list it):
+#   nix build --impure -f bench/pulldown-cmark-coldcode <attr>
 #
 # The result is the study package with the plain options (its `noRegression` fails:
 # heldout-code regresses), plus `candidates.<name>` (the same package with one candidate
@@ -15,7 +15,7 @@
 ,
 }:
 let
-  demo = import ../pulldown-cmark { inherit nixPgo; };
+  demo = import ../../examples/pulldown-cmark { inherit nixPgo; };
   # The demo's inputs (the Cargo Book and other crates' changelogs, pinned by hash).
   inherit (demo.workloads.training.guide) inputs;
   study = nixPgo.workloadsFromDir ./. { inherit inputs; };
