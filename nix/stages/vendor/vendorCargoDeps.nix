@@ -128,7 +128,11 @@ else
       )
       crates;
     crateDirs = map key crates;
-    crateChecksums = map (p: p.checksum) crates;
+    # Each crate's .cargo-checksum.json, written by Nix (`files` is empty: cargo then
+    # compares only `package`, the lock's checksum, which the fetch used as its sha256).
+    crateChecksumFiles = map (p: builtins.toJSON { files = { }; package = p.checksum; }) crates;
+    # A git dependency's: no checksum (`package` null), as `cargo vendor` writes.
+    gitChecksumFile = builtins.toJSON { files = { }; package = null; };
     # Lists of the same length: the checkout, the package's name, its directory name.
     gitCheckouts = map fetchGitPackage gitSources;
     gitNames = map (g: g.name) gitSources;

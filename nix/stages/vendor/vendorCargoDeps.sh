@@ -9,8 +9,7 @@ for i in "${!crateFiles[@]}"; do
   file=${crateFiles[$i]} dir=${crateDirs[$i]}
   tar -xzf "$file" -C "$out"
   [ -f "$out/$dir/Cargo.toml" ] || die "crate $file did not unpack to $dir/Cargo.toml"
-  # The checksum is Cargo.lock's, which the fetch used as its sha256: Nix parsed it as a hash.
-  printf '{"files":{},"package":"%s"}' "${crateChecksums[$i]}" >"$out/$dir/.cargo-checksum.json"
+  printf '%s' "${crateChecksumFiles[$i]}" >"$out/$dir/.cargo-checksum.json"
 done
 
 # Git dependencies: the package's directory out of its repository's checkout. A directory
@@ -32,7 +31,7 @@ for i in "${!gitCheckouts[@]}"; do
     die "git dependency $name inherits fields from its repository's workspace (\`workspace = true\` in ${manifest#"${gitCheckouts[$i]}"/}); nix-pgo can't vendor such a package yet. Depend on a crates.io release of it, or a fork whose Cargo.toml spells the fields out."
   fi
   cp -r --no-preserve=mode "$(dirname "$manifest")" "$out/${gitDirs[$i]}"
-  printf '{"files":{},"package":null}' >"$out/${gitDirs[$i]}/.cargo-checksum.json"
+  printf '%s' "$gitChecksumFile" >"$out/${gitDirs[$i]}/.cargo-checksum.json"
 done
 if [ -n "$gitSourcesConfig" ]; then
   # Read by every cargo build (cargo.sh); cargo skips hidden entries of a directory source.
