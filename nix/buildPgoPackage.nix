@@ -190,18 +190,16 @@ let
   validName = name: builtins.match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" name != null;
   badNames =
     let
-      inputNames = w: builtins.attrNames (w.inputs or { });
-      workloadNames = kind: set: map (n: "${kind} workload '${n}'") (builtins.filter (n: !validName n) (builtins.attrNames set));
-      inputsOf = kind: set: builtins.concatLists (builtins.attrValues (builtins.mapAttrs
-        (
-          w: spec: map (i: "input '${i}' of ${kind} workload '${w}'") (builtins.filter (i: !validName i) (inputNames spec))
-        )
-        set));
+      check =
+        kind: set:
+        builtins.concatLists (builtins.attrValues (builtins.mapAttrs
+          (w: spec:
+          (if validName w then [ ] else [ "${kind} workload '${w}'" ])
+          ++ map (i: "input '${i}' of ${kind} workload '${w}'")
+            (builtins.filter (i: !validName i) (builtins.attrNames (spec.inputs or { }))))
+          set));
     in
-    workloadNames "training" training
-    ++ workloadNames "evaluation" evaluationWorkloads
-    ++ inputsOf "training" training
-    ++ inputsOf "evaluation" evaluationWorkloads;
+    check "training" training ++ check "evaluation" evaluationWorkloads;
 
   # Arguments every cargo stage shares; computed once.
   common = {
