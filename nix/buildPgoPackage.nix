@@ -378,18 +378,8 @@ let
         order = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]);
         workloads = evaluationWorkloads;
       };
-in
-if !validName pname then
-  fail "pname '${pname}' can't name a store path: use letters, digits and '-', '_', '.', '+'."
-else if badNames != [ ] then
-  fail "these names can't name files in the build or store paths: ${builtins.concatStringsSep ", " badNames}. Use letters, digits and '-', '_', '.', '+' (no spaces or quotes), e.g. rename the workload file `html two.sh` to `html-two.sh`."
-else if training == { } then
-  fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (or use workloadsFromDir with a train/ directory): without them there is no profile to optimize with."
-else if !bolt && (boltOptions != null || boltInstrumentOptions != [ ]) then
-  fail "boltOptions or boltInstrumentOptions is set but bolt = false, so no stage would use it: remove them, or set bolt = true."
-else
-  boltStages
-    // {
+  # The stages by their registry attribute (stages.nix), for the result.
+  stageValues = boltStages // {
     inherit
       instrumented
       profiles
@@ -400,9 +390,6 @@ else
       ;
     baseline = asProgram baseline;
     optimized = asProgram optimized;
-    locked = lockEntry != null;
-    # The workloads as given (for evaluating other variants with evaluateVariants).
-    inherit workloads;
     # The check that no variant is slower than baseline on the evaluation workloads.
     noRegression =
       if evaluation == null then
@@ -428,6 +415,24 @@ else
           locked = profile;
           unlocked = profileUnlocked;
         };
+  };
+in
+if !validName pname then
+  fail "pname '${pname}' can't name a store path: use letters, digits and '-', '_', '.', '+'."
+else if badNames != [ ] then
+  fail "these names can't name files in the build or store paths: ${builtins.concatStringsSep ", " badNames}. Use letters, digits and '-', '_', '.', '+' (no spaces or quotes), e.g. rename the workload file `html two.sh` to `html-two.sh`."
+else if training == { } then
+  fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (or use workloadsFromDir with a train/ directory): without them there is no profile to optimize with."
+else if !bolt && (boltOptions != null || boltInstrumentOptions != [ ]) then
+  fail "boltOptions or boltInstrumentOptions is set but bolt = false, so no stage would use it: remove them, or set bolt = true."
+else
+# One attribute per stage of the registry (stages.nix), then what is not a stage.
+  builtins.listToAttrs
+    (map (s: { name = s.attr; value = stageValues.${s.attr}; }) (import ./stages.nix))
+    // {
+    locked = lockEntry != null;
+    # The workloads as given (for evaluating other variants with evaluateVariants).
+    inherit workloads;
     # The same package with some arguments replaced (other workloads, flags, ...).
     override = newArgs: buildPgoPackage (args // newArgs);
   }
