@@ -74,6 +74,11 @@
 , # Run workloads with a fixed getrandom sequence (see fixedRandom.nix): reproducible
   # profiles and instruction counts for programs whose HashMaps are randomly seeded.
   deterministicRandom ? true
+, # Run each training workload, and every process it starts, on one CPU (oneCpu.nix): the
+  # threads of an instrumented program then take turns instead of contending for its
+  # counters, and thread pools sized by the CPU count get one thread on every builder
+  # (docs/training-cost.md). Evaluation workloads run as before.
+  pinTraining ? true
 , # Give every workload the toolchain's CA bundle (SSL_CERT_FILE), for programs that load
   # the system's certificates when they start; a workload may set it alone.
   caCertificates ? false
@@ -248,6 +253,7 @@ let
             contentAddressed
             canonicalizeFlags
             ;
+          pinned = pinTraining;
         }
     )
     training;

@@ -40,6 +40,7 @@ let
     evaluateVariants = call ./stages/evaluation/evaluateVariants.nix { };
     workloadsFromDir = call ./workloadsFromDir.nix { };
     fixedRandom = call ./internal/workload/fixedRandom.nix { };
+    oneCpu = call ./internal/workload/oneCpu.nix { };
     lockedProfile = call ./stages/profile/lockedProfile.nix { };
     updateProfile = call ./stages/update-profile/updateProfile.nix { };
     profileFresh = call ./stages/profile-fresh/profileFresh.nix { };

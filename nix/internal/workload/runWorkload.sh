@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # runWorkload LOG BINDIR: run one workload (workloadEnv.nix's attributes: workloadName,
-# workloadScript, workloadInputs, workloadTimeout, workloadPreload, workloadCaBundle) in
-# the fixed environment every workload gets (docs/workloads.md), with BINDIR first on
-# PATH, in fresh directories under $workloadScratch (default: the build directory). Its
+# workloadScript, workloadInputs, workloadTimeout, workloadPreload, workloadPin,
+# workloadCaBundle) in the fixed environment every workload gets (docs/workloads.md), with
+# BINDIR first on PATH, in fresh directories under $workloadScratch (default: the build directory). Its
 # stdout goes to LOG.stdout, its stderr to LOG.stderr. On failure (non-zero exit or
 # timeout) it fails with the workload's name, the tail of its output and a hint where the
 # output names a known cause.
@@ -37,7 +37,9 @@ runWorkload() {
     if [ -n "$workloadPreload" ]; then export LD_PRELOAD=$workloadPreload; fi
     if [ -n "$workloadCaBundle" ]; then export SSL_CERT_FILE=$workloadCaBundle NIX_SSL_CERT_FILE=$workloadCaBundle; fi
     mkdir -p "$TMPDIR"
-    exec timeout --kill-after=10 "$workloadTimeout" "$BASH" -euo pipefail "$workloadScript"
+    # workloadPin (training only; unset in the report, which times the evaluation
+    # workloads): the command that runs the workload on one CPU.
+    exec ${workloadPin:+"$workloadPin"} timeout --kill-after=10 "$workloadTimeout" "$BASH" -euo pipefail "$workloadScript"
   ) >"$logBase.stdout" 2>"$logBase.stderr" </dev/null || status=$?
 
   if [ "$status" -ne 0 ]; then

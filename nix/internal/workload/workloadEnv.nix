@@ -1,4 +1,4 @@
-# workloadEnv :: { name, workload, deterministicRandom ? true, timeoutFactor ? 1 } -> set
+# workloadEnv :: { name, workload, deterministicRandom ? true, pinned ? false, timeoutFactor ? 1 } -> set
 #
 # The one description of the environment a workload runs in, as attributes of the stage
 # that runs it (training, BOLT training, evaluation) and of the report, which times the
@@ -12,6 +12,7 @@
 # path can't be reached from the sandbox and is refused. They are linked by name in one
 # derivation, $PGO_INPUTS.
 { fixedRandom
+, oneCpu
 , mkStage
 , toolchain
 ,
@@ -24,6 +25,9 @@
 , # Give the workload a fixed getrandom sequence (fixedRandom.nix), so that HashMap
   # seeds, and with them profiles and instruction counts, are the same on every run.
   deterministicRandom ? true
+, # Run the workload, and every process it starts, on one CPU (oneCpu.nix), so that an
+  # instrumented program's threads don't contend for its counters (docs/training-cost.md).
+  pinned ? false
 , # The timeout is multiplied by this (valgrind runs programs 20-50x slower).
   timeoutFactor ? 1
 ,
@@ -51,5 +55,6 @@ in
   workloadPreload = if deterministicRandom then "${fixedRandom}/lib/libnix-pgo-fixed-random.so" else "";
   # A CA bundle for programs that load the system's certificates when they start (an
   # HTTPS client built at start-up); the sandbox has no network either way.
+  workloadPin = if pinned then "${oneCpu}/bin/nix-pgo-one-cpu" else "";
   workloadCaBundle = if workload.caCertificates or false then toolchain.caBundle else "";
 }

@@ -20,6 +20,8 @@
   name
 , workload
 , deterministicRandom ? true
+, # Run the workload on one CPU (docs/training-cost.md).
+  pinned ? true
 , # Content-addressed output (mkStage.nix).
   contentAddressed ? false
 , # `nix-pgo canonicalize` options, as for mergeProfiles.
@@ -27,7 +29,7 @@
 ,
 }:
 mkStage (
-  workloadEnv { inherit name workload deterministicRandom; }
+  workloadEnv { inherit name workload deterministicRandom pinned; }
     // {
     name = "${pname}-profile-${name}-${version}.profdata";
     script = ./runWorkloadProfile.sh;
