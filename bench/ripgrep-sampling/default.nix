@@ -101,6 +101,7 @@ ripgrep
     name = "ripgrep-sampling-overlap-15.2.0";
     script = ./overlap.sh;
     inherit (toolchain) llvmProfdata;
+    profileFile = "ripgrep.profdata";
     variantNames = builtins.concatStringsSep " " order;
     variantProfiles = builtins.concatStringsSep " " (map toString (pick "profile"));
   };

@@ -3,12 +3,12 @@
 # with llvm-profdata overlap's edge overlap and count sums, and the number of functions
 # with a non-zero count; $out/<variant>.txt is llvm-profdata overlap's report.
 # Environment: variantNames, variantProfiles (parallel lists; profile stage outputs),
-# llvmProfdata.
+# profileFile (the profile's file name in them), llvmProfdata.
 read -r -a names <<<"$variantNames"
 read -r -a profiles <<<"$variantProfiles"
 mkdir -p "$out"
 
-profdata() { echo "$1/ripgrep.profdata"; }
+profdata() { echo "$1/$profileFile"; }
 # Functions whose counters are not all zero, from the text form of a profile: a record is
 # the name, "# Func Hash:", the hash, "# Num Counters:", N, "# Counter Values:", N counts.
 liveFunctions() {

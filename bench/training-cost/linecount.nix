@@ -9,6 +9,8 @@
 , # The held-out tree, run under callgrind by the evaluation.
   evalFiles ? 48
 , evalKib ? 64
+, # LINECOUNT_THREADS for the training workload (null: one thread per CPU).
+  trainThreads ? null
 , # More training workloads (e.g. one that reports the CPUs it may run on).
   extraTraining ? { }
 ,
@@ -29,6 +31,9 @@ let
   count = builtins.toFile "count.sh" ''
     linecount "$PGO_INPUTS/tree"
   '';
+  countThreads = builtins.toFile "count-threads.sh" ''
+    LINECOUNT_THREADS=${toString trainThreads} linecount "$PGO_INPUTS/tree"
+  '';
 in
 buildPgoPackage {
   pname = "linecount";
@@ -38,7 +43,7 @@ buildPgoPackage {
   workloads = {
     training = {
       count = {
-        script = count;
+        script = if trainThreads == null then count else countThreads;
         inputs.tree = tree "training-${toString files}x${toString kib}k" files kib 1 8;
       };
     } // extraTraining;

@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# Training on one CPU (docs/training-cost.md): by default every training workload, and
+# every process it starts, runs on one CPU (nix-pgo-one-cpu), so an instrumented
+# program's threads don't contend for its counters; `pinTraining = false` restores the
+# previous behaviour; evaluation workloads are never pinned. Checked from inside a
+# workload (/proc/self/status), on linecount (bench/training-cost) with small trees.
+
+lc_fixture=tests/fixtures/linecount.nix
+lc_build() { nix build --impure --no-link --json -f "$lc_fixture" "$@" | jq -r '.[0].outputs.out'; }
+lc_eval() { nix eval --impure --raw -f "$lc_fixture" "$@"; }
+
+# affinity [PREFIX]: "CPUS NPROC" as workload `affinity` of the package (PREFIX
+# "unpinned.": of that variant) printed them into the build log of its profile stage.
+affinity() {
+  local drv log cpus nproc
+  drv=$(lc_eval "${1:-}profiles.affinity.drvPath")
+  nix-store --realise "$drv" >/dev/null
+  log=$(nix log "$drv")
+  cpus=$(awk '/^Cpus_allowed_list:/ { print $2 }' <<<"$log")
+  nproc=$(awk '/^nproc:/ { print $2 }' <<<"$log")
+  [ -n "$cpus" ] && [ -n "$nproc" ] || fail "the build log of ${1:-}profiles.affinity has no Cpus_allowed_list/nproc lines: $log"
+  echo "$cpus $nproc"
+}
+
+test_training_cost_training_workloads_run_on_one_cpu() {
+  local pinned unpinned
+  read -r -a pinned <<<"$(affinity)"
+  echo "pinned: CPUs ${pinned[0]}, nproc ${pinned[1]}"
+  [[ ${pinned[0]} =~ ^[0-9]+$ ]] || fail "the training workload may run on CPUs ${pinned[0]}, not on one"
+  [ "${pinned[1]}" = 1 ] || fail "nproc in the training workload is ${pinned[1]}, not 1"
+  read -r -a unpinned <<<"$(affinity unpinned.)"
+  echo "unpinned: CPUs ${unpinned[0]}, nproc ${unpinned[1]}"
+  if [ "$(nproc)" -gt 1 ]; then
+    [ "${unpinned[1]}" -gt 1 ] || fail "with pinTraining = false the workload still ran on one CPU (${unpinned[0]})"
+  else
+    echo "this machine has one CPU: pinTraining = false can't be told apart from pinning here"
+  fi
+}
+
+test_training_cost_only_training_is_pinned() {
+  # The profile stages carry the pinning command; the evaluation and the unpinned package's
+  # profile stages don't.
+  local pin
+  pin=$(drv_attrs "$(lc_eval profiles.count.drvPath)" | jq -r '.workloadPin')
+  [[ $pin == */bin/nix-pgo-one-cpu ]] || fail "the profile stage's workloadPin is '$pin'"
+  [ "$(drv_attrs "$(lc_eval unpinned.profiles.count.drvPath)" | jq -r '.workloadPin')" = "" ] ||
+    fail "pinTraining = false still pins the profile stage"
+  [ "$(drv_attrs "$(lc_eval evaluation.workloads.held-out.drvPath)" | jq -r '.workloadPin')" = "" ] ||
+    fail "the evaluation workload is pinned"
+  # Pinning changes the profile stages only: the instrumented build is shared.
+  [ "$(lc_eval instrumented.drvPath)" = "$(lc_eval unpinned.instrumented.drvPath)" ] ||
+    fail "pinTraining changed the instrumented build"
+}
+
+test_training_cost_pinned_multithreaded_profile_rebuilds_bit_identically() {
+  # One CPU, so one worker thread: nothing races for a counter, and the profile of a
+  # program with plain counters and a thread pool is the same on every run.
+  local drv
+  drv=$(lc_eval profiles.count.drvPath)
+  nix-store --realise "$drv" >/dev/null
+  nix-store --realise --check "$drv" >/dev/null 2>&1 || fail "the pinned profile of linecount differs on rebuild ($drv)"
+}
