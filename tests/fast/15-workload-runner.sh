@@ -54,3 +54,27 @@ test_workload_runner_failures_name_the_workload_and_the_cause() {
   echo 'sleep 30' >"$dir/slow.sh"
   expect_failure "workload 'check' timed out after 1s" run_workload "$dir/slow.sh" "$dir/inputs" "$dir/s" "$dir/bin" workloadTimeout=1
 }
+
+test_workload_runner_pins_the_workload_to_one_cpu_when_told() {
+  # workloadPin (training with pinTraining = true): the workload, and what it starts, may
+  # run on one CPU; without it, on every CPU the runner may use.
+  local dir cpus
+  dir=$(mktemp -d)
+  mkdir -p "$dir/bin" "$dir/inputs"
+  cc -O2 -Wall -Werror -o "$dir/one-cpu" nix/internal/workload/one-cpu.c
+  echo 'awk "/^Cpus_allowed_list:/ { print \$2 }" /proc/self/status; nproc' >"$dir/cpus.sh"
+  run_workload "$dir/cpus.sh" "$dir/inputs" "$dir/scratch" "$dir/bin" workloadPin="$dir/one-cpu" ||
+    fail "the pinned workload failed: $(cat "$dir/scratch/log.stderr")"
+  mapfile -t cpus <"$dir/scratch/log.stdout"
+  echo "pinned: CPUs ${cpus[0]}, nproc ${cpus[1]}"
+  [[ ${cpus[0]} =~ ^[0-9]+$ ]] && [ "${cpus[1]}" = 1 ] || fail "the pinned workload may run on CPUs ${cpus[0]}"
+  run_workload "$dir/cpus.sh" "$dir/inputs" "$dir/scratch" "$dir/bin" || fail "the workload failed"
+  mapfile -t cpus <"$dir/scratch/log.stdout"
+  echo "unpinned: CPUs ${cpus[0]}, nproc ${cpus[1]}"
+  [ "${cpus[1]}" = "$(nproc)" ] || fail "without workloadPin the workload sees ${cpus[1]} CPUs, the runner $(nproc)"
+  # A command it can't run is an error that names it.
+  local err
+  err=$("$dir/one-cpu" /nonexistent 2>&1) && fail "nix-pgo-one-cpu ran a command that does not exist"
+  [[ $err == "nix-pgo-one-cpu: /nonexistent: No such file"* ]] ||
+    fail "nix-pgo-one-cpu does not name the command it could not run: $err"
+}
