@@ -18,7 +18,7 @@ affinity() {
   log=$(nix log "$drv")
   cpus=$(awk '/^Cpus_allowed_list:/ { print $2 }' <<<"$log")
   nproc=$(awk '/^nproc:/ { print $2 }' <<<"$log")
-  [ -n "$cpus" ] && [ -n "$nproc" ] || fail "the build log of ${1:-}profiles.affinity has no Cpus_allowed_list/nproc lines: $log"
+  { [ -n "$cpus" ] && [ -n "$nproc" ]; } || fail "the build log of ${1:-}profiles.affinity has no Cpus_allowed_list/nproc lines: $log"
   echo "$cpus $nproc"
 }
 

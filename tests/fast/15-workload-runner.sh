@@ -67,7 +67,7 @@ test_workload_runner_pins_the_workload_to_one_cpu_when_told() {
     fail "the pinned workload failed: $(cat "$dir/scratch/log.stderr")"
   mapfile -t cpus <"$dir/scratch/log.stdout"
   echo "pinned: CPUs ${cpus[0]}, nproc ${cpus[1]}"
-  [[ ${cpus[0]} =~ ^[0-9]+$ ]] && [ "${cpus[1]}" = 1 ] || fail "the pinned workload may run on CPUs ${cpus[0]}"
+  { [[ ${cpus[0]} =~ ^[0-9]+$ ]] && [ "${cpus[1]}" = 1 ]; } || fail "the pinned workload may run on CPUs ${cpus[0]}"
   run_workload "$dir/cpus.sh" "$dir/inputs" "$dir/scratch" "$dir/bin" || fail "the workload failed"
   mapfile -t cpus <"$dir/scratch/log.stdout"
   echo "unpinned: CPUs ${cpus[0]}, nproc ${cpus[1]}"
