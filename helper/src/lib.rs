@@ -14,6 +14,7 @@ pub mod inspect;
 pub mod lock;
 pub mod merge;
 pub mod output;
+pub mod pprof;
 pub mod profile;
 pub mod regressions;
 pub mod report;
