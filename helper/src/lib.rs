@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod date;
 pub mod evaluation;
 pub mod fingerprint;
+pub mod import;
 pub mod inspect;
 pub mod lock;
 pub mod merge;
