@@ -164,7 +164,7 @@ let
         committed = defaultPgo';
         committedPath = defaultPgoPath';
       };
-  optimized = asProgram (buildGoOptimized (common // { inherit profile; }));
+  optimized = asProgram (buildGoOptimized (common // { inherit profile baseline; }));
   evaluation =
     if evaluationWorkloads == { } then
       null

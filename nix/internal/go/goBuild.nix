@@ -26,8 +26,12 @@
 , # The profile (a file) `optimized` builds with (-pgo=), or null.
   profile ? null
 , cgo ? false
-, # The helper, to check that the profile matches the program (optimized only).
+, # The helper, to check that the profile matches the program (optimized only), and the
+  # build it checks it against: the baseline, the same code without PGO. (The optimized
+  # binary itself won't do: PGO inlines the hot functions the profile names, so their
+  # symbols are gone.)
   helper ? ""
+, matchAgainst ? null
 , meta ? { }
 , passthru ? { }
 ,
@@ -39,6 +43,7 @@ mkStage {
   name = "${pname}-${stage}-${version}";
   script = ./goBuild.sh;
   inherit stage modRoot subPackages tags ldflags meta helper;
+  matchAgainst = if matchAgainst == null then "" else "${matchAgainst}";
   src = "${src}";
   vendor = if vendor == null then "" else "${vendor}";
   profile = if profile == null then "" else "${profile}";

@@ -57,9 +57,13 @@ done
 
 if [ "$stage" = optimized ]; then
   # A profile of another program matches none of this one's functions: fail, naming the rate.
-  mkdir -p "$out/nix-support"
+  mkdir -p "$out/nix-support" "$NIX_BUILD_TOP/match"
+  # Through links with plain names: the report names no store path (no reference from $out).
+  cd "$NIX_BUILD_TOP/match"
+  ln -s "$profile" default.pgo
   for exe in "$out"/bin/*; do
-    "$helper" pprof match --profile "$profile" --binary "$exe" >"$out/nix-support/profile-match-${exe##*/}.json" ||
+    ln -s "$matchAgainst/bin/${exe##*/}" "${exe##*/}"
+    "$helper" --json pprof match --profile default.pgo --binary "${exe##*/}" >"$out/nix-support/profile-match-${exe##*/}.json" ||
       die "the profile does not match ${exe##*/} (above): it was taken from another program, or the program changed. Regenerate it from the workloads (\`nix run .#update-profile\`)."
     log "profile match of ${exe##*/}: $(cat "$out/nix-support/profile-match-${exe##*/}.json")"
   done
