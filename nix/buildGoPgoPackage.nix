@@ -63,6 +63,11 @@
   # program's count varies by ~0.1 % from run to run even with runtimeVariables' settings
   # (measured above), so 0.5 % is five times that noise.
   regressionTolerance ? 0.5
+, # `optimized` fails when less than this share of the profile's CPU time falls on
+  # functions the program has (checked against baseline: `nix-pgo pprof match --min-rate`).
+  # A profile of the program itself matched 1.0 in the tests, one of another program 0.33
+  # and 0.40 (its runtime and standard library functions match any Go program).
+  minProfileMatch ? 0.5
 , meta ? { }
 , passthru ? { }
 ,
@@ -164,7 +169,7 @@ let
         committed = defaultPgo';
         committedPath = defaultPgoPath';
       };
-  optimized = asProgram (buildGoOptimized (common // { inherit profile baseline; }));
+  optimized = asProgram (buildGoOptimized (common // { inherit profile baseline minProfileMatch; }));
   evaluation =
     if evaluationWorkloads == { } then
       null

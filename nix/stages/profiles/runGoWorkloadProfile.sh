@@ -13,7 +13,7 @@ if [ "$workloadKind" = script ]; then
   runWorkload "$NIX_BUILD_TOP/$workloadName" "$profiling/bin"
   cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
   files=("$raw"/*.pprof)
-  [ "${#files[@]}" -gt 0 ] || noProfileData "$profiling/bin" "CPU profile"
+  [ "${#files[@]}" -gt 0 ] || noProfileData "$profiling/bin" "CPU profile" profiling
 else
   export GOCACHE=$NIX_BUILD_TOP/go-cache GOPATH=$NIX_BUILD_TOP/go-path
   if [ -n "$vendor" ]; then
