@@ -215,7 +215,7 @@ else if benchmarkInEvaluation != [ ] then
 else
   listToAttrs
     (map (s: { name = s.attr; value = stageValues.${s.attr}; }) (filter (s: elem "go" s.languages) (import ./stages.nix)))
-  // {
+    // {
     language = "go";
     locked = lockEntry != null;
     inherit workloads;

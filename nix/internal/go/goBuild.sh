@@ -9,11 +9,11 @@ export GOROOT=$goroot GOCACHE=$NIX_BUILD_TOP/go-cache GOPATH=$NIX_BUILD_TOP/go-p
 if [ -n "$vendor" ]; then
   cp -r "$src" "$NIX_BUILD_TOP/source"
   chmod -R u+w "$NIX_BUILD_TOP/source"
-  cd "$NIX_BUILD_TOP/source/$modRoot"
+  cd "$NIX_BUILD_TOP/source/$modRoot" || exit
   rm -rf vendor
   cp -r "$vendor" vendor
 else
-  cd "$src/$modRoot"
+  cd "$src/$modRoot" || exit
 fi
 
 if [ "$stage" = optimized ]; then
@@ -21,7 +21,7 @@ if [ "$stage" = optimized ]; then
   # this one's functions has its samples) fails here, naming what is wrong.
   mkdir -p "$out/nix-support" "$NIX_BUILD_TOP/match"
   # Through links with plain names: the report names no store path (no reference from $out).
-  cd "$NIX_BUILD_TOP/match"
+  cd "$NIX_BUILD_TOP/match" || exit
   ln -s "$profile" default.pgo
   for exe in "$matchAgainst"/bin/*; do
     name=${exe##*/}
@@ -30,7 +30,7 @@ if [ "$stage" = optimized ]; then
       die "the profile can't be used for $name (above): it is no CPU profile, or one of another program, or the program changed. Regenerate it from the workloads (\`nix run .#update-profile\`)."
     log "the profile matches $name: nix-support/profile-match-$name.json"
   done
-  cd - >/dev/null
+  cd - >/dev/null || exit
 fi
 
 flags=(-trimpath -buildvcs=false)

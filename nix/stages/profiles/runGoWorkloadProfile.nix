@@ -47,9 +47,10 @@ in
 if bench == null && !(workload ? script) then
   throw "runGoWorkloadProfile: ${pname}: workload '${name}' has neither `script` (a run of the program) nor `benchmark` (go test -bench)."
 else if bench == null then
-  mkStage (workloadEnv { inherit name workload deterministicRandom variables; } // common // {
-    profiling = "${profiling}";
-  })
+  mkStage
+    (workloadEnv { inherit name workload deterministicRandom variables; } // common // {
+      profiling = "${profiling}";
+    })
 else
   mkStage (common // {
     workloadName = name;
