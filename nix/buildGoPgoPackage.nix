@@ -51,7 +51,7 @@
   runtimeVariables ? { GOMAXPROCS = "1"; GOGC = "off"; }
 , # Locked profile (docs/go.md "Locked profiles"): the lock file (default src's
   # pgo.lock.json) and the committed profile, by Go's -pgo=auto convention default.pgo in
-  # the (first) main package's directory.
+  # the (first) main package's directory. null: none (src is not searched).
   lockFile ? null
 , defaultPgo ? null
 , # Where `updateProfile` writes the lock and default.pgo, relative to the directory it runs in.
@@ -81,8 +81,11 @@ let
 
   srcIsPath = isPath src;
   inSrc = rel: if srcIsPath && pathExists (src + "/${rel}") then src + "/${rel}" else null;
-  lockFile' = if lockFile != null then lockFile else inSrc "pgo.lock.json";
-  defaultPgo' = if defaultPgo != null then defaultPgo else inSrc "${subPackageDir}/default.pgo";
+  # Given (null too: none), or looked up in src. Given, src is not looked at, so that a
+  # src computed from the toolchain (gofmt's GOROOT) is not evaluated when the flake only
+  # lists names.
+  lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
+  defaultPgo' = if args ? defaultPgo then defaultPgo else inSrc "${subPackageDir}/default.pgo";
   # The builds never see the lock or default.pgo: re-locking rebuilds no baseline, and a
   # default.pgo never reaches a build but through the lock check (goLockedProfile).
   goSrc =
