@@ -104,3 +104,16 @@ test_go_lock_writes_default_pgo_and_optimized_uses_only_the_locked_profile() {
   [ "$(nix eval --impure --raw -f tests/fixtures/go.nix --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo" profile.outPath)" = "$locked" ] ||
     fail "the locked profile is not at the lock's store path $locked"
 }
+
+test_go_nixpkgs_toolchain_builds_with_pkgs_go() {
+  local sysroot goroot out
+  sysroot=$(readlink -f "$(rustc --print sysroot)")
+  goroot=$(jq -r .goroot nix/toolchain/hostGo.json)
+  # The stand-in's go links the pinned GOROOT, bound at its own path; nothing else of Go.
+  out=$(nix build --no-link --json --print-build-logs --impure -f tests/fixtures/stub-nixpkgs-host \
+    --arg sysroot "\"$sysroot\"" --option sandbox-paths "$(host_sandbox_paths "$sysroot") $goroot" goWordfreq.optimized |
+    jq -r '.[0].outputs.out')
+  "$out/bin/wordfreq" <<<'b a b' | has -E '^ +2 b$' || fail "the optimized wordfreq doesn't count words"
+  drv_attrs "$(nix eval --impure --raw -f tests/fixtures/stub-nixpkgs-host --arg sysroot "\"$sysroot\"" goWordfreq.optimized.drvPath)" |
+    jq -e '.nixPgoGoToolchain | startswith("nixpkgs-go-1.27.3-x86_64-linux-")' >/dev/null || fail "not nixpkgs' go"
+}
