@@ -117,3 +117,10 @@ test_go_nixpkgs_toolchain_builds_with_pkgs_go() {
   drv_attrs "$(nix eval --impure --raw -f tests/fixtures/stub-nixpkgs-host --arg sysroot "\"$sysroot\"" goWordfreq.optimized.drvPath)" |
     jq -e '.nixPgoGoToolchain | startswith("nixpkgs-go-1.27.3-x86_64-linux-")' >/dev/null || fail "not nixpkgs' go"
 }
+
+test_go_toolchain_missing_from_the_sandbox_is_named() {
+  # The sandbox without the pinned GOROOT (as before scripts/setup-host added it).
+  go_fails 'not visible in the build sandbox.*scripts/setup-host' vendor \
+    --argstr vendorHash "sha256-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=" \
+    --option sandbox-paths "/bin /lib /lib64 /usr /etc/alternatives $(readlink -f "$(rustc --print sysroot)")"
+}

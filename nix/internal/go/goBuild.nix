@@ -55,6 +55,7 @@ mkStage {
   profilingSource = if stage == "profiling" then ./nixPgoProfile.go else "";
   inherit (go) goroot;
   goBin = go.go;
+  goEnv = ./goEnv.sh;
   nixPgoGoToolchain = go.id;
   env = {
     GOTOOLCHAIN = "local";

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # go build of one Go stage ($stage): every package of subPackages into $out/bin.
 # shellcheck disable=SC2154 # the attributes come from .attrs.sh
-export GOROOT=$goroot GOCACHE=$NIX_BUILD_TOP/go-cache GOPATH=$NIX_BUILD_TOP/go-path
+# shellcheck source=/dev/null
+source "$goEnv"
 
 # With a vendor stage, the module is copied so that vendor/ can sit beside go.mod;
 # without one it is built where it is (read-only; e.g. a command of the GOROOT, whose
