@@ -39,7 +39,7 @@ let
     helper = "${helper}/bin/nix-pgo";
     inherit (toolchain.go) goroot;
     goBin = toolchain.go.go;
-  goEnv = ../../internal/go/goEnv.sh;
+    goEnv = ../../internal/go/goEnv.sh;
     nixPgoGoToolchain = toolchain.go.id;
     workloadKind = if bench == null then "script" else "benchmark";
     passthru = { inherit workload profiling; };
