@@ -24,12 +24,14 @@
 //! ```
 //!
 //! - `narHash` is the recursive (NAR) sha256 of the profile directory
-//!   (`<pname>.profdata` and `nix-support/`); with `name` it is all Nix needs
+//!   (`<pname>.profdata`, or `<pname>.pgo` for a Go program, and
+//!   `nix-support/`); with `name` it is all Nix needs
 //!   for the fixed-output derivation, and `storePath` follows from both.
 //! - `fingerprint` identifies the profile data independently of file bytes;
 //!   `workloads` tells which workload's profile changed when it does.
 //! - `fingerprintAlgorithm` names what `fingerprint` (and each workload's)
-//!   hashes ([`crate::fingerprint::ALGORITHM`]). An entry whose algorithm
+//!   hashes: [`crate::fingerprint::ALGORITHM`] for LLVM profiles,
+//!   [`crate::pprof::ALGORITHM`] for Go's pprof profiles. An entry whose algorithm
 //!   this nix-pgo does not compute is refused with "re-lock", so a change in
 //!   the canonical form or the hash can never make every fingerprint differ
 //!   silently. Entries without the field (locks written before it existed)
@@ -61,6 +63,7 @@ use serde::{Deserialize, Serialize};
 use crate::date::parse_date;
 use crate::fingerprint;
 use crate::store::{self, NarHash};
+use crate::tool::LlvmProfdataArg;
 
 /// The lock format this nix-pgo reads and writes.
 pub const LOCK_VERSION: u64 = 1;
@@ -199,19 +202,23 @@ fn first_algorithm() -> String {
     FIRST_FINGERPRINT_ALGORITHM.to_owned()
 }
 
+/// The fingerprint algorithms this nix-pgo computes: LLVM profiles', Go's
+/// pprof profiles'.
+pub const ALGORITHMS: [&str; 2] = [fingerprint::ALGORITHM, crate::pprof::ALGORITHM];
+
 /// What every fingerprint in a lock hashed before the algorithm was
 /// recorded. Never change it: it describes locks already written.
 pub const FIRST_FINGERPRINT_ALGORITHM: &str = "blake3-canonical-proftext-v1";
 
 impl LockEntry {
     fn validate(&self) -> Result<()> {
-        if self.fingerprint_algorithm != fingerprint::ALGORITHM {
+        if !ALGORITHMS.contains(&self.fingerprint_algorithm.as_str()) {
             bail!(
-                "its fingerprints were computed with {:?}, but this nix-pgo computes {:?}: \
+                "its fingerprints were computed with {:?}, but this nix-pgo computes {}: \
                  re-lock with `nix run .#update-profile` (host toolchain: `nix run --impure \
                  .#host.update-profile`), or `nix-pgo lock`",
                 self.fingerprint_algorithm,
-                fingerprint::ALGORITHM
+                ALGORITHMS.map(|a| format!("{a:?}")).join(" (LLVM) or ") + " (pprof)"
             );
         }
         check_fingerprint(&self.fingerprint).context("invalid \"fingerprint\"")?;
@@ -269,42 +276,89 @@ pub fn update(
     Change::Updated
 }
 
-/// `<pname>.profdata` inside a profile directory, with an error listing what
-/// is there instead.
-pub fn profile_file(dir: &Path, pname: &str) -> Result<PathBuf> {
-    let file = dir.join(format!("{pname}.profdata"));
-    if file.is_file() {
-        return Ok(file);
+/// The two kinds of profile a lock entry can describe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// LLVM's instrumentation profile, `<pname>.profdata` (Rust).
+    Llvm,
+    /// pprof's CPU profile, `<pname>.pgo` (Go).
+    Pprof,
+}
+
+impl Format {
+    /// The file name extension of a profile directory's profile.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Llvm => "profdata",
+            Format::Pprof => "pgo",
+        }
+    }
+
+    /// The format of a profile file: pprof when it is named `.pgo` or
+    /// `.pprof` or is gzipped (the pprof files of Nix builds have no
+    /// extension), else LLVM's.
+    pub fn of_file(path: &Path) -> Format {
+        let by_name = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("pgo" | "pprof")
+        );
+        let gzipped = || {
+            let mut magic = [0u8; 2];
+            fs::File::open(path)
+                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+                .is_ok_and(|()| magic == [0x1f, 0x8b])
+        };
+        if by_name || gzipped() {
+            Format::Pprof
+        } else {
+            Format::Llvm
+        }
+    }
+}
+
+/// `<pname>.profdata` or `<pname>.pgo` inside a profile directory, with an
+/// error listing what is there instead.
+pub fn profile_file(dir: &Path, pname: &str) -> Result<(PathBuf, Format)> {
+    for format in [Format::Llvm, Format::Pprof] {
+        let file = dir.join(format!("{pname}.{}", format.extension()));
+        if file.is_file() {
+            return Ok((file, format));
+        }
     }
     let found = profdata_files(dir)?;
     bail!(
-        "{} has no {pname}.profdata (profiles found: {}); pass the profile derivation's output \
-         for package {pname:?}",
+        "{} has no {pname}.profdata or {pname}.pgo (profiles found: {}); pass the profile \
+         derivation's output for package {pname:?}",
         dir.display(),
         if found.is_empty() {
             "none".to_owned()
         } else {
             found
                 .iter()
-                .map(|(pname, _)| format!("{pname}.profdata"))
+                .map(|(_, path)| {
+                    path.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         }
     )
 }
 
-/// The `<pname>.profdata` files directly inside `dir`, as (pname, path),
-/// sorted by pname.
+/// The `<pname>.profdata` and `<pname>.pgo` files directly inside `dir`, as
+/// (pname, path), sorted by pname.
 pub fn profdata_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut found = Vec::new();
     for entry in fs::read_dir(dir).with_context(|| format!("could not list {}", dir.display()))? {
         let path = entry
             .with_context(|| format!("could not list {}", dir.display()))?
             .path();
-        let pname = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_suffix(".profdata"));
+        let pname = path.file_name().and_then(|n| n.to_str()).and_then(|n| {
+            n.strip_suffix(".profdata")
+                .or_else(|| n.strip_suffix(".pgo"))
+        });
         if let Some(pname) = pname {
             if !pname.is_empty() && path.is_file() {
                 found.push((pname.to_owned(), path.clone()));
@@ -313,6 +367,32 @@ pub fn profdata_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     }
     found.sort();
     Ok(found)
+}
+
+/// A profile file's fingerprint and the algorithm that computed it: LLVM
+/// profiles through llvm-profdata (resolved only then), pprof profiles in
+/// their canonical form.
+pub fn fingerprint_file(
+    path: &Path,
+    llvm_profdata: &LlvmProfdataArg,
+) -> Result<(String, &'static str)> {
+    match Format::of_file(path) {
+        Format::Pprof => {
+            let profile = crate::pprof::read(path)?;
+            let canonical = crate::pprof::merge::canonical(&path.display().to_string(), &profile)?;
+            Ok((
+                crate::pprof::fingerprint(&canonical),
+                crate::pprof::ALGORITHM,
+            ))
+        }
+        Format::Llvm => {
+            let tool = llvm_profdata.resolve()?;
+            Ok((
+                crate::profile::load(&tool, path)?.fingerprint(),
+                fingerprint::ALGORITHM,
+            ))
+        }
+    }
 }
 
 /// Write `text` to `path` unless it already holds exactly that; a temporary

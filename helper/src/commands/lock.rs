@@ -3,9 +3,10 @@
 use crate::commands::GlobalArgs;
 use anyhow::{bail, Context, Result};
 use nix_pgo::date::{parse_date, today};
-use nix_pgo::lock::{profile_file, update, write_if_changed, Change, LockEntry, LockFile};
+use nix_pgo::lock::{
+    fingerprint_file, profile_file, update, write_if_changed, Change, LockEntry, LockFile,
+};
 use nix_pgo::output::print_json;
-use nix_pgo::profile;
 use nix_pgo::store::{self, DEFAULT_STORE_DIR};
 use nix_pgo::tool::LlvmProfdataArg;
 use serde::Serialize;
@@ -23,7 +24,8 @@ pub struct LockArgs {
     #[arg(long, value_name = "FILE")]
     pub lock_file: PathBuf,
 
-    /// Package name (pname); the profile directory must hold <PNAME>.profdata.
+    /// Package name (pname); the profile directory must hold <PNAME>.profdata
+    /// (LLVM, Rust) or <PNAME>.pgo (pprof, Go).
     #[arg(long = "package", value_name = "PNAME")]
     pub package: String,
 
@@ -96,20 +98,26 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
         LockFile::new()
     };
 
-    let profdata = profile_file(&args.profile, &args.package)?;
-    let llvm_profdata = args.llvm_profdata.resolve()?;
-    let fingerprint = profile::load(&llvm_profdata, &profdata)?.fingerprint();
+    let (file, _) = profile_file(&args.profile, &args.package)?;
+    let (fingerprint, algorithm) = fingerprint_file(&file, &args.llvm_profdata)?;
     let mut workloads = BTreeMap::new();
     for (name, path) in workload_args {
-        let fp = profile::load(&llvm_profdata, &path)
-            .with_context(|| format!("could not fingerprint workload {name:?}"))?
-            .fingerprint();
+        let (fp, workload_algorithm) = fingerprint_file(&path, &args.llvm_profdata)
+            .with_context(|| format!("could not fingerprint workload {name:?}"))?;
+        if workload_algorithm != algorithm {
+            bail!(
+                "workload {name:?}'s profile {} is not of the kind of {} ({workload_algorithm} vs \
+                 {algorithm})",
+                path.display(),
+                file.display()
+            );
+        }
         workloads.insert(name, fp);
     }
     let nar = store::nar_hash(&args.profile)?;
     let entry = LockEntry {
         fingerprint,
-        fingerprint_algorithm: nix_pgo::fingerprint::ALGORITHM.to_owned(),
+        fingerprint_algorithm: algorithm.to_owned(),
         nar_hash: nar.sri(),
         store_path: store::fixed_output_path(&args.store_dir, &args.name, &nar.sha256)?,
         name: args.name,

@@ -13,9 +13,11 @@ pub mod evaluate_variant;
 pub mod evaluation_result;
 pub mod evaluation_summary;
 pub mod fingerprint;
+pub mod import;
 pub mod lock;
 pub mod merge;
 pub mod nar_hash;
+pub mod pprof;
 pub mod regressions;
 pub mod report;
 pub mod report_data;
@@ -82,6 +84,10 @@ pub enum Command {
     EvaluationSummary(evaluation_summary::EvaluationSummaryArgs),
     /// Fail when a variant executes more instructions than the baseline on an evaluation workload.
     Regressions(regressions::RegressionsArgs),
+    /// Pull CPU profiles from running services (net/http/pprof, Pyroscope) into default.pgo.
+    Import(import::ImportArgs),
+    /// Go's CPU profiles (pprof, `default.pgo`): merge, fingerprint, show, match.
+    Pprof(pprof::PprofArgs),
     /// Time every variant on the evaluation workloads (alternating) and write report.json, report.md and SVG charts.
     Report(report::ReportArgs),
     /// Collect report-data.json (the report derivation's deterministic figures) from its structured attributes.

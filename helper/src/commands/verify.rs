@@ -10,9 +10,8 @@ use serde::Serialize;
 
 use nix_pgo::lock::{self, LockFile};
 use nix_pgo::output::print_json;
-use nix_pgo::profile;
 use nix_pgo::store::{self, NarHash, DEFAULT_STORE_DIR};
-use nix_pgo::tool::{LlvmProfdataArg, Tool};
+use nix_pgo::tool::LlvmProfdataArg;
 
 /// Check a lock file against built and checked-in profiles.
 ///
@@ -109,15 +108,8 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
         }
     }
 
-    // llvm-profdata is only needed to fingerprint profiles.
-    let llvm_profdata = if args.profiles.is_empty() && args.checked_in.is_none() {
-        None
-    } else {
-        Some(args.llvm_profdata.resolve()?)
-    };
-
     for dir in &args.profiles {
-        let check = check_profile_dir(&args, &lock, dir, llvm_profdata.as_ref());
+        let check = check_profile_dir(&args, &lock, dir);
         checks.push(check);
     }
 
@@ -150,10 +142,10 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
                 Err(err) => Some(format!("{err:#}")),
                 Ok((toolchain, entry)) => {
                     check.toolchain = Some(toolchain.to_owned());
-                    match fingerprint(llvm_profdata.as_ref(), &path) {
+                    match lock::fingerprint_file(&path, &args.llvm_profdata) {
                         Err(err) => Some(format!("{err:#}")),
-                        Ok(fp) if fp == entry.fingerprint => None,
-                        Ok(fp) => Some(format!(
+                        Ok((fp, _)) if fp == entry.fingerprint => None,
+                        Ok((fp, _)) => Some(format!(
                             "its fingerprint is {fp}, the lock has {} (locked on {}); the \
                              checked-in profile and the lock disagree: run `nix run \
                              .#update-profile` to re-create both, and commit them together",
@@ -218,21 +210,9 @@ fn describe(check: &Check) -> String {
     }
 }
 
-fn fingerprint(llvm_profdata: Option<&Tool>, path: &Path) -> Result<String> {
-    let Some(llvm_profdata) = llvm_profdata else {
-        bail!("no llvm-profdata to fingerprint {}", path.display());
-    };
-    Ok(profile::load(llvm_profdata, path)?.fingerprint())
-}
-
 /// A built profile directory: its pname comes from the one `<pname>.profdata`
 /// it holds; NAR hash and fingerprint must match that package's entry.
-fn check_profile_dir(
-    args: &VerifyArgs,
-    lock: &LockFile,
-    dir: &Path,
-    llvm_profdata: Option<&Tool>,
-) -> Check {
+fn check_profile_dir(args: &VerifyArgs, lock: &LockFile, dir: &Path) -> Check {
     let mut check = Check {
         kind: "profile",
         // Replaced by the pname found in DIR once it is known.
@@ -245,9 +225,9 @@ fn check_profile_dir(
         let found = lock::profdata_files(dir)?;
         let (pname, file) = match (found.as_slice(), &args.package) {
             ([(pname, file)], _) => (pname.clone(), file.clone()),
-            (_, Some(pname)) => (pname.clone(), lock::profile_file(dir, pname)?),
+            (_, Some(pname)) => (pname.clone(), lock::profile_file(dir, pname)?.0),
             _ => bail!(
-                "{} holds {} .profdata files, not one; pass --package to say which to check",
+                "{} holds {} profiles (.profdata, .pgo), not one; pass --package to say which to check",
                 dir.display(),
                 found.len()
             ),
@@ -268,7 +248,7 @@ fn check_profile_dir(
         compare(
             "the fingerprint",
             &entry.fingerprint,
-            &fingerprint(llvm_profdata, &file)?,
+            &lock::fingerprint_file(&file, &args.llvm_profdata)?.0,
             &mut problems,
         );
         if !problems.is_empty() {

@@ -1,0 +1,458 @@
+//! `nix-pgo import`: the continuous-profiling loop's pull.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
+use crate::commands::pprof::write_merged;
+use crate::commands::GlobalArgs;
+use nix_pgo::date::{format_utc, parse_date, today};
+use nix_pgo::import::{now_ms, parse_source, Client, Kind, PyroscopeQuery, Source};
+use nix_pgo::lock::{update, write_if_changed, Change, LockEntry, LockFile};
+use nix_pgo::output::{print_json, write_json};
+use nix_pgo::pprof::merge::{merge, Input};
+use nix_pgo::pprof::show::Summary;
+use nix_pgo::pprof::symbols::read_binary;
+use nix_pgo::pprof::{self, Profile};
+use nix_pgo::store::{self, DEFAULT_STORE_DIR};
+
+/// Pull CPU profiles from running services and merge them into one
+/// canonical profile (Go's default.pgo), with its provenance and, if asked,
+/// its lock entry.
+///
+/// Every source is profiled in every window; windows are consecutive. A Go
+/// service (net/http/pprof) is profiled live for --seconds per window, all
+/// sources at once; a Pyroscope server is asked for the stored profiles of
+/// the last --windows × --seconds seconds, one window at a time.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// A service to profile: `http://HOST:PORT` (its /debug/pprof/profile),
+    /// a full net/http/pprof profile URL, or `pyroscope+http://HOST:PORT`
+    /// (a Grafana Pyroscope server); `=N` at the end weighs its profiles N
+    /// times. Repeatable.
+    #[arg(long = "source", value_name = "URL[=WEIGHT]", value_parser = parse_source, required = true)]
+    pub sources: Vec<Source>,
+
+    /// Length of each window, in seconds.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub seconds: u64,
+
+    /// How many consecutive windows to pull from every source.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub windows: u64,
+
+    /// The merged profile to write.
+    #[arg(long, value_name = "FILE", default_value = "default.pgo")]
+    pub output: PathBuf,
+
+    /// Where to write the provenance JSON (default: OUTPUT.provenance.json).
+    #[arg(long, value_name = "FILE")]
+    pub provenance: Option<PathBuf>,
+
+    /// Also record the profile in this lock file (needs --name and --toolchain).
+    #[arg(long, value_name = "FILE", requires_all = ["name", "toolchain"])]
+    pub lock: Option<PathBuf>,
+
+    /// The package (pname) the profile is for, in the lock.
+    #[arg(long, value_name = "PNAME")]
+    pub name: Option<String>,
+
+    /// The Go toolchain id of the lock entry (as the package's build uses it).
+    #[arg(long, value_name = "ID")]
+    pub toolchain: Option<String>,
+
+    /// The store path name of the locked profile (default: PNAME-pgo-profile,
+    /// as buildGoPgoPackage names it).
+    #[arg(long, value_name = "STORE_NAME")]
+    pub store_name: Option<String>,
+
+    /// The build ID the profiled service should be running (as in the
+    /// profile's main mapping: the GNU build ID note, hex); a warning when
+    /// the samples came from another build.
+    #[arg(long, value_name = "ID", conflicts_with = "binary")]
+    pub expect_build_id: Option<String>,
+
+    /// Take the expected build ID from this binary (e.g. the build you are
+    /// about to replace).
+    #[arg(long, value_name = "BIN")]
+    pub binary: Option<PathBuf>,
+
+    /// Seconds each request may take beyond its window.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+
+    /// Pyroscope: the profile type to ask for.
+    #[arg(
+        long,
+        value_name = "ID",
+        default_value = "process_cpu:cpu:nanoseconds:cpu:nanoseconds"
+    )]
+    pub pyroscope_profile_type: String,
+
+    /// Pyroscope: the series to merge, e.g. '{service_name="checkout"}'.
+    #[arg(long, value_name = "SELECTOR", default_value = "{}")]
+    pub pyroscope_selector: String,
+
+    /// Pyroscope: the tenant (X-Scope-OrgID) of a multi-tenant server.
+    #[arg(long, value_name = "ORG")]
+    pub tenant: Option<String>,
+
+    /// The day to record in the lock when the fingerprint changes (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<String>,
+
+    /// Store directory the lock's store path is computed for.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_STORE_DIR)]
+    pub store_dir: String,
+}
+
+/// One profile pulled from one source in one window.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Pull {
+    source: usize,
+    window: u64,
+    url: String,
+    start: String,
+    end: String,
+    /// Samples (stacks) in the profile as pulled, and their total value.
+    samples: usize,
+    total_value: i64,
+    value_type: String,
+    /// The build ID of the profile's main mapping: the binary the samples came from.
+    build_id: Option<String>,
+    binary: Option<String>,
+    #[serde(skip)]
+    profile: Profile,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Provenance<'a> {
+    output: &'a Path,
+    #[serde(flatten)]
+    summary: &'a Summary,
+    seconds: u64,
+    windows: u64,
+    sources: &'a [Source],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pyroscope: Option<&'a PyroscopeQuery>,
+    pulls: &'a [Pull],
+    /// The distinct build IDs the samples came from.
+    build_ids: Vec<String>,
+    expected_build_id: Option<String>,
+    warnings: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lock: Option<LockReport<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LockReport<'a> {
+    file: &'a Path,
+    package: &'a str,
+    toolchain: &'a str,
+    change: Change,
+    entry: LockEntry,
+}
+
+pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
+    if args.seconds == 0 || args.windows == 0 {
+        bail!("--seconds and --windows must be at least 1");
+    }
+    // A lock we cannot read stops us before minutes of profiling.
+    let lock = match &args.lock {
+        Some(path) if path.exists() => Some(LockFile::load(path)?),
+        Some(_) => Some(LockFile::new()),
+        None => None,
+    };
+    if let Some(name) = &args.name {
+        store::check_name(
+            &args
+                .store_name
+                .clone()
+                .unwrap_or_else(|| format!("{name}-pgo-profile")),
+        )
+        .context("invalid store name (--store-name, or --name's PNAME-pgo-profile)")?;
+    }
+    let expected = match (&args.expect_build_id, &args.binary) {
+        (Some(id), _) => Some(id.clone()),
+        (None, Some(bin)) => Some(read_binary(bin)?.gnu_build_id.with_context(|| {
+            format!("{} has no GNU build ID note to compare with", bin.display())
+        })?),
+        (None, None) => None,
+    };
+    let query = PyroscopeQuery {
+        profile_type: args.pyroscope_profile_type.clone(),
+        label_selector: args.pyroscope_selector.clone(),
+        tenant: args.tenant.clone(),
+    };
+    let client = Client::new(Duration::from_secs(args.seconds + args.timeout));
+
+    let pulls = pull_all(&args, &client, &query)?;
+    let names: Vec<String> = pulls
+        .iter()
+        .map(|p| format!("{} (window {})", p.url, p.window + 1))
+        .collect();
+    let inputs: Vec<Input> = pulls
+        .iter()
+        .zip(&names)
+        .map(|(p, name)| Input {
+            name,
+            profile: &p.profile,
+            weight: args.sources[p.source].weight,
+        })
+        .collect();
+    let merged = merge(&inputs).context("could not merge the pulled profiles")?;
+    let summary = write_merged(&merged, &args.output, None)?;
+
+    let build_ids: BTreeSet<String> = pulls.iter().filter_map(|p| p.build_id.clone()).collect();
+    let mut warnings = Vec::new();
+    if build_ids.len() > 1 {
+        warnings.push(format!(
+            "the sources run {} different builds ({}): the profile mixes them",
+            build_ids.len(),
+            build_ids.iter().cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if let Some(expected) = &expected {
+        // One warning per other build, naming the sources that run it.
+        let mut others: std::collections::BTreeMap<&str, BTreeSet<&str>> = Default::default();
+        for p in pulls
+            .iter()
+            .filter(|p| p.build_id.as_ref() != Some(expected))
+        {
+            let id = p
+                .build_id
+                .as_deref()
+                .unwrap_or("(no build ID in the profile)");
+            others
+                .entry(id)
+                .or_default()
+                .insert(&args.sources[p.source].url);
+        }
+        for (id, urls) in others {
+            warnings.push(format!(
+                "{} run{} build {id}, not the expected {expected}{}: the profile describes another \
+                 build than the one it is for; it still helps while the code is close (check with \
+                 `nix-pgo pprof match --profile {} --binary BIN`)",
+                urls.iter().copied().collect::<Vec<_>>().join(", "),
+                if urls.len() == 1 { "s" } else { "" },
+                args.binary
+                    .as_ref()
+                    .map(|b| format!(" ({})", b.display()))
+                    .unwrap_or_default(),
+                args.output.display()
+            ));
+        }
+    }
+    for w in &warnings {
+        eprintln!("nix-pgo: warning: {w}");
+    }
+
+    let lock_report = match (lock, &args.lock) {
+        (Some(mut lock), Some(path)) => {
+            Some(write_lock(&args, &mut lock, path, &merged, &summary)?)
+        }
+        _ => None,
+    };
+    let provenance_path = args.provenance.clone().unwrap_or_else(|| {
+        let mut p = args.output.clone().into_os_string();
+        p.push(".provenance.json");
+        PathBuf::from(p)
+    });
+    let provenance = Provenance {
+        output: &args.output,
+        summary: &summary,
+        seconds: args.seconds,
+        windows: args.windows,
+        sources: &args.sources,
+        pyroscope: args
+            .sources
+            .iter()
+            .any(|s| s.kind == Kind::Pyroscope)
+            .then_some(&query),
+        pulls: &pulls,
+        build_ids: build_ids.into_iter().collect(),
+        expected_build_id: expected,
+        warnings,
+        lock: lock_report,
+    };
+    write_json(&provenance_path, &provenance)?;
+    if global.json {
+        return print_json(&provenance);
+    }
+    println!(
+        "{}: {} profile(s) from {} source(s) × {} window(s) of {}s: {} samples, {} {}, fingerprint {}",
+        args.output.display(),
+        pulls.len(),
+        args.sources.len(),
+        args.windows,
+        args.seconds,
+        summary.samples,
+        summary.total_value,
+        summary.value_type,
+        summary.fingerprint
+    );
+    println!("provenance: {}", provenance_path.display());
+    if let Some(l) = &provenance.lock {
+        let what = match l.change {
+            Change::Added => "added",
+            Change::FingerprintChanged => "profile data changed",
+            Change::Updated => "same profile data, metadata updated",
+            Change::Unchanged => "unchanged",
+        };
+        println!(
+            "{}: {} ({}): {what}; {} {}",
+            l.file.display(),
+            l.package,
+            l.toolchain,
+            l.entry.store_path,
+            l.entry.nar_hash
+        );
+    }
+    Ok(())
+}
+
+/// Every source in every window.
+fn pull_all(args: &ImportArgs, client: &Client, query: &PyroscopeQuery) -> Result<Vec<Pull>> {
+    let window_ms = (args.seconds * 1000) as i64;
+    let history_end = now_ms();
+    let history_start = history_end - window_ms * args.windows as i64;
+    let mut pulls = Vec::new();
+    for window in 0..args.windows {
+        // The live sources are profiled together, over the same seconds.
+        let results: Vec<Result<Pull>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = args
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, source)| {
+                    scope.spawn(move || {
+                        let (start, end, pulled) = match source.kind {
+                            Kind::NetHttpPprof => {
+                                let start = now_ms();
+                                let pulled = client.pull_pprof(source, args.seconds);
+                                (start, now_ms(), pulled)
+                            }
+                            Kind::Pyroscope => {
+                                let start = history_start + window_ms * window as i64;
+                                let end = start + window_ms;
+                                (start, end, client.pull_pyroscope(source, query, start, end))
+                            }
+                        };
+                        let (url, profile) = pulled.with_context(|| {
+                            format!(
+                                "source {} ({}), window {} of {}",
+                                i + 1,
+                                source.url,
+                                window + 1,
+                                args.windows
+                            )
+                        })?;
+                        Ok(describe(i, window, url, start, end, profile))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(anyhow::anyhow!("a pull panicked")))
+                })
+                .collect()
+        });
+        for result in results {
+            pulls.push(result?);
+        }
+    }
+    Ok(pulls)
+}
+
+fn describe(
+    source: usize,
+    window: u64,
+    url: String,
+    start_ms: i64,
+    end_ms: i64,
+    profile: Profile,
+) -> Pull {
+    let index = pprof::show::value_index(&profile);
+    let main = profile.mapping.first();
+    Pull {
+        source,
+        window,
+        url,
+        start: format_utc((start_ms / 1000).max(0) as u64),
+        end: format_utc((end_ms / 1000).max(0) as u64),
+        samples: profile.sample.len(),
+        total_value: profile
+            .sample
+            .iter()
+            .filter_map(|s| s.value.get(index))
+            .fold(0i64, |a, v| a.saturating_add(*v)),
+        value_type: pprof::sample_types(&profile)
+            .get(index)
+            .cloned()
+            .unwrap_or_default(),
+        build_id: main
+            .filter(|m| m.build_id != 0)
+            .map(|m| pprof::string(&profile, m.build_id).to_owned()),
+        binary: main.map(|m| pprof::string(&profile, m.filename).to_owned()),
+        profile,
+    }
+}
+
+/// Lock the profile as the Go profile derivation's output would hold it:
+/// `<pname>.pgo` and `nix-support/profile.json`, hashed as a NAR.
+fn write_lock<'a>(
+    args: &'a ImportArgs,
+    lock: &mut LockFile,
+    path: &'a Path,
+    merged: &Profile,
+    summary: &Summary,
+) -> Result<LockReport<'a>> {
+    let (Some(pname), Some(toolchain)) = (args.name.as_deref(), args.toolchain.as_deref()) else {
+        bail!("--lock needs --name PNAME and --toolchain ID");
+    };
+    let store_name = args
+        .store_name
+        .clone()
+        .unwrap_or_else(|| format!("{pname}-pgo-profile"));
+    let dir = std::env::temp_dir().join(format!("nix-pgo-import-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("nix-support"))
+        .with_context(|| format!("could not create {}", dir.display()))?;
+    let result = (|| {
+        pprof::write(&dir.join(format!("{pname}.pgo")), merged)?;
+        write_json(&dir.join("nix-support/profile.json"), summary)?;
+        store::nar_hash(&dir)
+    })();
+    let _ = fs::remove_dir_all(&dir);
+    let nar = result?;
+    let entry = LockEntry {
+        fingerprint: summary.fingerprint.clone(),
+        fingerprint_algorithm: pprof::ALGORITHM.to_owned(),
+        nar_hash: nar.sri(),
+        store_path: store::fixed_output_path(&args.store_dir, &store_name, &nar.sha256)?,
+        name: store_name,
+        workloads: Default::default(),
+        fingerprint_changed: match &args.date {
+            Some(date) => date.clone(),
+            None => today()?,
+        },
+    };
+    let change = update(lock, pname, toolchain, entry, None);
+    write_if_changed(path, &lock.to_json()?)?;
+    Ok(LockReport {
+        file: path,
+        package: pname,
+        toolchain,
+        change,
+        entry: lock.profiles[pname][toolchain].clone(),
+    })
+}

@@ -1,0 +1,339 @@
+//! `nix-pgo pprof ...`: Go's CPU profiles (pprof), as `default.pgo` takes them.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
+use crate::commands::GlobalArgs;
+use nix_pgo::output::{print_json, write_json};
+use nix_pgo::pprof::merge::{canonical, merge, Input};
+use nix_pgo::pprof::show::{functions, summary, FunctionWeight, Summary};
+use nix_pgo::pprof::symbols::{match_profile, read_binary, MatchReport};
+use nix_pgo::pprof::{self, Profile};
+
+/// Merge, fingerprint, show and check pprof CPU profiles (Go's `default.pgo`).
+#[derive(Debug, clap::Args)]
+pub struct PprofArgs {
+    #[command(subcommand)]
+    pub command: PprofCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum PprofCommand {
+    /// Merge CPU profiles (with weights) into one canonical profile.
+    Merge(MergeArgs),
+    /// Print the blake3 fingerprint of a profile's canonical form.
+    Fingerprint(FileArg),
+    /// Show a profile's samples, fingerprint and hottest functions.
+    Show(ShowArgs),
+    /// How much of a profile's weight falls on functions of a Go binary.
+    Match(MatchArgs),
+}
+
+/// Merge CPU profiles into one canonical profile: strings, functions,
+/// mappings, locations and samples deduplicated, sorted and renumbered; no
+/// timestamps, durations, build IDs or /nix/store prefixes; gzip with a
+/// fixed header. Equal data gives a byte-identical file.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The merged profile to write (gzipped protobuf, e.g. default.pgo).
+    #[arg(long, value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// A profile whose values count N times. Repeatable.
+    #[arg(long = "weight", value_name = "N:FILE", value_parser = parse_weighted)]
+    pub weighted: Vec<(i64, PathBuf)>,
+
+    /// Also write the merged profile's summary JSON (fingerprint, samples,
+    /// totals, functions) here.
+    #[arg(long, value_name = "JSON")]
+    pub summary: Option<PathBuf>,
+
+    /// Profiles of weight 1.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FileArg {
+    /// A pprof profile (gzipped or not).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// A pprof profile (gzipped or not).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// How many of the hottest functions to list.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+/// Check a profile against the Go binary it is meant for: the share of its
+/// CPU time (and of its functions) in functions the binary's symbol table
+/// has. Fails when nothing matches.
+#[derive(Debug, clap::Args)]
+pub struct MatchArgs {
+    /// A pprof profile (gzipped or not).
+    #[arg(long, value_name = "FILE")]
+    pub profile: PathBuf,
+
+    /// The program's binary (ELF with a symbol table).
+    #[arg(long, value_name = "BIN")]
+    pub binary: PathBuf,
+
+    /// Also fail when less than this fraction of the profile's value matches.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0)]
+    pub min_rate: f64,
+}
+
+/// Parse `N:FILE`; N is a positive integer, the first ':' separates.
+pub fn parse_weighted(arg: &str) -> Result<(i64, PathBuf), String> {
+    match arg.split_once(':') {
+        Some((n, file)) if !file.is_empty() => match n.parse::<i64>() {
+            Ok(n) if n > 0 => Ok((n, PathBuf::from(file))),
+            _ => Err(format!(
+                "weight {n:?} is not a positive integer (e.g. --weight 3:prod.pprof)"
+            )),
+        },
+        _ => Err("expected N:FILE, e.g. --weight 3:prod.pprof".to_owned()),
+    }
+}
+
+pub fn run(global: &GlobalArgs, args: PprofArgs) -> Result<()> {
+    match args.command {
+        PprofCommand::Merge(args) => run_merge(global, args),
+        PprofCommand::Fingerprint(args) => run_fingerprint(global, args),
+        PprofCommand::Show(args) => run_show(global, args),
+        PprofCommand::Match(args) => run_match(global, args),
+    }
+}
+
+/// Read the profiles and merge them into canonical form.
+pub fn merge_files(weighted: &[(i64, PathBuf)]) -> Result<Profile> {
+    let profiles = weighted
+        .iter()
+        .map(|(_, path)| pprof::read(path))
+        .collect::<Result<Vec<_>>>()?;
+    let names: Vec<String> = weighted
+        .iter()
+        .map(|(_, p)| p.display().to_string())
+        .collect();
+    let inputs: Vec<Input> = weighted
+        .iter()
+        .zip(&profiles)
+        .zip(&names)
+        .map(|(((weight, _), profile), name)| Input {
+            name,
+            profile,
+            weight: *weight,
+        })
+        .collect();
+    merge(&inputs)
+}
+
+/// Write the canonical profile and, if asked, its summary.
+pub fn write_merged(
+    merged: &Profile,
+    output: &Path,
+    summary_path: Option<&Path>,
+) -> Result<Summary> {
+    pprof::write(output, merged)?;
+    let summary = summary(merged);
+    if let Some(path) = summary_path {
+        write_json(path, &summary)?;
+    }
+    Ok(summary)
+}
+
+fn run_merge(global: &GlobalArgs, args: MergeArgs) -> Result<()> {
+    let mut weighted = args.weighted;
+    weighted.extend(args.files.into_iter().map(|f| (1, f)));
+    if weighted.is_empty() {
+        bail!("no profiles to merge: give FILE or --weight N:FILE");
+    }
+    let merged = merge_files(&weighted)?;
+    let summary = write_merged(&merged, &args.output, args.summary.as_deref())?;
+    if global.json {
+        print_json(&summary)
+    } else {
+        println!(
+            "{}: {} profile(s) merged: {} samples, {} {}, {} functions, fingerprint {}",
+            args.output.display(),
+            weighted.len(),
+            summary.samples,
+            summary.total_value,
+            summary.value_type,
+            summary.functions,
+            summary.fingerprint
+        );
+        Ok(())
+    }
+}
+
+fn load_canonical(path: &Path) -> Result<Profile> {
+    canonical(&path.display().to_string(), &pprof::read(path)?)
+}
+
+fn run_fingerprint(global: &GlobalArgs, args: FileArg) -> Result<()> {
+    let summary = summary(&load_canonical(&args.file)?);
+    if global.json {
+        print_json(&summary)
+    } else {
+        println!("{}", summary.fingerprint);
+        Ok(())
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ShowReport {
+    file: PathBuf,
+    #[serde(flatten)]
+    summary: Summary,
+    build_ids: Vec<(String, String)>,
+    hottest: Vec<FunctionWeight>,
+}
+
+fn run_show(global: &GlobalArgs, args: ShowArgs) -> Result<()> {
+    let raw = pprof::read(&args.file)?;
+    let profile = canonical(&args.file.display().to_string(), &raw)?;
+    let mut hottest = functions(&profile);
+    hottest.truncate(args.top);
+    let report = ShowReport {
+        summary: summary(&profile),
+        build_ids: pprof::build_ids(&raw),
+        hottest,
+        file: args.file,
+    };
+    if global.json {
+        return print_json(&report);
+    }
+    let s = &report.summary;
+    println!("{}", report.file.display());
+    println!(
+        "  fingerprint   {} ({})",
+        s.fingerprint, s.fingerprint_algorithm
+    );
+    println!("  sample types  {}", s.sample_types.join(", "));
+    println!(
+        "  samples       {} stacks, totals {:?}",
+        s.samples, s.totals
+    );
+    println!(
+        "  functions     {} ({} locations)",
+        s.functions, s.locations
+    );
+    for (file, id) in &report.build_ids {
+        println!("  build ID      {id} ({file})");
+    }
+    let total = s.total_value.max(1) as f64;
+    println!(
+        "  {:>7} {:>7}  hottest by {}",
+        "flat%", "cum%", s.value_type
+    );
+    for f in &report.hottest {
+        println!(
+            "  {:>6.2}% {:>6.2}%  {}",
+            100.0 * f.flat as f64 / total,
+            100.0 * f.cum as f64 / total,
+            f.name
+        );
+    }
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+struct MatchOutput<'a> {
+    profile: &'a Path,
+    binary: &'a Path,
+    #[serde(flatten)]
+    report: &'a MatchReport,
+}
+
+fn run_match(global: &GlobalArgs, args: MatchArgs) -> Result<()> {
+    let profile = load_canonical(&args.profile)?;
+    let binary = read_binary(&args.binary)?;
+    let report = match_profile(&profile, &binary)
+        .with_context(|| format!("cannot match against {}", args.binary.display()))?;
+    if global.json {
+        print_json(&MatchOutput {
+            profile: &args.profile,
+            binary: &args.binary,
+            report: &report,
+        })?;
+    } else {
+        println!(
+            "{} against {}: {:.1}% of {} and {}/{} functions ({:.1}%) are in the binary",
+            args.profile.display(),
+            args.binary.display(),
+            100.0 * report.value_rate,
+            report.value_type,
+            report.functions_matched,
+            report.functions,
+            100.0 * report.function_rate
+        );
+        if report.program_functions > 0 {
+            println!(
+                "  the program's own functions (main and module packages): {:.1}% of their {}, {}/{} functions",
+                100.0 * report.program_value_rate,
+                report.value_type,
+                report.program_functions_matched,
+                report.program_functions
+            );
+        }
+        for (name, value) in report.unmatched.iter().take(5) {
+            println!("  not in the binary: {name} ({value})");
+        }
+    }
+    if report.value_matched == 0 {
+        bail!(
+            "none of {}'s {} functions is in {}'s symbol table: a profile of another program? \
+             Take the profile from this program (or pass the binary the profile is for)",
+            args.profile.display(),
+            report.functions,
+            args.binary.display()
+        );
+    }
+    if report.program_value > 0 && report.program_value_matched == 0 {
+        bail!(
+            "none of the program's own functions in {} (main and module packages, {} of them) is \
+             in {}'s symbol table, only the Go runtime and standard library match: a profile of \
+             another program? Take the profile from this program",
+            args.profile.display(),
+            report.program_functions,
+            args.binary.display()
+        );
+    }
+    if report.value_rate < args.min_rate {
+        bail!(
+            "only {:.1}% of {}'s {} is in functions of {} (--min-rate {}): the profile is stale \
+             or of another program; take a new one from this build",
+            100.0 * report.value_rate,
+            args.profile.display(),
+            report.value_type,
+            args.binary.display(),
+            args.min_rate
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weight_arguments() {
+        assert_eq!(
+            parse_weighted("3:a.pprof"),
+            Ok((3, PathBuf::from("a.pprof")))
+        );
+        assert!(parse_weighted("0:a").is_err());
+        assert!(parse_weighted("x:a").is_err());
+        assert!(parse_weighted("a.pprof").is_err());
+    }
+}

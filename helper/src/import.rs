@@ -1,0 +1,329 @@
+//! `nix-pgo import`: pull CPU profiles from running services (the
+//! continuous-profiling loop) over plain HTTP.
+//!
+//! Two kinds of source:
+//! - a Go service with `net/http/pprof` mounted: `GET
+//!   <base>/debug/pprof/profile?seconds=N` profiles the service for the next
+//!   N seconds and answers with a gzipped pprof profile;
+//! - Grafana Pyroscope (`pyroscope+http://host:4040`): `POST
+//!   /querier.v1.QuerierService/SelectMergeProfile` (Connect protocol,
+//!   binary protobuf body `{profile_type_id, label_selector, start, end}`,
+//!   milliseconds) answers with the profiles it stored for that range,
+//!   merged, as pprof protobuf.
+//!
+//! No TLS: rustls would bring a C build (ring) into the helper's sandboxed
+//! build. https URLs get an error saying how to proceed.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use prost::Message;
+use serde::Serialize;
+
+use crate::pprof::{self, Profile};
+
+/// Where profiles come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Kind {
+    /// A service's own net/http/pprof endpoint.
+    #[serde(rename = "net/http/pprof")]
+    NetHttpPprof,
+    /// Grafana Pyroscope's query API.
+    #[serde(rename = "pyroscope")]
+    Pyroscope,
+}
+
+/// One `--source`: a URL and the weight of its profiles in the merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub kind: Kind,
+    pub url: String,
+    pub weight: i64,
+}
+
+/// The prefix that marks a Pyroscope server among the sources.
+pub const PYROSCOPE_PREFIX: &str = "pyroscope+";
+
+/// Parse `[pyroscope+]URL[=WEIGHT]`. A trailing `=DIGITS` is a weight unless
+/// it ends the URL's query (as in `?seconds=30`), so a URL's own query
+/// parameters stay in the URL.
+pub fn parse_source(arg: &str) -> Result<Source, String> {
+    let (kind, rest) = match arg.strip_prefix(PYROSCOPE_PREFIX) {
+        Some(rest) => (Kind::Pyroscope, rest),
+        None => (Kind::NetHttpPprof, arg),
+    };
+    let (url, weight) = match rest.rsplit_once('=') {
+        Some((url, w))
+            if !w.is_empty()
+                && w.bytes().all(|b| b.is_ascii_digit())
+                && !ends_in_query_name(url) =>
+        {
+            let weight = w
+                .parse::<i64>()
+                .ok()
+                .filter(|&w| w > 0)
+                .ok_or_else(|| format!("weight {w:?} of {url} is not a positive integer"))?;
+            (url, weight)
+        }
+        _ => (rest, 1),
+    };
+    if url.starts_with("https://") {
+        return Err(format!(
+            "{url}: https is not supported (this nix-pgo is built without TLS, which would need \
+             a C compiler in its Nix build); reach the endpoint over http, e.g. through \
+             `kubectl port-forward` or `ssh -L` to 127.0.0.1, or fetch the profile with curl and \
+             merge it with `nix-pgo pprof merge`"
+        ));
+    }
+    if !url.starts_with("http://") || url.len() <= "http://".len() {
+        return Err(format!(
+            "{url:?} is not an http:// URL (e.g. http://127.0.0.1:6060, or \
+             pyroscope+http://127.0.0.1:4040)"
+        ));
+    }
+    Ok(Source {
+        kind,
+        url: url.trim_end_matches('/').to_owned(),
+        weight,
+    })
+}
+
+/// Whether `url` ends with a query parameter's name (`...?seconds`,
+/// `...&n`): then a following `=DIGITS` is that parameter's value.
+fn ends_in_query_name(url: &str) -> bool {
+    match url.rsplit_once(['?', '&']) {
+        Some((_, name)) => url.contains('?') && !name.contains('='),
+        None => false,
+    }
+}
+
+/// The URL a net/http/pprof source is profiled at: the base URL gets
+/// `/debug/pprof/profile`; a URL with its own path is used as given; the
+/// duration is added unless the URL has `seconds=`.
+pub fn pprof_url(source_url: &str, seconds: u64) -> String {
+    let after_scheme = &source_url["http://".len()..];
+    let mut url = if after_scheme.contains('/') {
+        source_url.to_owned()
+    } else {
+        format!("{source_url}/debug/pprof/profile")
+    };
+    if !url.contains("seconds=") {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(&format!("seconds={seconds}"));
+    }
+    url
+}
+
+/// Pyroscope's `SelectMergeProfileRequest` (querier.v1).
+#[derive(Clone, PartialEq, Message)]
+pub struct SelectMergeProfileRequest {
+    #[prost(string, tag = "1")]
+    pub profile_type_id: String,
+    #[prost(string, tag = "2")]
+    pub label_selector: String,
+    /// Milliseconds since the epoch.
+    #[prost(int64, tag = "3")]
+    pub start: i64,
+    #[prost(int64, tag = "4")]
+    pub end: i64,
+}
+
+/// What is asked of a Pyroscope source.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PyroscopeQuery {
+    pub profile_type: String,
+    pub label_selector: String,
+    pub tenant: Option<String>,
+}
+
+/// An HTTP client with the import's timeouts.
+pub struct Client {
+    agent: ureq::Agent,
+}
+
+/// Profiles are small (Go's are tens to hundreds of KiB); anything larger
+/// than this is not one.
+const MAX_BODY: u64 = 256 << 20;
+
+impl Client {
+    /// `timeout` bounds each whole request, on top of the profiling time.
+    pub fn new(timeout: Duration) -> Self {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .user_agent(concat!("nix-pgo/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Self {
+            agent: ureq::Agent::new_with_config(config),
+        }
+    }
+
+    /// Profile a net/http/pprof service for `seconds`; returns the URL asked
+    /// and the profile.
+    pub fn pull_pprof(&self, source: &Source, seconds: u64) -> Result<(String, Profile)> {
+        let url = pprof_url(&source.url, seconds);
+        let response = self.agent.get(&url).call();
+        let bytes = body(&url, response)?;
+        let profile = pprof::decode(&bytes).with_context(|| {
+            format!("{url} did not answer with a CPU profile; is it a Go service with net/http/pprof mounted (import _ \"net/http/pprof\")?")
+        })?;
+        Ok((url, profile))
+    }
+
+    /// The profile Pyroscope stored for [start_ms, end_ms).
+    pub fn pull_pyroscope(
+        &self,
+        source: &Source,
+        query: &PyroscopeQuery,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<(String, Profile)> {
+        let url = format!(
+            "{}/querier.v1.QuerierService/SelectMergeProfile",
+            source.url
+        );
+        let request = SelectMergeProfileRequest {
+            profile_type_id: query.profile_type.clone(),
+            label_selector: query.label_selector.clone(),
+            start: start_ms,
+            end: end_ms,
+        };
+        let mut post = self
+            .agent
+            .post(&url)
+            .header("Content-Type", "application/proto")
+            .header("Connect-Protocol-Version", "1");
+        if let Some(tenant) = &query.tenant {
+            post = post.header("X-Scope-OrgID", tenant);
+        }
+        let bytes = body(&url, post.send(&request.encode_to_vec()[..]))?;
+        let profile = pprof::decode(&bytes).with_context(|| {
+            format!("{url} did not answer with a pprof profile; is it a Grafana Pyroscope server?")
+        })?;
+        Ok((url, profile))
+    }
+}
+
+/// The body of a 200 response, or an error naming the URL and what to do.
+fn body(
+    url: &str,
+    response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<Vec<u8>> {
+    let mut response = response.map_err(|err| request_error(url, err))?;
+    let status = response.status().as_u16();
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY)
+        .read_to_vec()
+        .map_err(|err| request_error(url, err))?;
+    if status != 200 {
+        let text = String::from_utf8_lossy(&bytes);
+        let text: String = text.trim().chars().take(300).collect();
+        let hint = if text.contains("already in use") {
+            " (a Go process takes one CPU profile at a time: is another profiler pulling from it, \
+             or is the same instance given twice as --source?)"
+        } else {
+            ""
+        };
+        bail!(
+            "{url} answered HTTP {status}{}{text}{hint}",
+            if text.is_empty() { "" } else { ": " },
+        );
+    }
+    Ok(bytes)
+}
+
+fn request_error(url: &str, err: ureq::Error) -> anyhow::Error {
+    let refused = matches!(&err, ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused)
+        || matches!(err, ureq::Error::ConnectionFailed);
+    if refused {
+        anyhow::anyhow!(
+            "could not connect to {url} (connection refused): is the service running, and \
+             listening on that host and port? Start it, or fix the --source URL"
+        )
+    } else if matches!(err, ureq::Error::Timeout(_)) {
+        anyhow::anyhow!(
+            "{url} did not answer in time ({err}); raise --timeout, or check the service is not \
+             overloaded"
+        )
+    } else if matches!(err, ureq::Error::HostNotFound) {
+        anyhow::anyhow!("{url}: host not found; fix the --source URL")
+    } else {
+        anyhow::Error::new(err).context(format!("request to {url} failed"))
+    }
+}
+
+/// Milliseconds since the epoch, now.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_and_weights() {
+        let s = parse_source("http://127.0.0.1:6060=3").unwrap();
+        assert_eq!(
+            (s.kind, s.url.as_str(), s.weight),
+            (Kind::NetHttpPprof, "http://127.0.0.1:6060", 3)
+        );
+        let s = parse_source("http://h:1/debug/pprof/profile?seconds=30").unwrap();
+        assert_eq!(
+            (s.url.as_str(), s.weight),
+            ("http://h:1/debug/pprof/profile?seconds=30", 1)
+        );
+        let s = parse_source("http://h:1/debug/pprof/profile?seconds=30=2").unwrap();
+        assert_eq!(
+            (s.url.as_str(), s.weight),
+            ("http://h:1/debug/pprof/profile?seconds=30", 2)
+        );
+        let s = parse_source("pyroscope+http://h:4040/=5").unwrap();
+        assert_eq!(
+            (s.kind, s.url.as_str(), s.weight),
+            (Kind::Pyroscope, "http://h:4040", 5)
+        );
+        assert!(parse_source("http://h:1=0").is_err());
+        assert!(parse_source("h:1").is_err());
+        let err = parse_source("https://h:1").unwrap_err();
+        assert!(err.contains("port-forward"), "{err}");
+    }
+
+    #[test]
+    fn pprof_urls() {
+        assert_eq!(
+            pprof_url("http://h:1", 5),
+            "http://h:1/debug/pprof/profile?seconds=5"
+        );
+        assert_eq!(
+            pprof_url("http://h:1/admin/pprof/profile", 5),
+            "http://h:1/admin/pprof/profile?seconds=5"
+        );
+        assert_eq!(
+            pprof_url("http://h:1/p?seconds=9", 5),
+            "http://h:1/p?seconds=9"
+        );
+    }
+
+    /// The request's protobuf, field by field (tags 1-4, as in Pyroscope's
+    /// querier.v1 SelectMergeProfileRequest).
+    #[test]
+    fn pyroscope_request_encoding() {
+        let bytes = SelectMergeProfileRequest {
+            profile_type_id: "t".into(),
+            label_selector: "{}".into(),
+            start: 1,
+            end: 2,
+        }
+        .encode_to_vec();
+        assert_eq!(
+            bytes,
+            [0x0a, 1, b't', 0x12, 2, b'{', b'}', 0x18, 1, 0x20, 2]
+        );
+    }
+}

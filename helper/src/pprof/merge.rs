@@ -1,0 +1,391 @@
+//! The canonical merge of pprof profiles: what makes a sampled profile an
+//! artifact with an identity (the fingerprint) and a byte-identical file.
+//!
+//! Canonical form:
+//! - the string table rebuilt: every used string once, sorted ("" first);
+//! - functions, mappings and locations deduplicated by content, sorted, and
+//!   numbered 1.. in that order;
+//! - mappings keep their file name, without a `/nix/store/<hash>-` prefix,
+//!   and their has_* flags; build IDs and address ranges are dropped (both
+//!   change with every build, the compiler reads neither);
+//! - a location with lines drops its address (the compiler reads function
+//!   names and line numbers; addresses move with every build), so the
+//!   profiles of two builds of one program merge into the same locations;
+//! - samples with the same stack and labels are one sample, values summed
+//!   (each input's multiplied by its weight), sorted by stack and labels;
+//!   samples whose values are all zero are dropped;
+//! - no time, duration, comments, drop/keep frames or doc URL; the period
+//!   is the largest of the inputs'.
+//!
+//! Function file names also lose a `/nix/store/<hash>-` prefix.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use anyhow::{bail, Context, Result};
+
+use super::proto::{Function, Label, Line, Location, Mapping, Profile, Sample, ValueType};
+use super::{sample_types, string};
+
+/// One profile to merge, with its weight and a name for messages.
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub profile: &'a Profile,
+    pub weight: i64,
+}
+
+/// Sample types Go's compiler reads a CPU profile by (one must be present).
+const CPU_SAMPLE_TYPES: [&str; 2] = ["samples/count", "cpu/nanoseconds"];
+
+/// Dense ids for values of one kind, in order of first use.
+struct Interner<K> {
+    ids: HashMap<K, usize>,
+    keys: Vec<K>,
+}
+
+impl<K: Hash + Eq + Clone> Interner<K> {
+    fn new() -> Self {
+        Self {
+            ids: HashMap::new(),
+            keys: Vec::new(),
+        }
+    }
+
+    fn id(&mut self, key: K) -> usize {
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        self.keys.push(key.clone());
+        self.ids.insert(key, self.keys.len() - 1);
+        self.keys.len() - 1
+    }
+
+    /// For each id, its rank when the keys are sorted by `sort_key`.
+    fn ranks<S: Ord>(&self, sort_key: impl Fn(&K) -> S) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.keys.len()).collect();
+        order.sort_by_cached_key(|&i| sort_key(&self.keys[i]));
+        let mut rank = vec![0; order.len()];
+        for (r, i) in order.into_iter().enumerate() {
+            rank[i] = r;
+        }
+        rank
+    }
+}
+
+/// `name` without a leading `/nix/store/<hash>-`.
+pub fn strip_store_prefix(name: &str) -> &str {
+    let Some(rest) = name.strip_prefix("/nix/store/") else {
+        return name;
+    };
+    match rest.split_once('-') {
+        Some((hash, tail))
+            if hash.len() == 32 && hash.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            tail
+        }
+        _ => name,
+    }
+}
+
+// Keys over interned string ids (`s`), so that equal content is one key.
+type FunctionKey = (usize, usize, usize, i64); // name, system name, file, start line
+type MappingKey = (usize, [bool; 4]); // file name, has_* flags
+type LocationKey = (Option<usize>, u64, Vec<(usize, i64, i64)>, bool); // mapping, address, lines, folded
+type LabelKey = (usize, usize, i64, usize); // key, str, num, num unit
+type SampleKey = (Vec<usize>, Vec<LabelKey>);
+
+/// Merge `inputs` into one canonical profile (see the module documentation).
+/// Fails when an input has no samples, is not a CPU profile, or its sample
+/// types differ from the first input's.
+pub fn merge(inputs: &[Input]) -> Result<Profile> {
+    let Some(first) = inputs.first() else {
+        bail!("no profiles to merge");
+    };
+    let types = sample_types(first.profile);
+    if !types.iter().any(|t| CPU_SAMPLE_TYPES.contains(&t.as_str())) {
+        bail!(
+            "{} is not a CPU profile: its sample types are [{}], and Go's PGO reads {} (take a \
+             CPU profile: /debug/pprof/profile, `go test -cpuprofile`, pprof.StartCPUProfile)",
+            first.name,
+            types.join(", "),
+            CPU_SAMPLE_TYPES.join(" or ")
+        );
+    }
+    let period_type = first.profile.period_type.as_ref().map(|t| {
+        (
+            string(first.profile, t.r#type),
+            string(first.profile, t.unit),
+        )
+    });
+    let default_type = string(first.profile, first.profile.default_sample_type);
+
+    let mut strings: Interner<String> = Interner::new();
+    strings.id(String::new());
+    let mut functions: Interner<FunctionKey> = Interner::new();
+    let mut mappings: Interner<MappingKey> = Interner::new();
+    let mut locations: Interner<LocationKey> = Interner::new();
+    let mut samples: HashMap<SampleKey, Vec<i64>> = HashMap::new();
+    let mut period = 0;
+    let mut same_default_type = true;
+    // The strings the header refers to.
+    let header = first
+        .profile
+        .sample_type
+        .iter()
+        .chain(&first.profile.period_type);
+    for t in header {
+        strings.id(string(first.profile, t.r#type).to_owned());
+        strings.id(string(first.profile, t.unit).to_owned());
+    }
+    strings.id(default_type.to_owned());
+
+    for input in inputs {
+        let p = input.profile;
+        let these = sample_types(p);
+        if these != types {
+            bail!(
+                "{} has sample types [{}], but {} has [{}]: only profiles of one kind merge",
+                input.name,
+                these.join(", "),
+                first.name,
+                types.join(", ")
+            );
+        }
+        let this_period_type = p
+            .period_type
+            .as_ref()
+            .map(|t| (string(p, t.r#type), string(p, t.unit)));
+        if this_period_type != period_type {
+            bail!(
+                "{} has period type {:?}, but {} has {:?}: only profiles of one kind merge",
+                input.name,
+                this_period_type,
+                first.name,
+                period_type
+            );
+        }
+        if input.weight <= 0 {
+            bail!(
+                "the weight of {} is {}: weights are positive integers",
+                input.name,
+                input.weight
+            );
+        }
+        if !p.sample.iter().any(|s| s.value.iter().any(|&v| v != 0)) {
+            bail!(
+                "{} has no samples: the program did not run on the CPU while it was profiled (an \
+                 idle service, a workload that never ran the program, or too short a profile)",
+                input.name
+            );
+        }
+        period = period.max(p.period);
+        same_default_type &= string(p, p.default_sample_type) == default_type;
+
+        let mut function_ids = HashMap::new();
+        for f in &p.function {
+            let key = (
+                strings.id(string(p, f.name).to_owned()),
+                strings.id(string(p, f.system_name).to_owned()),
+                strings.id(strip_store_prefix(string(p, f.filename)).to_owned()),
+                f.start_line,
+            );
+            function_ids.insert(f.id, functions.id(key));
+        }
+        let mut mapping_ids = HashMap::new();
+        for m in &p.mapping {
+            let key = (
+                strings.id(strip_store_prefix(string(p, m.filename)).to_owned()),
+                [
+                    m.has_functions,
+                    m.has_filenames,
+                    m.has_line_numbers,
+                    m.has_inline_frames,
+                ],
+            );
+            mapping_ids.insert(m.id, mappings.id(key));
+        }
+        let mut location_ids = HashMap::new();
+        for l in &p.location {
+            let lines: Vec<_> = l
+                .line
+                .iter()
+                .map(|line| (function_ids[&line.function_id], line.line, line.column))
+                .collect();
+            let address = if lines.is_empty() { l.address } else { 0 };
+            let key = (
+                mapping_ids.get(&l.mapping_id).copied(),
+                address,
+                lines,
+                l.is_folded,
+            );
+            location_ids.insert(l.id, locations.id(key));
+        }
+        for sample in &p.sample {
+            let stack = sample
+                .location_id
+                .iter()
+                .map(|id| location_ids[id])
+                .collect();
+            let mut labels: Vec<LabelKey> = sample
+                .label
+                .iter()
+                .map(|l| {
+                    (
+                        strings.id(string(p, l.key).to_owned()),
+                        strings.id(string(p, l.str).to_owned()),
+                        l.num,
+                        strings.id(string(p, l.num_unit).to_owned()),
+                    )
+                })
+                .collect();
+            labels.sort_unstable();
+            let total = samples
+                .entry((stack, labels))
+                .or_insert_with(|| vec![0; types.len()]);
+            for (t, v) in total.iter_mut().zip(&sample.value) {
+                *t = v
+                    .checked_mul(input.weight)
+                    .and_then(|v| t.checked_add(v))
+                    .with_context(|| {
+                        format!("sample values overflow with the weight of {}", input.name)
+                    })?;
+            }
+        }
+    }
+    samples.retain(|_, values| values.iter().any(|&v| v != 0));
+
+    // Number everything in content order: strings first, then what refers to them.
+    let string_rank = strings.ranks(|s| s.clone());
+    let function_rank =
+        functions.ranks(|&(n, sn, f, l)| (string_rank[n], string_rank[sn], string_rank[f], l));
+    let mapping_rank = mappings.ranks(|&(f, flags)| (string_rank[f], flags));
+    let location_sort = |(m, a, lines, folded): &LocationKey| {
+        (
+            m.map(|m| mapping_rank[m] + 1).unwrap_or(0),
+            lines
+                .iter()
+                .map(|&(f, l, c)| (function_rank[f], l, c))
+                .collect::<Vec<_>>(),
+            *a,
+            *folded,
+        )
+    };
+    let location_rank = locations.ranks(location_sort);
+    let sid = |i: usize| string_rank[i] as i64;
+
+    let mut string_table = vec![String::new(); strings.keys.len()];
+    for (i, s) in strings.keys.iter().enumerate() {
+        string_table[string_rank[i]] = s.clone();
+    }
+    let mut function = vec![Function::default(); functions.keys.len()];
+    for (i, &(name, system_name, filename, start_line)) in functions.keys.iter().enumerate() {
+        function[function_rank[i]] = Function {
+            id: function_rank[i] as u64 + 1,
+            name: sid(name),
+            system_name: sid(system_name),
+            filename: sid(filename),
+            start_line,
+        };
+    }
+    let mut mapping = vec![Mapping::default(); mappings.keys.len()];
+    for (i, &(filename, [f, n, l, inl])) in mappings.keys.iter().enumerate() {
+        mapping[mapping_rank[i]] = Mapping {
+            id: mapping_rank[i] as u64 + 1,
+            filename: sid(filename),
+            has_functions: f,
+            has_filenames: n,
+            has_line_numbers: l,
+            has_inline_frames: inl,
+            ..Mapping::default()
+        };
+    }
+    let mut location = vec![Location::default(); locations.keys.len()];
+    for (i, (m, address, lines, is_folded)) in locations.keys.iter().enumerate() {
+        location[location_rank[i]] = Location {
+            id: location_rank[i] as u64 + 1,
+            mapping_id: m.map_or(0, |m| mapping_rank[m] as u64 + 1),
+            address: *address,
+            line: lines
+                .iter()
+                .map(|&(f, line, column)| Line {
+                    function_id: function_rank[f] as u64 + 1,
+                    line,
+                    column,
+                })
+                .collect(),
+            is_folded: *is_folded,
+        };
+    }
+    let mut sample: Vec<(Vec<u64>, Vec<Label>, Vec<i64>)> = samples
+        .into_iter()
+        .map(|((stack, labels), value)| {
+            let mut labels: Vec<Label> = labels
+                .into_iter()
+                .map(|(key, str, num, num_unit)| Label {
+                    key: sid(key),
+                    str: sid(str),
+                    num,
+                    num_unit: sid(num_unit),
+                })
+                .collect();
+            labels.sort_unstable();
+            let stack = stack
+                .into_iter()
+                .map(|l| location_rank[l] as u64 + 1)
+                .collect();
+            (stack, labels, value)
+        })
+        .collect();
+    sample.sort_unstable();
+
+    let find = |s: &str| {
+        string_table
+            .binary_search_by(|t| t.as_str().cmp(s))
+            .map_or(0, |i| i as i64)
+    };
+    let value_type = |t: &ValueType, p: &Profile| ValueType {
+        r#type: find(string(p, t.r#type)),
+        unit: find(string(p, t.unit)),
+    };
+    Ok(Profile {
+        sample_type: first
+            .profile
+            .sample_type
+            .iter()
+            .map(|t| value_type(t, first.profile))
+            .collect(),
+        sample: sample
+            .into_iter()
+            .map(|(location_id, label, value)| Sample {
+                location_id,
+                value,
+                label,
+            })
+            .collect(),
+        mapping,
+        location,
+        function,
+        period_type: first
+            .profile
+            .period_type
+            .as_ref()
+            .map(|t| value_type(t, first.profile)),
+        period,
+        default_sample_type: if same_default_type {
+            find(default_type)
+        } else {
+            0
+        },
+        string_table,
+        ..Profile::default()
+    })
+}
+
+/// `p` alone in canonical form (weight 1).
+pub fn canonical(name: &str, p: &Profile) -> Result<Profile> {
+    merge(&[Input {
+        name,
+        profile: p,
+        weight: 1,
+    }])
+}

@@ -1,0 +1,129 @@
+//! What a canonical pprof profile holds: its summary (the `--summary` JSON of
+//! `nix-pgo pprof merge`, nix-support/profile.json of a Go profile) and its
+//! hottest functions.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::proto::Profile;
+use super::{fingerprint, sample_types, string, ALGORITHM};
+
+/// A canonical profile's identity and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub fingerprint: String,
+    pub fingerprint_algorithm: String,
+    /// "type/unit" of each value, e.g. ["samples/count", "cpu/nanoseconds"].
+    pub sample_types: Vec<String>,
+    /// Distinct stacks (samples after merging equal ones).
+    pub samples: usize,
+    /// The sum of each value over all samples, in `sample_types` order.
+    pub totals: Vec<i64>,
+    /// The total of the value nix-pgo weighs by (`value_type`).
+    pub total_value: i64,
+    pub value_type: String,
+    pub functions: usize,
+    pub locations: usize,
+}
+
+/// The value functions are weighed by: CPU time when the profile has it,
+/// else the sample count, else the last value (pprof's default).
+pub fn value_index(p: &Profile) -> usize {
+    let types = sample_types(p);
+    types
+        .iter()
+        .position(|t| t == "cpu/nanoseconds")
+        .or_else(|| types.iter().position(|t| t == "samples/count"))
+        .unwrap_or(types.len().saturating_sub(1))
+}
+
+pub fn summary(canonical: &Profile) -> Summary {
+    let types = sample_types(canonical);
+    let mut totals = vec![0i64; types.len()];
+    for s in &canonical.sample {
+        for (t, v) in totals.iter_mut().zip(&s.value) {
+            *t = t.saturating_add(*v);
+        }
+    }
+    let index = value_index(canonical);
+    Summary {
+        fingerprint: fingerprint(canonical),
+        fingerprint_algorithm: ALGORITHM.to_owned(),
+        total_value: totals.get(index).copied().unwrap_or(0),
+        value_type: types.get(index).cloned().unwrap_or_default(),
+        sample_types: types,
+        samples: canonical.sample.len(),
+        totals,
+        functions: canonical.function.len(),
+        locations: canonical.location.len(),
+    }
+}
+
+/// A function's share of the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FunctionWeight {
+    pub name: String,
+    /// Value of the samples where it is the innermost frame.
+    pub flat: i64,
+    /// Value of the samples where it is anywhere on the stack.
+    pub cum: i64,
+}
+
+/// Every function's flat and cumulative value (by `value_index`), hottest
+/// (by flat, then cum, then name) first. Inlined frames count as their own
+/// functions, as in `go tool pprof -top`.
+pub fn functions(p: &Profile) -> Vec<FunctionWeight> {
+    let index = value_index(p);
+    let names: BTreeMap<u64, &str> = p
+        .function
+        .iter()
+        .map(|f| (f.id, string(p, f.name)))
+        .collect();
+    let lines: BTreeMap<u64, Vec<&str>> = p
+        .location
+        .iter()
+        .map(|l| {
+            let names = l
+                .line
+                .iter()
+                .map(|line| names.get(&line.function_id).copied().unwrap_or("?"))
+                .collect();
+            (l.id, names)
+        })
+        .collect();
+    let mut weights: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for s in &p.sample {
+        let value = s.value.get(index).copied().unwrap_or(0);
+        let stack: Vec<&str> = s
+            .location_id
+            .iter()
+            .flat_map(|id| lines.get(id).into_iter().flatten().copied())
+            .collect();
+        if let Some(leaf) = stack.first() {
+            weights.entry(leaf).or_default().0 += value;
+        }
+        let mut seen = HashSet::new();
+        for name in stack {
+            if seen.insert(name) {
+                weights.entry(name).or_default().1 += value;
+            }
+        }
+    }
+    let mut list: Vec<FunctionWeight> = weights
+        .into_iter()
+        .map(|(name, (flat, cum))| FunctionWeight {
+            name: name.to_owned(),
+            flat,
+            cum,
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.flat
+            .cmp(&a.flat)
+            .then(b.cum.cmp(&a.cum))
+            .then(a.name.cmp(&b.name))
+    });
+    list
+}
