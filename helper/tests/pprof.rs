@@ -166,26 +166,34 @@ fn merge_is_canonical_weighted_and_a_fixed_point() {
     );
 }
 
+/// Where the binary ran from and the store paths of sources are not part
+/// of the profile: mappings keep their file's base name, function file
+/// names lose a `/nix/store/<hash>-` prefix.
 #[test]
-fn store_paths_leave_mappings_and_file_names() {
+fn mappings_are_named_by_base_name() {
     let dir = scratch("store-paths");
     let mut p = pprof::read(&fixture("cpu-a.pprof")).unwrap();
+    let hash = "0123456789abcdfghijklmnpqrsvwxyz";
     let main = p.mapping[0].filename as usize;
-    p.string_table[main] =
-        "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-go-service-1.0/bin/go-service".into();
+    p.string_table[main] = format!("/nix/store/{hash}-go-service-1.0/bin/go-service");
+    let file = p.function[0].filename as usize;
+    let old_file = p.string_table[file].clone();
+    p.string_table[file] = format!("/nix/store/{hash}-source/{old_file}");
     let input = dir.join("in.pprof");
     pprof::write(&input, &p).unwrap();
     let out = dir.join("out.pgo");
     ok(&["pprof", "merge", "--output", s(&out), s(&input)]);
     let merged = pprof::read(&out).unwrap();
-    assert!(merged
-        .string_table
-        .iter()
-        .all(|s| !s.contains("/nix/store/")));
-    assert!(merged
-        .string_table
-        .iter()
-        .any(|s| s == "go-service-1.0/bin/go-service"));
+    let strings = &merged.string_table;
+    assert!(
+        strings.iter().all(|s| !s.contains("/nix/store/")),
+        "{strings:?}"
+    );
+    assert!(strings.iter().any(|s| s == "go-service"), "{strings:?}");
+    assert!(
+        strings.iter().any(|s| *s == format!("source/{old_file}")),
+        "{strings:?}"
+    );
 }
 
 #[test]
