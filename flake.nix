@@ -49,7 +49,7 @@
           d = demo lib;
           single = builtins.filter
             (
-              s: s.perWorkload != true && (!s.lockedOnly || locked.pulldown-cmark)
+              s: s.perWorkload != true && (!s.lockedOnly || locked.pulldown-cmark) && builtins.elem "rust" s.languages
             )
             (import ./nix/stages.nix);
         in

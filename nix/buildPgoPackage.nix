@@ -428,8 +428,10 @@ else if !bolt && (boltOptions != null || boltInstrumentOptions != [ ]) then
 else
 # One attribute per stage of the registry (stages.nix), then what is not a stage.
   builtins.listToAttrs
-    (map (s: { name = s.attr; value = stageValues.${s.attr}; }) (import ./stages.nix))
+    (map (s: { name = s.attr; value = stageValues.${s.attr}; }) (builtins.filter (s: builtins.elem "rust" s.languages) (import ./stages.nix)))
     // {
+    # The registry's `languages` this pipeline has (stagesOf, checksFor).
+    language = "rust";
     locked = lockEntry != null;
     # The workloads as given (for evaluating other variants with evaluateVariants).
     inherit workloads;

@@ -28,7 +28,11 @@ let
         name = "${name}-${stage.name}";
         value = p.${stage.attr};
       })
-      (filter (stage: (p.${stage.attr} or null) != null && (!stage.lockedOnly || locked.${name} or false)) registryChecks);
+      (filter
+        (stage: builtins.elem (p.language or "rust") stage.languages
+          && (p.${stage.attr} or null) != null
+          && (!stage.lockedOnly || locked.${name} or false))
+        registryChecks);
   checks = { inherit helper; } // listToAttrs (concatMap (name: forProgram name pipelines.${name}) (attrNames pipelines));
 in
 checks

@@ -21,6 +21,7 @@ let
     cargoSkeleton = call ./internal/cargo/cargoSkeleton.nix { };
     cargoBuild = call ./internal/cargo/cargoBuild.nix { };
     workloadEnv = call ./internal/workload/workloadEnv.nix { };
+    goBuild = call ./internal/go/goBuild.nix { };
 
     # Public functions.
     fetchCrate = call ./crates/fetchCrate.nix { };
@@ -46,6 +47,16 @@ let
     regressionCheck = call ./stages/no-regression/regressionCheck.nix { };
     report = call ./report/report.nix { };
     buildPgoPackage = call ./buildPgoPackage.nix { };
+    # Go (docs/go.md): the same registry, the same workload runner and evaluation.
+    goModVendor = call ./stages/vendor/goModVendor.nix { };
+    buildGoBaseline = call ./stages/baseline/buildGoBaseline.nix { };
+    buildGoProfiling = call ./stages/profiling/buildGoProfiling.nix { };
+    runGoWorkloadProfile = call ./stages/profiles/runGoWorkloadProfile.nix { };
+    mergeGoProfiles = call ./stages/profile/mergeGoProfiles.nix { };
+    goLockedProfile = call ./stages/profile/goLockedProfile.nix { };
+    buildGoOptimized = call ./stages/optimized/buildGoOptimized.nix { };
+    goUpdateProfile = call ./stages/update-profile/goUpdateProfile.nix { };
+    buildGoPgoPackage = call ./buildGoPgoPackage.nix { };
     wrapPackage = call ./wrapPackage.nix { };
     stagesOf = call ./stagesOf.nix { };
     checksFor = call ./checksFor.nix { };

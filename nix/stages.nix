@@ -1,5 +1,5 @@
-# The stage registry: every stage of a buildPgoPackage pipeline, once, in pipeline order.
-# buildPgoPackage's result has each `attr`; from this list come the flake's packages
+# The stage registry: every stage of a buildPgoPackage (Rust) or buildGoPgoPackage (Go)
+# pipeline, once, in pipeline order. Each builder's result has each `attr` of its language; from this list come the flake's packages
 # (`name`), the Hydra jobs (stagesOf.nix: one per derivation, per-workload stages as
 # `<name>-<workload>`), the checks (checksFor.nix) and the README's stage table
 # (tests/cases/10-graph.sh compares them). Pure data: listing it never touches a toolchain.
@@ -11,6 +11,8 @@
 #   check        a derivation whose build is a test: in checks.<system> as <program>-<name>
 #   lockedOnly   only for a package with a lock
 #   job          a Hydra job of its own (false: the same derivation as another stage, or an app)
+#   languages    the pipelines that have it: "rust" (buildPgoPackage), "go" (buildGoPgoPackage);
+#                a pipeline's `language` attribute names its own
 let
   stage =
     s:
@@ -20,26 +22,29 @@ let
       check = false;
       lockedOnly = false;
       job = true;
+      languages = [ "rust" "go" ];
     }
     // s;
 in
 map stage [
   { name = "vendor"; attr = "vendor"; }
   { name = "baseline"; attr = "baseline"; }
-  { name = "instrumented"; attr = "instrumented"; }
+  { name = "instrumented"; attr = "instrumented"; languages = [ "rust" ]; }
+  # The Go program built to write a CPU profile when a workload runs it (go build -overlay).
+  { name = "profiling"; attr = "profiling"; languages = [ "go" ]; }
   { name = "profiles"; attr = "profiles"; perWorkload = true; }
   { name = "profile"; attr = "profile"; }
   # The profile rebuilt from the workloads; `profile` itself when the package is unlocked.
   { name = "profile-unlocked"; attr = "profileUnlocked"; job = false; }
   { name = "optimized"; attr = "optimized"; }
-  { name = "bolt-input"; attr = "boltInput"; bolt = true; }
-  { name = "bolt-instrumented"; attr = "boltInstrumented"; bolt = true; }
-  { name = "bolt-profiles"; attr = "boltProfiles"; perWorkload = true; bolt = true; }
-  { name = "bolt-profile"; attr = "boltProfile"; bolt = true; }
-  { name = "bolted"; attr = "bolted"; bolt = true; check = true; }
+  { name = "bolt-input"; attr = "boltInput"; bolt = true; languages = [ "rust" ]; }
+  { name = "bolt-instrumented"; attr = "boltInstrumented"; bolt = true; languages = [ "rust" ]; }
+  { name = "bolt-profiles"; attr = "boltProfiles"; perWorkload = true; bolt = true; languages = [ "rust" ]; }
+  { name = "bolt-profile"; attr = "boltProfile"; bolt = true; languages = [ "rust" ]; }
+  { name = "bolted"; attr = "bolted"; bolt = true; check = true; languages = [ "rust" ]; }
   { name = "evaluation"; attr = "evaluation"; perWorkload = "evaluation"; check = true; }
   { name = "no-regression"; attr = "noRegression"; check = true; }
-  { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; }
+  { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; languages = [ "rust" ]; }
   # bin/update-profile: an app (`nix run`), not a build product.
   { name = "update-profile"; attr = "updateProfile"; job = false; }
 ]

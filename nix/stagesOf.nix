@@ -32,4 +32,5 @@ let
         })
         (attrNames perWorkload);
 in
-listToAttrs (concatMap jobsOf (filter (s: s.job) (import ./stages.nix)))
+# The stages of the pipeline's language (stages.nix `languages`).
+listToAttrs (concatMap jobsOf (filter (s: s.job && builtins.elem (pipeline.language or "rust") s.languages) (import ./stages.nix)))

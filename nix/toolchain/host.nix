@@ -147,4 +147,6 @@ in
   # Native libraries for -sys crates: Debian's -dev packages live under /usr, already
   # visible to the builders; PKG_CONFIG_PATH entries may be added per package.
   pkgConfigPath = [ ];
+  # Go (buildGoPgoPackage): the GOROOT scripts/setup-host installs; read only by Go stages.
+  go = import ./hostGo.nix { };
 }

@@ -146,4 +146,6 @@ assert lib.assertMsg (lib.versions.major rustc.llvmPackages.llvm.version == llvm
     ]
   );
   pkgConfigPath = [ ];
+  # Go (buildGoPgoPackage): pkgs.go, >= 1.21; read only by Go stages.
+  go = import ./nixpkgsGo.nix { inherit pkgs; };
 }

@@ -26,6 +26,10 @@
   deterministicRandom ? true
 , # The timeout is multiplied by this (valgrind runs programs 20-50x slower).
   timeoutFactor ? 1
+, # Environment variables the workload's programs get: { NAME = "value"; } (the Go
+  # pipeline fixes GOMAXPROCS and GOGC). They are exported by a generated script that
+  # then sources the workload's own, so the report's runs get them too.
+  variables ? { }
 ,
 }:
 let
@@ -40,7 +44,14 @@ in
 {
   workloadRunner = ./runWorkload.sh;
   workloadName = name;
-  workloadScript = "${workload.script}";
+  workloadScript =
+    if variables == { } then
+      "${workload.script}"
+    else
+      builtins.toFile "workload-${name}-env.sh" ''
+        ${builtins.concatStringsSep "\n" (builtins.attrValues (mapAttrs (n: v: "export ${n}=${builtins.toJSON v}") variables))}
+        source ${workload.script}
+      '';
   # $PGO_INPUTS: a directory of links, <name> -> <store path>.
   workloadInputs = "${mkStage {
     name = "workload-inputs";

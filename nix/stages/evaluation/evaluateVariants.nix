@@ -24,6 +24,9 @@
   workloads
 , # As for runWorkloadProfile: fixed HashMap seeds make instruction counts repeatable.
   deterministicRandom ? true
+, # Environment variables of every workload (workloadEnv.nix `variables`), e.g. Go's
+  # GOMAXPROCS and GOGC, fixed so that instruction counts repeat.
+  variables ? { }
 ,
 }:
 let
@@ -34,7 +37,7 @@ let
     name: workload:
     mkStage (
       # valgrind runs programs 20-50x slower than they run natively.
-      workloadEnv { inherit name workload deterministicRandom; timeoutFactor = 30; }
+      workloadEnv { inherit name workload deterministicRandom variables; timeoutFactor = 30; }
       // {
         name = "${pname}-evaluation-${name}-${version}";
         script = ./evaluateWorkload.sh;

@@ -1,0 +1,218 @@
+# buildGoPgoPackage :: set -> set
+# Arguments and result: docs/API.md, `buildGoPgoPackage`; docs/go.md.
+#
+# Go PGO for one Go module, shaped like nixpkgs' buildGoModule (pname, version, src,
+# vendorHash, subPackages, tags, ldflags) plus `workloads` as for buildPgoPackage, one
+# derivation per stage of the registry (stages.nix) that has "go" among its languages:
+#   vendor ─┬─> profiling ─> profiles.<workload> ─> profile ─> optimized ─┐
+#           └─> baseline ─────────────────────────────────────────────────┴─> evaluation ─> noRegression
+# Only composes the stages, like buildPgoPackage.
+{ buildGoBaseline
+, buildGoOptimized
+, buildGoPgoPackage
+, buildGoProfiling
+, evaluateVariants
+, goLockedProfile
+, goModVendor
+, goUpdateProfile
+, mergeGoProfiles
+, regressionCheck
+, runGoWorkloadProfile
+, toolchain
+,
+}:
+{ pname
+, version
+, src
+, # The directory of src that holds go.mod.
+  modRoot ? "."
+, # The NAR hash ("sha256-…") of the module's vendor/ directory (`go mod vendor`), as
+  # for buildGoModule; null when the module has no dependencies or src has vendor/.
+  vendorHash ? throw "buildGoPgoPackage (${pname}): `vendorHash` is required: the hash of `go mod vendor`'s output (build once with vendorHash = \"sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\" and copy the hash after \"got:\"), or null when the module has no dependencies."
+, # Let the vendor stage download modules (it is fixed-output); off by default.
+  proxyVendor ? false
+, # Main packages to build, relative to modRoot; each gives bin/<last path element>.
+  subPackages ? [ "." ]
+, tags ? [ ]
+, ldflags ? [ ]
+, # cgo for every build (CGO_ENABLED=1); off, as static Go binaries don't depend on the C toolchain.
+  cgo ? false
+, # { training = { <name> = { script, inputs, timeout } or { benchmark = { package, bench, benchtime }; }; };
+  #   evaluation = { <name> = { script, … }; }; } (workloadsFromDir builds the script ones).
+  workloads
+, # Weights of training workloads in the merged profile: { <name> = N; }.
+  workloadWeights ? { }
+, # The Go runtime's settings for every workload run (profiles and evaluation): one
+  # processor and no garbage collection, so that callgrind's instruction counts repeat.
+  # Measured on gofmt's image-compress workload (baseline, twice each): GOGC=100 gave
+  # 919298082 and 892829785 instructions (3 % apart: the concurrent GC's work depends on
+  # timing), GOGC=off 703560735 and 702862232 (0.1 %). A program that allocates more than
+  # the machine holds needs GOGC set back here.
+  runtimeVariables ? { GOMAXPROCS = "1"; GOGC = "off"; }
+, # Locked profile (docs/go.md "Locked profiles"): the lock file (default src's
+  # pgo.lock.json) and the committed profile, by Go's -pgo=auto convention default.pgo in
+  # the (first) main package's directory.
+  lockFile ? null
+, defaultPgo ? null
+, # Where `updateProfile` writes the lock and default.pgo, relative to the directory it runs in.
+  lockPath ? "pgo.lock.json"
+, # default: <modRoot>/<first subPackage>/default.pgo
+  defaultPgoPath ? null
+, # `noRegression` fails when optimized executes more than this percentage more
+  # instructions than baseline on an evaluation workload. Not 0 as for Rust: a Go
+  # program's count varies by ~0.1 % from run to run even with runtimeVariables' settings
+  # (measured above), so 0.5 % is five times that noise.
+  regressionTolerance ? 0.5
+, meta ? { }
+, passthru ? { }
+,
+}@args:
+let
+  fail = msg: throw "buildGoPgoPackage (${pname}): ${msg}";
+  inherit (builtins) attrNames concatStringsSep elem filter head isPath listToAttrs mapAttrs match pathExists;
+
+  subPackageDir = if modRoot == "." then head subPackages else "${modRoot}/${head subPackages}";
+  defaultPgoPath' = if defaultPgoPath != null then defaultPgoPath else "${subPackageDir}/default.pgo";
+
+  srcIsPath = isPath src;
+  inSrc = rel: if srcIsPath && pathExists (src + "/${rel}") then src + "/${rel}" else null;
+  lockFile' = if lockFile != null then lockFile else inSrc "pgo.lock.json";
+  defaultPgo' = if defaultPgo != null then defaultPgo else inSrc "${subPackageDir}/default.pgo";
+  # The builds never see the lock or default.pgo: re-locking rebuilds no baseline, and a
+  # default.pgo never reaches a build but through the lock check (goLockedProfile).
+  goSrc =
+    if srcIsPath then
+      builtins.path
+        {
+          path = src;
+          name = "${pname}-source";
+          filter = path: _type: path != toString src + "/pgo.lock.json" && path != toString src + "/${subPackageDir}/default.pgo";
+        }
+    else
+      src;
+
+  algorithm = "blake3-canonical-pprof-v1";
+  lockEntry =
+    let
+      lock = builtins.fromJSON (builtins.readFile lockFile');
+      forPackage = lock.profiles.${pname} or { };
+      relock = "re-lock it with `nix run .#update-profile` (host toolchain: `nix run --impure .#host.update-profile`)";
+    in
+    if lockFile' == null then
+      null
+    else if (lock.version or null) != 1 then
+      fail "${toString lockFile'} has lock format version ${toString (lock.version or "none")}; this nix-pgo reads version 1."
+    else if forPackage == { } then
+      fail "${toString lockFile'} has no entry for ${pname}: ${relock}."
+    else if !(forPackage ? ${toolchain.go.id}) then
+      fail "${toString lockFile'} locks ${pname} for toolchain(s) ${concatStringsSep ", " (attrNames forPackage)}, not for this build's Go toolchain ${toolchain.go.id}: ${relock}."
+    else if (forPackage.${toolchain.go.id}.fingerprintAlgorithm or null) != algorithm then
+      fail "${toString lockFile'} locks ${pname} with fingerprint algorithm ${toString (forPackage.${toolchain.go.id}.fingerprintAlgorithm or "none")}, but Go profiles are fingerprinted with ${algorithm}: ${relock}."
+    else
+      forPackage.${toolchain.go.id};
+
+  training = workloads.training or { };
+  evaluationWorkloads = workloads.evaluation or { };
+  validName = name: match "[A-Za-z0-9_][A-Za-z0-9_+-]*" name != null;
+  badNames = filter (n: !validName n) (attrNames training ++ attrNames evaluationWorkloads);
+  benchmarkInEvaluation = filter (n: evaluationWorkloads.${n} ? benchmark) (attrNames evaluationWorkloads);
+
+  vendor =
+    if vendorHash == null then
+      null
+    else
+      goModVendor {
+        inherit pname version modRoot vendorHash;
+        src = goSrc;
+        proxy = proxyVendor;
+      };
+
+  # What every go build shares; computed once.
+  common = {
+    inherit pname version modRoot vendor subPackages tags ldflags cgo;
+    src = goSrc;
+  };
+  asProgram = drv: drv // passthru // {
+    meta = drv.meta // { mainProgram = baseNameOf (head subPackages); } // meta;
+    passthru = drv.passthru // passthru;
+  };
+
+  baseline = asProgram (buildGoBaseline common);
+  profiling = buildGoProfiling common;
+  profiles = mapAttrs
+    (name: workload: runGoWorkloadProfile {
+      inherit pname version name workload profiling modRoot vendor tags;
+      src = goSrc;
+      variables = runtimeVariables;
+      # Go reads randomness with the getrandom system call, not through libc: the
+      # preload has no effect on a static Go binary.
+      deterministicRandom = false;
+    })
+    training;
+  profileUnlocked = mergeGoProfiles {
+    inherit pname version profiles;
+    weights = workloadWeights;
+  };
+  profile =
+    if lockEntry == null then
+      profileUnlocked
+    else
+      goLockedProfile {
+        inherit pname;
+        entry = lockEntry;
+        unlocked = profileUnlocked;
+        committed = defaultPgo';
+        committedPath = defaultPgoPath';
+      };
+  optimized = asProgram (buildGoOptimized (common // { inherit profile baseline; }));
+  evaluation =
+    if evaluationWorkloads == { } then
+      null
+    else
+      evaluateVariants {
+        inherit pname version;
+        variants = { inherit baseline optimized; };
+        order = [ "baseline" "optimized" ];
+        workloads = evaluationWorkloads;
+        deterministicRandom = false;
+        # Go preempts goroutines with signals (SIGURG), and callgrind aborts on them
+        # ("vgCallgrind_post_signal: Assertion 'sigNum == …' failed", seen on this
+        # project's first Go evaluation): under callgrind, preemption is cooperative only.
+        variables = runtimeVariables // { GODEBUG = "asyncpreemptoff=1"; };
+      };
+
+  stageValues = {
+    inherit vendor baseline profiling profiles profile profileUnlocked optimized evaluation;
+    noRegression =
+      if evaluation == null then
+        null
+      else
+        regressionCheck {
+          inherit pname evaluation;
+          tolerance = regressionTolerance;
+        };
+    updateProfile = goUpdateProfile {
+      inherit pname profiles lockPath;
+      defaultPgoPath = defaultPgoPath';
+      profile = profileUnlocked;
+      lockName = "${pname}-pgo-profile";
+    };
+  };
+in
+if !validName pname then
+  fail "pname '${pname}' can't name a store path: use letters, digits and '-', '_', '+'."
+else if badNames != [ ] then
+  fail "these workload names can't name files or Hydra jobs: ${concatStringsSep ", " badNames}. Use letters, digits and '-', '_', '+'."
+else if training == { } then
+  fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (a run of the program) or `{ benchmark = { package = \"./…\"; }; }` (go test -bench)."
+else if benchmarkInEvaluation != [ ] then
+  fail "evaluation workload(s) ${concatStringsSep ", " benchmarkInEvaluation} are benchmarks; evaluation compares the built programs (baseline, optimized), so its workloads are scripts that run them."
+else
+  listToAttrs
+    (map (s: { name = s.attr; value = stageValues.${s.attr}; }) (filter (s: elem "go" s.languages) (import ./stages.nix)))
+  // {
+    language = "go";
+    locked = lockEntry != null;
+    inherit workloads;
+    override = newArgs: buildGoPgoPackage (args // newArgs);
+  }

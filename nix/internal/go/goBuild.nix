@@ -1,0 +1,65 @@
+# goBuild :: set -> drv
+#
+# The one `go build` of every Go stage (baseline, profiling, optimized; stages/<stage>/),
+# with the settings that make it offline and reproducible: the toolchain's GOROOT only
+# (GOTOOLCHAIN=local), no module proxy (GOPROXY=off), modules from the vendor stage
+# (-mod=vendor), a private GOCACHE, no cgo unless asked, -trimpath and -buildvcs=false so
+# that no build path, store path or VCS state reaches the binary.
+{ mkStage
+, toolchain
+,
+}:
+{ pname
+, version
+, # "baseline", "profiling" or "optimized": the derivation's name and what goBuild.sh adds.
+  stage
+, src
+, # The directory of src holding go.mod, relative to src.
+  modRoot ? "."
+, # goModVendor's result (a vendor/ directory), or null when src has no module
+  # dependencies or brings its own vendor/.
+  vendor ? null
+, # Packages to build, relative to modRoot (main packages; each gives bin/<last element>).
+  subPackages ? [ "." ]
+, tags ? [ ]
+, ldflags ? [ ]
+, # The profile (a file) `optimized` builds with (-pgo=), or null.
+  profile ? null
+, cgo ? false
+, # The helper, to check that the profile matches the program (optimized only), and the
+  # build it checks it against: the baseline, the same code without PGO. (The optimized
+  # binary itself won't do: PGO inlines the hot functions the profile names, so their
+  # symbols are gone.)
+  helper ? ""
+, matchAgainst ? null
+, meta ? { }
+, passthru ? { }
+,
+}:
+let
+  go = toolchain.go;
+in
+mkStage {
+  name = "${pname}-${stage}-${version}";
+  script = ./goBuild.sh;
+  inherit stage modRoot subPackages tags ldflags meta helper;
+  matchAgainst = if matchAgainst == null then "" else "${matchAgainst}";
+  src = "${src}";
+  vendor = if vendor == null then "" else "${vendor}";
+  profile = if profile == null then "" else "${profile}";
+  # Added to each main package of the profiling build (docs/go.md "Profiles of the real program").
+  profilingSource = if stage == "profiling" then ./nixPgoProfile.go else "";
+  inherit (go) goroot;
+  goBin = go.go;
+  nixPgoGoToolchain = go.id;
+  env = {
+    GOTOOLCHAIN = "local";
+    GOPROXY = "off";
+    GOSUMDB = "off";
+    GOFLAGS = "-mod=vendor";
+    GOENV = "off";
+    GOTELEMETRY = "off";
+    CGO_ENABLED = if cgo then "1" else "0";
+  };
+  passthru = { inherit src vendor profile; } // passthru;
+}

@@ -1,0 +1,70 @@
+# shellcheck shell=bash
+# go build of one Go stage ($stage): every package of subPackages into $out/bin.
+# shellcheck disable=SC2154 # the attributes come from .attrs.sh
+export GOROOT=$goroot GOCACHE=$NIX_BUILD_TOP/go-cache GOPATH=$NIX_BUILD_TOP/go-path
+
+# With a vendor stage, the module is copied so that vendor/ can sit beside go.mod;
+# without one it is built where it is (read-only; e.g. a command of the GOROOT, whose
+# module `cmd` only builds there).
+if [ -n "$vendor" ]; then
+  cp -r "$src" "$NIX_BUILD_TOP/source"
+  chmod -R u+w "$NIX_BUILD_TOP/source"
+  cd "$NIX_BUILD_TOP/source/$modRoot"
+  rm -rf vendor
+  cp -r "$vendor" vendor
+else
+  cd "$src/$modRoot"
+fi
+
+flags=(-trimpath -buildvcs=false)
+[ "${#tags[@]}" -gt 0 ] && flags+=("-tags=$(IFS=,; echo "${tags[*]}")")
+linkerFlags=("${ldflags[@]}")
+case $stage in
+  baseline | profiling) flags+=(-pgo=off) ;;
+  optimized)
+    # A fixed path: go records -pgo=<path> in the binary's build info.
+    mkdir -p "$NIX_BUILD_TOP/pgo"
+    cp "$profile" "$NIX_BUILD_TOP/pgo/default.pgo"
+    flags+=("-pgo=$NIX_BUILD_TOP/pgo/default.pgo")
+    ;;
+esac
+if [ "$stage" = profiling ]; then
+  # The profiling hook reaches the runtime's exit hooks by go:linkname, which the linker
+  # allows only with -checklinkname=0 (docs/go.md).
+  linkerFlags+=(-checklinkname=0)
+  overlay=$NIX_BUILD_TOP/overlay.json
+  {
+    printf '{"Replace":{'
+    sep=
+    for pkg in "${subPackages[@]}"; do
+      dir=$("$goBin" list "${flags[@]}" -f '{{.Dir}}' "./$pkg")
+      name=$("$goBin" list "${flags[@]}" -f '{{.Name}}' "./$pkg")
+      [ "$name" = main ] || die "subPackages entry '$pkg' is package $name, not a main package: only programs can be profiled by running them."
+      printf '%s"%s/zz_nix_pgo_profile.go":"%s"' "$sep" "$dir" "$profilingSource"
+      sep=,
+    done
+    printf '}}\n'
+  } >"$overlay"
+  flags+=("-overlay=$overlay")
+fi
+[ "${#linkerFlags[@]}" -gt 0 ] && flags+=("-ldflags=${linkerFlags[*]}")
+
+mkdir -p "$out/bin"
+for pkg in "${subPackages[@]}"; do
+  log "go build ${flags[*]} ./$pkg"
+  "$goBin" build "${flags[@]}" -o "$out/bin/" "./$pkg"
+done
+
+if [ "$stage" = optimized ]; then
+  # A profile of another program matches none of this one's functions: fail, naming the rate.
+  mkdir -p "$out/nix-support" "$NIX_BUILD_TOP/match"
+  # Through links with plain names: the report names no store path (no reference from $out).
+  cd "$NIX_BUILD_TOP/match"
+  ln -s "$profile" default.pgo
+  for exe in "$out"/bin/*; do
+    ln -s "$matchAgainst/bin/${exe##*/}" "${exe##*/}"
+    "$helper" --json pprof match --profile default.pgo --binary "${exe##*/}" >"$out/nix-support/profile-match-${exe##*/}.json" ||
+      die "the profile does not match ${exe##*/} (above): it was taken from another program, or the program changed. Regenerate it from the workloads (\`nix run .#update-profile\`)."
+    log "profile match of ${exe##*/}: $(cat "$out/nix-support/profile-match-${exe##*/}.json")"
+  done
+fi

@@ -1,0 +1,62 @@
+// Added to each main package of a nix-pgo profiling build (goBuild.sh, `go build
+// -overlay`), so that a CPU profile comes out of an unmodified program: when
+// NIX_PGO_GO_PROFILE_DIR is set, the program writes $NIX_PGO_GO_PROFILE_DIR/cpu-<pid>.pprof
+// from its first init to its exit. Limits and why: docs/go.md.
+
+package main
+
+import (
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"syscall"
+	_ "unsafe" // go:linkname
+)
+
+// internal/runtime/exithook.Hook, field for field: the runtime runs these hooks when main
+// returns and in os.Exit (with any code, for RunOnFailure), the way coverage builds write
+// their counters. Reached by go:linkname, which needs -ldflags=-checklinkname=0.
+type nixPgoExitHook struct {
+	F            func()
+	RunOnFailure bool
+}
+
+//go:linkname nixPgoAddExitHook internal/runtime/exithook.Add
+func nixPgoAddExitHook(h nixPgoExitHook)
+
+// 1000 Hz, not pprof's 100: workloads are short, and ten times the samples make the
+// profile steadier. The runtime prints one line on stderr about it ("cannot set cpu
+// profile rate until previous profile has finished"), and keeps 1000 Hz.
+const nixPgoHz = 1000
+
+func init() {
+	dir := os.Getenv("NIX_PGO_GO_PROFILE_DIR")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(dir + "/cpu-" + strconv.Itoa(os.Getpid()) + ".pprof")
+	if err != nil {
+		panic("nix-pgo profiling build: " + err.Error())
+	}
+	runtime.SetCPUProfileRate(nixPgoHz)
+	if err := pprof.StartCPUProfile(f); err != nil {
+		panic("nix-pgo profiling build: " + err.Error())
+	}
+	stop := func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+	nixPgoAddExitHook(nixPgoExitHook{F: stop, RunOnFailure: true})
+
+	// Terminated by a signal: write the profile, then die of the same signal.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		s := (<-sig).(syscall.Signal)
+		stop()
+		signal.Reset(s)
+		syscall.Kill(os.Getpid(), s)
+	}()
+}

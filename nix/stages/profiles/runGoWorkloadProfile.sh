@@ -1,0 +1,40 @@
+# shellcheck shell=bash
+# One training workload of a Go program → its canonical CPU profile ($out).
+# shellcheck disable=SC2154 # the attributes come from .attrs.sh
+export GOROOT=$goroot
+raw=$NIX_BUILD_TOP/pprof
+mkdir -p "$raw"
+
+if [ "$workloadKind" = script ]; then
+  # shellcheck source=../../internal/workload/runWorkload.sh
+  source "$workloadRunner"
+  export NIX_PGO_GO_PROFILE_DIR=$raw
+  log "running workload '$workloadName'"
+  runWorkload "$NIX_BUILD_TOP/$workloadName" "$profiling/bin"
+  cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
+  files=("$raw"/*.pprof)
+  [ "${#files[@]}" -gt 0 ] || noProfileData "$profiling/bin" "CPU profile"
+else
+  export GOCACHE=$NIX_BUILD_TOP/go-cache GOPATH=$NIX_BUILD_TOP/go-path
+  if [ -n "$vendor" ]; then
+    cp -r "$src" "$NIX_BUILD_TOP/source"
+    chmod -R u+w "$NIX_BUILD_TOP/source"
+    cd "$NIX_BUILD_TOP/source/$modRoot"
+    rm -rf vendor
+    cp -r "$vendor" vendor
+  else
+    cd "$src/$modRoot"
+  fi
+  flags=(-trimpath -buildvcs=false -pgo=off)
+  [ "${#tags[@]}" -gt 0 ] && flags+=("-tags=$(IFS=,; echo "${tags[*]}")")
+  log "go test -run '^\$' -bench '$benchPattern' -benchtime $benchtime ./$benchPackage"
+  # -o keeps the test binary out of the source (which may be read-only).
+  "$goBin" test "${flags[@]}" -run '^$' -bench "$benchPattern" -benchtime "$benchtime" \
+    -o "$NIX_BUILD_TOP/bench.test" -cpuprofile "$raw/bench.pprof" "./$benchPackage" >&2 ||
+    die "the benchmarks of workload '$workloadName' failed (above)."
+  files=("$raw"/bench.pprof)
+  [ -s "${files[0]}" ] || die "workload '$workloadName': go test wrote no CPU profile; does ./$benchPackage have benchmarks matching '$benchPattern'?"
+fi
+
+"$helper" pprof merge --output "$out" "${files[@]}" ||
+  die "the CPU profiles of workload '$workloadName' could not be merged (see above)"
