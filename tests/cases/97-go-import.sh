@@ -11,7 +11,8 @@ GO_SERVICE=tests/fixtures/go-service.nix
 # start_service BIN DIR: run the service on a free port of 127.0.0.1; prints host:port.
 start_service() {
   local bin=$1 dir=$2 tries=0
-  "$bin" -listen 127.0.0.1:0 -addr-file "$dir/addr" 2>"$dir/log" &
+  # Its stdout is not ours: $(start_service) would wait for the service to exit.
+  "$bin" -listen 127.0.0.1:0 -addr-file "$dir/addr" >"$dir/log" 2>&1 &
   echo $! >"$dir/pid"
   while [ ! -s "$dir/addr" ]; do
     tries=$((tries + 1))
@@ -114,7 +115,10 @@ test_go_import_bad_inputs_name_the_fix() {
     "$nix_pgo" pprof match --profile "$dir/other.pgo" --binary "$nix_pgo"
   # The endpoint is down.
   kill "$(cat "$dir/pid")"
-  wait "$(cat "$dir/pid")" 2>/dev/null || true
+  for _ in $(seq 100); do
+    kill -0 "$(cat "$dir/pid")" 2>/dev/null || break
+    sleep 0.1
+  done
   expect_failure "could not connect to http://$a/debug/pprof/profile\?seconds=1 \(connection refused\): is the service running" \
     "$nix_pgo" import --source "http://$a" --seconds 1 --output "$dir/default.pgo"
   [ ! -e "$dir/default.pgo" ] || fail "a failed import wrote default.pgo"
