@@ -109,3 +109,13 @@ compare_variant() {
         fail "$workload: $variant ($count) does not execute fewer instructions than baseline ($base)"
     done
 }
+
+# host_sandbox_paths SYSROOT: the sandbox of the nixpkgs provider's end-to-end tests
+# (tests/cases/92-nixpkgs-toolchain.sh, 96-go.sh): the host's /usr/bin (and /bin, its symlink) only
+# under /host; libraries, gcc's internals (/usr/lib/gcc, found relative to gcc's own path,
+# hence also under /host, with its headers) and rustup's toolchain visible; /etc/alternatives for cc;
+# /bin/sh, which every Nix sandbox has (a test script of the helper is #!/bin/sh).
+host_sandbox_paths() {
+  local sysroot=$1
+  echo "/host/usr/bin=/usr/bin /host/usr/lib=/usr/lib /host/usr/libexec=/usr/libexec /host/usr/include=/usr/include /usr/include /usr/lib /usr/lib64 /usr/libexec /lib /lib64 /etc/alternatives /bin/sh=$(readlink -f /bin/sh) $sysroot"
+}

@@ -4,14 +4,7 @@
 # sandbox that hides the host's /usr/bin, so a tool the provider doesn't name is not found.
 # Its evaluations (identity, PATH, refusals) are in tests/fast/92-nixpkgs-toolchain.sh.
 
-# The sandbox of the end-to-end test: the host's /usr/bin (and /bin, its symlink) only
-# under /host; libraries, gcc's internals (/usr/lib/gcc, found relative to gcc's own path,
-# hence also under /host, with its headers) and rustup's toolchain visible; /etc/alternatives for cc;
-# /bin/sh, which every Nix sandbox has (a test script of the helper is #!/bin/sh).
-host_sandbox_paths() {
-  local sysroot=$1
-  echo "/host/usr/bin=/usr/bin /host/usr/lib=/usr/lib /host/usr/libexec=/usr/libexec /host/usr/include=/usr/include /usr/include /usr/lib /usr/lib64 /usr/libexec /lib /lib64 /etc/alternatives /bin/sh=$(readlink -f /bin/sh) $sysroot"
-}
+# The sandbox: host_sandbox_paths (tests/lib.sh).
 
 test_nixpkgs_toolchain_builds_the_demo_with_host_tools_behind_the_provider() {
   local sysroot out

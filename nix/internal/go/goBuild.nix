@@ -32,6 +32,9 @@
   # symbols are gone.)
   helper ? ""
 , matchAgainst ? null
+, # The share of the profile's CPU time that must fall on functions of the program
+  # (`nix-pgo pprof match --min-rate`).
+  minProfileMatch ? 0.5
 , meta ? { }
 , passthru ? { }
 ,
@@ -44,6 +47,7 @@ mkStage {
   script = ./goBuild.sh;
   inherit stage modRoot subPackages tags ldflags meta helper;
   matchAgainst = if matchAgainst == null then "" else "${matchAgainst}";
+  minProfileMatch = toString minProfileMatch;
   src = "${src}";
   vendor = if vendor == null then "" else "${vendor}";
   profile = if profile == null then "" else "${profile}";
@@ -51,6 +55,7 @@ mkStage {
   profilingSource = if stage == "profiling" then ./nixPgoProfile.go else "";
   inherit (go) goroot;
   goBin = go.go;
+  goEnv = ./goEnv.sh;
   nixPgoGoToolchain = go.id;
   env = {
     GOTOOLCHAIN = "local";

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # go build of one Go stage ($stage): every package of subPackages into $out/bin.
 # shellcheck disable=SC2154 # the attributes come from .attrs.sh
-export GOROOT=$goroot GOCACHE=$NIX_BUILD_TOP/go-cache GOPATH=$NIX_BUILD_TOP/go-path
+# shellcheck source=/dev/null
+source "$goEnv"
 
 # With a vendor stage, the module is copied so that vendor/ can sit beside go.mod;
 # without one it is built where it is (read-only; e.g. a command of the GOROOT, whose
@@ -9,11 +10,28 @@ export GOROOT=$goroot GOCACHE=$NIX_BUILD_TOP/go-cache GOPATH=$NIX_BUILD_TOP/go-p
 if [ -n "$vendor" ]; then
   cp -r "$src" "$NIX_BUILD_TOP/source"
   chmod -R u+w "$NIX_BUILD_TOP/source"
-  cd "$NIX_BUILD_TOP/source/$modRoot"
+  cd "$NIX_BUILD_TOP/source/$modRoot" || exit
   rm -rf vendor
   cp -r "$vendor" vendor
 else
-  cd "$src/$modRoot"
+  cd "$src/$modRoot" || exit
+fi
+
+if [ "$stage" = optimized ]; then
+  # Before building: a profile that is no pprof, is empty, or is of another program (none of
+  # this one's functions has its samples) fails here, naming what is wrong.
+  mkdir -p "$out/nix-support" "$NIX_BUILD_TOP/match"
+  # Through links with plain names: the report names no store path (no reference from $out).
+  cd "$NIX_BUILD_TOP/match" || exit
+  ln -s "$profile" default.pgo
+  for exe in "$matchAgainst"/bin/*; do
+    name=${exe##*/}
+    ln -s "$exe" "$name"
+    "$helper" --json pprof match --min-rate "$minProfileMatch" --profile default.pgo --binary "$name" >"$out/nix-support/profile-match-$name.json" ||
+      die "the profile can't be used for $name (above): it is no CPU profile, or one of another program, or the program changed. Regenerate it from the workloads (\`nix run .#update-profile\`)."
+    log "the profile matches $name: nix-support/profile-match-$name.json"
+  done
+  cd - >/dev/null || exit
 fi
 
 flags=(-trimpath -buildvcs=false)
@@ -55,16 +73,3 @@ for pkg in "${subPackages[@]}"; do
   "$goBin" build "${flags[@]}" -o "$out/bin/" "./$pkg"
 done
 
-if [ "$stage" = optimized ]; then
-  # A profile of another program matches none of this one's functions: fail, naming the rate.
-  mkdir -p "$out/nix-support" "$NIX_BUILD_TOP/match"
-  # Through links with plain names: the report names no store path (no reference from $out).
-  cd "$NIX_BUILD_TOP/match"
-  ln -s "$profile" default.pgo
-  for exe in "$out"/bin/*; do
-    ln -s "$matchAgainst/bin/${exe##*/}" "${exe##*/}"
-    "$helper" --json pprof match --profile default.pgo --binary "${exe##*/}" >"$out/nix-support/profile-match-${exe##*/}.json" ||
-      die "the profile does not match ${exe##*/} (above): it was taken from another program, or the program changed. Regenerate it from the workloads (\`nix run .#update-profile\`)."
-    log "profile match of ${exe##*/}: $(cat "$out/nix-support/profile-match-${exe##*/}.json")"
-  done
-fi

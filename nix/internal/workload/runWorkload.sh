@@ -65,15 +65,16 @@ runWorkload() {
   fi
 }
 
-# noProfileData BINDIR KIND: fail because the workload exited 0 without writing KIND
-# ("profile", "BOLT profile") data, i.e. it never ran a program of BINDIR.
+# noProfileData BINDIR KIND [BUILD]: fail because the workload exited 0 without writing KIND
+# ("profile", "BOLT profile") data, i.e. it never ran a program of BINDIR, the BUILD
+# ("instrumented", Go's "profiling") build.
 noProfileData() {
-  local binDir=$1 kind=$2 programs
+  local binDir=$1 kind=$2 build=${3:-instrumented} programs
   programs=("$binDir"/*)
   programs=("${programs[@]##*/}")
   {
     echo "nix-pgo: error: workload '$workloadName' exited 0 but wrote no $kind data:"
-    echo "it never ran the instrumented program (${programs[*]})."
+    echo "it never ran the $build program (${programs[*]})."
     echo "--- last lines of its stdout:"
     tail -n 20 "$NIX_BUILD_TOP/$workloadName.stdout"
     echo "---"

@@ -39,6 +39,7 @@ let
     helper = "${helper}/bin/nix-pgo";
     inherit (toolchain.go) goroot;
     goBin = toolchain.go.go;
+  goEnv = ../../internal/go/goEnv.sh;
     nixPgoGoToolchain = toolchain.go.id;
     workloadKind = if bench == null then "script" else "benchmark";
     passthru = { inherit workload profiling; };
@@ -47,9 +48,10 @@ in
 if bench == null && !(workload ? script) then
   throw "runGoWorkloadProfile: ${pname}: workload '${name}' has neither `script` (a run of the program) nor `benchmark` (go test -bench)."
 else if bench == null then
-  mkStage (workloadEnv { inherit name workload deterministicRandom variables; } // common // {
-    profiling = "${profiling}";
-  })
+  mkStage
+    (workloadEnv { inherit name workload deterministicRandom variables; } // common // {
+      profiling = "${profiling}";
+    })
 else
   mkStage (common // {
     workloadName = name;

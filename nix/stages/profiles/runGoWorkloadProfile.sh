@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # One training workload of a Go program → its canonical CPU profile ($out).
 # shellcheck disable=SC2154 # the attributes come from .attrs.sh
-export GOROOT=$goroot
+# shellcheck source=/dev/null
+source "$goEnv"
 raw=$NIX_BUILD_TOP/pprof
 mkdir -p "$raw"
 
@@ -13,9 +14,8 @@ if [ "$workloadKind" = script ]; then
   runWorkload "$NIX_BUILD_TOP/$workloadName" "$profiling/bin"
   cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
   files=("$raw"/*.pprof)
-  [ "${#files[@]}" -gt 0 ] || noProfileData "$profiling/bin" "CPU profile"
+  [ "${#files[@]}" -gt 0 ] || noProfileData "$profiling/bin" "CPU profile" profiling
 else
-  export GOCACHE=$NIX_BUILD_TOP/go-cache GOPATH=$NIX_BUILD_TOP/go-path
   if [ -n "$vendor" ]; then
     cp -r "$src" "$NIX_BUILD_TOP/source"
     chmod -R u+w "$NIX_BUILD_TOP/source"

@@ -33,6 +33,7 @@ mkStage {
   inherit modRoot;
   inherit (toolchain.go) goroot;
   goBin = toolchain.go.go;
+  goEnv = ../../internal/go/goEnv.sh;
   nixPgoGoToolchain = toolchain.go.id;
   env = {
     GOTOOLCHAIN = "local";

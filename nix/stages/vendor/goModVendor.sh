@@ -1,11 +1,12 @@
 # shellcheck shell=bash
 # go mod vendor, offline, into $out.
 # shellcheck disable=SC2154 # the attributes come from .attrs.sh
-export GOROOT=$goroot GOCACHE=$NIX_BUILD_TOP/go-cache GOPATH=$NIX_BUILD_TOP/go-path
+# shellcheck source=/dev/null
+source "$goEnv"
 # The whole source, so that `replace` directives to its directories resolve.
 cp -r "$src" "$NIX_BUILD_TOP/source"
 chmod -R u+w "$NIX_BUILD_TOP/source"
-cd "$NIX_BUILD_TOP/source/$modRoot"
+cd "$NIX_BUILD_TOP/source/$modRoot" || exit
 [ -f go.mod ] || die "no go.mod in src/$modRoot: buildGoPgoPackage builds Go modules (set modRoot to the directory holding go.mod)."
 rm -rf vendor
 "$goBin" mod vendor 2>"$NIX_BUILD_TOP/vendor.log" || {

@@ -1,0 +1,126 @@
+# shellcheck shell=bash
+# Go PGO (buildGoPgoPackage, docs/go.md), real go builds of tests/fixtures/go.nix on the
+# pinned host Go: vendoring a local dependency, profiles from program runs and benchmarks,
+# the optimized binary (no store path, bit-identical rebuild), the evaluation, the lock
+# with default.pgo, and every bad input's message.
+
+# go_build ATTR [NIX-ARGS...]: build an attribute of tests/fixtures/go.nix; prints its path.
+go_build() {
+  local attr=$1
+  shift
+  nix build --impure --no-link --json -f tests/fixtures/go.nix "$@" "$attr" | jq -r '.[0].outputs.out'
+}
+go_fails() {
+  local pattern=$1 attr=$2
+  shift 2
+  expect_failure "$pattern" nix build --impure --no-link -f tests/fixtures/go.nix "$@" "$attr"
+}
+GO=$(jq -r .goroot nix/toolchain/hostGo.json)/bin/go
+
+test_go_vendor_vendors_the_local_dependency_and_a_wrong_hash_says_got() {
+  local vendor
+  vendor=$(go_build vendor)
+  [ -f "$vendor/modules.txt" ] || fail "no vendor/modules.txt"
+  [ -f "$vendor/example.com/textstats/textstats.go" ] || fail "the replaced dependency is not vendored"
+  go_fails 'got: +sha256-' vendor --argstr vendorHash "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+}
+
+test_go_optimized_uses_the_profile_without_store_paths_and_rebuilds_bit_identically() {
+  local optimized baseline info
+  optimized=$(go_build optimized)
+  baseline=$(go_build baseline)
+  # (The first line names the file go read.)
+  info=$("$GO" version -m "$optimized/bin/wordfreq" | tail -n +2)
+  echo "$info"
+  echo "$info" | has -E $'build\t-pgo=default.pgo$' || fail "optimized was not built with the profile (go version -m)"
+  "$GO" version -m "$baseline/bin/wordfreq" | has -- '-pgo=' && fail "baseline was built with a profile"
+  echo "$info" | has /nix/store && fail "a store path is in optimized's build info"
+  strings "$optimized/bin/wordfreq" | has /nix/store && fail "a store path is in the optimized binary"
+  nix-store --query --references "$optimized" | has . && fail "optimized refers to store paths"
+  cmp -s "$optimized/bin/wordfreq" "$baseline/bin/wordfreq" && fail "optimized is the baseline binary"
+  # The same profile gives the same binary.
+  nix build --impure --no-link --rebuild -f tests/fixtures/go.nix optimized
+}
+
+test_go_profiles_come_from_program_runs_and_benchmarks() {
+  local text bench profile
+  text=$(go_build profiles.text)
+  bench=$(go_build profiles.bench)
+  profile=$(go_build profile)
+  jq -e '.fingerprintAlgorithm == "blake3-canonical-pprof-v1" and .samples > 0' "$profile/nix-support/profile.json" ||
+    fail "the profile's summary: $(cat "$profile/nix-support/profile.json")"
+  # The program's run (the profiling build) and go test -bench both sampled the program.
+  "$GO" tool pprof -raw "$text" 2>/dev/null | has 'textstats.Words' || fail "the run's profile has no textstats.Words"
+  "$GO" tool pprof -raw "$bench" 2>/dev/null | has 'count.Top' || fail "the benchmark's profile has no count.Top"
+}
+
+test_go_evaluation_compares_the_outputs_and_counts_instructions() {
+  local evaluation
+  evaluation=$(go_build evaluation)
+  jq -r '.workloads[] | "\(.workload) \(.variants.baseline.instructions) \(.variants.optimized.instructions) \(.variants.baseline.stdout_sha256 == .variants.optimized.stdout_sha256)"' \
+    "$evaluation/evaluation.json" |
+    while read -r workload base count same; do
+      echo "$workload: baseline $base, optimized $count"
+      [ "$same" = true ] || fail "$workload: optimized printed something else"
+      ((base > 0 && count > 0)) || fail "$workload: no instruction count"
+    done
+  go_build noRegression >/dev/null
+}
+
+test_go_workload_that_never_runs_the_program_is_refused() {
+  go_fails "workload 'never-ran' exited 0 but wrote no CPU profile data" neverRan
+  go_fails "never ran the profiling program \(wordfreq\)" neverRan
+}
+
+test_go_profiles_that_are_not_usable_are_refused_before_building() {
+  go_fails 'not a pprof profile: it is text' notPprof
+  go_fails 'not a pprof profile: it is empty' emptyProfile
+  go_fails "the profile can't be used for wordfreq" otherProgram
+}
+
+test_go_lock_writes_default_pgo_and_optimized_uses_only_the_locked_profile() {
+  local dir update optimized drv locked
+  dir=$(mktemp -d)
+  update=$(go_build updateProfile)
+  "$update/bin/update-profile" "$dir/pgo.lock.json" "$dir/default.pgo"
+  jq -e '.profiles.wordfreq[] | .fingerprintAlgorithm == "blake3-canonical-pprof-v1"' "$dir/pgo.lock.json" ||
+    fail "the lock: $(cat "$dir/pgo.lock.json")"
+  # Another default.pgo than the locked one: refused when the locked profile is realised,
+  # naming the fix. (Once realised, Nix has it by its hash; an earlier run may have
+  # realised it: deleted first.)
+  locked=$(jq -r '.profiles.wordfreq[].storePath' "$dir/pgo.lock.json")
+  nix-store --delete "$locked" >/dev/null 2>&1 || true
+  cp "$dir/default.pgo" "$dir/good.pgo"
+  cp "$(go_build primes.profile)/primes.pgo" "$dir/default.pgo"
+  # (The profile itself: an optimized build already in the store needs none of its inputs.)
+  go_fails 'has fingerprint .* but pgo.lock.json locks' profile --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo"
+  go_fails 'update-profile' profile --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo"
+  mv "$dir/good.pgo" "$dir/default.pgo"
+  # Locked, with the committed default.pgo: the profile is the fixed-output one.
+  drv=$(nix eval --impure --raw -f tests/fixtures/go.nix --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo" profile.drvPath)
+  show_drv "$drv" | jq -e '.[].outputs.out.hash' >/dev/null || fail "the locked profile is not fixed-output"
+  optimized=$(go_build optimized --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo")
+  "$GO" version -m "$optimized/bin/wordfreq" | has -E $'build\t-pgo=default.pgo$' || fail "locked optimized has no profile"
+  [ "$(nix eval --impure --raw -f tests/fixtures/go.nix --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo" profile.outPath)" = "$locked" ] ||
+    fail "the locked profile is not at the lock's store path $locked"
+}
+
+test_go_nixpkgs_toolchain_builds_with_pkgs_go() {
+  local sysroot goroot out
+  sysroot=$(readlink -f "$(rustc --print sysroot)")
+  goroot=$(jq -r .goroot nix/toolchain/hostGo.json)
+  # The stand-in's go links the pinned GOROOT, bound at its own path; nothing else of Go.
+  out=$(nix build --no-link --json --print-build-logs --impure -f tests/fixtures/stub-nixpkgs-host \
+    --arg sysroot "\"$sysroot\"" --option sandbox-paths "$(host_sandbox_paths "$sysroot") $goroot" goWordfreq.optimized |
+    jq -r '.[0].outputs.out')
+  "$out/bin/wordfreq" <<<'b a b' | has -E '^ +2 b$' || fail "the optimized wordfreq doesn't count words"
+  drv_attrs "$(nix eval --impure --raw -f tests/fixtures/stub-nixpkgs-host --arg sysroot "\"$sysroot\"" goWordfreq.optimized.drvPath)" |
+    jq -e '.nixPgoGoToolchain | startswith("nixpkgs-go-1.27.3-x86_64-linux-")' >/dev/null || fail "not nixpkgs' go"
+}
+
+test_go_toolchain_missing_from_the_sandbox_is_named() {
+  # The sandbox without the pinned GOROOT (as before scripts/setup-host added it).
+  go_fails 'not visible in the build sandbox.*scripts/setup-host' vendor \
+    --argstr vendorHash "sha256-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=" \
+    --option sandbox-paths "/bin /lib /lib64 /usr /etc/alternatives $(readlink -f "$(rustc --print sysroot)")"
+}

@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# Go PGO at evaluation: the Go toolchains (nixpkgs' go refused below 1.21, the host pin),
+# the registry's languages, and the Go pipeline's stages, jobs and checks. The builds are
+# tests/cases/96-go.sh.
+
+# go_np_eval EXPR-ON-go [STUB-ARGS]: EXPR with `go` = nixpkgs.nix's Go on the stand-in nixpkgs.
+go_np_eval() {
+  local args=${2:-'{ system = "x86_64-linux"; }'}
+  nix eval --impure --raw --expr "
+    let
+      stub = import ./tests/fixtures/stub-nixpkgs/pkgs.nix $args;
+      go = (import ./nix/toolchain/nixpkgs.nix { pkgs = stub; }).go;
+    in $1"
+}
+
+test_go_nixpkgs_toolchain_is_pkgs_go_and_go_older_than_1_21_is_refused() {
+  local id goroot out
+  id=$(go_np_eval go.id)
+  [[ $id =~ ^nixpkgs-go-1\.27\.3-x86_64-linux-[0-9a-f]{16}$ ]] || fail "unexpected id $id"
+  goroot=$(go_np_eval go.goroot)
+  [[ $goroot == /nix/store/*-go-1.27.3/share/go ]] || fail "GOROOT is not pkgs.go's share/go: $goroot"
+  if out=$(go_np_eval go.id '{ system = "x86_64-linux"; goOverrides = { version = "1.20.14"; }; }' 2>&1); then
+    fail "Go 1.20 was accepted"
+  fi
+  echo "$out"
+  echo "$out" | has 'Go 1.20.14.*needs Go >= 1.21' || fail "the refusal doesn't name the versions"
+  echo "$out" | has 'go = final.go_1_22' || fail "the refusal doesn't name the fix"
+}
+
+test_go_host_toolchain_is_the_pinned_wheel() {
+  local id pin
+  pin=$(jq -r .sha256 nix/toolchain/hostGo.json)
+  [[ $pin =~ ^[0-9a-f]{64}$ ]] || fail "the pin has no sha256"
+  id=$(nix eval --impure --raw --expr '(import ./nix/toolchain/hostGo.nix { }).id')
+  [[ $id =~ ^host-go-1\.27\.3-[0-9a-f]{16}$ ]] || fail "unexpected id $id"
+  # Another wheel than the pinned one: refused, naming setup-host.
+  expect_failure 'pins 0000.*scripts/setup-host' nix eval --impure --raw --expr \
+    '(import ./nix/toolchain/hostGo.nix { pin = builtins.fromJSON (builtins.readFile ./nix/toolchain/hostGo.json) // { sha256 = "0000"; }; }).id'
+}
+
+test_go_pipeline_has_the_registry_stages_of_go() {
+  local result registry
+  result=$(nix eval --impure --json -f tests/fixtures/go.nix wordfreq --apply builtins.attrNames)
+  registry=$(nix eval --json -f nix/stages.nix --apply 'ss: map (s: s.attr) (builtins.filter (s: builtins.elem "go" s.languages) ss)')
+  echo "result: $result"
+  echo "registry (go): $registry"
+  jq -e -n --argjson r "$result" --argjson s "$registry" '($s - $r) == [] and ($r - $s) == ["language", "locked", "override", "workloads"]' >/dev/null ||
+    fail "buildGoPgoPackage's result and the registry's Go stages disagree"
+  echo "$result" | jq -e 'index("instrumented") == null and index("bolted") == null' >/dev/null || fail "a Rust-only stage in the Go pipeline"
+}
+
+test_go_jobs_and_checks_come_from_the_registry() {
+  local jobs checks
+  jobs=$(nix eval --impure --json -f tests/fixtures/go.nix wordfreq --apply "p: builtins.attrNames ((import ./nix { toolchain = throw \"names only\"; }).stagesOf p)")
+  echo "$jobs"
+  [ "$jobs" = '["baseline","evaluation","evaluation-held-out","no-regression","optimized","profile","profiles-bench","profiles-text","profiling","vendor"]' ] ||
+    fail "unexpected Go jobs $jobs"
+  # The flake: gofmt's jobs and checks, listed without a toolchain (pure evaluation).
+  nix eval --json .#hydraJobs.gofmt --apply builtins.attrNames | jq -e 'index("profiling") and index("optimized") and index("no-regression") and (index("instrumented") | not)' >/dev/null ||
+    fail "hydraJobs.gofmt lacks Go stages"
+  checks=$(nix eval --json .#checks.x86_64-linux --apply builtins.attrNames)
+  echo "$checks" | jq -e 'index("gofmt-evaluation") and index("gofmt-no-regression") and (index("gofmt-bolted") | not)' >/dev/null ||
+    fail "checks lack gofmt's: $checks"
+}
