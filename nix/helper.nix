@@ -10,7 +10,8 @@
 ,
 }:
 let
-  # Only what cargo reads: editing the README or tests/ of the repo doesn't rebuild it.
+  # Only what cargo reads (sources, manifests, the tests' profile fixtures): editing the
+  # README or tests/ of the repo doesn't rebuild it.
   src = builtins.path {
     path = ../helper;
     name = "nix-pgo-helper-source";
@@ -20,7 +21,7 @@ let
         base = baseNameOf path;
       in
       type == "directory" && base != "target"
-      || builtins.match ".*\\.(rs|toml|lock|proftext)" base != null;
+      || builtins.match ".*\\.(rs|toml|lock|proftext|pprof)" base != null;
   };
   cargoLock = ../helper/Cargo.lock;
   manifest = fromTOML (builtins.readFile ../helper/Cargo.toml);

@@ -190,6 +190,7 @@ fn run_fingerprint(global: &GlobalArgs, args: FileArg) -> Result<()> {
 }
 
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ShowReport {
     file: PathBuf,
     #[serde(flatten)]

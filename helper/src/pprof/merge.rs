@@ -5,9 +5,12 @@
 //! - the string table rebuilt: every used string once, sorted ("" first);
 //! - functions, mappings and locations deduplicated by content, sorted, and
 //!   numbered 1.. in that order;
-//! - mappings keep their file name, without a `/nix/store/<hash>-` prefix,
-//!   and their has_* flags; build IDs and address ranges are dropped (both
-//!   change with every build, the compiler reads neither);
+//! - mappings keep the base name of their file (`/nix/store/<hash>-go-service/bin/go-service`
+//!   and `/tmp/go-build123/b001/strings.test` become `go-service` and
+//!   `strings.test`: where a binary ran from is not part of the program, and
+//!   `go test` runs each test binary from a new temporary directory) and
+//!   their has_* flags; build IDs and address ranges are dropped (both change
+//!   with every build, the compiler reads neither);
 //! - a location with lines drops its address (the compiler reads function
 //!   names and line numbers; addresses move with every build), so the
 //!   profiles of two builds of one program merge into the same locations;
@@ -60,15 +63,16 @@ impl<K: Hash + Eq + Clone> Interner<K> {
         self.keys.len() - 1
     }
 
-    /// For each id, its rank when the keys are sorted by `sort_key`.
-    fn ranks<S: Ord>(&self, sort_key: impl Fn(&K) -> S) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.keys.len()).collect();
+    /// For each used id, its rank among the used keys sorted by `sort_key`
+    /// (`usize::MAX` for the unused), and how many are used.
+    fn ranks<S: Ord>(&self, used: &[bool], sort_key: impl Fn(&K) -> S) -> (Vec<usize>, usize) {
+        let mut order: Vec<usize> = (0..self.keys.len()).filter(|&i| used[i]).collect();
         order.sort_by_cached_key(|&i| sort_key(&self.keys[i]));
-        let mut rank = vec![0; order.len()];
-        for (r, i) in order.into_iter().enumerate() {
+        let mut rank = vec![usize::MAX; self.keys.len()];
+        for (r, &i) in order.iter().enumerate() {
             rank[i] = r;
         }
-        rank
+        (rank, order.len())
     }
 }
 
@@ -85,6 +89,11 @@ pub fn strip_store_prefix(name: &str) -> &str {
         }
         _ => name,
     }
+}
+
+/// What follows the last '/' of `path`.
+pub fn base_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 // Keys over interned string ids (`s`), so that equal content is one key.
@@ -128,16 +137,16 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
     let mut period = 0;
     let mut same_default_type = true;
     // The strings the header refers to.
-    let header = first
+    let mut header_strings = vec![strings.id(default_type.to_owned())];
+    for t in first
         .profile
         .sample_type
         .iter()
-        .chain(&first.profile.period_type);
-    for t in header {
-        strings.id(string(first.profile, t.r#type).to_owned());
-        strings.id(string(first.profile, t.unit).to_owned());
+        .chain(&first.profile.period_type)
+    {
+        header_strings.push(strings.id(string(first.profile, t.r#type).to_owned()));
+        header_strings.push(strings.id(string(first.profile, t.unit).to_owned()));
     }
-    strings.id(default_type.to_owned());
 
     for input in inputs {
         let p = input.profile;
@@ -194,7 +203,7 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
         let mut mapping_ids = HashMap::new();
         for m in &p.mapping {
             let key = (
-                strings.id(strip_store_prefix(string(p, m.filename)).to_owned()),
+                strings.id(base_name(string(p, m.filename)).to_owned()),
                 [
                     m.has_functions,
                     m.has_filenames,
@@ -254,11 +263,56 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
     }
     samples.retain(|_, values| values.iter().any(|&v| v != 0));
 
+    // Keep only what the samples use (as pprof's own merge does): a mapping
+    // without samples ([vdso]) or a location of a dropped sample is not data.
+    let mut used_locations = vec![false; locations.keys.len()];
+    let mut used_strings = vec![false; strings.keys.len()];
+    used_strings[0] = true; // "", interned first: string 0 of every profile
+    for &i in &header_strings {
+        used_strings[i] = true;
+    }
+    for (stack, labels) in samples.keys() {
+        for &l in stack {
+            used_locations[l] = true;
+        }
+        for &(key, str, _, unit) in labels {
+            for i in [key, str, unit] {
+                used_strings[i] = true;
+            }
+        }
+    }
+    let mut used_functions = vec![false; functions.keys.len()];
+    let mut used_mappings = vec![false; mappings.keys.len()];
+    for (i, (m, _, lines, _)) in locations.keys.iter().enumerate() {
+        if used_locations[i] {
+            if let Some(m) = m {
+                used_mappings[*m] = true;
+            }
+            for &(f, _, _) in lines {
+                used_functions[f] = true;
+            }
+        }
+    }
+    for (i, &(n, sn, f, _)) in functions.keys.iter().enumerate() {
+        if used_functions[i] {
+            for s in [n, sn, f] {
+                used_strings[s] = true;
+            }
+        }
+    }
+    for (i, &(f, _)) in mappings.keys.iter().enumerate() {
+        if used_mappings[i] {
+            used_strings[f] = true;
+        }
+    }
+
     // Number everything in content order: strings first, then what refers to them.
-    let string_rank = strings.ranks(|s| s.clone());
-    let function_rank =
-        functions.ranks(|&(n, sn, f, l)| (string_rank[n], string_rank[sn], string_rank[f], l));
-    let mapping_rank = mappings.ranks(|&(f, flags)| (string_rank[f], flags));
+    let (string_rank, string_count) = strings.ranks(&used_strings, |s| s.clone());
+    let (function_rank, function_count) = functions.ranks(&used_functions, |&(n, sn, f, l)| {
+        (string_rank[n], string_rank[sn], string_rank[f], l)
+    });
+    let (mapping_rank, mapping_count) =
+        mappings.ranks(&used_mappings, |&(f, flags)| (string_rank[f], flags));
     let location_sort = |(m, a, lines, folded): &LocationKey| {
         (
             m.map(|m| mapping_rank[m] + 1).unwrap_or(0),
@@ -270,15 +324,25 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
             *folded,
         )
     };
-    let location_rank = locations.ranks(location_sort);
+    let (location_rank, location_count) = locations.ranks(&used_locations, location_sort);
     let sid = |i: usize| string_rank[i] as i64;
 
-    let mut string_table = vec![String::new(); strings.keys.len()];
-    for (i, s) in strings.keys.iter().enumerate() {
+    let mut string_table = vec![String::new(); string_count];
+    for (i, s) in strings
+        .keys
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| used_strings[*i])
+    {
         string_table[string_rank[i]] = s.clone();
     }
-    let mut function = vec![Function::default(); functions.keys.len()];
-    for (i, &(name, system_name, filename, start_line)) in functions.keys.iter().enumerate() {
+    let mut function = vec![Function::default(); function_count];
+    let used_functions = functions
+        .keys
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| used_functions[*i]);
+    for (i, &(name, system_name, filename, start_line)) in used_functions {
         function[function_rank[i]] = Function {
             id: function_rank[i] as u64 + 1,
             name: sid(name),
@@ -287,8 +351,13 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
             start_line,
         };
     }
-    let mut mapping = vec![Mapping::default(); mappings.keys.len()];
-    for (i, &(filename, [f, n, l, inl])) in mappings.keys.iter().enumerate() {
+    let mut mapping = vec![Mapping::default(); mapping_count];
+    let used_mappings = mappings
+        .keys
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| used_mappings[*i]);
+    for (i, &(filename, [f, n, l, inl])) in used_mappings {
         mapping[mapping_rank[i]] = Mapping {
             id: mapping_rank[i] as u64 + 1,
             filename: sid(filename),
@@ -299,8 +368,13 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
             ..Mapping::default()
         };
     }
-    let mut location = vec![Location::default(); locations.keys.len()];
-    for (i, (m, address, lines, is_folded)) in locations.keys.iter().enumerate() {
+    let mut location = vec![Location::default(); location_count];
+    let used_locations = locations
+        .keys
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| used_locations[*i]);
+    for (i, (m, address, lines, is_folded)) in used_locations {
         location[location_rank[i]] = Location {
             id: location_rank[i] as u64 + 1,
             mapping_id: m.map_or(0, |m| mapping_rank[m] as u64 + 1),

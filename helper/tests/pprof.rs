@@ -1,0 +1,518 @@
+//! End-to-end tests of `nix-pgo pprof ...`, `nix-pgo import` and locking Go
+//! profiles, on real profiles of examples/go-service (tests/fixtures/pprof,
+//! made by its generate.sh: Go 1.27.3's net/http/pprof, pulled with curl).
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use nix_pgo::pprof::{self, Profile};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_nix-pgo");
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pprof")
+        .join(name)
+}
+
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("pprof-tests")
+        .join(test);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+fn nix_pgo(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run nix-pgo")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = nix_pgo(args);
+    assert!(
+        out.status.success(),
+        "nix-pgo {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 stdout")
+}
+
+/// Runs nix-pgo, which must fail; returns its stderr.
+fn fails(args: &[&str]) -> String {
+    let out = nix_pgo(args);
+    assert!(!out.status.success(), "nix-pgo {args:?} succeeded");
+    String::from_utf8(out.stderr).expect("utf-8 stderr")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// Sum of each sample type's values over a raw profile.
+fn totals(p: &Profile) -> Vec<i64> {
+    let mut t = vec![0; p.sample_type.len()];
+    for sample in &p.sample {
+        for (t, v) in t.iter_mut().zip(&sample.value) {
+            *t += v;
+        }
+    }
+    t
+}
+
+#[test]
+fn merge_is_canonical_weighted_and_a_fixed_point() {
+    let dir = scratch("merge");
+    let (a, b) = (fixture("cpu-a.pprof"), fixture("cpu-b.pprof"));
+    let (one, two, again) = (dir.join("1.pgo"), dir.join("2.pgo"), dir.join("3.pgo"));
+    let summary = dir.join("summary.json");
+    let weight_b = format!("2:{}", s(&b));
+    ok(&[
+        "pprof",
+        "merge",
+        "--output",
+        s(&one),
+        "--summary",
+        s(&summary),
+        s(&a),
+        "--weight",
+        &weight_b,
+    ]);
+    // Input order does not matter, and merging the result alone rewrites it bit for bit.
+    let weight_b_first = format!("2:{}", s(&b));
+    ok(&[
+        "pprof",
+        "merge",
+        "--output",
+        s(&two),
+        "--weight",
+        &weight_b_first,
+        s(&a),
+    ]);
+    ok(&["pprof", "merge", "--output", s(&again), s(&one)]);
+    let bytes = fs::read(&one).unwrap();
+    assert_eq!(
+        bytes,
+        fs::read(&two).unwrap(),
+        "input order changed the output"
+    );
+    assert_eq!(
+        bytes,
+        fs::read(&again).unwrap(),
+        "canonical form is not a fixed point"
+    );
+    // gzip with no name and mtime 0 (RFC 1952: FLG at 3, MTIME at 4..8).
+    assert_eq!(&bytes[..3], &[0x1f, 0x8b, 8]);
+    assert_eq!(bytes[3] & 0x08, 0, "gzip header has a file name");
+    assert_eq!(&bytes[4..8], &[0, 0, 0, 0], "gzip header has an mtime");
+
+    let merged = pprof::read(&one).unwrap();
+    let (ra, rb) = (pprof::read(&a).unwrap(), pprof::read(&b).unwrap());
+    let expected: Vec<i64> = totals(&ra)
+        .iter()
+        .zip(totals(&rb))
+        .map(|(x, y)| x + 2 * y)
+        .collect();
+    assert_eq!(totals(&merged), expected, "weights do not multiply values");
+    assert!(
+        ra.time_nanos != 0 && ra.duration_nanos != 0,
+        "the fixture should have times"
+    );
+    assert_eq!((merged.time_nanos, merged.duration_nanos), (0, 0));
+    assert!(
+        !pprof::build_ids(&ra).is_empty(),
+        "the fixture should have build IDs"
+    );
+    assert!(pprof::build_ids(&merged).is_empty(), "build IDs survived");
+    // Sorted string table, ids 1.. in order, samples sorted.
+    assert_eq!(merged.string_table[0], "");
+    assert!(merged.string_table.windows(2).all(|w| w[0] < w[1]));
+    assert!(merged
+        .function
+        .iter()
+        .enumerate()
+        .all(|(i, f)| f.id == i as u64 + 1));
+    assert!(merged
+        .location
+        .iter()
+        .enumerate()
+        .all(|(i, l)| l.id == i as u64 + 1));
+    assert!(merged
+        .sample
+        .windows(2)
+        .all(|w| (&w[0].location_id, &w[0].label) < (&w[1].location_id, &w[1].label)));
+
+    let json: Value = serde_json::from_str(&fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(json["fingerprintAlgorithm"], "blake3-canonical-pprof-v1");
+    assert_eq!(json["samples"], merged.sample.len());
+    assert_eq!(json["functions"], merged.function.len());
+    assert_eq!(json["totalValue"], expected[1]);
+    assert_eq!(
+        json["fingerprint"],
+        blake3::hash(&pprof::encode(&merged)).to_hex().as_str()
+    );
+    // `fingerprint` agrees, on the merged file and on its input.
+    assert_eq!(
+        ok(&["pprof", "fingerprint", s(&one)]).trim(),
+        json["fingerprint"]
+    );
+    assert_ne!(
+        ok(&["pprof", "fingerprint", s(&a)]),
+        ok(&["pprof", "fingerprint", s(&b)])
+    );
+}
+
+/// Where the binary ran from and the store paths of sources are not part
+/// of the profile: mappings keep their file's base name, function file
+/// names lose a `/nix/store/<hash>-` prefix.
+#[test]
+fn mappings_are_named_by_base_name() {
+    let dir = scratch("store-paths");
+    let mut p = pprof::read(&fixture("cpu-a.pprof")).unwrap();
+    let hash = "0123456789abcdfghijklmnpqrsvwxyz";
+    let main = p.mapping[0].filename as usize;
+    p.string_table[main] = format!("/nix/store/{hash}-go-service-1.0/bin/go-service");
+    let file = p.function[0].filename as usize;
+    let old_file = p.string_table[file].clone();
+    p.string_table[file] = format!("/nix/store/{hash}-source/{old_file}");
+    let input = dir.join("in.pprof");
+    pprof::write(&input, &p).unwrap();
+    let out = dir.join("out.pgo");
+    ok(&["pprof", "merge", "--output", s(&out), s(&input)]);
+    let merged = pprof::read(&out).unwrap();
+    let strings = &merged.string_table;
+    assert!(
+        strings.iter().all(|s| !s.contains("/nix/store/")),
+        "{strings:?}"
+    );
+    assert!(strings.iter().any(|s| s == "go-service"), "{strings:?}");
+    assert!(
+        strings.iter().any(|s| *s == format!("source/{old_file}")),
+        "{strings:?}"
+    );
+}
+
+#[test]
+fn show_lists_the_services_hot_functions() {
+    let out = ok(&[
+        "--json",
+        "pprof",
+        "show",
+        "--top",
+        "40",
+        s(&fixture("cpu-a.pprof")),
+    ]);
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["sampleTypes"][1], "cpu/nanoseconds");
+    let names: Vec<&str> = json["hottest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"main.render"), "{names:?}");
+    let render = json["hottest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "main.render")
+        .unwrap();
+    assert!(render["cum"].as_i64().unwrap() > render["flat"].as_i64().unwrap());
+    assert!(
+        json["buildIds"][0][1]
+            .as_str()
+            .is_some_and(|id| id.len() == 40),
+        "{}",
+        json["buildIds"]
+    );
+}
+
+#[test]
+fn bad_profiles_are_named_with_what_they_are() {
+    let dir = scratch("bad");
+    let out = dir.join("out.pgo");
+    let out = s(&out);
+    let html = dir.join("page.html");
+    fs::write(
+        &html,
+        "<!DOCTYPE html>\n<html><body>Grafana</body></html>\n",
+    )
+    .unwrap();
+    let err = fails(&["pprof", "merge", "--output", out, s(&html)]);
+    assert!(
+        err.contains("page.html is not a pprof profile") && err.contains("an HTML page"),
+        "{err}"
+    );
+    let text = dir.join("top.txt");
+    fs::write(
+        &text,
+        "Showing nodes accounting for 850ms, 100% of 850ms total\n",
+    )
+    .unwrap();
+    let err = fails(&["pprof", "merge", "--output", out, s(&text)]);
+    assert!(
+        err.contains("it is text (starts with \"Showing nodes"),
+        "{err}"
+    );
+    let empty = dir.join("empty.pprof");
+    fs::write(&empty, "").unwrap();
+    let err = fails(&["pprof", "fingerprint", s(&empty)]);
+    assert!(
+        err.contains("empty.pprof is not a pprof profile: it is empty (0 bytes)"),
+        "{err}"
+    );
+    let err = fails(&["pprof", "merge", "--output", out, s(&fixture("idle.pprof"))]);
+    assert!(err.contains("idle.pprof has no samples"), "{err}");
+    let err = fails(&["pprof", "merge", "--output", out, s(&fixture("heap.pprof"))]);
+    assert!(
+        err.contains("heap.pprof is not a CPU profile") && err.contains("alloc_space/bytes"),
+        "{err}"
+    );
+    // A CPU profile with only one of the two sample types: they must agree.
+    let mut one_type = pprof::read(&fixture("cpu-b.pprof")).unwrap();
+    one_type.sample_type.remove(0);
+    for sample in &mut one_type.sample {
+        sample.value.remove(0);
+    }
+    let cpu_only = dir.join("cpu-only.pprof");
+    pprof::write(&cpu_only, &one_type).unwrap();
+    let err = fails(&[
+        "pprof",
+        "merge",
+        "--output",
+        out,
+        s(&fixture("cpu-a.pprof")),
+        s(&cpu_only),
+    ]);
+    assert!(
+        err.contains("cpu-only.pprof has sample types [cpu/nanoseconds], but")
+            && err.contains("[samples/count, cpu/nanoseconds]"),
+        "{err}"
+    );
+    assert!(!Path::new(out).exists(), "a failed merge wrote its output");
+}
+
+#[test]
+fn match_refuses_a_binary_of_another_program() {
+    // The test binary is a Rust program: none of the Go service's functions is in it.
+    let err = fails(&[
+        "pprof",
+        "match",
+        "--profile",
+        s(&fixture("cpu-a.pprof")),
+        "--binary",
+        BIN,
+    ]);
+    assert!(err.contains("a profile of another program?"), "{err}");
+}
+
+#[test]
+fn go_profiles_lock_and_verify() {
+    let dir = scratch("lock");
+    let profile = dir.join("profile");
+    fs::create_dir_all(profile.join("nix-support")).unwrap();
+    let pgo = profile.join("go-service.pgo");
+    let summary = profile.join("nix-support/profile.json");
+    ok(&[
+        "pprof",
+        "merge",
+        "--output",
+        s(&pgo),
+        "--summary",
+        s(&summary),
+        s(&fixture("cpu-a.pprof")),
+    ]);
+    let lock = dir.join("pgo.lock.json");
+    let workload = format!("live={}", s(&fixture("cpu-b.pprof")));
+    ok(&[
+        "lock",
+        "--lock-file",
+        s(&lock),
+        "--package",
+        "go-service",
+        "--toolchain",
+        "go-test",
+        "--profile",
+        s(&profile),
+        "--name",
+        "go-service-pgo-profile",
+        "--workload",
+        &workload,
+        "--date",
+        "2026-01-02",
+    ]);
+    let json: Value = serde_json::from_str(&fs::read_to_string(&lock).unwrap()).unwrap();
+    let entry = &json["profiles"]["go-service"]["go-test"];
+    assert_eq!(entry["fingerprintAlgorithm"], "blake3-canonical-pprof-v1");
+    assert_eq!(
+        entry["fingerprint"],
+        ok(&["pprof", "fingerprint", s(&pgo)]).trim()
+    );
+    assert_eq!(
+        entry["workloads"]["live"],
+        ok(&["pprof", "fingerprint", s(&fixture("cpu-b.pprof"))]).trim()
+    );
+    assert_eq!(
+        entry["narHash"],
+        nix_pgo::store::nar_hash(&profile).unwrap().sri()
+    );
+    ok(&["verify", "--lock-file", s(&lock), "--profile", s(&profile)]);
+    // Another profile in its place: verify names the mismatch.
+    ok(&[
+        "pprof",
+        "merge",
+        "--output",
+        s(&pgo),
+        s(&fixture("cpu-b.pprof")),
+    ]);
+    let out = nix_pgo(&["verify", "--lock-file", s(&lock), "--profile", s(&profile)]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("MISMATCH: profile go-service (go-test)"));
+}
+
+/// A real HTTP server on 127.0.0.1 that answers every request with `response`.
+fn serve(response: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(&response);
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn http(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(body);
+    r
+}
+
+#[test]
+fn import_reports_what_the_endpoint_did() {
+    let dir = scratch("import");
+    let out = dir.join("default.pgo");
+    let out = s(&out);
+    // Nothing listens on a port just freed.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = format!("http://127.0.0.1:{port}");
+    let err = fails(&[
+        "import",
+        "--source",
+        &down,
+        "--seconds",
+        "1",
+        "--output",
+        out,
+    ]);
+    assert!(
+        err.contains("connection refused") && err.contains(&down),
+        "{err}"
+    );
+    // A login page or a proxy's error page instead of a profile.
+    let html = serve(http(
+        "200 OK",
+        "text/html",
+        b"<html><head><title>Sign in</title></head></html>",
+    ));
+    let err = fails(&[
+        "import",
+        "--source",
+        &html,
+        "--seconds",
+        "1",
+        "--output",
+        out,
+    ]);
+    assert!(
+        err.contains("did not answer with a CPU profile") && err.contains("an HTML page"),
+        "{err}"
+    );
+    let missing = serve(http("404 Not Found", "text/plain", b"404 page not found\n"));
+    let err = fails(&[
+        "import",
+        "--source",
+        &missing,
+        "--seconds",
+        "1",
+        "--output",
+        out,
+    ]);
+    assert!(
+        err.contains("answered HTTP 404: 404 page not found"),
+        "{err}"
+    );
+    let err = fails(&["import", "--source", "https://127.0.0.1:1", "--output", out]);
+    assert!(err.contains("https is not supported"), "{err}");
+    assert!(!Path::new(out).exists());
+
+    // A real profile served twice (two sources, weight 3 on one), merged as `pprof merge` would.
+    let bytes = fs::read(fixture("cpu-a.pprof")).unwrap();
+    let a = serve(http("200 OK", "application/octet-stream", &bytes));
+    let b = serve(http("200 OK", "application/octet-stream", &bytes));
+    let lock = dir.join("pgo.lock.json");
+    let weighted = format!("{b}=3");
+    ok(&[
+        "import",
+        "--source",
+        &a,
+        "--source",
+        &weighted,
+        "--seconds",
+        "1",
+        "--windows",
+        "2",
+        "--output",
+        out,
+        "--lock",
+        s(&lock),
+        "--name",
+        "go-service",
+        "--toolchain",
+        "go-test",
+        "--expect-build-id",
+        "0000",
+    ]);
+    let reference = dir.join("reference.pgo");
+    let w = format!("8:{}", s(&fixture("cpu-a.pprof")));
+    ok(&["pprof", "merge", "--output", s(&reference), "--weight", &w]);
+    assert_eq!(fs::read(out).unwrap(), fs::read(&reference).unwrap());
+    let provenance: Value =
+        serde_json::from_str(&fs::read_to_string(format!("{out}.provenance.json")).unwrap())
+            .unwrap();
+    assert_eq!(provenance["pulls"].as_array().unwrap().len(), 4);
+    assert_eq!(provenance["sources"][1]["weight"], 3);
+    let raw = pprof::read(&fixture("cpu-a.pprof")).unwrap();
+    let build_id = &pprof::build_ids(&raw)[0].1;
+    assert_eq!(provenance["buildIds"][0], build_id.as_str());
+    assert_eq!(provenance["pulls"][0]["buildId"], build_id.as_str());
+    let warnings = provenance["warnings"].as_array().unwrap();
+    assert!(
+        warnings.len() == 1
+            && warnings[0]
+                .as_str()
+                .unwrap()
+                .contains("not the expected 0000"),
+        "{warnings:?}"
+    );
+    let json: Value = serde_json::from_str(&fs::read_to_string(&lock).unwrap()).unwrap();
+    assert_eq!(
+        json["profiles"]["go-service"]["go-test"]["fingerprint"],
+        provenance["fingerprint"]
+    );
+}

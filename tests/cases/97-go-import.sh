@@ -1,0 +1,125 @@
+# shellcheck shell=bash
+# The continuous-profiling loop on this machine: examples/go-service (standard library,
+# net/http/pprof mounted), built by buildGoPgoPackage, runs on 127.0.0.1 under a bounded
+# curl load; `nix-pgo import` pulls its CPU profiles into default.pgo, the lock entry and
+# the provenance; the optimized service is built from that lock and evaluated on held-out
+# work. Then the bad inputs: an idle service, an HTML page, an endpoint that is down, a
+# file that is not pprof, a profile of another program.
+
+GO_SERVICE=tests/fixtures/go-service.nix
+
+# start_service BIN DIR: run the service on a free port of 127.0.0.1; prints host:port.
+start_service() {
+  local bin=$1 dir=$2 tries=0
+  # Its stdout is not ours: $(start_service) would wait for the service to exit.
+  "$bin" -listen 127.0.0.1:0 -addr-file "$dir/addr" >"$dir/log" 2>&1 &
+  echo $! >"$dir/pid"
+  while [ ! -s "$dir/addr" ]; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 100 ] || fail "the service did not start: $(cat "$dir/log")"
+    sleep 0.1
+  done
+  cat "$dir/addr"
+}
+
+# load ADDR N: N /render requests, one after the other (bounded, not timed).
+load() {
+  local i
+  for i in $(seq "$2"); do
+    curl -sf "http://$1/render?n=20000&seed=$i" >/dev/null
+  done
+}
+
+test_go_import_pulls_merges_locks_and_builds() {
+  local nix_pgo baseline dir a b pids loads build_id toolchain optimized profile eval_out
+  nix_pgo="$(out_path .#host.helper)/bin/nix-pgo"
+  baseline=$(out_path -f "$GO_SERVICE" baseline)
+  toolchain=$(nix eval --impure --raw -f "$GO_SERVICE" toolchainId)
+  dir=$(mktemp -d)
+  mkdir "$dir/a" "$dir/b"
+  a=$(start_service "$baseline/bin/go-service" "$dir/a")
+  b=$(start_service "$baseline/bin/go-service" "$dir/b")
+  pids="$(cat "$dir/a/pid") $(cat "$dir/b/pid")"
+  # shellcheck disable=SC2064 # the pids are known now
+  trap "kill $pids 2>/dev/null || true" EXIT
+  load "$a" 300 &
+  loads=$!
+  load "$b" 150 &
+  loads="$loads $!"
+  # Two instances (one weighted 2), two consecutive windows of 2 s each.
+  "$nix_pgo" import --source "http://$a=2" --source "http://$b" --seconds 2 --windows 2 \
+    --output "$dir/default.pgo" --lock "$dir/pgo.lock.json" --name go-service --toolchain "$toolchain" \
+    --binary "$baseline/bin/go-service" 2>"$dir/import.err"
+  cat "$dir/import.err"
+  # shellcheck disable=SC2086 # two pids
+  wait $loads
+  jq . "$dir/default.pgo.provenance.json"
+
+  # The provenance: 4 pulls with samples, from the binary that was built.
+  build_id=$(readelf -n "$baseline/bin/go-service" | awk '/Build ID:/ { print $3 }')
+  [ -n "$build_id" ] || fail "no GNU build ID in the service's binary"
+  jq -e --arg id "$build_id" '
+    (.pulls | length == 4) and all(.pulls[]; .samples > 0 and .buildId == $id)
+    and .buildIds == [$id] and .warnings == [] and .sources[0].weight == 2
+    and ([.pulls[].window] | sort == [0, 0, 1, 1])' "$dir/default.pgo.provenance.json" >/dev/null ||
+    fail "the provenance does not describe 2 sources x 2 windows of the built binary"
+  [ ! -s "$dir/import.err" ] || fail "import warned: $(cat "$dir/import.err")"
+  # The lock entry is the profile's, and the profile is the service's.
+  jq -e --arg fp "$("$nix_pgo" pprof fingerprint "$dir/default.pgo")" --arg t "$toolchain" \
+    '.profiles["go-service"][$t] | .fingerprint == $fp and .fingerprintAlgorithm == "blake3-canonical-pprof-v1"' \
+    "$dir/pgo.lock.json" >/dev/null || fail "the lock entry is not the imported profile's"
+  "$nix_pgo" --json pprof match --profile "$dir/default.pgo" --binary "$baseline/bin/go-service" |
+    jq -e '.programValueRate == 1' >/dev/null || fail "the imported profile does not match the service's binary"
+
+  # The lock and default.pgo build the optimized service: the locked profile is a
+  # fixed-output path at the lock's storePath, and the held-out evaluation runs.
+  optimized=$(out_path -f "$GO_SERVICE" optimized --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo")
+  profile=$(out_path -f "$GO_SERVICE" profile --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo")
+  [ "$profile" = "$(jq -r --arg t "$toolchain" '.profiles["go-service"][$t].storePath' "$dir/pgo.lock.json")" ] ||
+    fail "the optimized build did not use the locked, imported profile"
+  cmp "$dir/default.pgo" "$profile/go-service.pgo" || fail "the locked profile is not default.pgo"
+  [ "$("$optimized/bin/go-service" -batch 100 -seed 5)" = "$("$baseline/bin/go-service" -batch 100 -seed 5)" ] ||
+    fail "the optimized service computes something else"
+  eval_out=$(out_path -f "$GO_SERVICE" evaluation --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo")
+  find "$eval_out" -name '*.json' | head -n 5
+  jq . "$eval_out"/evaluation.json || fail "no evaluation.json in $eval_out"
+}
+
+test_go_import_bad_inputs_name_the_fix() {
+  local nix_pgo baseline dir a
+  nix_pgo="$(out_path .#host.helper)/bin/nix-pgo"
+  baseline=$(out_path -f "$GO_SERVICE" baseline)
+  dir=$(mktemp -d)
+  a=$(start_service "$baseline/bin/go-service" "$dir")
+  # shellcheck disable=SC2064 # the pid is known now
+  trap "kill $(cat "$dir/pid") 2>/dev/null || true" EXIT
+  # No load: a CPU profile without samples.
+  expect_failure "has no samples: the program did not run on the CPU" \
+    "$nix_pgo" import --source "http://$a" --seconds 1 --output "$dir/default.pgo"
+  # The pprof index page instead of the profile.
+  expect_failure "did not answer with a CPU profile.*it is an HTML page" \
+    "$nix_pgo" import --source "http://$a/debug/pprof/" --seconds 1 --output "$dir/default.pgo"
+  # The service's own output instead of a profile: text.
+  expect_failure "it is text \(starts with \"seed" \
+    "$nix_pgo" import --source "http://$a/render?n=1" --seconds 1 --output "$dir/default.pgo"
+  # Another build than the one expected: a warning, in the provenance too.
+  load "$a" 100 &
+  "$nix_pgo" import --source "http://$a" --seconds 1 --output "$dir/other.pgo" --expect-build-id 0123 2>"$dir/err"
+  wait
+  has "warning: http://$a runs build .*, not the expected 0123" <"$dir/err" || fail "no warning: $(cat "$dir/err")"
+  jq -e '.warnings | length == 1' "$dir/other.pgo.provenance.json" >/dev/null || fail "the warning is not in the provenance"
+  # A file that is not pprof, and a profile of another program.
+  expect_failure "other.pgo.provenance.json is not a pprof profile: it is JSON or other text" \
+    "$nix_pgo" pprof merge --output "$dir/merged.pgo" "$dir/other.pgo.provenance.json"
+  expect_failure "a profile of another program\?" \
+    "$nix_pgo" pprof match --profile "$dir/other.pgo" --binary "$nix_pgo"
+  # The endpoint is down.
+  kill "$(cat "$dir/pid")"
+  for _ in $(seq 100); do
+    kill -0 "$(cat "$dir/pid")" 2>/dev/null || break
+    sleep 0.1
+  done
+  expect_failure "could not connect to http://$a/debug/pprof/profile\?seconds=1 \(connection refused\): is the service running" \
+    "$nix_pgo" import --source "http://$a" --seconds 1 --output "$dir/default.pgo"
+  [ ! -e "$dir/default.pgo" ] || fail "a failed import wrote default.pgo"
+}
