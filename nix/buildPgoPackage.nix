@@ -16,6 +16,7 @@
 , buildBolted
 , buildInstrumented
 , buildOptimized
+, buildRelease
 , evaluateVariants
 , lockedProfile
 , mergeBoltProfiles
@@ -399,6 +400,18 @@ let
           inherit pname evaluation;
           tolerance = regressionTolerance;
         };
+    # The published artifact: the shipped binary, its provenance and SHA256SUMS.
+    release = buildRelease {
+      inherit pname version bins lockEntry workloads evaluation profile;
+      # TODO(best): ship the `best` stage (shippedStage = "best") once branch best is merged.
+      shipped = optimized;
+      shippedStage = "optimized";
+      baseline = asProgram baseline;
+      src = cargoSrc;
+      flags = {
+        inherit rustflags instrumentRustflags profileUseRustflags cargoFeatures noDefaultFeatures cargoExtraArgs package boltOptions;
+      };
+    };
     # bin/update-profile: rerun the workloads and write the lock entry.
     updateProfile = updateProfile {
       inherit pname profiles lockName;

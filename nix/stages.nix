@@ -39,6 +39,8 @@ map stage [
   { name = "bolted"; attr = "bolted"; bolt = true; check = true; }
   { name = "evaluation"; attr = "evaluation"; perWorkload = "evaluation"; check = true; }
   { name = "no-regression"; attr = "noRegression"; check = true; }
+  # <pname>-<version>-<system>.tar.gz: the shipped binary, provenance.json, SHA256SUMS.
+  { name = "release"; attr = "release"; }
   { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; }
   # bin/update-profile: an app (`nix run`), not a build product.
   { name = "update-profile"; attr = "updateProfile"; job = false; }

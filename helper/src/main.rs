@@ -36,6 +36,8 @@ fn main() -> ExitCode {
         Command::Regressions(args) => commands::regressions::run(&global, args),
         Command::Report(args) => commands::report::run(&global, args),
         Command::ReportData(args) => commands::report_data::run(&global, args),
+        Command::Release(args) => commands::release::run(&global, args),
+        Command::VerifyRelease(args) => commands::verify_release::run(&global, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

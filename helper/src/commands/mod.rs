@@ -17,12 +17,14 @@ pub mod lock;
 pub mod merge;
 pub mod nar_hash;
 pub mod regressions;
+pub mod release;
 pub mod report;
 pub mod report_data;
 pub mod show;
 pub mod staleness;
 pub mod store_path;
 pub mod verify;
+pub mod verify_release;
 
 /// Helper for nix-pgo: merge, fingerprint and check LLVM PGO profiles of
 /// Rust programs. Meant to be called from Nix builds, with every external
@@ -84,6 +86,10 @@ pub enum Command {
     Regressions(regressions::RegressionsArgs),
     /// Time every variant on the evaluation workloads (alternating) and write report.json, report.md and SVG charts.
     Report(report::ReportArgs),
+    /// Write a release archive: binaries, provenance.json and SHA256SUMS, deterministically.
+    Release(release::ReleaseArgs),
+    /// Check a release archive's SHA256SUMS and that its provenance matches its binaries.
+    VerifyRelease(verify_release::VerifyReleaseArgs),
     /// Collect report-data.json (the report derivation's deterministic figures) from its structured attributes.
     ReportData(report_data::ReportDataArgs),
 }
