@@ -59,6 +59,19 @@ trusting() {
   "$@"
 }
 
+# refused PATTERN CMD...: CMD fails and its output matches PATTERN (grep -E); prints all
+# of it, which is what docs/ci.md quotes.
+refused() {
+  local pattern=$1 output
+  shift
+  if output=$("$@" 2>&1); then
+    fail "expected '$*' to be refused, it succeeded"
+  fi
+  echo "--- what Nix printed:"
+  echo "$output" | grep -v -e '^copying path' -e '^warning: Git tree'
+  echo "$output" | has -E -- "$pattern" || fail "the output does not match '$pattern'"
+}
+
 # store_paths STORE: the outputs (not .drv files or sources) in STORE, one name per line.
 store_paths() {
   find "$1/nix/store" -mindepth 1 -maxdepth 1 ! -name '*.drv' -printf '%f\n'
@@ -106,13 +119,13 @@ sys.stdout.buffer.write(data)' | xz >"$nar.new"
   other_key=$(nix key generate-secret --key-name someone-else-1 | nix key convert-secret-to-public)
 
   store=$(mktemp -d)/store
-  expect_failure "hash mismatch importing path '$optimized'" \
+  refused "hash mismatch importing path '$optimized'" \
     in_store "$store" tampered build --impure --no-link --max-jobs 0 .#host.optimized
   store=$(mktemp -d)/store
-  expect_failure "substitute for '$optimized' from '$CACHE_URL/unsigned' is not signed by any of the keys in 'trusted-public-keys'" \
+  refused "substitute for '$optimized' from '$CACHE_URL/unsigned' is not signed by any of the keys in 'trusted-public-keys'" \
     in_store "$store" unsigned build --impure --no-link --max-jobs 0 .#host.optimized
   store=$(mktemp -d)/store
-  expect_failure "substitute for '$optimized' from '$CACHE_URL/good' is not signed by any of the keys in 'trusted-public-keys'" \
+  refused "substitute for '$optimized' from '$CACHE_URL/good' is not signed by any of the keys in 'trusted-public-keys'" \
     trusting "$other_key" in_store "$store" good build --impure --no-link --max-jobs 0 .#host.optimized
   [ ! -e "$store$optimized" ] || fail "a refused path is in the second store"
   # The same cache and key, untampered: accepted (so the refusals above are the tampering's).
@@ -164,4 +177,5 @@ test_binary_cache_release_built_in_a_second_store_is_byte_identical() {
     cmp "$archive" "$store$archive" || fail "$(basename "$archive") built in the second store differs from the first store's"
     sha256sum "$archive" "$store$archive"
   done
+  diff -r "$release" "$store$release" || fail "the release's output differs between the two stores"
 }
