@@ -6,6 +6,7 @@
 #                                                  └─> boltInput ─> boltInstrumented ─>   │
 #                         boltProfiles.<workload> ─> boltProfile ─> bolted ───────────────┤
 #   baseline ─────────────────────────────────────────────────────────────────────────────┴─> evaluation
+#   evaluation ─> noRegression (a check that fails), evaluation ─> best (the variant to ship)
 # Only composes the stages (stages/<stage>/, one folder per stage of the registry
 # stages.nix), like crane's buildPackage composes
 # buildDepsOnly and mkCargoDerivation.
@@ -16,6 +17,7 @@
 , buildBolted
 , buildInstrumented
 , buildOptimized
+, chooseBest
 , evaluateVariants
 , lockedProfile
 , mergeBoltProfiles
@@ -399,6 +401,16 @@ let
           inherit pname evaluation;
           tolerance = regressionTolerance;
         };
+    # The variant to ship: the fastest among those the regression check passes (the
+    # baseline at worst), whether or not noRegression passes.
+    best =
+      if evaluation == null then
+        null
+      else
+        asProgram (chooseBest {
+          inherit pname version evaluation;
+          tolerance = regressionTolerance;
+        });
     # bin/update-profile: rerun the workloads and write the lock entry.
     updateProfile = updateProfile {
       inherit pname profiles lockName;
