@@ -44,6 +44,7 @@ let
     updateProfile = call ./stages/update-profile/updateProfile.nix { };
     profileFresh = call ./stages/profile-fresh/profileFresh.nix { };
     regressionCheck = call ./stages/no-regression/regressionCheck.nix { };
+    chooseBest = call ./stages/best/chooseBest.nix { };
     buildRelease = call ./stages/release/buildRelease.nix { };
     report = call ./report/report.nix { };
     buildPgoPackage = call ./buildPgoPackage.nix { };

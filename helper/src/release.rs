@@ -19,6 +19,7 @@ use flate2::{Compression, GzBuilder};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::choice::Choice;
 use crate::evaluation::Evaluation;
 use crate::output::read_json;
 use crate::store::nar_hash;
@@ -108,11 +109,14 @@ pub struct FileHash {
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 pub struct Shipped {
+    /// The variant shipped: the one `best` chose, or the stage itself.
+    pub variant: String,
     /// The stage the binaries were taken from.
     pub stage: String,
     pub store_path: PathBuf,
-    /// That stage's nix-support/choice.json (which variant, and why), if it has one.
-    pub choice: Option<serde_json::Value>,
+    /// That stage's nix-support/choice.json (the candidates' numbers, the dropped
+    /// variants and why), if it has one.
+    pub choice: Option<Choice>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -226,8 +230,8 @@ pub fn provenance(spec: &Spec, rustc_vv: &str) -> Result<(Provenance, Vec<Binary
     let shipped = binaries(&spec.shipped, &spec.bins)?;
     let baseline = binaries(&spec.baseline, &spec.bins)?;
     let choice_file = spec.shipped.join("nix-support/choice.json");
-    let choice = if choice_file.exists() {
-        Some(read_json(&choice_file, "a JSON document")?)
+    let choice: Option<Choice> = if choice_file.exists() {
+        Some(read_json(&choice_file, "a variant choice (choice.json)")?)
     } else {
         None
     };
@@ -247,6 +251,9 @@ pub fn provenance(spec: &Spec, rustc_vv: &str) -> Result<(Provenance, Vec<Binary
         },
         binaries: shipped.iter().map(|(h, _)| h.clone()).collect(),
         shipped: Shipped {
+            variant: choice
+                .as_ref()
+                .map_or_else(|| spec.shipped_stage.clone(), |c| c.chosen.clone()),
             stage: spec.shipped_stage.clone(),
             store_path: spec.shipped.clone(),
             choice,
@@ -362,7 +369,7 @@ pub struct Verified {
     pub archive: PathBuf,
     pub top: String,
     pub files: Vec<FileHash>,
-    pub shipped_stage: String,
+    pub shipped_variant: String,
     pub profile_fingerprint: Option<String>,
 }
 
@@ -540,7 +547,7 @@ pub fn verify(archive: &Path) -> Result<Verified> {
         archive: archive.to_owned(),
         top,
         files: verified_files,
-        shipped_stage: provenance.shipped.stage,
+        shipped_variant: provenance.shipped.variant,
         profile_fingerprint: provenance
             .profile
             .summary

@@ -34,8 +34,11 @@ test_release_archive_is_deterministic_and_its_provenance_is_the_pipelines() {
   (cd "$top" && sha256sum -c SHA256SUMS) || fail "coreutils' sha256sum -c disagrees with SHA256SUMS"
   nix_pgo verify-release "$archive"
   # The provenance describes the pipeline's own artifacts, each hash computed by another tool.
-  shipped=$(out_path .#host.optimized) # TODO(best): the best stage's output, once merged
-  cmp "$top/bin/pulldown-cmark" "$shipped/bin/pulldown-cmark" || fail "the archive's binary is not the shipped stage's"
+  shipped=$(out_path .#host.best)
+  cmp "$top/bin/pulldown-cmark" "$shipped/bin/pulldown-cmark" || fail "the archive's binary is not the one best chose"
+  jq -e --slurpfile choice "$shipped/nix-support/choice.json" \
+    '.shipped.stage == "best" and .shipped.variant == $choice[0].chosen and .shipped.choice == $choice[0]' \
+    "$top/provenance.json" >/dev/null || fail "provenance.json does not say which variant best chose, and why"
   profile=$(out_path .#host.profile)
   source=$(nix eval --impure --raw .#host.optimized.src)
   jq . "$top/provenance.json"

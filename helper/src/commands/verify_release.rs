@@ -22,10 +22,10 @@ pub fn run(global: &GlobalArgs, args: VerifyReleaseArgs) -> Result<()> {
         return print_json(&verified);
     }
     println!(
-        "{}: OK ({}/, shipped from {}, profile fingerprint {})",
+        "{}: OK ({}/, variant {}, profile fingerprint {})",
         verified.archive.display(),
         verified.top,
-        verified.shipped_stage,
+        verified.shipped_variant,
         verified.profile_fingerprint.as_deref().unwrap_or("unknown")
     );
     for file in &verified.files {
