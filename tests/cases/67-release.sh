@@ -101,3 +101,16 @@ test_release_verify_names_each_tampering() {
   echo 'not a tarball' >"$dir/bogus.tar.gz"
   expect_failure "is not a readable .tar.gz" nix_pgo verify-release "$dir/bogus.tar.gz"
 }
+
+test_release_of_every_program_verifies_and_holds_each_of_its_binaries() {
+  # ripgrep (no BOLT), jaq, rhai (three binaries): pipelines built by the earlier tests.
+  local program out archive bins
+  for program in $(nix eval --impure --json .#host.programs --apply builtins.attrNames | jq -r '.[]'); do
+    out=$(out_path ".#host.programs.$program.release")
+    archive=$(echo "$out"/*.tar.gz)
+    nix_pgo verify-release "$archive"
+    bins=$(nix eval --impure --json ".#host.programs.$program.optimized.bins")
+    diff <(tar -xzOf "$archive" --wildcards '*/provenance.json' | jq -r '.binaries[].path' | sort) \
+      <(echo "$bins" | jq -r '.[] | "bin/" + .' | sort) || fail "$program: the release does not hold each of its binaries"
+  done
+}
