@@ -73,8 +73,7 @@ refused() {
 }
 
 # invalid_in STORE PATH: PATH is not a valid path of STORE. (A refused NAR may have been
-# unpacked at PATH before its hash was checked: the files can be there, unregistered,
-# until Nix deletes them on the next use of PATH.)
+# unpacked at PATH before its hash was checked: the files can be there, unregistered.)
 invalid_in() {
   ! nix --store "$1" path-info "$2" 2>/dev/null
 }
