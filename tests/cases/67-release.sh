@@ -114,3 +114,13 @@ test_release_of_every_program_verifies_and_holds_each_of_its_binaries() {
       <(echo "$bins" | jq -r '.[] | "bin/" + .' | sort) || fail "$program: the release does not hold each of its binaries"
   done
 }
+
+test_release_of_a_locked_program_records_its_lock_entry() {
+  # What the release stage is given (its spec; provenance.json copies lockEntry as it is):
+  # checked from the derivation, without building the locked pipeline's evaluation.
+  cd "$(locked_copy)" || exit
+  diff <(drv_attrs "$(drv_path host.release)" | jq -S '.spec | fromjson | .lockEntry') \
+    <(jq -S '.profiles["pulldown-cmark"][]' "$DEMO_LOCK") || fail "the release is not given the lock entry"
+  drv_attrs "$(drv_path host.release)" | jq -e --arg profile "$(jq -r '.profiles["pulldown-cmark"][].storePath' "$DEMO_LOCK")" \
+    '.spec | fromjson | .profile == $profile' >/dev/null || fail "the release does not record the locked profile's path"
+}
