@@ -29,12 +29,14 @@ cache_init() {
 }
 
 # cache_push NAME [--unsigned] INSTALLABLE...: copy the closures to the file cache NAME and
-# sign every path in it (not with --unsigned). What a CI job's push does.
+# sign every path in it (not with --unsigned). What a CI job's push does. NARs are
+# compressed with $CACHE_COMPRESSION, by default zstd: for the demo's stages and the
+# checks, 24 s against xz's 112 s (Nix's default) on the 2-core test machine, 18 against 13 MB.
 cache_push() {
   local name=$1 sign=true
   shift
   [ "$1" != --unsigned ] || { sign=false && shift; }
-  nix copy --impure --to "file://$CACHE_ROOT/www/$name" "$@"
+  nix copy --impure --to "file://$CACHE_ROOT/www/$name?compression=${CACHE_COMPRESSION:-zstd}" "$@"
   if $sign; then
     # Signing the cache's copies: the first store's own paths stay as they were.
     sed -n 's/^StorePath: //p' "$CACHE_ROOT/www/$name"/*.narinfo |
@@ -106,6 +108,8 @@ test_binary_cache_second_store_substitutes_every_stage_and_builds_nothing() {
 
 test_binary_cache_refuses_a_tampered_nar_an_unsigned_path_and_a_wrong_key() {
   local optimized hash nar store other_key
+  # xz (Python and Debian both read it) for the NAR the test edits.
+  local CACHE_COMPRESSION=xz
   cache_init
   optimized=$(out_path .#host.optimized)
   hash=$(basename "$optimized" | cut -d- -f1)
