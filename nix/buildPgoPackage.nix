@@ -6,6 +6,7 @@
 #                                                  └─> boltInput ─> boltInstrumented ─>   │
 #                         boltProfiles.<workload> ─> boltProfile ─> bolted ───────────────┤
 #   baseline ─────────────────────────────────────────────────────────────────────────────┴─> evaluation
+#   evaluation ─> noRegression (a check that fails), evaluation ─> best (the variant to ship)
 # Only composes the stages (stages/<stage>/, one folder per stage of the registry
 # stages.nix), like crane's buildPackage composes
 # buildDepsOnly and mkCargoDerivation.
@@ -16,6 +17,8 @@
 , buildBolted
 , buildInstrumented
 , buildOptimized
+, buildRelease
+, chooseBest
 , evaluateVariants
 , lockedProfile
 , mergeBoltProfiles
@@ -384,6 +387,16 @@ let
         order = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]);
         workloads = evaluationWorkloads;
       };
+  # The variant to ship: the fastest among those the regression check passes (the
+  # baseline at worst), whether or not noRegression passes.
+  best =
+    if evaluation == null then
+      null
+    else
+      asProgram (chooseBest {
+        inherit pname version evaluation;
+        tolerance = regressionTolerance;
+      });
   # The stages by their registry attribute (stages.nix), for the result.
   stageValues = boltStages // {
     inherit
@@ -405,6 +418,19 @@ let
           inherit pname evaluation;
           tolerance = regressionTolerance;
         };
+    inherit best;
+    # The published artifact: the shipped binary, its provenance and SHA256SUMS.
+    release = buildRelease {
+      inherit pname version bins lockEntry workloads evaluation profile;
+      # The variant `best` chose; without evaluation workloads there is no choice to make.
+      shipped = if best != null then best else asProgram optimized;
+      shippedStage = if best != null then "best" else "optimized";
+      baseline = asProgram baseline;
+      src = cargoSrc;
+      flags = {
+        inherit rustflags instrumentRustflags profileUseRustflags cargoFeatures noDefaultFeatures cargoExtraArgs package boltOptions;
+      };
+    };
     # bin/update-profile: rerun the workloads and write the lock entry.
     updateProfile = updateProfile {
       inherit pname profiles lockName;

@@ -41,7 +41,7 @@ checks
     name = "nix-pgo-checks";
     script = builtins.toFile "all-checks.sh" ''
       # Every check is an input: building this builds them all. $out lists them.
-      printf '%s\n' $checks >"$out"
+      printf '%s\n' "''${checks[@]}" >"$out"
     '';
     checks = attrValues checks;
   };

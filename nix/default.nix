@@ -46,6 +46,8 @@ let
     updateProfile = call ./stages/update-profile/updateProfile.nix { };
     profileFresh = call ./stages/profile-fresh/profileFresh.nix { };
     regressionCheck = call ./stages/no-regression/regressionCheck.nix { };
+    chooseBest = call ./stages/best/chooseBest.nix { };
+    buildRelease = call ./stages/release/buildRelease.nix { };
     report = call ./report/report.nix { };
     buildPgoPackage = call ./buildPgoPackage.nix { };
     # Go (docs/go.md): the same registry, the same workload runner and evaluation.

@@ -44,6 +44,10 @@ map stage [
   { name = "bolted"; attr = "bolted"; bolt = true; check = true; languages = [ "rust" ]; }
   { name = "evaluation"; attr = "evaluation"; perWorkload = "evaluation"; check = true; }
   { name = "no-regression"; attr = "noRegression"; check = true; }
+  # The variant to ship: the fastest that passes the regression check (never needs it to pass).
+  { name = "best"; attr = "best"; languages = [ "rust" ]; }
+  # <pname>-<version>-<system>.tar.gz: the shipped binary, provenance.json, SHA256SUMS.
+  { name = "release"; attr = "release"; languages = [ "rust" ]; }
   { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; languages = [ "rust" ]; }
   # bin/update-profile: an app (`nix run`), not a build product.
   { name = "update-profile"; attr = "updateProfile"; job = false; }

@@ -6,6 +6,7 @@
 
 pub mod callgrind;
 pub mod cargo_messages;
+pub mod choice;
 pub mod coverage;
 pub mod date;
 pub mod evaluation;
@@ -18,6 +19,7 @@ pub mod output;
 pub mod pprof;
 pub mod profile;
 pub mod regressions;
+pub mod release;
 pub mod report;
 pub mod report_data;
 pub mod staleness;

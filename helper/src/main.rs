@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&global, args),
         Command::Diff(args) => commands::diff::run(&global, args),
         Command::EvaluateVariant(args) => commands::evaluate_variant::run(&global, args),
+        Command::ChooseVariant(args) => commands::choose_variant::run(&global, args),
         Command::EvaluationResult(args) => commands::evaluation_result::run(&global, args),
         Command::EvaluationSummary(args) => commands::evaluation_summary::run(&global, args),
         Command::Regressions(args) => commands::regressions::run(&global, args),
@@ -38,6 +39,8 @@ fn main() -> ExitCode {
         Command::Pprof(args) => commands::pprof::run(&global, args),
         Command::Report(args) => commands::report::run(&global, args),
         Command::ReportData(args) => commands::report_data::run(&global, args),
+        Command::Release(args) => commands::release::run(&global, args),
+        Command::VerifyRelease(args) => commands::verify_release::run(&global, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -167,13 +167,14 @@ test_flake_cache_workload_edit_rebuilds_its_profile_and_what_follows() {
   # evaluation. Not vendor, baseline, instrumented or the other workloads' profiles.
   echo 'true # an edit' >>"$copy/examples/pulldown-cmark/train/guide.sh"
   after=$(cd "$copy" && job_drvs)
-  [ "$(changed "$before" "$after")" = "bolt-input bolt-instrumented bolt-profile bolt-profiles-commands bolt-profiles-guide bolt-profiles-reference bolted evaluation evaluation-cargo-changelog evaluation-crate-changelogs no-regression optimized profile profiles-guide" ] ||
+  [ "$(changed "$before" "$after")" = "best bolt-input bolt-instrumented bolt-profile bolt-profiles-commands bolt-profiles-guide bolt-profiles-reference bolted evaluation evaluation-cargo-changelog evaluation-crate-changelogs no-regression optimized profile profiles-guide release" ] ||
     fail "a training workload edit changed: $(changed "$before" "$after")"
-  # An evaluation workload: that workload's run and the evaluation summary only.
+  # An evaluation workload: that workload's run, the evaluation summary and what reads it
+  # (the regression check, best), and the release, whose provenance names every workload.
   cp examples/pulldown-cmark/train/guide.sh "$copy/examples/pulldown-cmark/train/guide.sh"
   echo 'true # an edit' >>"$copy/examples/pulldown-cmark/eval/cargo-changelog.sh"
   after=$(cd "$copy" && job_drvs)
-  [ "$(changed "$before" "$after")" = "evaluation evaluation-cargo-changelog no-regression" ] ||
+  [ "$(changed "$before" "$after")" = "best evaluation evaluation-cargo-changelog no-regression release" ] ||
     fail "an evaluation workload edit changed: $(changed "$before" "$after")"
   rm -rf "$copy"
 }
@@ -212,8 +213,9 @@ test_flake_cache_locked_profile_stops_a_workload_edit_before_optimized() {
   after=$(outs)
   # The locked profile is fixed-output: optimized and the BOLT input keep their output
   # paths. The edited workload still reruns for BOLT (its BOLT profile, the BOLT merge,
-  # bolted, the evaluation and its regression check) and for the unlocked profile that profile-fresh compares.
-  [ "$(changed "$before" "$after")" = "bolt-profile bolt-profiles-guide bolted evaluation evaluation-cargo-changelog evaluation-crate-changelogs no-regression profiles-guide" ] ||
+  # bolted, the evaluation, its regression check and best), for the unlocked profile that
+  # profile-fresh compares, and for the release, whose provenance names every workload.
+  [ "$(changed "$before" "$after")" = "best bolt-profile bolt-profiles-guide bolted evaluation evaluation-cargo-changelog evaluation-crate-changelogs no-regression profiles-guide release" ] ||
     fail "with a lock, a training workload edit changed: $(changed "$before" "$after")"
   pending=$(would_build .#host.optimized .#host.bolt-instrumented)
   [ -z "$pending" ] || fail "with a lock, optimized or bolt-instrumented would be rebuilt: $pending"

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 pub mod canonicalize;
 pub mod cargo_messages;
 pub mod check_toolchain;
+pub mod choose_variant;
 pub mod coverage;
 pub mod diff;
 pub mod evaluate_variant;
@@ -19,12 +20,14 @@ pub mod merge;
 pub mod nar_hash;
 pub mod pprof;
 pub mod regressions;
+pub mod release;
 pub mod report;
 pub mod report_data;
 pub mod show;
 pub mod staleness;
 pub mod store_path;
 pub mod verify;
+pub mod verify_release;
 
 /// Helper for nix-pgo: merge, fingerprint and check LLVM PGO profiles of
 /// Rust programs. Meant to be called from Nix builds, with every external
@@ -78,6 +81,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Count one variant's instructions (callgrind output files) on an evaluation workload.
     EvaluateVariant(evaluate_variant::EvaluateVariantArgs),
+    /// Choose the variant to ship: the fastest that never loses to the baseline on an evaluation workload.
+    ChooseVariant(choose_variant::ChooseVariantArgs),
     /// Write an evaluation workload's result.json from its variants' files.
     EvaluationResult(evaluation_result::EvaluationResultArgs),
     /// Write evaluation.json from the workloads' result.json files.
@@ -90,6 +95,10 @@ pub enum Command {
     Pprof(pprof::PprofArgs),
     /// Time every variant on the evaluation workloads (alternating) and write report.json, report.md and SVG charts.
     Report(report::ReportArgs),
+    /// Write a release archive: binaries, provenance.json and SHA256SUMS, deterministically.
+    Release(release::ReleaseArgs),
+    /// Check a release archive's SHA256SUMS and that its provenance matches its binaries.
+    VerifyRelease(verify_release::VerifyReleaseArgs),
     /// Collect report-data.json (the report derivation's deterministic figures) from its structured attributes.
     ReportData(report_data::ReportDataArgs),
 }

@@ -1,0 +1,45 @@
+//! `nix-pgo release`.
+
+use crate::commands::GlobalArgs;
+use anyhow::{Context, Result};
+use nix_pgo::output::read_json;
+use nix_pgo::release::{self, Spec, PROVENANCE_FILE};
+use nix_pgo::tool::Tool;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Write a release archive: the shipped binaries, provenance.json (the
+/// profile, workloads, toolchain, source, flags, baseline and evaluation they
+/// come from) and SHA256SUMS, as a deterministic .tar.gz. Called by the
+/// release stage (nix/stages/release/).
+#[derive(Debug, clap::Args)]
+pub struct ReleaseArgs {
+    /// The release's inputs (store paths and settings), as the release stage
+    /// writes them.
+    #[arg(long, value_name = "FILE")]
+    pub spec: PathBuf,
+
+    /// Directory to write `<pname>-<version>-<system>.tar.gz` into.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+}
+
+pub fn run(_global: &GlobalArgs, args: ReleaseArgs) -> Result<()> {
+    let spec: Spec = read_json(&args.spec, "a release specification")?;
+    let rustc = Tool::new("rustc", &spec.rustc)?;
+    let rustc_vv = String::from_utf8(rustc.run(["-vV"])?.stdout)
+        .context("rustc -vV printed something that is not UTF-8")?;
+    let (provenance, binaries) = release::provenance(&spec, &rustc_vv)?;
+    let mut files: BTreeMap<String, Vec<u8>> = binaries
+        .into_iter()
+        .map(|(hash, data)| (hash.path, data))
+        .collect();
+    let text =
+        serde_json::to_string_pretty(&provenance).context("could not serialize provenance.json")?;
+    files.insert(PROVENANCE_FILE.to_owned(), (text + "\n").into_bytes());
+    let top = release::archive_name(&spec);
+    let out = args.out_dir.join(format!("{top}.tar.gz"));
+    release::write_archive(&out, &top, &files)?;
+    println!("{}", out.display());
+    Ok(())
+}

@@ -1,0 +1,595 @@
+//! Release artifacts: the shipped binaries, `provenance.json` and `SHA256SUMS`
+//! in one deterministic `.tar.gz` (nix/stages/release/), and their check
+//! (`nix-pgo verify-release`).
+//!
+//! The archive's bytes depend only on the files it holds: entries sorted by
+//! path, owner and group 0 with empty names, every mtime [`MTIME`], modes 0755
+//! (directories, binaries) or 0644, and a gzip header without name or time.
+//! So two builds of the same inputs, in any store root or at any time, give
+//! the same archive.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, ensure, Context, Result};
+use flate2::read::GzDecoder;
+use flate2::{Compression, GzBuilder};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::choice::Choice;
+use crate::evaluation::Evaluation;
+use crate::output::read_json;
+use crate::store::nar_hash;
+
+/// The mtime of every archive entry: 1, as Nix gives every file in the store.
+pub const MTIME: u64 = 1;
+
+/// The version of provenance.json's layout.
+pub const PROVENANCE_FORMAT: u32 = 1;
+
+pub const PROVENANCE_FILE: &str = "provenance.json";
+pub const SUMS_FILE: &str = "SHA256SUMS";
+
+/// What the release stage knows at evaluation time (nix/stages/release/
+/// buildRelease.nix writes it with `builtins.toJSON`): store paths and
+/// settings. Hashes and numbers are computed from the paths, here.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Spec {
+    pub pname: String,
+    pub version: String,
+    pub system: String,
+    pub bins: Vec<String>,
+    /// The stage whose `bin/<bin>` is shipped ("best", or "optimized").
+    pub shipped_stage: String,
+    pub shipped: PathBuf,
+    pub baseline: PathBuf,
+    pub profile: PathBuf,
+    /// The lock entry the profile was realised from, if the package is locked.
+    pub lock_entry: Option<serde_json::Value>,
+    pub workloads: SpecWorkloads,
+    pub evaluation: Option<PathBuf>,
+    pub toolchain_id: String,
+    pub rustc: PathBuf,
+    pub source: PathBuf,
+    /// rustflags and cargo flags, as buildPgoPackage was given them.
+    pub flags: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecWorkloads {
+    pub training: BTreeMap<String, SpecWorkload>,
+    pub evaluation: BTreeMap<String, SpecWorkload>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecWorkload {
+    pub script: PathBuf,
+    #[serde(default)]
+    pub inputs: BTreeMap<String, PathBuf>,
+}
+
+/// provenance.json.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Provenance {
+    pub format: u32,
+    pub package: Package,
+    /// The archive's binaries, by their path in it.
+    pub binaries: Vec<FileHash>,
+    pub shipped: Shipped,
+    pub profile: Profile,
+    pub workloads: Workloads,
+    pub toolchain: Toolchain,
+    pub source: StoreObject,
+    pub flags: serde_json::Value,
+    /// The build the shipped binary was compared with.
+    pub baseline: Variant,
+    /// The evaluation's instruction counts (callgrind) on the held-out workloads.
+    pub evaluation: Option<Evaluation>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Package {
+    pub pname: String,
+    pub version: String,
+    pub system: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileHash {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Shipped {
+    /// The variant shipped: the one `best` chose, or the stage itself.
+    pub variant: String,
+    /// The stage the binaries were taken from.
+    pub stage: String,
+    pub store_path: PathBuf,
+    /// That stage's nix-support/choice.json (the candidates' numbers, the dropped
+    /// variants and why), if it has one.
+    pub choice: Option<Choice>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Profile {
+    pub store_path: PathBuf,
+    pub nar_hash: String,
+    /// nix-support/profile.json: fingerprint, functions, total count.
+    pub summary: serde_json::Value,
+    pub lock_entry: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Workloads {
+    pub training: Vec<Workload>,
+    pub evaluation: Vec<Workload>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Workload {
+    pub name: String,
+    pub script: StoreObject,
+    pub inputs: BTreeMap<String, StoreObject>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct StoreObject {
+    pub store_path: PathBuf,
+    pub nar_hash: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Toolchain {
+    pub id: String,
+    /// `rustc -vV`, line by line.
+    pub rustc: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Variant {
+    pub store_path: PathBuf,
+    pub binaries: Vec<FileHash>,
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn store_object(path: &Path) -> Result<StoreObject> {
+    Ok(StoreObject {
+        store_path: path.to_owned(),
+        nar_hash: nar_hash(path)
+            .with_context(|| format!("could not hash {}", path.display()))?
+            .sri(),
+    })
+}
+
+/// A binary's hash and its bytes.
+pub type Binary = (FileHash, Vec<u8>);
+
+fn binaries(dir: &Path, bins: &[String]) -> Result<Vec<Binary>> {
+    bins.iter()
+        .map(|bin| {
+            let file = dir.join("bin").join(bin);
+            let data = fs::read(&file).with_context(|| {
+                format!(
+                    "could not read {} (every bin must be built)",
+                    file.display()
+                )
+            })?;
+            let hash = FileHash {
+                path: format!("bin/{bin}"),
+                sha256: sha256_hex(&data),
+                size: data.len() as u64,
+            };
+            Ok((hash, data))
+        })
+        .collect()
+}
+
+fn workloads(set: &BTreeMap<String, SpecWorkload>) -> Result<Vec<Workload>> {
+    set.iter()
+        .map(|(name, w)| {
+            Ok(Workload {
+                name: name.clone(),
+                script: store_object(&w.script)?,
+                inputs: w
+                    .inputs
+                    .iter()
+                    .map(|(n, p)| Ok((n.clone(), store_object(p)?)))
+                    .collect::<Result<_>>()?,
+            })
+        })
+        .collect()
+}
+
+/// The archive's top directory, `<pname>-<version>-<system>`.
+pub fn archive_name(spec: &Spec) -> String {
+    format!("{}-{}-{}", spec.pname, spec.version, spec.system)
+}
+
+/// Compute the provenance of `spec`'s shipped binaries; `rustc_vv` is the
+/// output of `rustc -vV`. Returns it with the binaries' bytes.
+pub fn provenance(spec: &Spec, rustc_vv: &str) -> Result<(Provenance, Vec<Binary>)> {
+    ensure!(
+        !spec.bins.is_empty(),
+        "the release has no binaries (bins is empty)"
+    );
+    let shipped = binaries(&spec.shipped, &spec.bins)?;
+    let baseline = binaries(&spec.baseline, &spec.bins)?;
+    let choice_file = spec.shipped.join("nix-support/choice.json");
+    let choice: Option<Choice> = if choice_file.exists() {
+        Some(read_json(&choice_file, "a variant choice (choice.json)")?)
+    } else {
+        None
+    };
+    let evaluation = match &spec.evaluation {
+        Some(dir) => Some(read_json(
+            &dir.join("evaluation.json"),
+            "an evaluation summary (evaluation.json)",
+        )?),
+        None => None,
+    };
+    let provenance = Provenance {
+        format: PROVENANCE_FORMAT,
+        package: Package {
+            pname: spec.pname.clone(),
+            version: spec.version.clone(),
+            system: spec.system.clone(),
+        },
+        binaries: shipped.iter().map(|(h, _)| h.clone()).collect(),
+        shipped: Shipped {
+            variant: choice
+                .as_ref()
+                .map_or_else(|| spec.shipped_stage.clone(), |c| c.chosen.clone()),
+            stage: spec.shipped_stage.clone(),
+            store_path: spec.shipped.clone(),
+            choice,
+        },
+        profile: Profile {
+            store_path: spec.profile.clone(),
+            nar_hash: store_object(&spec.profile)?.nar_hash,
+            summary: read_json(
+                &spec.profile.join("nix-support/profile.json"),
+                "a profile summary (nix-support/profile.json)",
+            )?,
+            lock_entry: spec.lock_entry.clone(),
+        },
+        workloads: Workloads {
+            training: workloads(&spec.workloads.training)?,
+            evaluation: workloads(&spec.workloads.evaluation)?,
+        },
+        toolchain: Toolchain {
+            id: spec.toolchain_id.clone(),
+            rustc: rustc_vv.lines().map(str::to_owned).collect(),
+        },
+        source: store_object(&spec.source)?,
+        flags: spec.flags.clone(),
+        baseline: Variant {
+            store_path: spec.baseline.clone(),
+            binaries: baseline.into_iter().map(|(h, _)| h).collect(),
+        },
+        evaluation,
+    };
+    Ok((provenance, shipped))
+}
+
+/// SHA256SUMS for `files` (path in the archive, bytes), in `sha256sum`'s
+/// format, sorted by path: `sha256sum -c SHA256SUMS` checks an unpacked archive.
+pub fn sums(files: &BTreeMap<String, Vec<u8>>) -> String {
+    files
+        .iter()
+        .map(|(path, data)| format!("{}  {path}\n", sha256_hex(data)))
+        .collect()
+}
+
+/// Write the deterministic archive: `top/` holding `files` (path -> bytes;
+/// those under bin/ executable) and their SHA256SUMS.
+pub fn write_archive(out: &Path, top: &str, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let mut all = files.clone();
+    ensure!(
+        all.insert(SUMS_FILE.to_owned(), sums(files).into_bytes())
+            .is_none(),
+        "{SUMS_FILE} is written by the release itself"
+    );
+    let file = File::create(out).with_context(|| format!("could not create {}", out.display()))?;
+    // No file name and mtime 0 in the gzip header (what `gzip -n` does).
+    let gz = GzBuilder::new()
+        .mtime(0)
+        .write(BufWriter::new(file), Compression::best());
+    let mut tar = tar::Builder::new(gz);
+    let mut dirs: Vec<String> = vec![String::new()];
+    for path in all.keys() {
+        let mut prefix = String::new();
+        for part in path
+            .split('/')
+            .collect::<Vec<_>>()
+            .split_last()
+            .map_or(&[][..], |(_, d)| d)
+        {
+            prefix.push_str(part);
+            prefix.push('/');
+            dirs.push(prefix.clone());
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    let mut entries: Vec<(String, Option<&Vec<u8>>)> = dirs
+        .into_iter()
+        .map(|d| (format!("{top}/{d}"), None))
+        .chain(all.iter().map(|(p, d)| (format!("{top}/{p}"), Some(d))))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, data) in entries {
+        let mut header = tar::Header::new_ustar();
+        header.set_uid(0);
+        header.set_gid(0);
+        header.set_mtime(MTIME);
+        match data {
+            None => {
+                header.set_entry_type(tar::EntryType::Directory);
+                header.set_mode(0o755);
+                header.set_size(0);
+                tar.append_data(&mut header, &path, std::io::empty())
+            }
+            Some(data) => {
+                header.set_entry_type(tar::EntryType::Regular);
+                let executable = path.starts_with(&format!("{top}/bin/"));
+                header.set_mode(if executable { 0o755 } else { 0o644 });
+                header.set_size(data.len() as u64);
+                tar.append_data(&mut header, &path, data.as_slice())
+            }
+        }
+        .with_context(|| format!("could not add {path} to {}", out.display()))?;
+    }
+    let gz = tar
+        .into_inner()
+        .with_context(|| format!("could not finish {}", out.display()))?;
+    gz.finish()
+        .and_then(|mut w| w.flush())
+        .with_context(|| format!("could not write {}", out.display()))?;
+    Ok(())
+}
+
+/// What `verify-release` found in a good archive.
+#[derive(Debug, Serialize)]
+pub struct Verified {
+    pub archive: PathBuf,
+    pub top: String,
+    pub files: Vec<FileHash>,
+    pub shipped_variant: String,
+    pub profile_fingerprint: Option<String>,
+}
+
+/// Read a release archive: its top directory and regular files (path below
+/// the top directory -> bytes). Anything but one top directory with
+/// directories and regular files in it is refused.
+pub fn read_archive(archive: &Path) -> Result<(String, BTreeMap<String, Vec<u8>>)> {
+    let file = File::open(archive)
+        .with_context(|| format!("could not open the release archive {}", archive.display()))?;
+    let mut tar = tar::Archive::new(GzDecoder::new(file));
+    let mut top: Option<String> = None;
+    let mut files = BTreeMap::new();
+    let not_a_release = || {
+        format!(
+            "{} is not a readable .tar.gz (a release archive is a gzip-compressed tar, as `nix build .#release` writes it)",
+            archive.display()
+        )
+    };
+    for entry in tar.entries().with_context(not_a_release)? {
+        let mut entry = entry.with_context(not_a_release)?;
+        let path = entry
+            .path()
+            .with_context(not_a_release)?
+            .to_string_lossy()
+            .into_owned();
+        let (first, rest) = path.split_once('/').unwrap_or((path.as_str(), ""));
+        match &top {
+            None => top = Some(first.to_owned()),
+            Some(t) if t != first => bail!(
+                "{}: entry {path} is outside the archive's top directory {t}/: a release holds one directory",
+                archive.display()
+            ),
+            Some(_) => {}
+        }
+        match entry.header().entry_type() {
+            tar::EntryType::Directory => {}
+            tar::EntryType::Regular => {
+                let mut data = Vec::new();
+                entry
+                    .read_to_end(&mut data)
+                    .with_context(|| format!("{}: could not read {path}", archive.display()))?;
+                if files.insert(rest.to_owned(), data).is_some() {
+                    bail!("{}: {path} appears twice", archive.display());
+                }
+            }
+            other => bail!(
+                "{}: {path} is a {other:?} entry; a release holds only directories and regular files",
+                archive.display()
+            ),
+        }
+    }
+    let top = top.with_context(|| format!("{} is an empty archive", archive.display()))?;
+    Ok((top, files))
+}
+
+/// Parse SHA256SUMS: `<64 hex>  <path>` per line.
+fn parse_sums(text: &str) -> Result<BTreeMap<String, String>> {
+    let mut sums = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let parsed = line.split_once("  ").filter(|(h, p)| {
+            h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) && !p.is_empty()
+        });
+        let Some((hash, path)) = parsed else {
+            bail!(
+                "{SUMS_FILE} line {}: {line:?} is not `<sha256 in hex>  <path>`",
+                n + 1
+            );
+        };
+        if sums
+            .insert(path.to_owned(), hash.to_ascii_lowercase())
+            .is_some()
+        {
+            bail!("{SUMS_FILE} lists {path} twice");
+        }
+    }
+    Ok(sums)
+}
+
+/// Check a release archive: every file is in SHA256SUMS with its hash, and
+/// provenance.json describes exactly the binaries in the archive. Every
+/// mismatch is named; the error lists them all.
+pub fn verify(archive: &Path) -> Result<Verified> {
+    let (top, files) = read_archive(archive)?;
+    let mut problems = Vec::new();
+    let sums_text = files.get(SUMS_FILE).with_context(|| {
+        format!(
+            "{}: no {top}/{SUMS_FILE}; this is not a nix-pgo release archive",
+            archive.display()
+        )
+    })?;
+    let sums = parse_sums(
+        std::str::from_utf8(sums_text).with_context(|| format!("{SUMS_FILE} is not UTF-8"))?,
+    )?;
+    for (path, want) in &sums {
+        match files.get(path) {
+            None => problems.push(format!(
+                "{SUMS_FILE} lists {path}, which is not in the archive"
+            )),
+            Some(data) => {
+                let got = sha256_hex(data);
+                if &got != want {
+                    problems.push(format!(
+                        "{path}: {SUMS_FILE} says sha256 {want}, the file in the archive has {got}"
+                    ));
+                }
+            }
+        }
+    }
+    for path in files.keys() {
+        if path != SUMS_FILE && !sums.contains_key(path) {
+            problems.push(format!("{path} is in the archive but not in {SUMS_FILE}"));
+        }
+    }
+    let provenance: Option<Provenance> = match files.get(PROVENANCE_FILE) {
+        None => {
+            problems.push(format!("no {PROVENANCE_FILE} in the archive"));
+            None
+        }
+        Some(data) => match serde_json::from_slice::<Provenance>(data) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.push(format!(
+                    "{PROVENANCE_FILE} is not a nix-pgo provenance: {e}"
+                ));
+                None
+            }
+        },
+    };
+    let mut verified_files = Vec::new();
+    if let Some(p) = &provenance {
+        if p.format != PROVENANCE_FORMAT {
+            problems.push(format!(
+                "{PROVENANCE_FILE} has format {}, this nix-pgo reads format {PROVENANCE_FORMAT}",
+                p.format
+            ));
+        }
+        for bin in &p.binaries {
+            match files.get(&bin.path) {
+                None => problems.push(format!(
+                    "{PROVENANCE_FILE} describes {}, which is not in the archive",
+                    bin.path
+                )),
+                Some(data) => {
+                    let got = sha256_hex(data);
+                    if got != bin.sha256 {
+                        problems.push(format!(
+                            "{}: {PROVENANCE_FILE} says sha256 {}, the binary in the archive has {got}: it is not the binary the provenance describes",
+                            bin.path, bin.sha256
+                        ));
+                    } else {
+                        verified_files.push(bin.clone());
+                    }
+                }
+            }
+        }
+        for path in files.keys().filter(|p| p.starts_with("bin/")) {
+            if !p.binaries.iter().any(|b| &b.path == path) {
+                problems.push(format!(
+                    "{path} is in the archive but {PROVENANCE_FILE} does not describe it"
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{} fails verification ({} problem{}):\n  {}\nDo not publish or run it; rebuild the release (`nix build .#release`) and compare with its SHA256SUMS.",
+            archive.display(),
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+            problems.join("\n  ")
+        );
+    }
+    let provenance = provenance.expect("no problems means provenance.json was read");
+    Ok(Verified {
+        archive: archive.to_owned(),
+        top,
+        files: verified_files,
+        shipped_variant: provenance.shipped.variant,
+        profile_fingerprint: provenance
+            .profile
+            .summary
+            .get("fingerprint")
+            .and_then(|f| f.as_str())
+            .map(str::to_owned),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> BTreeMap<String, Vec<u8>> {
+        BTreeMap::from([
+            ("bin/tool".to_owned(), b"\x7fELF binary".to_vec()),
+            ("provenance.json".to_owned(), b"{}".to_vec()),
+        ])
+    }
+
+    #[test]
+    fn archive_is_deterministic_and_reads_back() {
+        let dir = std::env::temp_dir().join(format!("nix-pgo-release-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (dir.join("a.tar.gz"), dir.join("b.tar.gz"));
+        write_archive(&a, "tool-1-x", &files()).unwrap();
+        write_archive(&b, "tool-1-x", &files()).unwrap();
+        assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
+        let (top, read) = read_archive(&a).unwrap();
+        assert_eq!(top, "tool-1-x");
+        assert_eq!(read["bin/tool"], files()["bin/tool"]);
+        assert!(String::from_utf8(read["SHA256SUMS"].clone())
+            .unwrap()
+            .contains("  bin/tool\n"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn sums_parse_back_and_bad_lines_are_named() {
+        let text = sums(&files());
+        assert_eq!(parse_sums(&text).unwrap().len(), 2);
+        let err = parse_sums("abc  bin/tool\n").unwrap_err().to_string();
+        assert!(err.contains("line 1"), "{err}");
+    }
+}
