@@ -16,6 +16,7 @@ pub mod merge;
 pub mod output;
 pub mod profile;
 pub mod regressions;
+pub mod repair;
 pub mod report;
 pub mod report_data;
 pub mod staleness;

@@ -34,6 +34,8 @@ fn main() -> ExitCode {
         Command::EvaluationResult(args) => commands::evaluation_result::run(&global, args),
         Command::EvaluationSummary(args) => commands::evaluation_summary::run(&global, args),
         Command::Regressions(args) => commands::regressions::run(&global, args),
+        Command::RepairPlan(args) => commands::repair_plan::run(&global, args),
+        Command::Unprofile(args) => commands::unprofile::run(&global, args),
         Command::Report(args) => commands::report::run(&global, args),
         Command::ReportData(args) => commands::report_data::run(&global, args),
     };

@@ -17,11 +17,13 @@ pub mod lock;
 pub mod merge;
 pub mod nar_hash;
 pub mod regressions;
+pub mod repair_plan;
 pub mod report;
 pub mod report_data;
 pub mod show;
 pub mod staleness;
 pub mod store_path;
+pub mod unprofile;
 pub mod verify;
 
 /// Helper for nix-pgo: merge, fingerprint and check LLVM PGO profiles of
@@ -82,6 +84,10 @@ pub enum Command {
     EvaluationSummary(evaluation_summary::EvaluationSummaryArgs),
     /// Fail when a variant executes more instructions than the baseline on an evaluation workload.
     Regressions(regressions::RegressionsArgs),
+    /// Decide whether a variant regressed and name the functions a repair may act on.
+    RepairPlan(repair_plan::RepairPlanArgs),
+    /// Remove the functions a repair plan names from a profile (they compile as without PGO).
+    Unprofile(unprofile::UnprofileArgs),
     /// Time every variant on the evaluation workloads (alternating) and write report.json, report.md and SVG charts.
     Report(report::ReportArgs),
     /// Collect report-data.json (the report derivation's deterministic figures) from its structured attributes.
