@@ -5,8 +5,9 @@
 # (tests/cases/10-graph.sh compares them). Pure data: listing it never touches a toolchain.
 #   name         the flake attribute and job name (kebab-case)
 #   attr         the attribute of buildPgoPackage's result (camelCase)
-#   perWorkload  a set of derivations, one per training workload (the evaluation keeps its
-#                per-workload derivations in `workloads`: "evaluation")
+#   perWorkload  a set of derivations, one per training workload (or per variant or
+#                remedy: repairPlans, repaired; the evaluations keep their per-workload
+#                derivations in `workloads`: "evaluation")
 #   bolt         null when the package has `bolt = false`
 #   check        a derivation whose build is a test: in checks.<system> as <program>-<name>
 #   lockedOnly   only for a package with a lock
@@ -39,6 +40,11 @@ map stage [
   { name = "bolted"; attr = "bolted"; bolt = true; check = true; }
   { name = "evaluation"; attr = "evaluation"; perWorkload = "evaluation"; check = true; }
   { name = "no-regression"; attr = "noRegression"; check = true; }
+  # Repair before fallback (docs/never-slower.md): per variant, did it regress; the
+  # remedies, each a variant; and their evaluation.
+  { name = "repair-plans"; attr = "repairPlans"; perWorkload = true; }
+  { name = "repaired"; attr = "repaired"; perWorkload = true; }
+  { name = "repair-evaluation"; attr = "repairEvaluation"; perWorkload = "evaluation"; }
   { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; }
   # bin/update-profile: an app (`nix run`), not a build product.
   { name = "update-profile"; attr = "updateProfile"; job = false; }

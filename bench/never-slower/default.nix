@@ -22,7 +22,7 @@ in
     version = "0.1.0";
     src = ./grep-lite;
     workloads = workloadsFromDir ./grep-lite/pgo {
-      inputs = { inherit (inputs) spdx regex; };
+      inputs = { inherit (inputs) spdx regex cargo; };
     };
   };
   rhai-bytecode = (import ../../examples/rhai { inherit nixPgo; }).override {
