@@ -466,11 +466,12 @@ let
   repairOne =
     remedy:
     if remedy == "bolted-gentle" then
-      requireElf (asProgram (boltRepaired {
-        inherit pname version boltInput boltProfile;
-        original = bolted;
-        plan = repairPlans.bolted;
-      }))
+      requireElf
+        (asProgram (boltRepaired {
+          inherit pname version boltInput boltProfile;
+          original = bolted;
+          plan = repairPlans.bolted;
+        }))
     else
       asProgram (buildRepaired (
         profileUseArgs

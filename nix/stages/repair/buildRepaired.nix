@@ -10,9 +10,8 @@
 # `not-needed`.
 # Takes buildOptimized's arguments, plus:
 { buildOptimized }:
-{ pname
-, version
-, # The remedy's name, the stage's suffix (optimized-unprofiled, optimized-no-pgso, ...).
+{
+  # The remedy's name, the stage's suffix (optimized-unprofiled, optimized-no-pgso, ...).
   remedy
 , # The variant it repairs (buildOptimized's result), copied when it needs no repair.
   original
@@ -22,7 +21,7 @@
 }@args:
 buildOptimized (
   removeAttrs args [ "remedy" "original" "plan" ]
-  // {
+    // {
     stage = remedy;
     cacheDependencies = false;
     script = ./buildRepaired.sh;

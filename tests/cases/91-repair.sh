@@ -1,0 +1,83 @@
+# shellcheck shell=bash
+# Repair before fallback (docs/never-slower.md), on grep-lite (bench/never-slower): a grep
+# on the regex crate trained on English prose and evaluated on Rust source, where a variant
+# executes more instructions than the baseline. The variant that regressed is repaired by
+# a remedy that is measured not slower; a variant that passed is not rebuilt.
+
+never_slower_fixture=tests/fixtures/never-slower.nix
+ns_build() { nix build --impure --no-link --json -f "$never_slower_fixture" "$@" | jq -r '.[0].outputs.out'; }
+
+# The variants (optimized, bolted) whose repair plan says they regressed.
+regressed_variants() {
+  local v plan
+  for v in optimized bolted; do
+    plan=$(ns_build "grep-lite.repairPlans.$v")
+    [ "$(cat "$plan/verdict")" = regressed ] && echo "$v"
+  done
+  true
+}
+
+test_grep_lite_reproduces_a_regression_that_the_check_names() {
+  local evaluation regressed
+  evaluation=$(ns_build grep-lite.evaluation)
+  jq -c '.workloads[] | {workload, v: (.variants | map_values(.instructions))}' "$evaluation/evaluation.json"
+  regressed=$(regressed_variants)
+  [ -n "$regressed" ] || fail "neither optimized nor bolted regressed on grep-lite: the reproduction no longer reproduces"
+  # The plan agrees with the evaluation's counts, and names functions by callgrind's names.
+  local v plan
+  for v in $regressed; do
+    jq -e --arg v "$v" 'any(.workloads[]; .variants[$v].instructions > .variants.baseline.instructions)' \
+      "$evaluation/evaluation.json" >/dev/null || fail "the plan says $v regressed, the evaluation does not"
+    plan=$(ns_build "grep-lite.repairPlans.$v")
+    jq -e '(.grew | length) > 0 and (.executed | length) > (.grew | length) and .workloads == ["source-identifiers"]' \
+      "$plan/plan.json" >/dev/null || fail "the plan for $v names no function or the wrong workload"
+    # Names only: no count of the held-out workload is in the plan.
+    jq -e '[.. | numbers] == []' "$plan/plan.json" >/dev/null || fail "the repair plan of $v carries numbers"
+  done
+}
+
+test_a_regressing_variant_is_repaired_by_a_remedy_not_slower_than_baseline() {
+  local evaluation regressed v remedy repaired best=""
+  regressed=$(regressed_variants)
+  [ -n "$regressed" ] || fail "nothing regressed: nothing to repair"
+  evaluation=$(ns_build grep-lite.repairEvaluation)
+  jq -c '.workloads[] | {workload, v: (.variants | map_values(.instructions))}' "$evaluation/evaluation.json"
+  for v in $regressed; do
+    for remedy in $(nix eval --impure --json -f "$never_slower_fixture" grep-lite.repaired --apply builtins.attrNames | jq -r '.[]'); do
+      [[ $remedy == "$v"-* ]] || continue
+      repaired=$(ns_build "grep-lite.repaired.$remedy")
+      [ "$(cat "$repaired/nix-support/repair")" = applied ] || fail "$remedy was not applied though $v regressed"
+      # Applied means rebuilt: not the regressing binary.
+      cmp -s "$repaired/bin/grep-lite" "$(ns_build "grep-lite.$v")/bin/grep-lite" &&
+        fail "$remedy is the same binary as the $v that regressed"
+      if jq -e --arg r "$remedy" 'all(.workloads[]; .variants[$r].instructions <= .variants.baseline.instructions)' \
+        "$evaluation/evaluation.json" >/dev/null; then
+        best+=" $remedy"
+      fi
+    done
+  done
+  echo "remedies not slower than baseline anywhere:${best:- none}"
+  [ -n "$best" ] || fail "no remedy of ${regressed//$'\n'/, } is as fast as baseline on every evaluation workload"
+}
+
+test_a_variant_that_passed_is_not_rebuilt_by_its_remedies() {
+  local v plan remedy repaired passed=""
+  for v in optimized bolted; do
+    plan=$(ns_build "grep-lite.repairPlans.$v")
+    [ "$(cat "$plan/verdict")" = passed ] || continue
+    passed+=" $v"
+    for remedy in $(nix eval --impure --json -f "$never_slower_fixture" grep-lite.repaired --apply builtins.attrNames | jq -r '.[]'); do
+      [[ $remedy == "$v"-* ]] || continue
+      repaired=$(ns_build "grep-lite.repaired.$remedy")
+      [ "$(cat "$repaired/nix-support/repair")" = not-needed ] || fail "$remedy was applied though $v passed"
+      cmp "$repaired/bin/grep-lite" "$(ns_build "grep-lite.$v")/bin/grep-lite" || fail "$remedy is not $v's binary"
+    done
+  done
+  [ -n "$passed" ] || echo "every variant regressed: nothing to check here"
+}
+
+test_repairs_refuses_a_remedy_the_package_cannot_try() {
+  expect_failure "repairs names optimized-broad, which this package can't try" \
+    nix eval --impure --raw -f tests/fixtures/rhai.nix \
+    --apply 'p: (p.override { repairs = [ "optimized-broad" ]; }).repaired.optimized-broad.drvPath'
+}
