@@ -6,6 +6,7 @@
 #                                                  └─> boltInput ─> boltInstrumented ─>   │
 #                         boltProfiles.<workload> ─> boltProfile ─> bolted ───────────────┤
 #   baseline ─────────────────────────────────────────────────────────────────────────────┴─> evaluation
+#   evaluation ─> noRegression (a check that fails), evaluation ─> best (the variant to ship)
 # Only composes the stages (stages/<stage>/, one folder per stage of the registry
 # stages.nix), like crane's buildPackage composes
 # buildDepsOnly and mkCargoDerivation.
@@ -18,6 +19,7 @@
 , buildInstrumented
 , buildOptimized
 , buildRepaired
+, chooseBest
 , evaluateVariants
 , lockedProfile
 , mergeBoltProfiles
@@ -512,6 +514,17 @@ let
     baseline = asProgram baseline;
     optimized = asProgram optimized;
     inherit noRegression repairPlans repaired repairEvaluation;
+    # The variant to ship: the fastest among those the regression check passes (the
+    # baseline at worst), whether or not noRegression passes; the remedies are candidates.
+    best =
+      if evaluation == null then
+        null
+      else
+        asProgram (chooseBest {
+          inherit pname version evaluation;
+          tolerance = regressionTolerance;
+          moreEvaluations = if repairEvaluation == null then [ ] else [ repairEvaluation ];
+        });
     # bin/update-profile: rerun the workloads and write the lock entry.
     updateProfile = updateProfile {
       inherit pname profiles lockName;

@@ -48,6 +48,7 @@ let
     unprofileRegressed = call ./stages/repair/unprofileRegressed.nix { };
     buildRepaired = call ./stages/repair/buildRepaired.nix { };
     boltRepaired = call ./stages/repair/boltRepaired.nix { };
+    chooseBest = call ./stages/best/chooseBest.nix { };
     report = call ./report/report.nix { };
     buildPgoPackage = call ./buildPgoPackage.nix { };
     wrapPackage = call ./wrapPackage.nix { };

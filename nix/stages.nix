@@ -45,6 +45,9 @@ map stage [
   { name = "repair-plans"; attr = "repairPlans"; perWorkload = true; }
   { name = "repaired"; attr = "repaired"; perWorkload = true; }
   { name = "repair-evaluation"; attr = "repairEvaluation"; perWorkload = "evaluation"; }
+  # The variant to ship: the fastest that passes the regression check (never needs it to
+  # pass), among the variants and the remedies.
+  { name = "best"; attr = "best"; }
   { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; }
   # bin/update-profile: an app (`nix run`), not a build product.
   { name = "update-profile"; attr = "updateProfile"; job = false; }

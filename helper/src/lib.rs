@@ -6,6 +6,7 @@
 
 pub mod callgrind;
 pub mod cargo_messages;
+pub mod choice;
 pub mod coverage;
 pub mod date;
 pub mod evaluation;

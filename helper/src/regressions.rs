@@ -76,7 +76,7 @@ pub fn compare_workload(dir: &Path, args: &Options) -> Result<Vec<Comparison>> {
             continue;
         }
         let change_percent = percent_change(base.instructions, v.instructions);
-        let regression = change_percent > args.tolerance;
+        let regression = exceeds(base.instructions, v.instructions, args.tolerance);
         let more_expensive = if regression {
             // Only a regression needs the per-function data; its absence then
             // is an error, never a regression that names no function.
@@ -117,6 +117,13 @@ pub fn compare_workload(dir: &Path, args: &Options) -> Result<Vec<Comparison>> {
         });
     }
     Ok(comparisons)
+}
+
+/// The regression check on one cost: `value` exceeds `base` by more than
+/// `tolerance` percent. `nix-pgo regressions` fails on it, and `nix-pgo
+/// choose-variant` drops the variant.
+pub fn exceeds(base: u64, value: u64, tolerance: f64) -> bool {
+    percent_change(base, value) > tolerance
 }
 
 /// A variant's self instructions per function, from `variants/<variant>.json`.

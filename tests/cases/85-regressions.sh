@@ -15,3 +15,48 @@ test_regression_check_fails_on_a_constructed_regression_naming_workload_and_func
   # The functions that got more expensive are named, with their instruction counts.
   expect_failure "\+[0-9]+ pulldown_cmark::.* \([0-9]+ -> [0-9]+\)" fixture_build swappedRegression
 }
+
+test_best_ships_the_fastest_variant_of_the_demo_bit_identical() {
+  local best chosen
+  best=$(nix build --impure --no-link --json -f tests/fixtures/demo.nix best | jq -r '.[0].outputs.out')
+  jq -c '{chosen, candidates: [.candidates[] | {variant, geomean_ratio}], dropped}' "$best/nix-support/choice.json"
+  chosen=$(jq -r .chosen "$best/nix-support/choice.json")
+  # The demo's PGO variants win on every evaluation workload: nothing is dropped, and the
+  # chosen one has the lowest geometric mean.
+  jq -e '.dropped == [] and (.candidates | length) == 3 and
+    .chosen == (.candidates | min_by(.geomean_ratio) | .variant) and .chosen != "baseline"' \
+    "$best/nix-support/choice.json" >/dev/null || fail "best did not choose the fastest PGO variant of the demo"
+  # A copy of the chosen binary, not a link into another store path.
+  [ -L "$best/bin/pulldown-cmark" ] && fail "best's binary is a symlink"
+  cmp "$best/bin/pulldown-cmark" "$(nix eval --impure --raw -f tests/fixtures/demo.nix "$chosen.outPath")/bin/pulldown-cmark" ||
+    fail "best's binary is not $chosen's"
+}
+
+test_best_ships_a_variant_that_does_not_lose_on_an_added_held_out_workload() {
+  local best choice chosen evaluation log losers v
+  best=$(fixture_build heldOutLoss.best | jq -r '.[0].outputs.out')
+  choice=$best/nix-support/choice.json
+  jq -c '{chosen, candidates: [.candidates[] | {variant, geomean_ratio}], dropped: [.dropped[] | {variant, reason}]}' "$choice"
+  chosen=$(jq -r .chosen "$choice")
+  evaluation=$(fixture_build heldOutLoss.evaluation | jq -r '.[0].outputs.out')/evaluation.json
+  # The profile loses on the added workload (else this test tests nothing) ...
+  losers=$(jq -r '.workloads[] | select(.workload == "json-strings") | .variants.baseline.instructions as $b
+    | .variants | to_entries[] | select(.value.instructions > $b) | .key' "$evaluation")
+  echo "variants that lose on json-strings: $losers"
+  [ -n "$losers" ] || fail "no variant loses on the added workload json-strings"
+  # ... and what best ships doesn't lose on it, nor on any other workload.
+  jq -e --arg v "$chosen" '.workloads | length == 3 and
+    all(.[]; .variants[$v].instructions <= .variants.baseline.instructions)' "$evaluation" >/dev/null ||
+    fail "best shipped '$chosen', which executes more instructions than baseline on a workload"
+  # Each losing variant is dropped, with a warning that says why.
+  log=$(nix log "$best")
+  for v in $losers; do
+    jq -e --arg v "$v" 'any(.dropped[]; .variant == $v)' "$choice" >/dev/null || fail "$v loses but was not dropped"
+    echo "$log" | has -E "warning: not shipping '$v': on workload 'json-strings' it executes [0-9]+ instructions, \+[0-9.]+% over baseline" ||
+      fail "no warning that $v was dropped for json-strings"
+  done
+  cmp "$best/bin/pulldown-cmark" "$(fixture_eval "heldOutLoss.$chosen.outPath")/bin/pulldown-cmark" ||
+    fail "best's binary is not $chosen's"
+  # noRegression stays a check that fails: best never needed it to pass.
+  expect_failure "workload 'json-strings': (optimized|bolted) executes" fixture_build heldOutLoss.noRegression
+}

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 pub mod canonicalize;
 pub mod cargo_messages;
 pub mod check_toolchain;
+pub mod choose_variant;
 pub mod coverage;
 pub mod diff;
 pub mod evaluate_variant;
@@ -78,6 +79,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Count one variant's instructions (callgrind output files) on an evaluation workload.
     EvaluateVariant(evaluate_variant::EvaluateVariantArgs),
+    /// Choose the variant to ship: the fastest that never loses to the baseline on an evaluation workload.
+    ChooseVariant(choose_variant::ChooseVariantArgs),
     /// Write an evaluation workload's result.json from its variants' files.
     EvaluationResult(evaluation_result::EvaluationResultArgs),
     /// Write evaluation.json from the workloads' result.json files.

@@ -1,0 +1,427 @@
+//! `nix-pgo choose-variant`: the variant a package ships (the `best` stage).
+//!
+//! `noRegression` is a verdict: it fails and leaves nothing to ship. This is
+//! the decision instead: among the evaluated variants (baseline, optimized,
+//! bolted), those that pass the regression check on every evaluation workload
+//! (the baseline's output, and no cost above the baseline's beyond the
+//! tolerance; `regressions::exceeds`), the one with the lowest geometric mean
+//! over the workloads of its cost relative to the baseline. The baseline
+//! always passes, so it is the last resort.
+
+use anyhow::{bail, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::evaluation::{Evaluation, VariantSummary};
+use crate::regressions::exceeds;
+use crate::report::stats::percent_change;
+
+/// A variant's cost on one workload, beside the baseline's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadCost {
+    pub workload: String,
+    pub instructions: u64,
+    pub baseline_instructions: u64,
+    /// instructions / baseline_instructions.
+    pub ratio: f64,
+}
+
+/// A variant that passed the check on every workload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub variant: String,
+    /// Geometric mean over the workloads of `ratio`: below 1 is faster than baseline.
+    pub geomean_ratio: f64,
+    pub workloads: Vec<WorkloadCost>,
+}
+
+/// Why a variant is not shipped: on which workload it lost, and by how much.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Loss {
+    pub workload: String,
+    /// "output" (it printed something else than baseline) or the cost that grew.
+    pub what: String,
+    pub baseline: u64,
+    pub value: u64,
+    pub change_percent: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dropped {
+    pub variant: String,
+    /// One line for people (the stage's warning).
+    pub reason: String,
+    pub losses: Vec<Loss>,
+}
+
+/// nix-support/choice.json.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub chosen: String,
+    pub baseline: String,
+    /// The cost the candidates are ranked by.
+    pub ranked_by: String,
+    /// Percentage by which a variant may exceed the baseline's cost on a workload.
+    pub tolerance_percent: f64,
+    /// The variants that passed, in evaluation order (baseline first).
+    pub candidates: Vec<Candidate>,
+    pub dropped: Vec<Dropped>,
+}
+
+/// Choose among the variants of `evaluation`.
+pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result<Choice> {
+    let Some(first) = evaluation.workloads.first() else {
+        bail!("the evaluation has no workloads, so there is nothing to choose a variant by: give the package evaluation workloads (eval/<name>.sh)");
+    };
+    let variants: Vec<&str> = first.variants.keys().collect();
+    if !variants.contains(&baseline) {
+        bail!(
+            "workload '{}' has no variant '{baseline}' to compare with (it has: {})",
+            first.workload,
+            variants.join(", ")
+        );
+    }
+    for w in &evaluation.workloads {
+        let these: Vec<&str> = w.variants.keys().collect();
+        let mut sorted_these = these.clone();
+        let mut sorted_first = variants.clone();
+        sorted_these.sort_unstable();
+        sorted_first.sort_unstable();
+        if sorted_these != sorted_first {
+            bail!(
+                "workload '{}' evaluated the variants {} but workload '{}' evaluated {}: every workload must run the same variants (rebuild the evaluation)",
+                w.workload,
+                these.join(", "),
+                first.workload,
+                variants.join(", ")
+            );
+        }
+    }
+
+    let mut candidates = Vec::new();
+    let mut dropped = Vec::new();
+    for variant in variants {
+        let mut costs = Vec::new();
+        let mut losses = Vec::new();
+        for w in &evaluation.workloads {
+            let base = w.variants.get(baseline).expect("checked above");
+            let v = w.variants.get(variant).expect("checked above");
+            losses.extend(losses_on(&w.workload, base, v, tolerance));
+            costs.push(WorkloadCost {
+                workload: w.workload.clone(),
+                instructions: v.instructions,
+                baseline_instructions: base.instructions,
+                ratio: ratio(v.instructions, base.instructions),
+            });
+        }
+        if losses.is_empty() {
+            candidates.push(Candidate {
+                variant: variant.to_string(),
+                geomean_ratio: geometric_mean(costs.iter().map(|c| c.ratio)),
+                workloads: costs,
+            });
+        } else {
+            dropped.push(Dropped {
+                variant: variant.to_string(),
+                reason: reason(baseline, tolerance, &losses),
+                losses,
+            });
+        }
+    }
+    // The lowest geometric mean; on a tie the earlier variant (baseline first:
+    // nothing is gained by shipping the other).
+    let chosen = candidates
+        .iter()
+        .fold(None::<&Candidate>, |best, c| match best {
+            Some(b) if b.geomean_ratio <= c.geomean_ratio => Some(b),
+            _ => Some(c),
+        })
+        .map(|c| c.variant.clone())
+        .unwrap_or_else(|| baseline.to_string());
+    Ok(Choice {
+        chosen,
+        baseline: baseline.to_string(),
+        ranked_by: "instructions".to_string(),
+        tolerance_percent: tolerance,
+        candidates,
+        dropped,
+    })
+}
+
+/// Where `v` fails the regression check against `base` on `workload`.
+fn losses_on(
+    workload: &str,
+    base: &VariantSummary,
+    v: &VariantSummary,
+    tolerance: f64,
+) -> Vec<Loss> {
+    let mut losses = Vec::new();
+    if v.stdout_sha256 != base.stdout_sha256 {
+        losses.push(Loss {
+            workload: workload.to_string(),
+            what: "output".to_string(),
+            baseline: 0,
+            value: 0,
+            change_percent: 0.0,
+        });
+    }
+    if exceeds(base.instructions, v.instructions, tolerance) {
+        losses.push(Loss {
+            workload: workload.to_string(),
+            what: "instructions".to_string(),
+            baseline: base.instructions,
+            value: v.instructions,
+            change_percent: percent_change(base.instructions, v.instructions),
+        });
+    }
+    losses
+}
+
+fn reason(baseline: &str, tolerance: f64, losses: &[Loss]) -> String {
+    losses
+        .iter()
+        .map(|l| {
+            if l.what == "output" {
+                format!("on workload '{}' it printed something else than {baseline}", l.workload)
+            } else {
+                format!(
+                    "on workload '{}' it executes {} {}, {:+.2}% over {baseline}'s {} (tolerance {tolerance}%)",
+                    l.workload, l.value, l.what, l.change_percent, l.baseline
+                )
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn ratio(value: u64, base: u64) -> f64 {
+    if base == 0 {
+        return if value == 0 { 1.0 } else { f64::INFINITY };
+    }
+    value as f64 / base as f64
+}
+
+fn geometric_mean(values: impl Iterator<Item = f64>) -> f64 {
+    let (sum, n) = values.fold((0.0, 0u32), |(s, n), x| (s + x.ln(), n + 1));
+    if n == 0 {
+        return 1.0;
+    }
+    (sum / f64::from(n)).exp()
+}
+
+/// One evaluation out of several of the same workloads and the same
+/// baseline (the package's `evaluation` and its `repairEvaluation`, whose
+/// variants are the remedies): each workload's variants side by side. The
+/// baseline's run must be the same in each (instruction counts are
+/// deterministic: a difference means they did not run the same thing), and no
+/// other variant may appear twice.
+pub fn combine(evaluations: Vec<Evaluation>, baseline: &str) -> Result<Evaluation> {
+    let mut evaluations = evaluations.into_iter();
+    let Some(mut combined) = evaluations.next() else {
+        bail!("no evaluation given");
+    };
+    for (n, more) in evaluations.enumerate() {
+        let which = n + 2;
+        if more.workloads.len() != combined.workloads.len() {
+            bail!(
+                "evaluation {which} has {} workloads, the first {}: they must evaluate the same workloads",
+                more.workloads.len(),
+                combined.workloads.len()
+            );
+        }
+        for w in more.workloads {
+            let Some(into) = combined
+                .workloads
+                .iter_mut()
+                .find(|c| c.workload == w.workload)
+            else {
+                bail!(
+                    "evaluation {which} has workload '{}', the first has not",
+                    w.workload
+                );
+            };
+            for (variant, summary) in w.variants.0 {
+                match into.variants.get(&variant) {
+                    Some(same) if variant == baseline => {
+                        if (same.instructions, &same.stdout_sha256)
+                            != (summary.instructions, &summary.stdout_sha256)
+                        {
+                            bail!(
+                                "workload '{}': {baseline} executed {} instructions in one evaluation and {} in evaluation {which} (or printed something else): they did not run the same binary on the same workload",
+                                w.workload,
+                                same.instructions,
+                                summary.instructions
+                            );
+                        }
+                    }
+                    Some(_) => bail!(
+                        "workload '{}': variant '{variant}' is in two evaluations; give each variant once",
+                        w.workload
+                    ),
+                    None => into.variants.0.push((variant, summary)),
+                }
+            }
+        }
+    }
+    Ok(combined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluation::{Ordered, WorkloadResult};
+
+    fn workload(name: &str, counts: &[(&str, u64, &str)]) -> WorkloadResult {
+        WorkloadResult {
+            workload: name.into(),
+            variants: Ordered(
+                counts
+                    .iter()
+                    .map(|(v, n, out)| {
+                        (
+                            v.to_string(),
+                            VariantSummary {
+                                instructions: *n,
+                                runs: 1,
+                                stdout_sha256: out.to_string(),
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    #[test]
+    fn ships_the_fastest_variant_that_never_loses() {
+        let evaluation = Evaluation {
+            workloads: vec![
+                workload(
+                    "a",
+                    &[
+                        ("baseline", 1000, "x"),
+                        ("optimized", 800, "x"),
+                        ("bolted", 700, "x"),
+                    ],
+                ),
+                // bolted loses here, optimized doesn't.
+                workload(
+                    "b",
+                    &[
+                        ("baseline", 1000, "y"),
+                        ("optimized", 990, "y"),
+                        ("bolted", 1001, "y"),
+                    ],
+                ),
+            ],
+        };
+        let c = choose(&evaluation, "baseline", 0.0).expect("valid");
+        assert_eq!(c.chosen, "optimized");
+        assert_eq!(c.dropped.len(), 1);
+        assert_eq!(c.dropped[0].variant, "bolted");
+        assert!(
+            c.dropped[0].reason.contains("workload 'b'"),
+            "{}",
+            c.dropped[0].reason
+        );
+        assert!(
+            c.dropped[0].reason.contains("+0.10%"),
+            "{}",
+            c.dropped[0].reason
+        );
+        // Within the tolerance, bolted ships: its geometric mean is the lowest.
+        let c = choose(&evaluation, "baseline", 0.2).expect("valid");
+        assert_eq!(c.chosen, "bolted");
+        assert!(c.dropped.is_empty());
+    }
+
+    #[test]
+    fn baseline_is_the_last_resort() {
+        let evaluation = Evaluation {
+            workloads: vec![workload(
+                "a",
+                &[
+                    ("baseline", 1000, "x"),
+                    ("optimized", 1100, "x"),
+                    ("bolted", 900, "other"),
+                ],
+            )],
+        };
+        let c = choose(&evaluation, "baseline", 0.0).expect("valid");
+        assert_eq!(c.chosen, "baseline");
+        let reasons: Vec<&str> = c.dropped.iter().map(|d| d.reason.as_str()).collect();
+        assert_eq!(reasons.len(), 2);
+        assert!(reasons[1].contains("printed something else"), "{reasons:?}");
+        // A tie with the baseline ships the baseline.
+        let tie = Evaluation {
+            workloads: vec![workload(
+                "a",
+                &[("baseline", 1000, "x"), ("optimized", 1000, "x")],
+            )],
+        };
+        assert_eq!(
+            choose(&tie, "baseline", 0.0).expect("valid").chosen,
+            "baseline"
+        );
+    }
+
+    #[test]
+    fn refuses_inconsistent_evaluations() {
+        let no_baseline = Evaluation {
+            workloads: vec![workload("a", &[("optimized", 1, "x")])],
+        };
+        let err = choose(&no_baseline, "baseline", 0.0).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("no variant 'baseline'"),
+            "{err:#}"
+        );
+        let uneven = Evaluation {
+            workloads: vec![
+                workload("a", &[("baseline", 1, "x"), ("optimized", 1, "x")]),
+                workload("b", &[("baseline", 1, "x")]),
+            ],
+        };
+        let err = choose(&uneven, "baseline", 0.0).unwrap_err();
+        assert!(format!("{err:#}").contains("same variants"), "{err:#}");
+        let err = choose(&Evaluation { workloads: vec![] }, "baseline", 0.0).unwrap_err();
+        assert!(format!("{err:#}").contains("no workloads"), "{err:#}");
+    }
+
+    /// Issue 14: a remedy of the repair evaluation is a candidate beside the
+    /// variants, and wins when the variant it repairs lost.
+    #[test]
+    fn a_remedy_from_another_evaluation_is_a_candidate() {
+        let variants = Evaluation {
+            workloads: vec![workload(
+                "held-out",
+                &[("baseline", 1000, "x"), ("optimized", 1030, "x")],
+            )],
+        };
+        let repairs = Evaluation {
+            workloads: vec![workload(
+                "held-out",
+                &[("baseline", 1000, "x"), ("optimized-unprofiled", 990, "x")],
+            )],
+        };
+        let combined =
+            combine(vec![variants.clone(), repairs.clone()], "baseline").expect("combine");
+        assert_eq!(
+            combined.workloads[0].variants.keys().collect::<Vec<_>>(),
+            ["baseline", "optimized", "optimized-unprofiled"]
+        );
+        let choice = choose(&combined, "baseline", 0.0).expect("choose");
+        assert_eq!(choice.chosen, "optimized-unprofiled");
+        assert_eq!(choice.dropped[0].variant, "optimized");
+
+        // Another baseline run, or a variant given twice, is refused.
+        let other_baseline = Evaluation {
+            workloads: vec![workload("held-out", &[("baseline", 1001, "x")])],
+        };
+        let err = combine(vec![variants.clone(), other_baseline], "baseline").unwrap_err();
+        assert!(
+            err.to_string().contains("did not run the same binary"),
+            "{err:#}"
+        );
+        let err = combine(vec![variants.clone(), variants], "baseline").unwrap_err();
+        assert!(err.to_string().contains("is in two evaluations"), "{err:#}");
+    }
+}

@@ -1,0 +1,68 @@
+//! `nix-pgo choose-variant`.
+
+use crate::commands::GlobalArgs;
+use anyhow::Result;
+use nix_pgo::choice;
+use nix_pgo::coverage::parse_percent;
+use nix_pgo::evaluation::Evaluation;
+use nix_pgo::output::{read_json, write_json};
+use std::path::PathBuf;
+
+/// Choose the variant to ship from an evaluation: among those that pass the
+/// regression check on every workload (same output as the baseline, no cost
+/// above it beyond the tolerance), the lowest geometric mean of cost relative
+/// to the baseline; the baseline as the last resort. Prints the chosen
+/// variant's name on stdout and a warning on stderr for each dropped variant.
+#[derive(Debug, clap::Args)]
+pub struct ChooseVariantArgs {
+    /// The evaluation's evaluation.json, and any more evaluations of the same
+    /// workloads and baseline whose variants are also candidates (the repairs').
+    #[arg(value_name = "EVALUATION_JSON", required = true)]
+    pub evaluations: Vec<PathBuf>,
+
+    /// Where to write the decision and its numbers (choice.json).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Percentage by which a variant may exceed the baseline's cost on a workload.
+    #[arg(long, value_name = "PCT", default_value = "0", value_parser = parse_percent)]
+    pub tolerance: f64,
+
+    /// The variant the others are compared with, and the last resort.
+    #[arg(long, default_value = "baseline")]
+    pub baseline: String,
+}
+
+pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
+    let evaluations = args
+        .evaluations
+        .iter()
+        .map(|path| read_json::<Evaluation>(path, "an evaluation (evaluation.json)"))
+        .collect::<Result<Vec<_>>>()?;
+    let evaluation = choice::combine(evaluations, &args.baseline)?;
+    let choice = choice::choose(&evaluation, &args.baseline, args.tolerance)?;
+    write_json(&args.output, &choice)?;
+    for d in &choice.dropped {
+        eprintln!(
+            "nix-pgo: warning: not shipping '{}': {}",
+            d.variant, d.reason
+        );
+    }
+    for c in &choice.candidates {
+        eprintln!(
+            "nix-pgo: candidate '{}': {:.4} of {}'s {} (geometric mean over {} workloads){}",
+            c.variant,
+            c.geomean_ratio,
+            choice.baseline,
+            choice.ranked_by,
+            c.workloads.len(),
+            if c.variant == choice.chosen {
+                "  CHOSEN"
+            } else {
+                ""
+            }
+        );
+    }
+    println!("{}", choice.chosen);
+    Ok(())
+}
