@@ -81,3 +81,20 @@ test_repairs_refuses_a_remedy_the_package_cannot_try() {
     nix eval --impure --raw -f tests/fixtures/rhai.nix \
     --apply 'p: (p.override { repairs = [ "optimized-broad" ]; }).repaired.optimized-broad.drvPath'
 }
+
+test_best_ships_a_variant_never_slower_than_baseline_and_not_one_that_regressed() {
+  local best regressed chosen
+  regressed=$(regressed_variants)
+  [ -n "$regressed" ] || fail "nothing regressed on grep-lite: the reproduction no longer reproduces"
+  best=$(ns_build grep-lite.best)
+  jq -c '{chosen, candidates: [.candidates[] | {variant, geomean_ratio}], dropped: [.dropped[].variant]}' "$best/nix-support/choice.json"
+  chosen=$(jq -r .chosen "$best/nix-support/choice.json")
+  grep -qxF "$chosen" <<<"$regressed" && fail "best ships $chosen, which regressed"
+  # Its counts, per workload, are the baseline's or fewer.
+  jq -e '.chosen as $c | .candidates[] | select(.variant == $c) | all(.workloads[]; .instructions <= .baseline_instructions)' \
+    "$best/nix-support/choice.json" >/dev/null || fail "best ships $chosen, slower than baseline on a workload"
+  # The remedies were candidates, and one of them is better than falling back to baseline.
+  jq -e '[.candidates[].variant] | any(startswith("optimized-") or startswith("bolted-"))' "$best/nix-support/choice.json" >/dev/null ||
+    fail "no remedy was a candidate of best"
+  [ "$chosen" != baseline ] || fail "best fell back to baseline: no remedy repaired the regression"
+}
