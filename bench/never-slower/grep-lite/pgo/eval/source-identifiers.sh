@@ -5,7 +5,7 @@
 sources=$(find "$PGO_INPUTS"/regex/src -name '*.rs' | LC_ALL=C sort)
 # shellcheck disable=SC2086 # one argument per file (store paths have no spaces)
 {
-  grep-lite -w -o 'fn\s+(\p{L}\w*)\s*(<[^>]*>)?\(' $sources
-  grep-lite -w -c '\p{Lu}\w*(Error|Kind)' $sources
-  grep-lite -i -w -o 'let\s+(mut\s+)?(\w+)\s*=' $sources | tail -n 200
+  grep-lite -w -o 'fn\s+(\p{L}\w*)' $sources
+  grep-lite -w -c 'Regex\w*|\p{Lu}\w+(Error|Kind)' $sources
+  grep-lite -i -w -o 'let\s+(mut\s+)?(\w+)' $sources | tail -n 200
 }
