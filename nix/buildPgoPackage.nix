@@ -493,11 +493,14 @@ let
     if repaired == null || repaired == { } then
       null
     else
+      # Every candidate of `best` in one evaluation, measured against one run of the
+      # baseline: the variants again, and the remedies. (Two evaluations' baseline runs
+      # differ by a few dozen instructions: the environment the sandbox gives them.)
       evaluateVariants {
         inherit pname deterministicRandom;
         version = "${version}-repaired";
-        variants = { inherit baseline; } // repaired;
-        order = [ "baseline" ] ++ repairs';
+        variants = evaluation.variants // repaired;
+        order = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]) ++ repairs';
         workloads = evaluationWorkloads;
       };
 
@@ -521,9 +524,10 @@ let
         null
       else
         asProgram (chooseBest {
-          inherit pname version evaluation;
+          inherit pname version;
+          # The remedies' evaluation has every variant too, when there is one.
+          evaluation = if repairEvaluation == null then evaluation else repairEvaluation;
           tolerance = regressionTolerance;
-          moreEvaluations = if repairEvaluation == null then [ ] else [ repairEvaluation ];
         });
     # bin/update-profile: rerun the workloads and write the lock entry.
     updateProfile = updateProfile {
