@@ -41,6 +41,12 @@ let
         inputs = { inherit (inputs) rhai-scripts; };
       };
     };
+    # The same, built with cargo-pgo's flags (no cold-call-site inlining threshold,
+    # profileUseRustflags = [ ]): the setting the issue measured an interpreter's held-out
+    # script 2.6x slower with.
+    rhai-untrained-cargo-pgo-flags = programs.rhai-untrained.override {
+      profileUseRustflags = [ ];
+    };
   };
 in
 builtins.mapAttrs (name: p: p // { trainingEvaluation = onTraining name p; }) programs
