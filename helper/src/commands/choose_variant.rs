@@ -15,10 +15,9 @@ use std::path::PathBuf;
 /// variant's name on stdout and a warning on stderr for each dropped variant.
 #[derive(Debug, clap::Args)]
 pub struct ChooseVariantArgs {
-    /// The evaluation's evaluation.json, and any more evaluations of the same
-    /// workloads and baseline whose variants are also candidates (the repairs').
-    #[arg(value_name = "EVALUATION_JSON", required = true)]
-    pub evaluations: Vec<PathBuf>,
+    /// The evaluation's evaluation.json.
+    #[arg(value_name = "EVALUATION_JSON")]
+    pub evaluation: PathBuf,
 
     /// Where to write the decision and its numbers (choice.json).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -34,12 +33,7 @@ pub struct ChooseVariantArgs {
 }
 
 pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
-    let evaluations = args
-        .evaluations
-        .iter()
-        .map(|path| read_json::<Evaluation>(path, "an evaluation (evaluation.json)"))
-        .collect::<Result<Vec<_>>>()?;
-    let evaluation = choice::combine(evaluations, &args.baseline)?;
+    let evaluation: Evaluation = read_json(&args.evaluation, "an evaluation (evaluation.json)")?;
     let choice = choice::choose(&evaluation, &args.baseline, args.tolerance)?;
     write_json(&args.output, &choice)?;
     for d in &choice.dropped {
@@ -54,7 +48,7 @@ pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
             c.variant,
             c.geomean_ratio,
             choice.baseline,
-            choice.ranked_by,
+            choice.ranked_by.name(),
             c.workloads.len(),
             if c.variant == choice.chosen {
                 "  CHOSEN"

@@ -18,9 +18,6 @@
 , version
 , # evaluateVariants's result; its variants (passthru.variants) are the choices.
   evaluation
-, # More evaluateVariants results of the same workloads and baseline whose variants are
-  # candidates too: the remedies' (repairEvaluation, docs/never-slower.md).
-  moreEvaluations ? [ ]
 , # Percentage by which a variant may exceed the baseline's cost on a workload (as for
   # regressionCheck).
   tolerance ? 0
@@ -31,8 +28,8 @@ mkStage {
   script = ./chooseBest.sh;
   helper = "${helper}/bin/nix-pgo";
   tolerance = toString tolerance;
-  evaluationFiles = map (e: "${e}/evaluation.json") ([ evaluation ] ++ moreEvaluations);
+  evaluationFile = "${evaluation}/evaluation.json";
   # { <variant> = "<store path>"; }: an associative array in the script.
-  variants = builtins.mapAttrs (_: v: "${v}") (builtins.foldl' (all: e: all // e.variants) { } ([ evaluation ] ++ moreEvaluations));
-  passthru = { inherit evaluation moreEvaluations tolerance; };
+  variants = builtins.mapAttrs (_: v: "${v}") evaluation.variants;
+  passthru = { inherit evaluation tolerance; };
 }

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # $out/bin: the chosen variant's bin/, copied; $out/nix-support/choice.json: why (the
 # helper also prints a warning for each dropped variant, on stderr).
-# shellcheck disable=SC2154 # helper, tolerance, evaluationFiles and variants come from .attrs.sh
+# shellcheck disable=SC2154 # helper, tolerance, evaluationFile and variants come from .attrs.sh
 mkdir -p "$out/nix-support"
-chosen=$("$helper" choose-variant --tolerance "$tolerance" -o "$out/nix-support/choice.json" "${evaluationFiles[@]}")
+chosen=$("$helper" choose-variant --tolerance "$tolerance" -o "$out/nix-support/choice.json" "$evaluationFile")
 [ -n "${variants[$chosen]:-}" ] || die "the helper chose '$chosen', which is not one of the variants (${!variants[*]})"
 log "shipping '$chosen'"
 # Copied, not linked: the release holds the binaries themselves, byte for byte.
