@@ -200,8 +200,9 @@ fn reason(baseline: &str, tolerance: f64, losses: &[Loss]) -> String {
         .map(|l| match l.cost {
             None => format!("on workload '{}' it printed something else than {baseline}", l.workload),
             Some(metric) => format!(
-                "on workload '{}' it executes {} {}, {:+.2}% over {baseline}'s {} (tolerance {tolerance}%)",
+                "on workload '{}' it {} {} {}, {:+.2}% over {baseline}'s {} (tolerance {tolerance}%)",
                 l.workload,
+                metric.verb(),
                 l.value,
                 metric.name(),
                 l.change_percent,

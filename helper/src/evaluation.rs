@@ -91,6 +91,15 @@ impl Metric {
         }
     }
 
+    /// The verb of a sentence about the cost: "executes N instructions",
+    /// "costs N estimated cycles".
+    pub fn verb(self) -> &'static str {
+        match self {
+            Metric::Instructions => "executes",
+            Metric::EstimatedCycles => "costs",
+        }
+    }
+
     /// For people: "instructions", "estimated cycles".
     pub fn name(self) -> &'static str {
         match self {

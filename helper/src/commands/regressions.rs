@@ -82,9 +82,10 @@ pub fn run(global: &GlobalArgs, args: RegressionsArgs) -> Result<()> {
                 ),
             };
             message.push_str(&format!(
-                "\n- workload '{}': {} executes {value} {}, {change:+.2}% over {} ({base})",
+                "\n- workload '{}': {} {} {value} {}, {change:+.2}% over {} ({base})",
                 c.workload,
                 c.variant,
+                metric.verb(),
                 metric.name(),
                 args.baseline,
             ));
