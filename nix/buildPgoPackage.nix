@@ -493,9 +493,9 @@ let
     if repaired == null || repaired == { } then
       null
     else
-      # Every candidate of `best` in one evaluation, measured against one run of the
-      # baseline: the variants again, and the remedies. (Two evaluations' baseline runs
-      # differ by a few dozen instructions: the environment the sandbox gives them.)
+    # Every candidate of `best` in one evaluation, measured against one run of the
+    # baseline: the variants again, and the remedies. (Two evaluations' baseline runs
+    # differ by a few dozen instructions: the environment the sandbox gives them.)
       evaluateVariants {
         inherit pname deterministicRandom;
         version = "${version}-repaired";
