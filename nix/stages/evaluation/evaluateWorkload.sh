@@ -16,6 +16,13 @@ mkdir -p "$out/callgrind-totals"
 variantFiles=()
 for i in "${!names[@]}"; do
   variant=${names[$i]}
+  # A remedy that was not needed (stages/repair/) is its variant's binaries, copied: not a
+  # candidate of its own, so not run (its counts would differ from the variant's only by
+  # the path it runs from).
+  if [ -f "${paths[$i]}/nix-support/repair" ] && [ "$(cat "${paths[$i]}/nix-support/repair")" = not-needed ]; then
+    log "workload '$workloadName', variant '$variant': not run, a remedy that was not needed"
+    continue
+  fi
   # Every variant runs at the same paths, so that nothing but the binary differs.
   shims=$NIX_BUILD_TOP/bin cg=$NIX_BUILD_TOP/callgrind
   rm -rf "$shims" "$cg"
