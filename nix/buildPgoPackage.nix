@@ -11,6 +11,7 @@
 # stages.nix), like crane's buildPackage composes
 # buildDepsOnly and mkCargoDerivation.
 { buildPgoPackage
+, boltRepaired
 , buildBaseline
 , buildBoltInput
 , buildBoltInstrumented
@@ -18,6 +19,7 @@
 , buildInstrumented
 , buildOptimized
 , buildRelease
+, buildRepaired
 , chooseBest
 , evaluateVariants
 , lockedProfile
@@ -25,9 +27,11 @@
 , mergeProfiles
 , profileFresh
 , regressionCheck
+, repairPlan
 , runBoltWorkloadProfile
 , runWorkloadProfile
 , toolchain
+, unprofileRegressed
 , updateProfile
 , vendorCargoDeps
 ,
@@ -119,6 +123,15 @@
   # a held-out workload of the demo ran 0.96 % more instructions than the baseline; with
   # it, -0.04 %, and the trained gain grows (docs/safe-defaults.md). [ ] turns it off.
   profileUseRustflags ? [ "-Cllvm-args=-inline-cold-callsite-threshold=225" ]
+, # Remedies tried when a variant regresses on an evaluation workload (docs/never-slower.md),
+  # each a variant of its own in `repaired`, measured by `repairEvaluation`; a remedy whose
+  # variant passed is that variant, copied. null: every one that applies
+  # ("optimized-broad" needs broad workloads, "bolted-gentle" BOLT); [ ]: none.
+  repairs ? null
+, # In the "optimized-broad" remedy's profile, the weight of each training workload over
+  # each broad one (workloads.broad, weight 1): the broad workloads only fill in code
+  # training never reached.
+  broadWeight ? 10
 , # meta (description, license, mainProgram, …) and passthru of the program: carried by
   # baseline, optimized and bolted, the binaries one ships or compares.
   meta ? { }
@@ -192,6 +205,7 @@ let
   withDefaults = builtins.mapAttrs (_: w: { inherit caCertificates; } // w);
   training = withDefaults (workloads.training or { });
   evaluationWorkloads = withDefaults (workloads.evaluation or { });
+  broadWorkloads = withDefaults (workloads.broad or { });
 
   # Workload and input names become file names in the build and parts of store path
   # names: checked once here, before any of them reaches a derivation.
@@ -207,7 +221,7 @@ let
             (builtins.filter (i: !validName i) (builtins.attrNames (spec.inputs or { }))))
           set));
     in
-    check "training" training ++ check "evaluation" evaluationWorkloads;
+    check "training" training ++ check "evaluation" evaluationWorkloads ++ check "broad" broadWorkloads;
 
   # Arguments every cargo stage shares; computed once.
   common = {
@@ -387,14 +401,128 @@ let
         order = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]);
         workloads = evaluationWorkloads;
       };
+  # The check that no variant is slower than baseline on the evaluation workloads.
+  noRegression =
+    if evaluation == null then
+      null
+    else
+      regressionCheck {
+        inherit pname evaluation;
+        tolerance = regressionTolerance;
+      };
+
+  # Repair before fallback (docs/never-slower.md). Per variant, whether it regressed and
+  # the names of the functions involved; then each remedy, a variant built only when the
+  # variant it repairs regressed. Nothing of the evaluation but that verdict and those
+  # names reaches a remedy.
+  remediesThatApply =
+    [ "optimized-unprofiled" "optimized-no-pgso" ]
+    ++ (if broadWorkloads != { } then [ "optimized-broad" ] else [ ])
+    ++ (if bolt then [ "bolted-gentle" ] else [ ]);
+  repairs' = if repairs == null then remediesThatApply else repairs;
+  badRepairs = builtins.filter (r: !builtins.elem r remediesThatApply) repairs';
+  repairPlans =
+    if evaluation == null then
+      null
+    else
+      builtins.listToAttrs (map
+        (variant: {
+          name = variant;
+          value = repairPlan {
+            inherit pname evaluation variant;
+            tolerance = regressionTolerance;
+          };
+        })
+        ([ "optimized" ] ++ (if bolt then [ "bolted" ] else [ ])));
+  # The broad workloads' profiles, and the merge where training outweighs them.
+  broadProfiles = builtins.mapAttrs
+    (
+      name: workload:
+        runWorkloadProfile {
+          inherit
+            pname
+            version
+            instrumented
+            workload
+            deterministicRandom
+            canonicalizeFlags
+            ;
+          name = "broad-${name}";
+        }
+    )
+    broadWorkloads;
+  profileBroad = mergeProfiles {
+    inherit pname canonicalizeFlags;
+    version = "${version}-broad";
+    profiles = profiles // builtins.listToAttrs (map (n: { name = "broad-${n}"; value = broadProfiles.${n}; }) (builtins.attrNames broadProfiles));
+    weights = builtins.mapAttrs (w: _: broadWeight * (workloadWeights.${w} or 1)) training;
+  };
+  remedies = {
+    optimized-unprofiled = {
+      profile = unprofileRegressed {
+        inherit pname version profile;
+        plan = repairPlans.optimized;
+      };
+    };
+    optimized-no-pgso = {
+      # LLVM has no per-function switch for profile-guided size optimization: off for all.
+      profileUseRustflags = profileUseRustflags ++ [ "-Cllvm-args=-pgso=false" ];
+    };
+    optimized-broad = {
+      profile = profileBroad;
+    };
+  };
+  repairOne =
+    remedy:
+    if remedy == "bolted-gentle" then
+      requireElf
+        (asProgram (boltRepaired {
+          inherit pname version boltInput boltProfile;
+          original = bolted;
+          plan = repairPlans.bolted;
+        }))
+    else
+      asProgram (buildRepaired (
+        profileUseArgs
+        // {
+          inherit remedy;
+          original = optimized;
+          plan = repairPlans.optimized;
+        }
+        // remedies.${remedy}
+      ));
+  repaired =
+    if evaluation == null then
+      null
+    else
+      builtins.listToAttrs (map (r: { name = r; value = repairOne r; }) repairs');
+  repairEvaluation =
+    if repaired == null || repaired == { } then
+      null
+    else
+    # Every candidate of `best` in one evaluation, measured against one run of the
+    # baseline: the variants again, and the remedies. (Two evaluations' baseline runs
+    # differ by a few dozen instructions: the environment the sandbox gives them.)
+      evaluateVariants {
+        inherit pname deterministicRandom;
+        version = "${version}-repaired";
+        variants = evaluation.variants // repaired;
+        order = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]) ++ repairs';
+        workloads = evaluationWorkloads;
+      };
+
   # The variant to ship: the fastest among those the regression check passes (the
-  # baseline at worst), whether or not noRegression passes.
+  # baseline at worst), whether or not noRegression passes; the remedies are candidates.
+  # The remedies' evaluation has every variant too, when there is one: one baseline run
+  # for every candidate.
+  shippingEvaluation = if repairEvaluation == null then evaluation else repairEvaluation;
   best =
     if evaluation == null then
       null
     else
       asProgram (chooseBest {
-        inherit pname version evaluation;
+        inherit pname version;
+        evaluation = shippingEvaluation;
         tolerance = regressionTolerance;
       });
   # The stages by their registry attribute (stages.nix), for the result.
@@ -409,19 +537,12 @@ let
       ;
     baseline = asProgram baseline;
     optimized = asProgram optimized;
-    # The check that no variant is slower than baseline on the evaluation workloads.
-    noRegression =
-      if evaluation == null then
-        null
-      else
-        regressionCheck {
-          inherit pname evaluation;
-          tolerance = regressionTolerance;
-        };
-    inherit best;
+    inherit noRegression repairPlans repaired repairEvaluation best;
     # The published artifact: the shipped binary, its provenance and SHA256SUMS.
     release = buildRelease {
-      inherit pname version bins lockEntry workloads evaluation profile;
+      inherit pname version bins lockEntry workloads profile;
+      # The numbers `best` chose by.
+      evaluation = shippingEvaluation;
       # The variant `best` chose; without evaluation workloads there is no choice to make.
       shipped = if best != null then best else asProgram optimized;
       shippedStage = if best != null then "best" else "optimized";
@@ -455,6 +576,10 @@ else if badNames != [ ] then
   fail "these names can't name files in the build or store paths: ${builtins.concatStringsSep ", " badNames}. Use letters, digits and '-', '_', '.', '+' (no spaces or quotes), e.g. rename the workload file `html two.sh` to `html-two.sh`."
 else if training == { } then
   fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (or use workloadsFromDir with a train/ directory): without them there is no profile to optimize with."
+else if badRepairs != [ ] then
+  fail "repairs names ${builtins.concatStringsSep ", " badRepairs}, which this package can't try; it can try ${builtins.concatStringsSep ", " remediesThatApply} (optimized-broad needs broad workloads, workloads.broad or broad/*.sh; bolted-gentle needs bolt = true)."
+else if builtins.any (n: training ? "broad-${n}") (builtins.attrNames broadWorkloads) then
+  fail "a training workload is named broad-<name> like the profile of the broad workload <name>: rename one of them."
 else if !bolt && (boltOptions != null || boltInstrumentOptions != [ ]) then
   fail "boltOptions or boltInstrumentOptions is set but bolt = false, so no stage would use it: remove them, or set bolt = true."
 else

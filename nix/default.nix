@@ -46,6 +46,10 @@ let
     updateProfile = call ./stages/update-profile/updateProfile.nix { };
     profileFresh = call ./stages/profile-fresh/profileFresh.nix { };
     regressionCheck = call ./stages/no-regression/regressionCheck.nix { };
+    repairPlan = call ./stages/repair/repairPlan.nix { };
+    unprofileRegressed = call ./stages/repair/unprofileRegressed.nix { };
+    buildRepaired = call ./stages/repair/buildRepaired.nix { };
+    boltRepaired = call ./stages/repair/boltRepaired.nix { };
     chooseBest = call ./stages/best/chooseBest.nix { };
     buildRelease = call ./stages/release/buildRelease.nix { };
     report = call ./report/report.nix { };

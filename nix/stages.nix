@@ -5,8 +5,9 @@
 # (tests/cases/10-graph.sh compares them). Pure data: listing it never touches a toolchain.
 #   name         the flake attribute and job name (kebab-case)
 #   attr         the attribute of buildPgoPackage's result (camelCase)
-#   perWorkload  a set of derivations, one per training workload (the evaluation keeps its
-#                per-workload derivations in `workloads`: "evaluation")
+#   perWorkload  a set of derivations, one per training workload (or per variant or
+#                remedy: repairPlans, repaired; the evaluations keep their per-workload
+#                derivations in `workloads`: "evaluation")
 #   bolt         null when the package has `bolt = false`
 #   check        a derivation whose build is a test: in checks.<system> as <program>-<name>
 #   lockedOnly   only for a package with a lock
@@ -44,7 +45,13 @@ map stage [
   { name = "bolted"; attr = "bolted"; bolt = true; check = true; languages = [ "rust" ]; }
   { name = "evaluation"; attr = "evaluation"; perWorkload = "evaluation"; check = true; }
   { name = "no-regression"; attr = "noRegression"; check = true; }
-  # The variant to ship: the fastest that passes the regression check (never needs it to pass).
+  # Repair before fallback (docs/never-slower.md): per variant, did it regress; the
+  # remedies, each a variant; and their evaluation.
+  { name = "repair-plans"; attr = "repairPlans"; perWorkload = true; languages = [ "rust" ]; }
+  { name = "repaired"; attr = "repaired"; perWorkload = true; languages = [ "rust" ]; }
+  { name = "repair-evaluation"; attr = "repairEvaluation"; perWorkload = "evaluation"; languages = [ "rust" ]; }
+  # The variant to ship: the fastest that passes the regression check (never needs it to
+  # pass), among the variants and the remedies.
   { name = "best"; attr = "best"; languages = [ "rust" ]; }
   # <pname>-<version>-<system>.tar.gz: the shipped binary, provenance.json, SHA256SUMS.
   { name = "release"; attr = "release"; languages = [ "rust" ]; }

@@ -1,9 +1,11 @@
-# workloadsFromDir :: path -> set -> { training, evaluation }
+# workloadsFromDir :: path -> set -> { training, evaluation, broad }
 # Arguments and result: docs/API.md, `workloadsFromDir`.
 #
 # The workloads of a program from a directory laid out as
 #   train/<name>.sh   training workloads: their profiles make up the program's profile
 #   eval/<name>.sh    evaluation workloads, held out from training: they compare variants
+#   broad/<name>.sh   broad workloads (optional): folded into the profile at a low weight
+#                     only by the repair that needs them (buildPgoPackage's `repairs`)
 # Each workload's derivation gets only its own script (a store path of its own), so
 # editing one workload reruns only that one.
 {}:
@@ -41,4 +43,5 @@ in
 {
   training = scriptsIn "train";
   evaluation = scriptsIn "eval";
+  broad = scriptsIn "broad";
 }

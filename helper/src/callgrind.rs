@@ -4,10 +4,13 @@
 //! 2371760000 as `2.37176e+09`, and an empty table went unnoticed).
 //!
 //! What matters here is the self cost of each function in the `Ir` event
-//! (instructions executed). The parts of the format that decide it:
+//! (instructions executed) and, when callgrind simulates caches and branch
+//! prediction (`--cache-sim=yes --branch-sim=yes`), the estimated cycles
+//! computed from the miss events (`estimated_cycles`, KCachegrind's CEst).
+//! The parts of the format that decide it:
 //!
-//! - `events:` names the cost columns; `Ir` is picked by name, since cache
-//!   simulation adds others (`Dr`, `D1mr`, ...) in front of or after it.
+//! - `events:` names the cost columns; each event is picked by name, since
+//!   cache simulation adds others (`Dr`, `D1mr`, ...) in front of or after `Ir`.
 //! - `positions:` says how many position columns (`line`, or `instr line`)
 //!   start every cost line; they may be compressed (`+N`, `-N`, `*`), which
 //!   only matters for where a cost is, never for how much it is, so they are
@@ -25,26 +28,136 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-/// Self instruction counts of one or more callgrind runs.
+/// The costs of one function or run: instructions and estimated cycles.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    pub instructions: u64,
+    /// KCachegrind's cycle estimation (`estimated_cycles`); `None` when the
+    /// run did not simulate caches and branch prediction.
+    pub estimated_cycles: Option<u64>,
+}
+
+impl Cost {
+    fn add(self, other: Cost) -> Result<Cost> {
+        Ok(Cost {
+            instructions: checked_sum(self.instructions, other.instructions)?,
+            estimated_cycles: match (self.estimated_cycles, other.estimated_cycles) {
+                (Some(a), Some(b)) => Some(checked_sum(a, b)?),
+                _ => None,
+            },
+        })
+    }
+}
+
+/// Self costs of one or more callgrind runs.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Counts {
-    /// The runs' total, from their `summary:`/`totals:` lines.
-    pub total: u64,
-    /// Self instructions per function name, summed over objects, files and runs.
-    pub functions: BTreeMap<String, u64>,
+    /// The runs' total, from their `totals:` (or `summary:`) lines.
+    pub total: Cost,
+    /// Self cost per function name, summed over objects, files and runs.
+    pub functions: BTreeMap<String, Cost>,
     /// How many callgrind output files were read.
     pub runs: u64,
 }
 
 impl Counts {
     fn add(&mut self, other: Counts) -> Result<()> {
-        self.total = checked_sum(self.total, other.total)?;
-        for (name, count) in other.functions {
-            let entry = self.functions.entry(name).or_insert(0);
-            *entry = checked_sum(*entry, count)?;
+        let first = self.runs == 0;
+        self.total = if first {
+            other.total
+        } else {
+            self.total.add(other.total)?
+        };
+        // A function missing from one run costs nothing there, in every event;
+        // cycles are known only if every run simulated them.
+        let cycles_known = self.total.estimated_cycles.is_some();
+        for (name, cost) in other.functions {
+            let entry = self.functions.entry(name).or_insert(Cost {
+                instructions: 0,
+                estimated_cycles: Some(0),
+            });
+            *entry = entry.add(cost)?;
+        }
+        if !cycles_known {
+            for cost in self.functions.values_mut() {
+                cost.estimated_cycles = None;
+            }
         }
         self.runs += other.runs;
         Ok(())
+    }
+}
+
+/// KCachegrind's cycle estimation, from its event formulas (KDE/kcachegrind,
+/// libcore/globalconfig.cpp, `GlobalConfig::knownFormula`, commit b57dac52):
+///   CEst = Ir + 10 Bm + 10 L1m + 20 Ge + 100 L2m + 100 LLm
+///   L1m = I1mr + D1mr + D1mw,  LLm = ILmr + DLmr + DLmw,  Bm = Bim + Bcm
+/// `Ge` (global bus events, `--collect-bus=yes`) and `L2m` (valgrind before
+/// 3.6 named the last level L2) are counted when present, else zero, as in
+/// KCachegrind; the events of `--cache-sim=yes --branch-sim=yes` must all be
+/// there, or the estimate is unknown (`None`), never a partial sum.
+pub const CYCLE_EVENTS: [(&str, u64); 9] = [
+    ("Ir", 1),
+    ("Bim", 10),
+    ("Bcm", 10),
+    ("I1mr", 10),
+    ("D1mr", 10),
+    ("D1mw", 10),
+    ("ILmr", 100),
+    ("DLmr", 100),
+    ("DLmw", 100),
+];
+const OPTIONAL_CYCLE_EVENTS: [(&str, u64); 4] =
+    [("Ge", 20), ("I2mr", 100), ("D2mr", 100), ("D2mw", 100)];
+
+/// How to read the cost of a cost line's events.
+#[derive(Debug, Clone)]
+struct Columns {
+    ir: usize,
+    /// (column, weight) of every event in the cycle estimate; `None` when a
+    /// required event is missing.
+    cycles: Option<Vec<(usize, u64)>>,
+}
+
+impl Columns {
+    fn new(events: &[&str]) -> Option<Columns> {
+        let column = |name: &str| events.iter().position(|e| *e == name);
+        let ir = column("Ir")?;
+        let mut weights = Vec::new();
+        let mut complete = true;
+        for (name, weight) in CYCLE_EVENTS {
+            match column(name) {
+                Some(c) => weights.push((c, weight)),
+                None => complete = false,
+            }
+        }
+        for (name, weight) in OPTIONAL_CYCLE_EVENTS {
+            if let Some(c) = column(name) {
+                weights.push((c, weight));
+            }
+        }
+        Some(Columns {
+            ir,
+            cycles: complete.then_some(weights),
+        })
+    }
+
+    /// The cost of a line's event counts (missing trailing events are zero).
+    fn cost(&self, values: &[u64]) -> Result<Cost> {
+        let at = |c: usize| values.get(c).copied().unwrap_or(0);
+        let estimated_cycles = match &self.cycles {
+            None => None,
+            Some(weights) => Some(weights.iter().try_fold(0u64, |sum, &(c, w)| {
+                at(c)
+                    .checked_mul(w)
+                    .and_then(|x| sum.checked_add(x))
+                    .context("estimated cycles overflow u64")
+            })?),
+        };
+        Ok(Cost {
+            instructions: at(self.ir),
+            estimated_cycles,
+        })
     }
 }
 
@@ -75,14 +188,16 @@ pub fn read_files<P: AsRef<Path>>(paths: &[P]) -> Result<Counts> {
 /// Parse one callgrind output file.
 pub fn parse(text: &str) -> Result<Counts> {
     let mut positions: usize = 1; // "positions: line" is the default
-    let mut ir_column: Option<usize> = None;
+                                  // The `events:` line's names, and how to read costs from them.
+    let mut events: Option<(Vec<String>, Columns)> = None;
     let mut names: HashMap<String, String> = HashMap::new();
     let mut current: Option<String> = None;
     let mut after_calls = false;
-    let mut summaries: Vec<u64> = Vec::new();
-    let mut totals: Vec<u64> = Vec::new();
-    let mut functions: BTreeMap<String, u64> = BTreeMap::new();
-    let mut self_sum: u64 = 0;
+    // Per event: the `summary:` and `totals:` lines, and the self costs.
+    let mut summaries: Vec<Vec<u64>> = Vec::new();
+    let mut totals: Vec<Vec<u64>> = Vec::new();
+    let mut functions: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    let mut self_sum: Vec<u64> = Vec::new();
 
     for (index, raw) in text.lines().enumerate() {
         let number = index + 1;
@@ -95,23 +210,25 @@ pub fn parse(text: &str) -> Result<Counts> {
             if std::mem::take(&mut after_calls) {
                 continue; // inclusive cost of a call: counted in the callee
             }
-            let Some(column) = ir_column else {
+            let Some((event_names, _)) = &events else {
                 bail!("line {number}: cost line before the `events:` line");
             };
-            let mut fields = line.split_whitespace().skip(positions);
-            // Missing trailing events are zero (format spec).
-            let Some(value) = fields.nth(column) else {
-                continue;
-            };
-            let value: u64 = value
-                .parse()
-                .with_context(|| format!("line {number}: {value:?} is not an event count"))?;
+            let values = counts_of(line.split_whitespace().skip(positions), number)?;
+            if values.len() > event_names.len() {
+                bail!(
+                    "line {number}: {} event counts, but the `events:` line names {}",
+                    values.len(),
+                    event_names.len()
+                );
+            }
             let Some(function) = &current else {
                 bail!("line {number}: cost line before any `fn=` line");
             };
-            let entry = functions.entry(function.clone()).or_insert(0);
-            *entry = checked_sum(*entry, value)?;
-            self_sum = checked_sum(self_sum, value)?;
+            let entry = functions
+                .entry(function.clone())
+                .or_insert_with(|| vec![0; event_names.len()]);
+            add_to(entry, &values)?;
+            add_to(&mut self_sum, &values)?;
             continue;
         }
 
@@ -138,15 +255,19 @@ pub fn parse(text: &str) -> Result<Counts> {
         } else if let Some(value) = rest.strip_prefix(':') {
             match key {
                 "events" => {
-                    let events: Vec<&str> = value.split_whitespace().collect();
-                    let Some(column) = events.iter().position(|e| *e == "Ir") else {
+                    if events.is_some() {
+                        bail!("line {number}: a second `events:` line");
+                    }
+                    let event_names: Vec<&str> = value.split_whitespace().collect();
+                    let Some(columns) = Columns::new(&event_names) else {
                         bail!(
-                            "line {number}: no `Ir` event among {events:?}: callgrind must \
+                            "line {number}: no `Ir` event among {event_names:?}: callgrind must \
                              count instructions (do not pass --collect-atstart=no or \
                              --toggle-collect without a workload that reaches it)"
                         );
                     };
-                    ir_column = Some(column);
+                    self_sum = vec![0; event_names.len()];
+                    events = Some((event_names.iter().map(|e| e.to_string()).collect(), columns));
                 }
                 "positions" => {
                     positions = value.split_whitespace().count();
@@ -155,17 +276,14 @@ pub fn parse(text: &str) -> Result<Counts> {
                     }
                 }
                 "summary" | "totals" => {
-                    let Some(column) = ir_column else {
+                    if events.is_none() {
                         bail!("line {number}: `{key}:` before the `events:` line");
-                    };
-                    let value = value.split_whitespace().nth(column).unwrap_or("0");
-                    let value: u64 = value.parse().with_context(|| {
-                        format!("line {number}: {value:?} is not an instruction count")
-                    })?;
+                    }
+                    let values = counts_of(value.split_whitespace(), number)?;
                     if key == "summary" {
-                        summaries.push(value);
+                        summaries.push(values);
                     } else {
-                        totals.push(value);
+                        totals.push(values);
                     }
                 }
                 // version, creator, pid, cmd, part, thread, desc, event, ...
@@ -176,33 +294,52 @@ pub fn parse(text: &str) -> Result<Counts> {
         }
     }
 
-    if ir_column.is_none() {
+    let Some((event_names, columns)) = events else {
         bail!("no `events:` line: not a callgrind output file (empty or truncated?)");
-    }
-    let summary = sum(&summaries)?;
-    let total = sum(&totals)?;
+    };
     // `totals:` is the sum of the costs written to the file, so it is what the
     // self costs must add up to. `summary:` can differ from it: callgrind
     // 3.19 with --cache-sim=yes on /bin/true writes `summary:` 2 Ir above
     // `totals:` (and above the file's costs). Without `totals:` (older
     // files, or a dump without it) `summary:` is checked the same way.
-    let total = match (totals.is_empty(), summaries.is_empty()) {
-        (false, _) => total,
-        (true, false) => summary,
+    let (lines, which) = match (totals.is_empty(), summaries.is_empty()) {
+        (false, _) => (totals, "totals"),
+        (true, false) => (summaries, "summary"),
         (true, true) => bail!(
             "no `summary:` or `totals:` line: the run's total is unknown (was the program \
              killed before callgrind wrote its output?)"
         ),
     };
-    if self_sum != total {
-        bail!(
-            "the functions' self costs add up to {self_sum} instructions, but the file's total \
-             is {total}: the file is not in the format this parser reads"
-        );
+    let mut total = vec![0; event_names.len()];
+    for values in &lines {
+        if values.len() > event_names.len() {
+            bail!(
+                "a `{which}:` line has {} counts, but the `events:` line names {}",
+                values.len(),
+                event_names.len()
+            );
+        }
+        add_to(&mut total, values)?;
     }
-    if total == 0 {
+    // Every event, not only Ir: a misread column would skew the estimate.
+    for (i, event) in event_names.iter().enumerate() {
+        if self_sum[i] != total[i] {
+            bail!(
+                "the functions' self costs add up to {} {event}, but the file's {which} is {}: \
+                 the file is not in the format this parser reads",
+                self_sum[i],
+                total[i]
+            );
+        }
+    }
+    let total = columns.cost(&total)?;
+    if total.instructions == 0 {
         bail!("the run executed no instructions: callgrind collected nothing");
     }
+    let functions = functions
+        .into_iter()
+        .map(|(name, values)| Ok((name, columns.cost(&values)?)))
+        .collect::<Result<_>>()?;
     Ok(Counts {
         total,
         functions,
@@ -210,8 +347,24 @@ pub fn parse(text: &str) -> Result<Counts> {
     })
 }
 
-fn sum(values: &[u64]) -> Result<u64> {
-    values.iter().try_fold(0, |a, &b| checked_sum(a, b))
+fn counts_of<'a>(fields: impl Iterator<Item = &'a str>, number: usize) -> Result<Vec<u64>> {
+    fields
+        .map(|f| {
+            f.parse()
+                .with_context(|| format!("line {number}: {f:?} is not an event count"))
+        })
+        .collect()
+}
+
+/// Adds `values` to `sums` column by column (`sums` grows to fit).
+fn add_to(sums: &mut Vec<u64>, values: &[u64]) -> Result<()> {
+    if sums.len() < values.len() {
+        sums.resize(values.len(), 0);
+    }
+    for (s, v) in sums.iter_mut().zip(values) {
+        *s = checked_sum(*s, *v)?;
+    }
+    Ok(())
 }
 
 /// `(id) name` defines a compressed name, `(id)` refers to one, and a bare
@@ -259,6 +412,14 @@ mod tests {
         pairs.iter().map(|(n, c)| (n.to_string(), *c)).collect()
     }
 
+    /// Self instructions per function.
+    fn instructions(c: &Counts) -> BTreeMap<String, u64> {
+        c.functions
+            .iter()
+            .map(|(n, cost)| (n.clone(), cost.instructions))
+            .collect()
+    }
+
     #[test]
     fn call_costs_are_inclusive_and_not_self_costs() {
         let text = "\
@@ -280,8 +441,10 @@ fn=(2)
 +1 40
 ";
         let c = parse(text).expect("valid");
-        assert_eq!(c.total, 110);
-        assert_eq!(c.functions, counts(&[("main", 10), ("helper", 100)]));
+        assert_eq!(c.total.instructions, 110);
+        assert_eq!(instructions(&c), counts(&[("main", 10), ("helper", 100)]));
+        // Without cache and branch simulation, cycles are unknown.
+        assert_eq!(c.total.estimated_cycles, None);
     }
 
     #[test]
@@ -314,11 +477,46 @@ jump=1 +8 12
 +8 12
 ";
         let c = parse(text).expect("valid");
-        assert_eq!(c.total, 1000);
+        assert_eq!(c.total.instructions, 1000);
         assert_eq!(
-            c.functions,
+            instructions(&c),
             counts(&[("<T as core::cmp::PartialEq>::eq", 600), ("recurse", 400)])
         );
+    }
+
+    /// KCachegrind's CEst = Ir + 10 Bm + 10 L1m + 100 LLm (+ 20 Ge), from the
+    /// events of --cache-sim=yes --branch-sim=yes, picked by name.
+    #[test]
+    fn estimates_cycles_from_the_simulation_events() {
+        let text = "\
+events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw Bc Bcm Bi Bim
+fn=(1) hot
+1 1000 300 100 2 3 4 1 1 1 200 20 10 5
+fn=(2) cold
+1 10 0 0 1
+totals: 1010 300 100 3 3 4 1 1 1 200 20 10 5
+";
+        let c = parse(text).expect("valid");
+        // hot: 1000 + 10 (20 + 5) + 10 (2 + 3 + 4) + 100 (1 + 1 + 1) = 1640;
+        // cold: trailing events missing are zero: 10 + 10 * 1 = 20.
+        assert_eq!(c.functions["hot"].estimated_cycles, Some(1640));
+        assert_eq!(c.functions["cold"].estimated_cycles, Some(20));
+        assert_eq!(
+            c.total,
+            Cost {
+                instructions: 1010,
+                estimated_cycles: Some(1660)
+            }
+        );
+        // Global bus events weigh 20, when collected.
+        let bus = "events: Ir I1mr D1mr D1mw ILmr DLmr DLmw Bcm Bim Ge\nfn=f\n1 5 0 0 0 0 0 0 0 0 2\ntotals: 5 0 0 0 0 0 0 0 0 2\n";
+        assert_eq!(parse(bus).expect("valid").total.estimated_cycles, Some(45));
+        // Cache simulation without branch simulation: unknown, not a partial sum.
+        let partial = "events: Ir I1mr D1mr D1mw ILmr DLmr DLmw\nfn=f\n1 5 1 0 0 0 0 0\ntotals: 5 1 0 0 0 0 0\n";
+        assert_eq!(parse(partial).expect("valid").total.estimated_cycles, None);
+        // Every event must add up, not only Ir.
+        let err = parse("events: Ir D1mr\nfn=f\n1 5 1\ntotals: 5 2\n").unwrap_err();
+        assert!(format!("{err:#}").contains("add up to 1 D1mr"), "{err:#}");
     }
 
     #[test]
@@ -333,8 +531,8 @@ fn=(2) cold
 totals: 8589934594
 ";
         let c = parse(text).expect("valid");
-        assert_eq!(c.total, 8_589_934_594);
-        assert_eq!(c.functions["hot"], 8_589_934_593);
+        assert_eq!(c.total.instructions, 8_589_934_594);
+        assert_eq!(c.functions["hot"].instructions, 8_589_934_593);
     }
 
     #[test]
@@ -367,8 +565,8 @@ totals: 8589934594
         fs::write(&a, "events: Ir\nsummary: 5\nfn=(1) f\n1 5\n").expect("write");
         fs::write(&b, "events: Ir\nsummary: 7\nfn=(1) g\n1 3\nfn=(2) f\n1 4\n").expect("write");
         let c = read_files(&[&a, &b]).expect("valid");
-        assert_eq!((c.total, c.runs), (12, 2));
-        assert_eq!(c.functions, counts(&[("f", 9), ("g", 3)]));
+        assert_eq!((c.total.instructions, c.runs), (12, 2));
+        assert_eq!(instructions(&c), counts(&[("f", 9), ("g", 3)]));
         let _ = fs::remove_dir_all(&dir);
         assert!(read_files::<&Path>(&[]).is_err());
     }
@@ -394,7 +592,10 @@ totals: 8589934594
         let dir =
             std::env::temp_dir().join(format!("nix-pgo-callgrind-real-{}", std::process::id()));
         fs::create_dir_all(&dir).expect("scratch dir");
-        for (name, extra) in [("plain", None), ("cache", Some("--cache-sim=yes"))] {
+        for (name, extra) in [
+            ("plain", &[][..]),
+            ("cache", &["--cache-sim=yes", "--branch-sim=yes"][..]),
+        ] {
             let out = dir.join(name);
             let mut command = Command::new(&valgrind);
             command.args(["--tool=callgrind", "--quiet"]);
@@ -410,9 +611,12 @@ totals: 8589934594
             let text = fs::read_to_string(&out).expect("callgrind output");
             let c = parse(&text).unwrap_or_else(|e| panic!("{name}: {e:#}"));
             // The loader and Rust's runtime run hundreds of thousands.
-            assert!(c.total > 10_000, "{name}: {c:?}");
+            assert!(c.total.instructions > 10_000, "{name}: {c:?}");
             assert!(c.functions.len() > 10, "{name}: {:?}", c.functions.len());
-            assert_eq!(c.functions.values().sum::<u64>(), c.total);
+            assert_eq!(
+                c.functions.values().map(|f| f.instructions).sum::<u64>(),
+                c.total.instructions
+            );
             // The file's own totals line, read independently.
             let summary = text
                 .lines()
@@ -426,15 +630,26 @@ totals: 8589934594
                 .split_whitespace()
                 .position(|e| e == "Ir")
                 .expect("Ir");
-            let expected: u64 = summary
+            let totals: Vec<u64> = summary
                 .split_whitespace()
-                .nth(column)
-                .expect("Ir in summary")
-                .parse()
-                .expect("count");
-            assert_eq!(c.total, expected, "{name}");
-            if extra.is_some() {
-                assert!(events.split_whitespace().count() > 1, "{events}");
+                .map(|v| v.parse().expect("count"))
+                .collect();
+            assert_eq!(c.total.instructions, totals[column], "{name}");
+            let event = |e: &str| {
+                let at = events.split_whitespace().position(|x| x == e);
+                at.map(|i| totals[i])
+            };
+            if extra.is_empty() {
+                assert_eq!(c.total.estimated_cycles, None);
+            } else {
+                // CEst, spelled out from the totals line (KCachegrind's formula).
+                let ev = |e: &str| event(e).unwrap_or_else(|| panic!("no {e} in {events}"));
+                let expected = ev("Ir")
+                    + 10 * (ev("Bim") + ev("Bcm"))
+                    + 10 * (ev("I1mr") + ev("D1mr") + ev("D1mw"))
+                    + 100 * (ev("ILmr") + ev("DLmr") + ev("DLmw"));
+                assert_eq!(c.total.estimated_cycles, Some(expected), "{events}");
+                assert!(expected > c.total.instructions);
             }
         }
         let _ = fs::remove_dir_all(&dir);

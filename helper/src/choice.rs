@@ -4,14 +4,15 @@
 //! the decision instead: among the evaluated variants (baseline, optimized,
 //! bolted), those that pass the regression check on every evaluation workload
 //! (the baseline's output, and no cost above the baseline's beyond the
-//! tolerance; `regressions::exceeds`), the one with the lowest geometric mean
-//! over the workloads of its cost relative to the baseline. The baseline
-//! always passes, so it is the last resort.
+//! tolerance, in instructions and in estimated cycles; `regressions::exceeds`),
+//! the one with the lowest geometric mean over the workloads of its estimated
+//! cycles relative to the baseline's: the cost that sees code layout, which is
+//! what BOLT changes. The baseline always passes, so it is the last resort.
 
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::evaluation::{Evaluation, VariantSummary};
+use crate::evaluation::{Evaluation, Metric, VariantSummary};
 use crate::regressions::exceeds;
 use crate::report::stats::percent_change;
 
@@ -21,7 +22,9 @@ pub struct WorkloadCost {
     pub workload: String,
     pub instructions: u64,
     pub baseline_instructions: u64,
-    /// instructions / baseline_instructions.
+    pub estimated_cycles: u64,
+    pub baseline_estimated_cycles: u64,
+    /// The ranked cost (`Choice::ranked_by`) relative to the baseline's.
     pub ratio: f64,
 }
 
@@ -31,6 +34,8 @@ pub struct Candidate {
     pub variant: String,
     /// Geometric mean over the workloads of `ratio`: below 1 is faster than baseline.
     pub geomean_ratio: f64,
+    /// The same of instructions, for comparison.
+    pub geomean_instructions_ratio: f64,
     pub workloads: Vec<WorkloadCost>,
 }
 
@@ -38,8 +43,8 @@ pub struct Candidate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Loss {
     pub workload: String,
-    /// "output" (it printed something else than baseline) or the cost that grew.
-    pub what: String,
+    /// The cost that grew; `None`: it printed something else than the baseline.
+    pub cost: Option<Metric>,
     pub baseline: u64,
     pub value: u64,
     pub change_percent: f64,
@@ -59,13 +64,17 @@ pub struct Choice {
     pub chosen: String,
     pub baseline: String,
     /// The cost the candidates are ranked by.
-    pub ranked_by: String,
+    pub ranked_by: Metric,
     /// Percentage by which a variant may exceed the baseline's cost on a workload.
     pub tolerance_percent: f64,
     /// The variants that passed, in evaluation order (baseline first).
     pub candidates: Vec<Candidate>,
     pub dropped: Vec<Dropped>,
 }
+
+/// Estimated cycles see what layout changes (BOLT, function order) and
+/// instructions don't; both are checked for losses.
+const RANKED_BY: Metric = Metric::EstimatedCycles;
 
 /// Choose among the variants of `evaluation`.
 pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result<Choice> {
@@ -110,13 +119,20 @@ pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result
                 workload: w.workload.clone(),
                 instructions: v.instructions,
                 baseline_instructions: base.instructions,
-                ratio: ratio(v.instructions, base.instructions),
+                estimated_cycles: v.estimated_cycles,
+                baseline_estimated_cycles: base.estimated_cycles,
+                ratio: ratio(RANKED_BY.of(v), RANKED_BY.of(base)),
             });
         }
         if losses.is_empty() {
             candidates.push(Candidate {
                 variant: variant.to_string(),
                 geomean_ratio: geometric_mean(costs.iter().map(|c| c.ratio)),
+                geomean_instructions_ratio: geometric_mean(
+                    costs
+                        .iter()
+                        .map(|c| ratio(c.instructions, c.baseline_instructions)),
+                ),
                 workloads: costs,
             });
         } else {
@@ -140,7 +156,7 @@ pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result
     Ok(Choice {
         chosen,
         baseline: baseline.to_string(),
-        ranked_by: "instructions".to_string(),
+        ranked_by: RANKED_BY,
         tolerance_percent: tolerance,
         candidates,
         dropped,
@@ -158,20 +174,22 @@ fn losses_on(
     if v.stdout_sha256 != base.stdout_sha256 {
         losses.push(Loss {
             workload: workload.to_string(),
-            what: "output".to_string(),
+            cost: None,
             baseline: 0,
             value: 0,
             change_percent: 0.0,
         });
     }
-    if exceeds(base.instructions, v.instructions, tolerance) {
-        losses.push(Loss {
-            workload: workload.to_string(),
-            what: "instructions".to_string(),
-            baseline: base.instructions,
-            value: v.instructions,
-            change_percent: percent_change(base.instructions, v.instructions),
-        });
+    for metric in Metric::ALL {
+        if exceeds(metric.of(base), metric.of(v), tolerance) {
+            losses.push(Loss {
+                workload: workload.to_string(),
+                cost: Some(metric),
+                baseline: metric.of(base),
+                value: metric.of(v),
+                change_percent: percent_change(metric.of(base), metric.of(v)),
+            });
+        }
     }
     losses
 }
@@ -179,15 +197,17 @@ fn losses_on(
 fn reason(baseline: &str, tolerance: f64, losses: &[Loss]) -> String {
     losses
         .iter()
-        .map(|l| {
-            if l.what == "output" {
-                format!("on workload '{}' it printed something else than {baseline}", l.workload)
-            } else {
-                format!(
-                    "on workload '{}' it executes {} {}, {:+.2}% over {baseline}'s {} (tolerance {tolerance}%)",
-                    l.workload, l.value, l.what, l.change_percent, l.baseline
-                )
-            }
+        .map(|l| match l.cost {
+            None => format!("on workload '{}' it printed something else than {baseline}", l.workload),
+            Some(metric) => format!(
+                "on workload '{}' it {} {} {}, {:+.2}% over {baseline}'s {} (tolerance {tolerance}%)",
+                l.workload,
+                metric.verb(),
+                l.value,
+                metric.name(),
+                l.change_percent,
+                l.baseline
+            ),
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -213,17 +233,29 @@ mod tests {
     use super::*;
     use crate::evaluation::{Ordered, WorkloadResult};
 
+    /// Each variant's instructions; estimated cycles are twice as many.
     fn workload(name: &str, counts: &[(&str, u64, &str)]) -> WorkloadResult {
+        with_cycles(
+            name,
+            &counts
+                .iter()
+                .map(|(v, n, out)| (*v, *n, 2 * n, *out))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn with_cycles(name: &str, counts: &[(&str, u64, u64, &str)]) -> WorkloadResult {
         WorkloadResult {
             workload: name.into(),
             variants: Ordered(
                 counts
                     .iter()
-                    .map(|(v, n, out)| {
+                    .map(|(v, n, cycles, out)| {
                         (
                             v.to_string(),
                             VariantSummary {
                                 instructions: *n,
+                                estimated_cycles: *cycles,
                                 runs: 1,
                                 stdout_sha256: out.to_string(),
                             },
@@ -304,6 +336,41 @@ mod tests {
         assert_eq!(
             choose(&tie, "baseline", 0.0).expect("valid").chosen,
             "baseline"
+        );
+    }
+
+    #[test]
+    fn ranks_by_estimated_cycles_and_drops_a_loss_in_either_cost() {
+        // bolted executes more instructions than optimized but fewer cycles
+        // (better layout): it ships.
+        let evaluation = Evaluation {
+            workloads: vec![with_cycles(
+                "a",
+                &[
+                    ("baseline", 1000, 3000, "x"),
+                    ("optimized", 900, 2800, "x"),
+                    ("bolted", 910, 2500, "x"),
+                ],
+            )],
+        };
+        let c = choose(&evaluation, "baseline", 0.0).expect("valid");
+        assert_eq!(c.chosen, "bolted");
+        assert_eq!(c.ranked_by, Metric::EstimatedCycles);
+        // Fewer instructions but more cycles than baseline: dropped.
+        let evaluation = Evaluation {
+            workloads: vec![with_cycles(
+                "a",
+                &[("baseline", 1000, 3000, "x"), ("optimized", 900, 3100, "x")],
+            )],
+        };
+        let c = choose(&evaluation, "baseline", 0.0).expect("valid");
+        assert_eq!(c.chosen, "baseline");
+        assert!(
+            c.dropped[0]
+                .reason
+                .contains("3100 estimated cycles, +3.33% over baseline's 3000"),
+            "{}",
+            c.dropped[0].reason
         );
     }
 

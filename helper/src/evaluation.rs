@@ -5,8 +5,10 @@
 //! Per workload derivation:
 //! - `variants/<variant>.json`: one variant's run, with its per-function self
 //!   instructions (`nix-pgo regressions` names the functions that grew);
-//! - `result.json`: `{"workload", "variants": {<variant>: {instructions, runs,
-//!   stdout_sha256}}}`, the variants in the order they ran.
+//! - `result.json`: `{"workload", "variants": {<variant>: {instructions,
+//!   estimated_cycles, runs, stdout_sha256}}}`, the variants in the order they
+//!   ran. `estimated_cycles` is KCachegrind's CEst (callgrind.rs, `CYCLE_EVENTS`)
+//!   from callgrind's cache and branch simulation.
 //!
 //! Summary derivation: `evaluation.json`, `{"workloads": [result, ...]}`.
 
@@ -26,9 +28,10 @@ pub struct VariantRun {
     pub workload: String,
     pub variant: String,
     pub instructions: u64,
+    pub estimated_cycles: u64,
     pub runs: u64,
     pub stdout_sha256: String,
-    /// Self instructions per function, most expensive first.
+    /// Self costs per function, most instructions first.
     pub functions: Vec<FunctionCount>,
 }
 
@@ -36,12 +39,14 @@ pub struct VariantRun {
 pub struct FunctionCount {
     pub name: String,
     pub instructions: u64,
+    pub estimated_cycles: u64,
 }
 
 /// A variant's line in result.json.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VariantSummary {
     pub instructions: u64,
+    pub estimated_cycles: u64,
     pub runs: u64,
     pub stdout_sha256: String,
 }
@@ -57,6 +62,51 @@ pub struct WorkloadResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub workloads: Vec<WorkloadResult>,
+}
+
+/// The costs the evaluation measures, each a deterministic count from
+/// callgrind: what the regression check and the choice of a variant compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    Instructions,
+    /// KCachegrind's CEst from callgrind's cache and branch simulation.
+    EstimatedCycles,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 2] = [Metric::Instructions, Metric::EstimatedCycles];
+
+    pub fn of(self, v: &VariantSummary) -> u64 {
+        match self {
+            Metric::Instructions => v.instructions,
+            Metric::EstimatedCycles => v.estimated_cycles,
+        }
+    }
+
+    pub fn of_function(self, f: &FunctionCount) -> u64 {
+        match self {
+            Metric::Instructions => f.instructions,
+            Metric::EstimatedCycles => f.estimated_cycles,
+        }
+    }
+
+    /// The verb of a sentence about the cost: "executes N instructions",
+    /// "costs N estimated cycles".
+    pub fn verb(self) -> &'static str {
+        match self {
+            Metric::Instructions => "executes",
+            Metric::EstimatedCycles => "costs",
+        }
+    }
+
+    /// For people: "instructions", "estimated cycles".
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Instructions => "instructions",
+            Metric::EstimatedCycles => "estimated cycles",
+        }
+    }
 }
 
 /// A JSON object whose keys keep their order: the variants run, and are
@@ -152,6 +202,7 @@ mod tests {
                     "optimized".into(),
                     VariantSummary {
                         instructions: 2_371_760_123,
+                        estimated_cycles: 3_000_000_123,
                         runs: 1,
                         stdout_sha256: "ab".into(),
                     },
@@ -160,6 +211,7 @@ mod tests {
                     "baseline".into(),
                     VariantSummary {
                         instructions: 5_000_000_000,
+                        estimated_cycles: 7_000_000_000,
                         runs: 2,
                         stdout_sha256: "ab".into(),
                     },
@@ -169,7 +221,7 @@ mod tests {
         let text = serde_json::to_string(&result).expect("serialize");
         assert_eq!(
             text,
-            r#"{"workload":"html \"two\"","variants":{"optimized":{"instructions":2371760123,"runs":1,"stdout_sha256":"ab"},"baseline":{"instructions":5000000000,"runs":2,"stdout_sha256":"ab"}}}"#
+            r#"{"workload":"html \"two\"","variants":{"optimized":{"instructions":2371760123,"estimated_cycles":3000000123,"runs":1,"stdout_sha256":"ab"},"baseline":{"instructions":5000000000,"estimated_cycles":7000000000,"runs":2,"stdout_sha256":"ab"}}}"#
         );
         let back: WorkloadResult = serde_json::from_str(&text).expect("parse");
         assert_eq!(back, result);
@@ -177,7 +229,7 @@ mod tests {
             back.variants.keys().collect::<Vec<_>>(),
             ["optimized", "baseline"]
         );
-        let dup = r#"{"workload":"w","variants":{"a":{"instructions":1,"runs":1,"stdout_sha256":""},"a":{"instructions":1,"runs":1,"stdout_sha256":""}}}"#;
+        let dup = r#"{"workload":"w","variants":{"a":{"instructions":1,"estimated_cycles":1,"runs":1,"stdout_sha256":""},"a":{"instructions":1,"estimated_cycles":1,"runs":1,"stdout_sha256":""}}}"#;
         assert!(serde_json::from_str::<WorkloadResult>(dup).is_err());
     }
 

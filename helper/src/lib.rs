@@ -20,6 +20,7 @@ pub mod pprof;
 pub mod profile;
 pub mod regressions;
 pub mod release;
+pub mod repair;
 pub mod report;
 pub mod report_data;
 pub mod staleness;

@@ -37,6 +37,8 @@ fn main() -> ExitCode {
         Command::Regressions(args) => commands::regressions::run(&global, args),
         Command::Import(args) => commands::import::run(&global, args),
         Command::Pprof(args) => commands::pprof::run(&global, args),
+        Command::RepairPlan(args) => commands::repair_plan::run(&global, args),
+        Command::Unprofile(args) => commands::unprofile::run(&global, args),
         Command::Report(args) => commands::report::run(&global, args),
         Command::ReportData(args) => commands::report_data::run(&global, args),
         Command::Release(args) => commands::release::run(&global, args),

@@ -3,10 +3,14 @@
 //! saw. Instruction counts from callgrind are deterministic on one machine, so
 //! a tolerance on them is a check that can fail for real and never flakes.
 //!
+//! Both costs are checked: instructions, and the estimated cycles of
+//! callgrind's cache and branch simulation (KCachegrind's CEst), which see
+//! what code layout (BOLT, function order) changes and instructions don't.
+//!
 //! Input: one directory per evaluation workload, as the evaluation stage
-//! writes them (nix/evaluate.sh): `result.json` with each variant's
-//! instruction count, and `variants/<variant>.json` (`nix-pgo
-//! evaluate-variant`) with callgrind's self instructions per function.
+//! writes them (nix/stages/evaluation): `result.json` with each variant's
+//! costs, and `variants/<variant>.json` (`nix-pgo evaluate-variant`) with
+//! callgrind's self costs per function.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,7 +18,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::evaluation::{variant_path, VariantRun, WorkloadResult};
+use crate::evaluation::{variant_path, Metric, VariantRun, WorkloadResult};
 use crate::output::read_json;
 use crate::report::stats::percent_change;
 
@@ -23,7 +27,8 @@ use crate::report::stats::percent_change;
 pub struct Options {
     /// The variant the others are compared with.
     pub baseline: String,
-    /// Percentage by which a variant may exceed the baseline's instructions.
+    /// Percentage by which a variant may exceed the baseline's instructions
+    /// or estimated cycles.
     pub tolerance: f64,
     /// How many of the functions that got more expensive to name.
     pub top: usize,
@@ -38,8 +43,16 @@ pub struct Comparison {
     pub instructions: u64,
     /// (instructions / baseline - 1) * 100.
     pub change_percent: f64,
+    pub baseline_estimated_cycles: u64,
+    pub estimated_cycles: u64,
+    /// (estimated_cycles / baseline - 1) * 100.
+    pub estimated_cycles_change_percent: f64,
+    /// Whether any cost exceeds the baseline's beyond the tolerance.
     pub regression: bool,
-    /// The functions with the largest increase in self instructions.
+    /// The costs that do.
+    pub regressed: Vec<Metric>,
+    /// The functions with the largest increase in self cost, of the first
+    /// cost in `regressed`.
     pub more_expensive: Vec<FunctionDelta>,
 }
 
@@ -70,35 +83,32 @@ pub fn compare_workload(dir: &Path, args: &Options) -> Result<Vec<Comparison>> {
     let variants_dir = dir.join("variants");
 
     let mut comparisons = Vec::new();
-    let mut base_functions = None;
     for (variant, v) in &result.variants.0 {
         if *variant == args.baseline {
             continue;
         }
-        let change_percent = percent_change(base.instructions, v.instructions);
-        let regression = exceeds(base.instructions, v.instructions, args.tolerance);
-        let more_expensive = if regression {
+        let regressed: Vec<Metric> = Metric::ALL
+            .into_iter()
+            .filter(|m| exceeds(m.of(base), m.of(v), args.tolerance))
+            .collect();
+        let more_expensive = if let Some(&metric) = regressed.first() {
             // Only a regression needs the per-function data; its absence then
             // is an error, never a regression that names no function.
-            if base_functions.is_none() {
-                base_functions = Some(read_functions(
-                    &variants_dir,
-                    &result.workload,
-                    &args.baseline,
-                )?);
-            }
-            let base_functions = base_functions.as_ref().expect("set above");
-            let functions = read_functions(&variants_dir, &result.workload, variant)?;
-            let deltas = more_expensive(base_functions, &functions, args.top);
+            let base_functions =
+                read_functions(&variants_dir, &result.workload, &args.baseline, metric)?;
+            let functions = read_functions(&variants_dir, &result.workload, variant, metric)?;
+            let deltas = more_expensive(&base_functions, &functions, args.top);
             if deltas.is_empty() {
                 bail!(
-                    "workload '{}': {variant} executes more instructions than {} ({} > {}), \
-                     but no function's self instructions grew in {}: the per-function data \
-                     does not match the totals",
+                    "workload '{}': {variant} has more {} than {} ({} > {}), but no \
+                     function's self {} grew in {}: the per-function data does not match \
+                     the totals",
                     result.workload,
+                    metric.name(),
                     args.baseline,
-                    v.instructions,
-                    base.instructions,
+                    metric.of(v),
+                    metric.of(base),
+                    metric.name(),
                     variants_dir.display()
                 );
             }
@@ -111,8 +121,15 @@ pub fn compare_workload(dir: &Path, args: &Options) -> Result<Vec<Comparison>> {
             variant: variant.clone(),
             baseline_instructions: base.instructions,
             instructions: v.instructions,
-            change_percent,
-            regression,
+            change_percent: percent_change(base.instructions, v.instructions),
+            baseline_estimated_cycles: base.estimated_cycles,
+            estimated_cycles: v.estimated_cycles,
+            estimated_cycles_change_percent: percent_change(
+                base.estimated_cycles,
+                v.estimated_cycles,
+            ),
+            regression: !regressed.is_empty(),
+            regressed,
             more_expensive,
         });
     }
@@ -126,8 +143,13 @@ pub fn exceeds(base: u64, value: u64, tolerance: f64) -> bool {
     percent_change(base, value) > tolerance
 }
 
-/// A variant's self instructions per function, from `variants/<variant>.json`.
-fn read_functions(dir: &Path, workload: &str, variant: &str) -> Result<BTreeMap<String, u64>> {
+/// A variant's self cost per function, from `variants/<variant>.json`.
+fn read_functions(
+    dir: &Path,
+    workload: &str,
+    variant: &str,
+    metric: Metric,
+) -> Result<BTreeMap<String, u64>> {
     let path = variant_path(dir, variant);
     let run: VariantRun = read_json(&path, "an evaluate-variant file").with_context(|| {
         format!(
@@ -135,7 +157,7 @@ fn read_functions(dir: &Path, workload: &str, variant: &str) -> Result<BTreeMap<
              rebuild the evaluation with this nix-pgo (it writes variants/<variant>.json)"
         )
     })?;
-    let functions = functions_of(&run);
+    let functions = functions_of(&run, metric);
     if functions.is_empty() {
         bail!(
             "workload '{workload}': {} lists no functions for '{variant}', so the functions \
@@ -146,11 +168,11 @@ fn read_functions(dir: &Path, workload: &str, variant: &str) -> Result<BTreeMap<
     Ok(functions)
 }
 
-fn functions_of(run: &VariantRun) -> BTreeMap<String, u64> {
+fn functions_of(run: &VariantRun, metric: Metric) -> BTreeMap<String, u64> {
     let mut functions = BTreeMap::new();
     for f in &run.functions {
         let entry = functions.entry(f.name.clone()).or_insert(0u64);
-        *entry = entry.saturating_add(f.instructions);
+        *entry = entry.saturating_add(metric.of_function(f));
     }
     functions
 }
@@ -211,7 +233,7 @@ mod tests {
 
     fn variant_file(variant: &str, instructions: u64, functions: &str) -> String {
         format!(
-            r#"{{"workload":"w","variant":"{variant}","instructions":{instructions},"runs":1,"stdout_sha256":"x","functions":[{functions}]}}"#
+            r#"{{"workload":"w","variant":"{variant}","instructions":{instructions},"estimated_cycles":5000000000,"runs":1,"stdout_sha256":"x","functions":[{functions}]}}"#
         )
     }
 
@@ -223,7 +245,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         write(
             &dir.join("result.json"),
-            r#"{"workload":"w","variants":{"baseline":{"instructions":4294967296,"runs":1,"stdout_sha256":"x"},"optimized":{"instructions":4294967396,"runs":1,"stdout_sha256":"x"}}}"#,
+            r#"{"workload":"w","variants":{"baseline":{"instructions":4294967296,"estimated_cycles":5000000000,"runs":1,"stdout_sha256":"x"},"optimized":{"instructions":4294967396,"estimated_cycles":5000000000,"runs":1,"stdout_sha256":"x"}}}"#,
         );
         // Missing files.
         let err = compare_workload(&dir, &args(&dir)).unwrap_err();
@@ -248,7 +270,7 @@ mod tests {
             &variant_file(
                 "baseline",
                 4294967296,
-                r#"{"name":"f","instructions":4294967296}"#,
+                r#"{"name":"f","instructions":4294967296,"estimated_cycles":5000000000}"#,
             ),
         );
         write(
@@ -256,7 +278,7 @@ mod tests {
             &variant_file(
                 "optimized",
                 4294967396,
-                r#"{"name":"f","instructions":4294967396}"#,
+                r#"{"name":"f","instructions":4294967396,"estimated_cycles":5000000000}"#,
             ),
         );
         let c = compare_workload(&dir, &args(&dir)).expect("valid");

@@ -7,9 +7,19 @@
 //! Timings can't come from a derivation: they are not reproducible, and a
 //! build sandbox shares the machine with other builds. So nix/report.nix
 //! collects everything deterministic into report-data.json, and this command
-//! adds the times. Variants alternate run by run (stats::round_order), so the
-//! machine's changing load hits every variant alike and the ratios hold even
-//! on a busy machine; absolute times from one machine say little elsewhere.
+//! adds the times, measured the way benchstat reads benchmarks (stats.rs):
+//! - a sample is one workload run `repeats` times in a row, the count fixed
+//!   per workload before measuring (`calibrate`) so that a sample takes at
+//!   least `min_sample` (200 ms): process start-up and timer jitter are then
+//!   not what is measured;
+//! - rounds interleave the variants (stats::round_order: baseline, optimized,
+//!   bolted, starting one further each round), so the machine's changing load
+//!   hits every variant alike;
+//! - each round gives a paired ratio variant / baseline; the report shows
+//!   their median with a 95 % bootstrap interval, and "~" (no measurable
+//!   change) when that interval contains 1.
+//!
+//! Absolute times from one machine say little elsewhere; the ratios are the result.
 
 pub mod render;
 pub mod stats;
@@ -25,14 +35,23 @@ use serde_json::Value;
 
 use std::collections::BTreeMap;
 
+use crate::choice::Choice;
+
 /// How many times `report_program` runs each variant.
 #[derive(Debug, Clone, Copy)]
 pub struct Rounds {
-    /// Measured rounds; each runs every variant once.
+    /// Measured rounds; each takes one sample of every variant.
     pub rounds: u32,
     /// Rounds run first and not measured (caches, CPU frequency).
     pub warmup: u32,
+    /// The least time one sample takes: a workload is repeated within a
+    /// sample until the baseline's takes this long.
+    pub min_sample: Duration,
 }
+
+/// Repeats per sample never grow beyond this (a workload that takes no
+/// measurable time would otherwise loop for ever).
+const MAX_REPEATS: u32 = 10_000;
 
 /// report-data.json: what nix/report.nix collected from each program's
 /// derivations.
@@ -60,6 +79,9 @@ pub struct ProgramData {
     /// The package's `regressionTolerance` (percent), which its noRegression check uses.
     #[serde(default)]
     regression_tolerance: f64,
+    /// The `best` stage's nix-support/choice.json: the variant the package ships.
+    #[serde(default)]
+    choice: Option<Choice>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,6 +105,7 @@ struct EvaluationResult {
 #[derive(Debug, Deserialize)]
 struct EvaluationVariant {
     instructions: u64,
+    estimated_cycles: u64,
     stdout_sha256: String,
 }
 
@@ -122,6 +145,9 @@ pub struct Report {
     pub machine: Machine,
     pub rounds: u32,
     pub warmup: u32,
+    pub min_sample_seconds: f64,
+    /// How the ratios' intervals were computed (fixed seed: reproducible from the runs).
+    pub bootstrap: stats::Bootstrap,
     pub programs: Vec<ProgramReport>,
     /// build-times.json as given, if any.
     pub build_times: Option<Value>,
@@ -147,35 +173,39 @@ pub struct ProgramReport {
     pub staleness: Option<Value>,
     pub workloads: Vec<WorkloadReport>,
     pub regression_check: RegressionVerdict,
+    /// What `best` ships, and why.
+    pub choice: Option<Choice>,
 }
 
-/// The noRegression check's rule applied to the report's instruction counts: no variant
-/// may execute more than `tolerance_percent` more instructions than the baseline on an
-/// evaluation workload.
+/// The noRegression check's rule applied to the report's counts: no variant may execute
+/// more than `tolerance_percent` more instructions, or estimated cycles, than the baseline
+/// on an evaluation workload.
 #[derive(Debug, Serialize)]
 pub struct RegressionVerdict {
     pub tolerance_percent: f64,
     pub passed: bool,
-    /// "<variant> on <workload>: +x.xx %" for each variant beyond the tolerance.
+    /// "<variant> on <workload>: +x.xx % <cost>" for each variant and cost beyond the tolerance.
     pub regressions: Vec<String>,
 }
 
 impl RegressionVerdict {
     pub fn new(workloads: &[WorkloadReport], tolerance_percent: f64) -> Self {
-        let regressions: Vec<String> = workloads
-            .iter()
-            .flat_map(|w| {
-                w.variants
-                    .iter()
-                    .filter(|v| v.instructions_change_percent > tolerance_percent)
-                    .map(|v| {
-                        format!(
-                            "{} on {}: {:+.2} %",
-                            v.variant, w.workload, v.instructions_change_percent
-                        )
-                    })
-            })
-            .collect();
+        let mut regressions = Vec::new();
+        for w in workloads {
+            for v in &w.variants {
+                for (cost, change) in [
+                    ("instructions", v.instructions_change_percent),
+                    ("estimated cycles", v.estimated_cycles_change_percent),
+                ] {
+                    if change > tolerance_percent {
+                        regressions.push(format!(
+                            "{} on {}: {change:+.2} % {cost}",
+                            v.variant, w.workload
+                        ));
+                    }
+                }
+            }
+        }
         RegressionVerdict {
             tolerance_percent,
             passed: regressions.is_empty(),
@@ -195,22 +225,26 @@ pub struct VariantInfo {
 #[derive(Debug, Serialize)]
 pub struct WorkloadReport {
     pub workload: String,
+    /// Workload runs per sample (`calibrate`).
+    pub repeats: u32,
     pub variants: Vec<VariantTiming>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct VariantTiming {
     pub variant: String,
-    pub mean_seconds: f64,
-    pub stddev_seconds: f64,
-    /// Every measured run, in the order they ran.
-    pub runs_seconds: Vec<f64>,
-    /// baseline mean / this mean, and its propagated standard deviation.
-    pub speedup: f64,
-    pub speedup_stddev: f64,
-    /// callgrind's count from the evaluation derivation.
+    /// Every measured sample (`repeats` runs), in round order.
+    pub samples_seconds: Vec<f64>,
+    /// The median sample divided by `repeats`.
+    pub median_run_seconds: f64,
+    /// Per-round time ratio to the baseline, its median and 95 % interval;
+    /// None for the baseline itself.
+    pub time_ratio: Option<stats::RatioSummary>,
+    /// callgrind's counts from the evaluation derivation.
     pub instructions: u64,
     pub instructions_change_percent: f64,
+    pub estimated_cycles: u64,
+    pub estimated_cycles_change_percent: f64,
     pub stdout_sha256: String,
 }
 
@@ -304,9 +338,15 @@ pub fn report_program(name: &str, p: &ProgramData, args: &Rounds) -> Result<Prog
     let mut workloads = Vec::new();
     for result in &p.evaluation.workloads {
         let spec = &p.timing.workloads[&result.workload];
-        let runs = time_workload(name, &result.workload, spec, p, args)
+        let (repeats, samples) = time_workload(name, &result.workload, spec, p, args)
             .with_context(|| format!("workload '{}'", result.workload))?;
-        workloads.push(summarize(&result.workload, &p.order, &runs, result));
+        workloads.push(summarize(
+            &result.workload,
+            &p.order,
+            repeats,
+            &samples,
+            result,
+        ));
     }
     Ok(ProgramReport {
         program: name.to_string(),
@@ -317,41 +357,45 @@ pub fn report_program(name: &str, p: &ProgramData, args: &Rounds) -> Result<Prog
         coverage: p.coverage.clone(),
         staleness: p.staleness.clone(),
         regression_check: RegressionVerdict::new(&workloads, p.regression_tolerance),
+        choice: p.choice.clone(),
         workloads,
     })
 }
 
-/// Statistics of one workload's runs (`runs[i]`: variant `order[i]`'s times).
+/// Statistics of one workload's samples (`samples[i]`: variant `order[i]`'s).
 fn summarize(
     workload: &str,
     order: &[String],
-    runs: &[Vec<f64>],
+    repeats: u32,
+    samples: &[Vec<f64>],
     evaluation: &EvaluationResult,
 ) -> WorkloadReport {
-    let base = stats::mean_stddev(&runs[0]);
-    let base_instructions = evaluation.variants[&order[0]].instructions;
+    let base = &evaluation.variants[&order[0]];
     let variants = order
         .iter()
-        .zip(runs)
-        .map(|(v, times)| {
-            let ms = stats::mean_stddev(times);
-            let (speedup, speedup_stddev) = if v == &order[0] {
-                (1.0, 0.0)
-            } else {
-                stats::speedup(base, ms)
-            };
+        .zip(samples)
+        .enumerate()
+        .map(|(i, (v, times))| {
             let e = &evaluation.variants[v];
             VariantTiming {
                 variant: v.clone(),
-                mean_seconds: ms.0,
-                stddev_seconds: ms.1,
-                runs_seconds: times.clone(),
-                speedup,
-                speedup_stddev,
+                samples_seconds: times.clone(),
+                median_run_seconds: stats::median(times) / f64::from(repeats),
+                time_ratio: (i > 0).then(|| {
+                    stats::ratio_summary(
+                        &stats::paired_ratios(times, &samples[0]),
+                        &stats::BOOTSTRAP,
+                    )
+                }),
                 instructions: e.instructions,
                 instructions_change_percent: stats::percent_change(
-                    base_instructions,
+                    base.instructions,
                     e.instructions,
+                ),
+                estimated_cycles: e.estimated_cycles,
+                estimated_cycles_change_percent: stats::percent_change(
+                    base.estimated_cycles,
+                    e.estimated_cycles,
                 ),
                 stdout_sha256: e.stdout_sha256.clone(),
             }
@@ -359,6 +403,7 @@ fn summarize(
         .collect();
     WorkloadReport {
         workload: workload.to_string(),
+        repeats,
         variants,
     }
 }
@@ -368,19 +413,49 @@ trait Runner {
     fn run(&mut self, variant: usize) -> Result<Duration>;
 }
 
-/// `warmup` unmeasured rounds, then `rounds` measured ones, each running every
-/// variant once in the rotating order of stats::round_order. Returns the
-/// measured seconds per variant.
+/// One sample: variant `variant` run `repeats` times in a row; their total time.
+fn sample(runner: &mut impl Runner, variant: usize, repeats: u32) -> Result<Duration> {
+    let mut total = Duration::ZERO;
+    for _ in 0..repeats {
+        total += runner.run(variant)?;
+    }
+    Ok(total)
+}
+
+/// The repeats per sample for a workload, fixed before measuring: the
+/// smallest count found for which a sample of `variant` (the baseline) takes
+/// at least `min_sample`, growing it by the shortfall until one does.
+fn calibrate(runner: &mut impl Runner, variant: usize, min_sample: Duration) -> Result<u32> {
+    let mut repeats = 1u32;
+    loop {
+        let took = sample(runner, variant, repeats)?;
+        if took >= min_sample || repeats >= MAX_REPEATS {
+            return Ok(repeats);
+        }
+        let wanted = if took.is_zero() {
+            f64::from(repeats) * 2.0
+        } else {
+            (f64::from(repeats) * min_sample.as_secs_f64() / took.as_secs_f64()).ceil()
+        };
+        // At least one more, at most the cap.
+        repeats = (wanted as u32).clamp(repeats + 1, MAX_REPEATS);
+    }
+}
+
+/// `warmup` unmeasured rounds, then `rounds` measured ones, each taking one
+/// sample of every variant in the rotating order of stats::round_order.
+/// Returns the measured samples' seconds per variant.
 fn measure(
     runner: &mut impl Runner,
     variants: usize,
     rounds: usize,
     warmup: usize,
+    repeats: u32,
 ) -> Result<Vec<Vec<f64>>> {
     let mut times = vec![Vec::with_capacity(rounds); variants];
     for round in 0..warmup + rounds {
         for v in stats::round_order(variants, round) {
-            let t = runner.run(v)?;
+            let t = sample(runner, v, repeats)?;
             if round >= warmup {
                 times[v].push(t.as_secs_f64());
             }
@@ -395,13 +470,7 @@ fn time_workload(
     spec: &WorkloadSpec,
     p: &ProgramData,
     args: &Rounds,
-) -> Result<Vec<Vec<f64>>> {
-    eprintln!(
-        "nix-pgo: timing {program}, workload '{workload}': {} ({} warmup + {} rounds, alternating)",
-        p.order.join(", "),
-        args.warmup,
-        args.rounds
-    );
+) -> Result<(u32, Vec<Vec<f64>>)> {
     let bins: Vec<PathBuf> = p
         .order
         .iter()
@@ -412,12 +481,23 @@ fn time_workload(
         env: &mut env,
         order: &p.order,
     };
-    let result = measure(
-        &mut runner,
-        p.order.len(),
-        args.rounds as usize,
-        args.warmup as usize,
-    );
+    let result = calibrate(&mut runner, 0, args.min_sample).and_then(|repeats| {
+        eprintln!(
+            "nix-pgo: timing {program}, workload '{workload}': {} ({} warmup + {} rounds, \
+             interleaved; {repeats} run(s) per sample)",
+            p.order.join(", "),
+            args.warmup,
+            args.rounds
+        );
+        let samples = measure(
+            &mut runner,
+            p.order.len(),
+            args.rounds as usize,
+            args.warmup as usize,
+            repeats,
+        )?;
+        Ok((repeats, samples))
+    });
     env.remove();
     result
 }
@@ -562,14 +642,48 @@ mod tests {
     }
 
     #[test]
-    fn variants_alternate_run_by_run_and_warmup_is_not_measured() {
+    fn variants_alternate_round_by_round_and_warmup_is_not_measured() {
         let mut r = Recorder(Vec::new());
-        let times = measure(&mut r, 3, 2, 1).expect("fake runs");
+        let times = measure(&mut r, 3, 2, 1, 1).expect("fake runs");
         // Warmup round 0, then measured rounds 1 and 2: the start rotates.
         assert_eq!(r.0, [0, 1, 2, 1, 2, 0, 2, 0, 1]);
         assert_eq!(times.len(), 3);
         assert!(times.iter().all(|t| t.len() == 2));
         assert!((times[2][0] - 0.03).abs() < 1e-12);
+        // A sample is `repeats` runs of one variant in a row, timed together.
+        let mut r = Recorder(Vec::new());
+        let times = measure(&mut r, 2, 1, 0, 3).expect("fake runs");
+        assert_eq!(r.0, [0, 0, 0, 1, 1, 1]);
+        assert!((times[1][0] - 0.06).abs() < 1e-12);
+    }
+
+    #[test]
+    fn calibration_repeats_the_workload_until_a_sample_is_long_enough() {
+        // The baseline's run takes 10 ms: 200 ms need 20 runs per sample.
+        let mut r = Recorder(Vec::new());
+        assert_eq!(
+            calibrate(&mut r, 0, Duration::from_millis(200)).expect("fake"),
+            20
+        );
+        // It ran the baseline only: once, then a sample of 20.
+        assert_eq!(r.0, vec![0; 21]);
+        // A run longer than the minimum is its own sample.
+        let mut r = Recorder(Vec::new());
+        assert_eq!(
+            calibrate(&mut r, 1, Duration::from_millis(15)).expect("fake"),
+            1
+        );
+        // Runs that take no time stop at the cap.
+        struct Instant0;
+        impl Runner for Instant0 {
+            fn run(&mut self, _: usize) -> Result<Duration> {
+                Ok(Duration::ZERO)
+            }
+        }
+        assert_eq!(
+            calibrate(&mut Instant0, 0, Duration::from_millis(1)).expect("fake"),
+            MAX_REPEATS
+        );
     }
 
     struct Failing;
@@ -581,7 +695,8 @@ mod tests {
 
     #[test]
     fn a_failing_run_fails_the_measurement() {
-        assert!(measure(&mut Failing, 2, 3, 0).is_err());
+        assert!(measure(&mut Failing, 2, 3, 0, 1).is_err());
+        assert!(calibrate(&mut Failing, 0, Duration::from_millis(1)).is_err());
     }
 
     #[test]

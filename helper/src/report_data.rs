@@ -1,6 +1,6 @@
 //! `nix-pgo report-data`: report-data.json, every deterministic figure of each
 //! program (binary sizes, the evaluation's counts, the profile's fingerprint,
-//! coverage and staleness) and the timing spec, from the report derivation's
+//! coverage and staleness, the variant `best` ships) and the timing spec, from the report derivation's
 //! structured attributes (nix/report.nix). Written with serde: names with
 //! quotes or spaces and counts above 2^53 pass through unchanged.
 
@@ -30,6 +30,9 @@ pub struct ProgramPaths {
     evaluation: PathBuf,
     profile: PathBuf,
     optimized: PathBuf,
+    /// The `best` stage (null for a package without it).
+    #[serde(default)]
+    best: Option<PathBuf>,
     regression_tolerance: f64,
     timing: Value,
 }
@@ -51,6 +54,8 @@ pub struct ProgramData {
     coverage: Option<Value>,
     staleness: Option<Value>,
     regression_tolerance: f64,
+    /// best's nix-support/choice.json.
+    choice: Option<Value>,
     timing: Value,
 }
 
@@ -88,6 +93,13 @@ pub fn collect(name: &str, p: ProgramPaths) -> Result<ProgramData> {
         order: p.order,
         variants,
         regression_tolerance: p.regression_tolerance,
+        choice: match &p.best {
+            Some(best) => Some(read_json(
+                &best.join("nix-support/choice.json"),
+                &format!("the choice of {name}'s best stage"),
+            )?),
+            None => None,
+        },
         timing: p.timing,
     })
 }

@@ -2,8 +2,9 @@
 # Arguments and result: docs/API.md, `report`.
 #
 # The derivation part of `nix run .#report`: $out/report-data.json holds every
-# deterministic figure of each program (binary sizes, the evaluation's instruction counts,
-# the profile's fingerprint, coverage and staleness) and what it takes to time the
+# deterministic figure of each program (binary sizes, the evaluation's instruction counts
+# and estimated cycles, the profile's fingerprint, coverage and staleness, the variant
+# `best` ships and why) and what it takes to time the
 # evaluation workloads outside the sandbox in the environment they had inside it (script,
 # inputs, timeout, LD_PRELOAD, the toolchain's bash and PATH). $out/bin/report runs
 # `nix-pgo report --data $out/report-data.json "$@"`, which adds the timings: those are
@@ -71,6 +72,8 @@ let
       evaluation = "${evaluation}";
       profile = "${p.profile}";
       optimized = "${p.optimized}";
+      # Its nix-support/choice.json: what the package ships, shown in the report.
+      best = if p.best or null == null then null else "${p.best}";
       # The noRegression check's tolerance: the report gives its verdict too.
       regression_tolerance = p.noRegression.tolerance or 0;
       timing = {

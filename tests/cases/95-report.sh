@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The report (nix/report/report.nix + nix-pgo report): the derivation's deterministic figures and
-# a short alternating timing run of the demo. Never asserts on time values, only on their
+# a short interleaved timing run of the demo. Never asserts on time values, only on their
 # presence: timings on a shared machine are not reproducible.
 
 # The report derivation for the demo alone (tests/fixtures/demo.nix: the host toolchain).
@@ -22,6 +22,7 @@ test_report_data_holds_the_evaluation_and_the_timing_spec() {
     and all(.variants[]; (.bins | length) > 0 and all(.bins[]; . > 0))
     and (.profile.fingerprint | length) == 64
     and .coverage.coverage_percent > 0
+    and (.choice.chosen | IN("baseline", "optimized", "bolted"))
     and (.timing.workloads | keys) == ["cargo-changelog", "crate-changelogs"]
     and all(.timing.workloads[]; (.preload | endswith("libnix-pgo-fixed-random.so")) and (.inputs | length) > 0)' \
     "$data" >/dev/null || fail "report-data.json is incomplete: $(head -c 2000 "$data")"
@@ -34,24 +35,35 @@ test_report_times_every_variant_and_writes_json_markdown_and_svg() {
   out=$(mktemp -d)
   printf '# T\n<!-- report:start -->\nold\n<!-- report:end -->\nrest\n' >"$out/README.md"
   echo '[{"program": "pulldown-cmark", "stage": "baseline", "seconds": 12.5, "result": "reproducible"}]' >"$out/build-times.json"
-  "$drv/bin/report" --out "$out" --rounds 3 --warmup 1 --build-times "$out/build-times.json" --readme "$out/README.md"
+  "$drv/bin/report" --out "$out" --rounds 3 --warmup 1 --min-sample-ms 100 --build-times "$out/build-times.json" --readme "$out/README.md"
 
   local r=$out/report.json data=$drv/report-data.json
-  # Mean and stddev for every variant and workload, from 3 runs each (values: only positive).
-  jq -e '.rounds == 3 and .warmup == 1 and .machine.nproc >= 1
+  # Per workload a repeat count; per variant 3 samples; per non-baseline variant the 3
+  # per-round ratios, their median inside its interval, and "~" exactly when the
+  # interval contains 1 (values: only their presence and consistency, never their size).
+  jq -e '.rounds == 3 and .warmup == 1 and .machine.nproc >= 1 and .min_sample_seconds == 0.1
+    and .bootstrap.resamples == 10000 and .bootstrap.confidence == 0.95
     and (.programs | length) == 1
     and (.programs[0].workloads | map(.workload)) == ["cargo-changelog", "crate-changelogs"]
-    and all(.programs[0].workloads[]; (.variants | map(.variant)) == ["baseline", "optimized", "bolted"]
-      and all(.variants[]; .mean_seconds > 0 and .stddev_seconds >= 0 and (.runs_seconds | length) == 3
-        and .speedup > 0 and .speedup_stddev >= 0))
+    and all(.programs[0].workloads[]; .repeats >= 1
+      and (.variants | map(.variant)) == ["baseline", "optimized", "bolted"]
+      and all(.variants[]; .median_run_seconds > 0 and (.samples_seconds | length) == 3 and all(.samples_seconds[]; . > 0))
+      and .variants[0].time_ratio == null
+      and all(.variants[1:][]; .time_ratio | (.ratios | length) == 3
+        and .low <= .median and .median <= .high
+        and .significant == (.low > 1 or .high < 1)))
     and .build_times[0].seconds == 12.5' "$r" >/dev/null ||
     fail "report.json lacks timings: $(jq -c '.programs[0].workloads' "$r")"
-  # Instruction counts are the evaluation's.
+  # Instruction counts and estimated cycles are the evaluation's.
   jq -e --slurpfile d "$data" '
-      [.programs[0].workloads[] | .workload as $w | .variants[] | "\($w)/\(.variant)=\(.instructions)"] | sort
+      [.programs[0].workloads[] | .workload as $w | .variants[] | "\($w)/\(.variant)=\(.instructions)/\(.estimated_cycles)"] | sort
       == ([$d[0].programs["pulldown-cmark"].evaluation.workloads[] | .workload as $w | .variants | to_entries[]
-        | "\($w)/\(.key)=\(.value.instructions)"] | sort)' "$r" >/dev/null ||
-    fail "report.json's instruction counts differ from the evaluation's"
+        | "\($w)/\(.key)=\(.value.instructions)/\(.value.estimated_cycles)"] | sort)' "$r" >/dev/null ||
+    fail "report.json's instruction counts or estimated cycles differ from the evaluation's"
+  # The choice is best's, and the report says it.
+  jq -e --slurpfile d "$data" '.programs[0].choice == $d[0].programs["pulldown-cmark"].choice' "$r" >/dev/null ||
+    fail "report.json's choice is not best's choice.json"
+  grep -qE 'Shipped \(`best`\): \*\*(baseline|optimized|bolted)\*\*' "$out/report.md" || fail "report.md does not show best's choice"
   # The regression verdict: noRegression's rule on the same counts (the demo passes it).
   jq -e '.programs[0].regression_check | .tolerance_percent == 0 and .passed == true and .regressions == []' "$r" >/dev/null ||
     fail "report.json's regression verdict is not the demo's pass: $(jq -c '.programs[0].regression_check' "$r")"
@@ -60,15 +72,18 @@ test_report_times_every_variant_and_writes_json_markdown_and_svg() {
   # The chart is well-formed XML and says how its numbers were measured.
   python3 -c 'import xml.dom.minidom, sys; xml.dom.minidom.parse(sys.argv[1])' "$out/pulldown-cmark.svg" ||
     fail "pulldown-cmark.svg is not well-formed XML"
-  grep -q 'ratios from one alternating run of 3 rounds' "$out/pulldown-cmark.svg" || fail "the chart lacks its note"
-  # A table row per workload and variant.
+  grep -q 'ratios from one interleaved run of 3 rounds' "$out/pulldown-cmark.svg" || fail "the chart lacks its note"
+  # A table row per workload and variant: the ratio as a median with its interval, or "~"
+  # with it; never a mean ± deviation.
   local w v
   for w in cargo-changelog crate-changelogs; do
-    for v in baseline optimized bolted; do
-      grep -qE "^\| $w \| $v \| [0-9.]+ ± [0-9.]+ \|" "$out/report.md" || fail "report.md has no row for $w/$v"
+    grep -qE "^\| $w \| baseline \| [0-9.]+ \| 1 \|" "$out/report.md" || fail "report.md has no row for $w/baseline"
+    for v in optimized bolted; do
+      grep -qE "^\| $w \| $v \| [0-9.]+ \| ([0-9.]+|~) \([0-9.]+–[0-9.]+\) \|" "$out/report.md" || fail "report.md has no row for $w/$v"
       grep -qE "^\| $w \| $v \|" "$out/README.md" || fail "the README section has no row for $w/$v"
     done
   done
+  if grep -q '±' "$out/report.md"; then fail "report.md still shows a mean ± deviation"; fi
   { grep -q '^rest$' "$out/README.md" && ! grep -q '^old$' "$out/README.md"; } ||
     fail "the README's text outside the markers changed, or the old section stayed"
   rm -rf "$out"

@@ -51,9 +51,10 @@ test_stage_registry_names_every_stage_of_the_result() {
 
 test_readme_stage_table_is_the_registry() {
   local table registry
-  # Each row's first cell: `attr`, or `attr` (`flake-name`), where a per-workload name ends in -<workload>.
+  # Each row's first cell: `attr`, or `attr` (`flake-name`), where a per-workload name ends in
+  # -<workload> (-<variant>, -<remedy> for the repairs).
   table=$(sed -n '/^<!-- stages:start/,/^<!-- stages:end/p' README.md |
-    sed -nE 's/^\| `([A-Za-z]+)`( \(`([a-z-]+)(-<workload>)?`\))? \|.*/{"attr": "\1", "name": "\3"}/p' |
+    sed -nE 's/^\| `([A-Za-z]+)`( \(`([a-z-]+)(-<(workload|variant|remedy)>)?`\))? \|.*/{"attr": "\1", "name": "\3"}/p' |
     jq -s -c 'map({attr, name: (if .name == "" then .attr else .name end)})')
   registry=$(nix eval --json -f nix/stages.nix --apply 'map (s: { inherit (s) attr name; })' | jq -c .)
   echo "README: $table"

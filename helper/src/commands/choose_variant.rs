@@ -48,7 +48,7 @@ pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
             c.variant,
             c.geomean_ratio,
             choice.baseline,
-            choice.ranked_by,
+            choice.ranked_by.name(),
             c.workloads.len(),
             if c.variant == choice.chosen {
                 "  CHOSEN"

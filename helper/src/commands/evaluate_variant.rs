@@ -1,16 +1,17 @@
 //! `nix-pgo evaluate-variant`.
 
 use crate::commands::GlobalArgs;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use nix_pgo::callgrind;
 use nix_pgo::evaluation::{check_name, sha256_file, variant_path, FunctionCount, VariantRun};
 use nix_pgo::output::write_json;
 use std::fs;
 use std::path::PathBuf;
 
-/// Read one variant's callgrind output files and stdout, and write
-/// `OUT/<variant>.json`: its instructions, runs, stdout hash and self
-/// instructions per function.
+/// Read one variant's callgrind output files (run with `--cache-sim=yes
+/// --branch-sim=yes`) and stdout, and write `OUT/<variant>.json`: its
+/// instructions and estimated cycles, runs, stdout hash and self costs per
+/// function.
 #[derive(Debug, clap::Args)]
 pub struct EvaluateVariantArgs {
     /// The evaluation workload's name.
@@ -42,11 +43,25 @@ pub fn run(_: &GlobalArgs, args: EvaluateVariantArgs) -> Result<()> {
             args.workload, args.variant
         )
     })?;
+    let Some(estimated_cycles) = counts.total.estimated_cycles else {
+        bail!(
+            "workload '{}', variant '{}': the callgrind output has no cache and branch \
+             simulation events, so cycles can't be estimated: run callgrind with \
+             --cache-sim=yes --branch-sim=yes",
+            args.workload,
+            args.variant
+        );
+    };
     let mut functions: Vec<FunctionCount> = counts
         .functions
         .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(name, instructions)| FunctionCount { name, instructions })
+        .filter(|(_, c)| c.instructions > 0)
+        .map(|(name, c)| FunctionCount {
+            name,
+            instructions: c.instructions,
+            // Known for every function when known for the total.
+            estimated_cycles: c.estimated_cycles.unwrap_or(0),
+        })
         .collect();
     functions.sort_by(|a, b| {
         b.instructions
@@ -56,7 +71,8 @@ pub fn run(_: &GlobalArgs, args: EvaluateVariantArgs) -> Result<()> {
     let run = VariantRun {
         workload: args.workload,
         variant: args.variant,
-        instructions: counts.total,
+        instructions: counts.total.instructions,
+        estimated_cycles,
         runs: counts.runs,
         stdout_sha256: sha256_file(&args.stdout)?,
         functions,
@@ -65,8 +81,9 @@ pub fn run(_: &GlobalArgs, args: EvaluateVariantArgs) -> Result<()> {
         .with_context(|| format!("could not create {}", args.out.display()))?;
     write_json(&variant_path(&args.out, &run.variant), &run)?;
     eprintln!(
-        "nix-pgo: {} instructions in {} run(s), {} functions, stdout sha256 {}",
+        "nix-pgo: {} instructions, {} estimated cycles in {} run(s), {} functions, stdout sha256 {}",
         run.instructions,
+        run.estimated_cycles,
         run.runs,
         run.functions.len(),
         run.stdout_sha256

@@ -42,6 +42,7 @@ pub fn run(_: &GlobalArgs, args: EvaluationResultArgs) -> Result<()> {
             run.variant,
             VariantSummary {
                 instructions: run.instructions,
+                estimated_cycles: run.estimated_cycles,
                 runs: run.runs,
                 stdout_sha256: run.stdout_sha256,
             },

@@ -21,11 +21,13 @@ pub mod nar_hash;
 pub mod pprof;
 pub mod regressions;
 pub mod release;
+pub mod repair_plan;
 pub mod report;
 pub mod report_data;
 pub mod show;
 pub mod staleness;
 pub mod store_path;
+pub mod unprofile;
 pub mod verify;
 pub mod verify_release;
 
@@ -93,6 +95,10 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Go's CPU profiles (pprof, `default.pgo`): merge, fingerprint, show, match.
     Pprof(pprof::PprofArgs),
+    /// Decide whether a variant regressed and name the functions a repair may act on.
+    RepairPlan(repair_plan::RepairPlanArgs),
+    /// Remove the functions a repair plan names from a profile (they compile as without PGO).
+    Unprofile(unprofile::UnprofileArgs),
     /// Time every variant on the evaluation workloads (alternating) and write report.json, report.md and SVG charts.
     Report(report::ReportArgs),
     /// Write a release archive: binaries, provenance.json and SHA256SUMS, deterministically.

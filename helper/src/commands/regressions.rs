@@ -3,21 +3,23 @@
 use crate::commands::GlobalArgs;
 use anyhow::{bail, Result};
 use nix_pgo::coverage::parse_percent;
+use nix_pgo::evaluation::Metric;
 use nix_pgo::output::print_json;
 use nix_pgo::regressions;
 use nix_pgo::regressions::Comparison;
 use std::path::PathBuf;
 
 /// Compare every variant with the baseline on each evaluation workload and
-/// fail when one executes more instructions than the baseline plus the
-/// tolerance, naming the workload and the functions that got more expensive.
+/// fail when one executes more instructions, or more estimated cycles
+/// (KCachegrind's CEst), than the baseline plus the tolerance, naming the
+/// workload and the functions that got more expensive.
 #[derive(Debug, clap::Args)]
 pub struct RegressionsArgs {
     /// Evaluation workload results (directories with result.json and variants/).
     #[arg(value_name = "DIR", required = true)]
     pub results: Vec<PathBuf>,
 
-    /// Percentage by which a variant may exceed the baseline's instructions.
+    /// Percentage by which a variant may exceed the baseline's instructions or estimated cycles.
     #[arg(long, value_name = "PCT", default_value = "0", value_parser = parse_percent)]
     pub tolerance: f64,
 
@@ -47,13 +49,16 @@ pub fn run(global: &GlobalArgs, args: RegressionsArgs) -> Result<()> {
     }
     for c in &comparisons {
         eprintln!(
-            "nix-pgo: {}: {} {} instructions, {} {} ({:+.2}%){}",
+            "nix-pgo: {}: {} {} instructions, {} estimated cycles; {} {} ({:+.2}%), {} ({:+.2}%){}",
             c.workload,
             args.baseline,
             c.baseline_instructions,
+            c.baseline_estimated_cycles,
             c.variant,
             c.instructions,
             c.change_percent,
+            c.estimated_cycles,
+            c.estimated_cycles_change_percent,
             if c.regression { "  REGRESSION" } else { "" }
         );
     }
@@ -61,15 +66,33 @@ pub fn run(global: &GlobalArgs, args: RegressionsArgs) -> Result<()> {
         return Ok(());
     }
     let mut message = format!(
-        "{} variant(s) execute more instructions than {} beyond the tolerance of {}%:",
+        "{} variant(s) execute more instructions or estimated cycles than {} beyond the tolerance of {}%:",
         regressions.len(),
         args.baseline,
         args.tolerance
     );
     for c in regressions {
+        for metric in &c.regressed {
+            let (value, base, change) = match metric {
+                Metric::Instructions => (c.instructions, c.baseline_instructions, c.change_percent),
+                Metric::EstimatedCycles => (
+                    c.estimated_cycles,
+                    c.baseline_estimated_cycles,
+                    c.estimated_cycles_change_percent,
+                ),
+            };
+            message.push_str(&format!(
+                "\n- workload '{}': {} {} {value} {}, {change:+.2}% over {} ({base})",
+                c.workload,
+                c.variant,
+                metric.verb(),
+                metric.name(),
+                args.baseline,
+            ));
+        }
         message.push_str(&format!(
-            "\n- workload '{}': {} executes {} instructions, {:+.2}% over {} ({}); functions that got more expensive:",
-            c.workload, c.variant, c.instructions, c.change_percent, args.baseline, c.baseline_instructions
+            "; functions whose self {} grew most:",
+            c.regressed[0].name()
         ));
         for f in &c.more_expensive {
             message.push_str(&format!(

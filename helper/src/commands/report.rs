@@ -10,9 +10,10 @@ use nix_pgo::report::{
 use std::fs;
 use std::path::PathBuf;
 
-/// Time baseline, optimized and bolted on the evaluation workloads, variants
-/// alternating run by run, and write report.json, report.md and
-/// <program>.svg (speedup over baseline) to --out.
+/// Time baseline, optimized and bolted on the evaluation workloads in
+/// interleaved rounds, and write report.json, report.md and <program>.svg
+/// (time relative to baseline: median per-round ratio, 95 % bootstrap
+/// interval) to --out.
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// report-data.json, as the report derivation (nix/report.nix) writes it.
@@ -23,9 +24,15 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DIR", required_unless_present = "check_data")]
     pub out: Option<PathBuf>,
 
-    /// Measured rounds; each runs every variant once.
+    /// Measured rounds; each takes one sample of every variant.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(2..))]
     pub rounds: u32,
+
+    /// The least time one sample takes, in milliseconds: each workload is
+    /// repeated within a sample until the baseline's takes this long (the
+    /// count is fixed per workload before measuring).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_sample_ms: u64,
 
     /// Rounds run first and not measured (caches, CPU frequency).
     #[arg(long, default_value_t = 2)]
@@ -79,6 +86,7 @@ pub fn run(_: &GlobalArgs, args: ReportArgs) -> Result<()> {
     let rounds = report::Rounds {
         rounds: args.rounds,
         warmup: args.warmup,
+        min_sample: std::time::Duration::from_millis(args.min_sample_ms),
     };
     let mut programs = Vec::new();
     for (name, program) in &data.programs {
@@ -97,6 +105,8 @@ pub fn run(_: &GlobalArgs, args: ReportArgs) -> Result<()> {
         },
         rounds: args.rounds,
         warmup: args.warmup,
+        min_sample_seconds: rounds.min_sample.as_secs_f64(),
+        bootstrap: report::stats::BOOTSTRAP,
         programs,
         build_times,
     };

@@ -13,6 +13,12 @@
 }:
 { pname
 , version
+, # The stage's name and script: a repair stage (stages/repair/boltRepaired.nix) wraps
+  # this script in its own.
+  stage ? "bolted"
+, script ? ./buildBolted.sh
+, # Attributes for that script.
+  extraAttrs ? { }
 , # buildBoltInput's result: the binaries, linked with --emit-relocs.
   boltInput
 , # mergeBoltProfiles's result: <binary>.fdata for each binary.
@@ -46,9 +52,9 @@
   ]
 ,
 }:
-mkStage {
-  name = "${pname}-bolted-${version}";
-  script = ./buildBolted.sh;
+mkStage ({
+  name = "${pname}-${stage}-${version}";
+  inherit script;
   boltScriptLib = ../../internal/bolt/bolt.sh;
   inherit boltInput boltProfile;
   inherit boltOptions;
@@ -58,4 +64,4 @@ mkStage {
     inherit boltInput boltProfile;
   };
   meta.mainProgram = boltInput.meta.mainProgram or pname;
-}
+} // extraAttrs)

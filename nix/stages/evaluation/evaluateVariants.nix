@@ -3,7 +3,10 @@
 #
 # Runs each evaluation workload against every variant (baseline, optimized, ...): one
 # derivation per workload, each running every variant under callgrind, failing when their
-# outputs differ, and recording instruction counts (deterministic here, unlike time).
+# outputs differ, and recording instruction counts and estimated cycles (deterministic
+# here, unlike time). Estimated cycles are KCachegrind's CEst from callgrind's cache and
+# branch simulation (helper/src/callgrind.rs): the cost that sees code layout, which
+# instruction counts don't.
 # The result merges them into $out/evaluation.json; the per-workload derivations are
 # `passthru.workloads.<name>`.
 { helper
@@ -33,6 +36,18 @@ let
   inherit (builtins) attrNames attrValues concatStringsSep mapAttrs;
   sameNames = builtins.sort builtins.lessThan order == attrNames variants;
 
+  # Cache and branch simulation for the estimated cycles. The cache geometry is fixed
+  # (32 KiB 8-way L1s, 8 MiB 16-way last level, 64-byte lines: a common x86-64 desktop)
+  # rather than read from the builder's CPU, which callgrind does by default: the counts
+  # must not depend on which machine built the evaluation.
+  callgrindOptions = [
+    "--cache-sim=yes"
+    "--branch-sim=yes"
+    "--I1=32768,8,64"
+    "--D1=32768,8,64"
+    "--LL=8388608,16,64"
+  ];
+
   evaluateWorkload =
     name: workload:
     mkStage (
@@ -42,6 +57,7 @@ let
         name = "${pname}-evaluation-${name}-${version}";
         script = ./evaluateWorkload.sh;
         inherit (toolchain) valgrind;
+        inherit callgrindOptions;
         helper = "${helper}/bin/nix-pgo";
         # Lists of the same length, in `order`: the variants' names and outputs.
         variantNames = order;

@@ -1,18 +1,28 @@
 # shellcheck shell=bash
-# One evaluation workload against every variant, under callgrind: $out/result.json holds
-# each variant's instruction count and stdout hash, $out/variants/<variant>.json also its
-# self instructions per function (both written by the helper, which reads callgrind's
-# files). Fails if the variants' outputs differ.
+# One evaluation workload against every variant, under callgrind with cache and branch
+# simulation: $out/result.json holds each variant's instruction count, estimated cycles
+# and stdout hash, $out/variants/<variant>.json also its self costs per function (both
+# written by the helper, which reads callgrind's files). Fails if the variants' outputs
+# differ.
 # shellcheck source=../../internal/workload/runWorkload.sh
 source "$workloadRunner"
 
-# shellcheck disable=SC2154 # variantNames and variantPaths come from .attrs.sh
+# shellcheck disable=SC2154 # variantNames, variantPaths and callgrindOptions come from .attrs.sh
 names=("${variantNames[@]}") paths=("${variantPaths[@]}")
+# Quoted for the shims' exec line.
+options=$(printf '%q ' "${callgrindOptions[@]}")
 mkdir -p "$out/callgrind-totals"
 
 variantFiles=()
 for i in "${!names[@]}"; do
   variant=${names[$i]}
+  # A remedy that was not needed (stages/repair/) is its variant's binaries, copied: not a
+  # candidate of its own, so not run (its counts would differ from the variant's only by
+  # the path it runs from).
+  if [ -f "${paths[$i]}/nix-support/repair" ] && [ "$(cat "${paths[$i]}/nix-support/repair")" = not-needed ]; then
+    log "workload '$workloadName', variant '$variant': not run, a remedy that was not needed"
+    continue
+  fi
   # Every variant runs at the same paths, so that nothing but the binary differs.
   shims=$NIX_BUILD_TOP/bin cg=$NIX_BUILD_TOP/callgrind
   rm -rf "$shims" "$cg"
@@ -20,7 +30,7 @@ for i in "${!names[@]}"; do
   for exe in "${paths[$i]}"/bin/*; do
     cat >"$shims/${exe##*/}" <<SHIM
 #!$BASH
-exec "$valgrind" --tool=callgrind --quiet --callgrind-out-file="$cg/callgrind.out.%p" "$exe" "\$@"
+exec "$valgrind" --tool=callgrind --quiet $options--callgrind-out-file="$cg/callgrind.out.%p" "$exe" "\$@"
 SHIM
     chmod +x "$shims/${exe##*/}"
   done

@@ -34,7 +34,8 @@ cargoBuild (
     // {
     stage = args.stage or "optimized";
     stageRustflags = profileUseRustflags ++ (args.stageRustflags or [ ]);
-    script = ./buildOptimized.sh;
+    # A repair stage (stages/repair/buildRepaired.nix) wraps this script in its own.
+    script = args.script or ./buildOptimized.sh;
     inherit profile;
     minCoverage = toString minCoverage;
     maxStale = if maxStale == null then "" else toString maxStale;
