@@ -28,9 +28,12 @@ for i in "${!names[@]}"; do
   rm -rf "$shims" "$cg"
   mkdir -p "$shims" "$cg"
   for exe in "${paths[$i]}"/bin/*; do
+    # valgrind's own messages go to a file, never into the program's stderr: its cache
+    # detection warns (even with --quiet and a fixed geometry) on some CPUs, and a
+    # workload that captures stderr would then print pids that differ between variants.
     cat >"$shims/${exe##*/}" <<SHIM
 #!$BASH
-exec "$valgrind" --tool=callgrind --quiet $options--callgrind-out-file="$cg/callgrind.out.%p" "$exe" "\$@"
+exec "$valgrind" --tool=callgrind --quiet $options--log-file="$cg/valgrind.%p.log" --callgrind-out-file="$cg/callgrind.out.%p" "$exe" "\$@"
 SHIM
     chmod +x "$shims/${exe##*/}"
   done
@@ -38,6 +41,9 @@ SHIM
   log "workload '$workloadName', variant '$variant'"
   runWorkload "$NIX_BUILD_TOP/$variant" "$shims"
 
+  # valgrind's messages, if any, in the build log.
+  messages=("$cg"/valgrind.*.log)
+  [ "${#messages[@]}" -eq 0 ] || cat "${messages[@]}" >&2
   outs=("$cg"/callgrind.out.*)
   [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
   "$helper" evaluate-variant --workload "$workloadName" --variant "$variant" \
