@@ -113,15 +113,17 @@ test_flake_workflow_parses_and_names_only_existing_attributes() {
 import sys, yaml
 steps = yaml.safe_load(open(sys.argv[1]))["jobs"]["build"]["steps"]
 print(next(s["run"] for s in steps if s.get("id") == "jobs"))' "$wf" >"$dir/list-jobs.sh"
+  # The step writes jobs.txt in the checkout, as in the workflow; it is kept with the
+  # step's script, out of the repository.
   bash -euo pipefail "$dir/list-jobs.sh" >/dev/null
-  [ "$(wc -l <jobs.txt)" = "$(nix eval --json .#hydraJobs --apply 'j: builtins.mapAttrs (_: builtins.attrNames) j' | jq '[.[][]] | length')" ] ||
+  mv jobs.txt "$dir/jobs.txt"
+  [ "$(wc -l <"$dir/jobs.txt")" = "$(nix eval --json .#hydraJobs --apply 'j: builtins.mapAttrs (_: builtins.attrNames) j' | jq '[.[][]] | length')" ] ||
     fail "the workflow does not build every Hydra job"
   # shellcheck disable=SC2046
   while read -r attr; do
     path=${attr#.#}
     nix eval --raw $(stub_nixpkgs) ".#$path.drvPath" >/dev/null || fail "the workflow builds $attr, which does not evaluate"
-  done <jobs.txt
-  rm -f jobs.txt
+  done <"$dir/jobs.txt"
   { grep -q 'cachix/cachix-action' "$wf" && grep -q 'cachix/install-nix-action' "$wf"; } || fail "no Nix installer or Cachix action"
 }
 
