@@ -11,6 +11,8 @@
 , buildGoOptimized
 , buildGoPgoPackage
 , buildGoProfiling
+, buildRelease
+, chooseBest
 , evaluateVariants
 , goLockedProfile
 , goModVendor
@@ -189,8 +191,19 @@ let
         variables = runtimeVariables // { GODEBUG = "asyncpreemptoff=1"; };
       };
 
+  # The variant to ship, as for Rust: the faster of baseline and optimized among those the
+  # regression check passes, whether or not noRegression passes.
+  best =
+    if evaluation == null then
+      null
+    else
+      asProgram (chooseBest {
+        inherit pname version evaluation;
+        tolerance = regressionTolerance;
+      });
+
   stageValues = {
-    inherit vendor baseline profiling profiles profile profileUnlocked optimized evaluation;
+    inherit vendor baseline profiling profiles profile profileUnlocked optimized evaluation best;
     noRegression =
       if evaluation == null then
         null
@@ -199,6 +212,22 @@ let
           inherit pname evaluation;
           tolerance = regressionTolerance;
         };
+    # The published artifact: best's binaries (every file of its bin/), provenance.json
+    # and SHA256SUMS.
+    release = buildRelease {
+      inherit pname version lockEntry workloads evaluation profile;
+      bins = null;
+      shipped = if best != null then best else optimized;
+      shippedStage = if best != null then "best" else "optimized";
+      inherit baseline;
+      src = goSrc;
+      flags = { inherit modRoot subPackages tags ldflags cgo runtimeVariables; };
+      compiler = {
+        name = "go";
+        path = toolchain.go.go;
+        versionArgs = [ "version" ];
+      };
+    };
     updateProfile = goUpdateProfile {
       inherit pname profiles lockPath;
       defaultPgoPath = defaultPgoPath';

@@ -52,9 +52,9 @@ map stage [
   { name = "repair-evaluation"; attr = "repairEvaluation"; perWorkload = "evaluation"; languages = [ "rust" ]; }
   # The variant to ship: the fastest that passes the regression check (never needs it to
   # pass), among the variants and the remedies.
-  { name = "best"; attr = "best"; languages = [ "rust" ]; }
+  { name = "best"; attr = "best"; }
   # <pname>-<version>-<system>.tar.gz: the shipped binary, provenance.json, SHA256SUMS.
-  { name = "release"; attr = "release"; languages = [ "rust" ]; }
+  { name = "release"; attr = "release"; }
   { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; languages = [ "rust" ]; }
   # bin/update-profile: an app (`nix run`), not a build product.
   { name = "update-profile"; attr = "updateProfile"; job = false; }

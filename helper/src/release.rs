@@ -42,7 +42,9 @@ pub struct Spec {
     pub pname: String,
     pub version: String,
     pub system: String,
-    pub bins: Vec<String>,
+    /// The binaries to ship, by name in `bin/`; null: every file in the
+    /// shipped stage's `bin/` (a Go build names its binaries itself).
+    pub bins: Option<Vec<String>>,
     /// The stage whose `bin/<bin>` is shipped ("best", or "optimized").
     pub shipped_stage: String,
     pub shipped: PathBuf,
@@ -53,10 +55,22 @@ pub struct Spec {
     pub workloads: SpecWorkloads,
     pub evaluation: Option<PathBuf>,
     pub toolchain_id: String,
-    pub rustc: PathBuf,
+    /// The compiler that built the binaries, asked for its version.
+    pub compiler: SpecCompiler,
     pub source: PathBuf,
     /// rustflags and cargo flags, as buildPgoPackage was given them.
     pub flags: serde_json::Value,
+}
+
+/// `rustc` (buildPgoPackage) or `go` (buildGoPgoPackage).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SpecCompiler {
+    /// "rustc" or "go": the provenance's field name.
+    pub name: String,
+    pub path: PathBuf,
+    /// The arguments that print its version (`-vV`, `version`).
+    pub version_args: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,7 +83,12 @@ pub struct SpecWorkloads {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpecWorkload {
-    pub script: PathBuf,
+    /// The script that runs the program (every Rust workload, Go program runs).
+    #[serde(default)]
+    pub script: Option<PathBuf>,
+    /// A Go benchmark workload (`go test -bench`), as buildGoPgoPackage was given it.
+    #[serde(default)]
+    pub benchmark: Option<serde_json::Value>,
     #[serde(default)]
     pub inputs: BTreeMap<String, PathBuf>,
 }
@@ -137,7 +156,10 @@ pub struct Workloads {
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 pub struct Workload {
     pub name: String,
-    pub script: StoreObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<StoreObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<serde_json::Value>,
     pub inputs: BTreeMap<String, StoreObject>,
 }
 
@@ -150,8 +172,12 @@ pub struct StoreObject {
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 pub struct Toolchain {
     pub id: String,
-    /// `rustc -vV`, line by line.
-    pub rustc: Vec<String>,
+    /// `rustc -vV`, line by line (a Rust program).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rustc: Option<Vec<String>>,
+    /// `go version`, line by line (a Go program).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -179,6 +205,25 @@ fn store_object(path: &Path) -> Result<StoreObject> {
 /// A binary's hash and its bytes.
 pub type Binary = (FileHash, Vec<u8>);
 
+/// The names of the files in `dir/bin`, sorted.
+fn bin_names(dir: &Path) -> Result<Vec<String>> {
+    let bin = dir.join("bin");
+    let mut names = Vec::new();
+    for entry in fs::read_dir(&bin).with_context(|| format!("could not list {}", bin.display()))? {
+        let entry = entry.with_context(|| format!("could not list {}", bin.display()))?;
+        let name = entry.file_name().into_string().map_err(|name| {
+            anyhow::anyhow!(
+                "{}/{} is not a UTF-8 file name",
+                bin.display(),
+                name.to_string_lossy()
+            )
+        })?;
+        names.push(name);
+    }
+    names.sort();
+    Ok(names)
+}
+
 fn binaries(dir: &Path, bins: &[String]) -> Result<Vec<Binary>> {
     bins.iter()
         .map(|bin| {
@@ -202,9 +247,14 @@ fn binaries(dir: &Path, bins: &[String]) -> Result<Vec<Binary>> {
 fn workloads(set: &BTreeMap<String, SpecWorkload>) -> Result<Vec<Workload>> {
     set.iter()
         .map(|(name, w)| {
+            ensure!(
+                w.script.is_some() != w.benchmark.is_some(),
+                "workload {name} of the release specification needs a script or a benchmark, not both or neither"
+            );
             Ok(Workload {
                 name: name.clone(),
-                script: store_object(&w.script)?,
+                script: w.script.as_deref().map(store_object).transpose()?,
+                benchmark: w.benchmark.clone(),
                 inputs: w
                     .inputs
                     .iter()
@@ -220,15 +270,29 @@ pub fn archive_name(spec: &Spec) -> String {
     format!("{}-{}-{}", spec.pname, spec.version, spec.system)
 }
 
-/// Compute the provenance of `spec`'s shipped binaries; `rustc_vv` is the
-/// output of `rustc -vV`. Returns it with the binaries' bytes.
-pub fn provenance(spec: &Spec, rustc_vv: &str) -> Result<(Provenance, Vec<Binary>)> {
+/// Compute the provenance of `spec`'s shipped binaries; `compiler_version` is
+/// what the compiler printed for its version arguments. Returns it with the
+/// binaries' bytes.
+pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Vec<Binary>)> {
+    let version: Vec<String> = compiler_version.lines().map(str::to_owned).collect();
+    let (rustc, go) = match spec.compiler.name.as_str() {
+        "rustc" => (Some(version), None),
+        "go" => (None, Some(version)),
+        other => {
+            bail!("unknown compiler '{other}' in the release specification (expected rustc or go)")
+        }
+    };
+    let bins = match &spec.bins {
+        Some(bins) => bins.clone(),
+        None => bin_names(&spec.shipped)?,
+    };
     ensure!(
-        !spec.bins.is_empty(),
-        "the release has no binaries (bins is empty)"
+        !bins.is_empty(),
+        "the release has no binaries (bins is empty, or {}/bin has no files)",
+        spec.shipped.display()
     );
-    let shipped = binaries(&spec.shipped, &spec.bins)?;
-    let baseline = binaries(&spec.baseline, &spec.bins)?;
+    let shipped = binaries(&spec.shipped, &bins)?;
+    let baseline = binaries(&spec.baseline, &bins)?;
     let choice_file = spec.shipped.join("nix-support/choice.json");
     let choice: Option<Choice> = if choice_file.exists() {
         Some(read_json(&choice_file, "a variant choice (choice.json)")?)
@@ -273,7 +337,8 @@ pub fn provenance(spec: &Spec, rustc_vv: &str) -> Result<(Provenance, Vec<Binary
         },
         toolchain: Toolchain {
             id: spec.toolchain_id.clone(),
-            rustc: rustc_vv.lines().map(str::to_owned).collect(),
+            rustc,
+            go,
         },
         source: store_object(&spec.source)?,
         flags: spec.flags.clone(),

@@ -1,7 +1,7 @@
 //! `nix-pgo release`.
 
 use crate::commands::GlobalArgs;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use nix_pgo::output::read_json;
 use nix_pgo::release::{self, Spec, PROVENANCE_FILE};
 use nix_pgo::tool::Tool;
@@ -26,10 +26,25 @@ pub struct ReleaseArgs {
 
 pub fn run(_global: &GlobalArgs, args: ReleaseArgs) -> Result<()> {
     let spec: Spec = read_json(&args.spec, "a release specification")?;
-    let rustc = Tool::new("rustc", &spec.rustc)?;
-    let rustc_vv = String::from_utf8(rustc.run(["-vV"])?.stdout)
-        .context("rustc -vV printed something that is not UTF-8")?;
-    let (provenance, binaries) = release::provenance(&spec, &rustc_vv)?;
+    // Tool names are static: the two compilers a release can come from.
+    let name = match spec.compiler.name.as_str() {
+        "rustc" => "rustc",
+        "go" => "go",
+        other => bail!(
+            "unknown compiler '{other}' in the release specification {} (expected rustc or go)",
+            args.spec.display()
+        ),
+    };
+    let compiler = Tool::new(name, &spec.compiler.path)?;
+    let version = String::from_utf8(compiler.run(&spec.compiler.version_args)?.stdout)
+        .with_context(|| {
+            format!(
+                "{} {} printed something that is not UTF-8",
+                spec.compiler.name,
+                spec.compiler.version_args.join(" ")
+            )
+        })?;
+    let (provenance, binaries) = release::provenance(&spec, &version)?;
     let mut files: BTreeMap<String, Vec<u8>> = binaries
         .into_iter()
         .map(|(hash, data)| (hash.path, data))

@@ -32,14 +32,21 @@
   src
 , # rustflags and cargo flags, recorded as given.
   flags ? { }
+, # The compiler that built the binaries, and how it prints its version (provenance.json's
+  # toolchain.rustc or toolchain.go).
+  compiler ? {
+    name = "rustc";
+    path = toolchain.rustc;
+    versionArgs = [ "-vV" ];
+  }
 ,
 }:
 let
   inherit (builtins) mapAttrs;
-  workloadPaths = mapAttrs (_: w: {
-    script = "${w.script}";
-    inputs = mapAttrs (_: value: "${value}") (w.inputs or { });
-  });
+  workloadPaths = mapAttrs (_: w:
+    # A script, or a Go benchmark (`go test -bench`: its settings, no script).
+    (if w ? benchmark then { inherit (w) benchmark; } else { script = "${w.script}"; })
+    // { inputs = mapAttrs (_: value: "${value}") (w.inputs or { }); });
 in
 mkStage {
   name = "${pname}-release-${version}";
@@ -48,7 +55,8 @@ mkStage {
   # One JSON document (helper/src/release.rs, `Spec`); its store paths are the stage's inputs.
   spec = builtins.toJSON {
     inherit pname version bins shippedStage lockEntry flags;
-    inherit (toolchain) system rustc;
+    inherit (toolchain) system;
+    inherit compiler;
     toolchainId = toolchain.id;
     shipped = "${shipped}";
     baseline = "${baseline}";
