@@ -53,7 +53,7 @@ test_go_jobs_and_checks_come_from_the_registry() {
   local jobs checks
   jobs=$(nix eval --impure --json -f tests/fixtures/go.nix wordfreq --apply "p: builtins.attrNames ((import ./nix { toolchain = throw \"names only\"; }).stagesOf p)")
   echo "$jobs"
-  [ "$jobs" = '["baseline","evaluation","evaluation-held-out","no-regression","optimized","profile","profiles-bench","profiles-text","profiling","vendor"]' ] ||
+  [ "$jobs" = '["baseline","best","evaluation","evaluation-held-out","no-regression","optimized","profile","profiles-bench","profiles-text","profiling","release","vendor"]' ] ||
     fail "unexpected Go jobs $jobs"
   # The flake: gofmt's jobs and checks, listed without a toolchain (pure evaluation).
   nix eval --json .#hydraJobs.gofmt --apply builtins.attrNames | jq -e 'index("profiling") and index("optimized") and index("no-regression") and (index("instrumented") | not)' >/dev/null ||
