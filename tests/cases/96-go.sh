@@ -67,6 +67,31 @@ test_go_evaluation_compares_the_outputs_and_counts_instructions() {
   go_build noRegression >/dev/null
 }
 
+test_go_release_ships_best_with_go_provenance_and_verifies() {
+  local release best archive dir top
+  release=$(go_build release)
+  best=$(go_build best)
+  archive=$(echo "$release"/wordfreq-*-x86_64-linux.tar.gz)
+  [ -f "$archive" ] || fail "no release archive in $release"
+  dir=$(mktemp -d)
+  tar -xzf "$archive" -C "$dir"
+  top=$(echo "$dir"/wordfreq-*)
+  (cd "$top" && sha256sum -c SHA256SUMS) || fail "sha256sum -c disagrees with SHA256SUMS"
+  "$(nix build --impure --no-link --json .#host.helper | jq -r '.[0].outputs.out')/bin/nix-pgo" verify-release "$archive"
+  cmp "$top/bin/wordfreq" "$best/bin/wordfreq" || fail "the archive's binary is not the one best chose"
+  jq . "$top/provenance.json"
+  # The Go toolchain's own version line, the benchmark workload by its settings, the
+  # program run by its script, and the variant best chose.
+  jq -e --arg go "$("$GO" version)" --slurpfile choice "$best/nix-support/choice.json" '
+      .toolchain.go == [$go] and (.toolchain | has("rustc") | not)
+      and (.workloads.training[] | select(.name == "bench") | .benchmark != null and .script == null)
+      and (.workloads.training[] | select(.name == "text") | .script.nar_hash | startswith("sha256-"))
+      and .shipped.variant == $choice[0].chosen
+      and .profile.summary.fingerprintAlgorithm == "blake3-canonical-pprof-v1"' "$top/provenance.json" >/dev/null ||
+    fail "provenance.json does not describe the Go pipeline"
+  nix build --impure --no-link --rebuild -f tests/fixtures/go.nix release || fail "the Go release is not reproducible"
+}
+
 test_go_workload_that_never_runs_the_program_is_refused() {
   go_fails "workload 'never-ran' exited 0 but wrote no CPU profile data" neverRan
   go_fails "never ran the profiling program \(wordfreq\)" neverRan
