@@ -14,6 +14,7 @@
 , buildRelease
 , chooseBest
 , evaluateVariants
+, lockEntryOf
 , goLockedProfile
 , goModVendor
 , goUpdateProfile
@@ -102,24 +103,12 @@ let
       src;
 
   algorithm = "blake3-canonical-pprof-v1";
-  lockEntry =
-    let
-      lock = builtins.fromJSON (builtins.readFile lockFile');
-      forPackage = lock.profiles.${pname} or { };
-      relock = "re-lock it with `nix run .#update-profile` (host toolchain: `nix run --impure .#host.update-profile`)";
-    in
-    if lockFile' == null then
-      null
-    else if (lock.version or null) != 1 then
-      fail "${toString lockFile'} has lock format version ${toString (lock.version or "none")}; this nix-pgo reads version 1."
-    else if forPackage == { } then
-      fail "${toString lockFile'} has no entry for ${pname}: ${relock}."
-    else if !(forPackage ? ${toolchain.go.id}) then
-      fail "${toString lockFile'} locks ${pname} for toolchain(s) ${concatStringsSep ", " (attrNames forPackage)}, not for this build's Go toolchain ${toolchain.go.id}: ${relock}."
-    else if (forPackage.${toolchain.go.id}.fingerprintAlgorithm or null) != algorithm then
-      fail "${toString lockFile'} locks ${pname} with fingerprint algorithm ${toString (forPackage.${toolchain.go.id}.fingerprintAlgorithm or "none")}, but Go profiles are fingerprinted with ${algorithm}: ${relock}."
-    else
-      forPackage.${toolchain.go.id};
+  lockEntry = lockEntryOf {
+    lockFile = lockFile';
+    inherit pname fail algorithm;
+    toolchainId = toolchain.go.id;
+    relock = "re-lock it with `nix run .#update-profile` (host toolchain: `nix run --impure .#host.update-profile`)";
+  };
 
   training = workloads.training or { };
   evaluationWorkloads = workloads.evaluation or { };

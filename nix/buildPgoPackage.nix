@@ -22,6 +22,7 @@
 , buildRepaired
 , chooseBest
 , evaluateVariants
+, lockEntryOf
 , lockedProfile
 , mergeBoltProfiles
 , mergeProfiles
@@ -176,27 +177,15 @@ let
     else
       src;
 
-  lockEntry =
-    let
-      lock = builtins.fromJSON (builtins.readFile lockFile');
-      forPackage = lock.profiles.${pname} or { };
-      toolchains = builtins.attrNames forPackage;
-      relock = "re-lock it with `nix run .#update-profile` (host toolchain: `nix run --impure .#host.update-profile`), or `nix-pgo lock`";
-    in
-    if lockFile' == null then
-      null
-    else if (lock.version or null) != 1 then
-      fail "${toString lockFile'} has lock format version ${toString (lock.version or "none")}; this nix-pgo reads version 1. Update nix-pgo, or re-lock with this one."
-    else if forPackage == { } then
-      fail "${toString lockFile'} has no entry for ${pname}: ${relock}."
-    else if !(forPackage ? ${toolchain.id}) then
-      fail "${toString lockFile'} locks ${pname} for toolchain(s) ${builtins.concatStringsSep ", " toolchains}, not for this build's toolchain ${toolchain.id}. A profile of another toolchain is never reused: ${relock}."
-    # The fingerprint's algorithm (helper/src/fingerprint.rs, ALGORITHM); entries
-    # without it were written before it was recorded, all with the first one.
-    else if (forPackage.${toolchain.id}.fingerprintAlgorithm or "blake3-canonical-proftext-v1") != "blake3-canonical-proftext-v1" then
-      fail "${toString lockFile'} locks ${pname} with fingerprint algorithm ${forPackage.${toolchain.id}.fingerprintAlgorithm}, but this nix-pgo computes blake3-canonical-proftext-v1: ${relock}."
-    else
-      forPackage.${toolchain.id};
+  lockEntry = lockEntryOf {
+    lockFile = lockFile';
+    inherit pname fail;
+    toolchainId = toolchain.id;
+    algorithm = "blake3-canonical-proftext-v1";
+    # Entries without the field were written before it was recorded, all with the first one.
+    algorithmIfMissing = "blake3-canonical-proftext-v1";
+    relock = "re-lock it with `nix run .#update-profile` (host toolchain: `nix run --impure .#host.update-profile`), or `nix-pgo lock`";
+  };
 
   canonicalizeFlags =
     (if quantize != null then [ "--quantize" (toString quantize) ] else [ ])

@@ -21,6 +21,7 @@ let
     cargoSkeleton = call ./internal/cargo/cargoSkeleton.nix { };
     cargoBuild = call ./internal/cargo/cargoBuild.nix { };
     workloadEnv = call ./internal/workload/workloadEnv.nix { };
+    lockEntryOf = import ./internal/lockEntry.nix;
     goBuild = call ./internal/go/goBuild.nix { };
 
     # Public functions.
