@@ -57,14 +57,6 @@ mkStage {
   goBin = go.go;
   goEnv = ./goEnv.sh;
   nixPgoGoToolchain = go.id;
-  env = {
-    GOTOOLCHAIN = "local";
-    GOPROXY = "off";
-    GOSUMDB = "off";
-    GOFLAGS = "-mod=vendor";
-    GOENV = "off";
-    GOTELEMETRY = "off";
-    CGO_ENABLED = if cgo then "1" else "0";
-  };
+  env = import ./goVariables.nix cgo;
   passthru = { inherit src vendor profile; } // passthru;
 }

@@ -61,13 +61,6 @@ else
     benchPackage = bench.package or ".";
     benchPattern = bench.bench or ".";
     benchtime = bench.benchtime or "1s";
-    env = variables // {
-      GOTOOLCHAIN = "local";
-      GOPROXY = "off";
-      GOSUMDB = "off";
-      GOFLAGS = "-mod=vendor";
-      GOENV = "off";
-      GOTELEMETRY = "off";
-      CGO_ENABLED = "0";
-    };
+    # `go test -bench` builds the test binary without cgo, as the program's builds are.
+    env = variables // import ../../internal/go/goVariables.nix false;
   })
