@@ -1,4 +1,4 @@
-# Training: compile net/http and its neighbours.
+# Training: compile net/ (net/http and its neighbours) and crypto/.
 # shellcheck source=../compile-packages.sh
 source "$PGO_INPUTS/compile-packages"
-compilePackages net/url net/textproto net/mail net/http
+compilePackages net/... crypto/...
