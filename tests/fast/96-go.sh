@@ -62,3 +62,20 @@ test_go_jobs_and_checks_come_from_the_registry() {
   echo "$checks" | jq -e 'index("gofmt-evaluation") and index("gofmt-no-regression") and (index("gofmt-bolted") | not)' >/dev/null ||
     fail "checks lack gofmt's: $checks"
 }
+
+test_go_compile_bench_compares_no_profile_gos_default_pgo_and_nix_pgos() {
+  local comparison
+  # bench/go-compile (built by its `measure`, not here): the three variants, in that order,
+  # on the held-out workloads only, and the committed variant built from GOROOT's default.pgo.
+  comparison=$(nix eval --impure --json -f bench/go-compile comparison --apply 'c: {
+    variants = builtins.attrNames c.variants;
+    workloads = builtins.attrNames c.workloads;
+  }')
+  echo "$comparison"
+  echo "$comparison" | jq -e '.variants == ["baseline", "goDefault", "optimized"] and .workloads == ["encoding", "image-compress"]' >/dev/null ||
+    fail "unexpected comparison $comparison"
+  nix eval --impure --json -f bench/go-compile committedProfile.profiles --apply 'ps: map toString (builtins.attrValues ps)' |
+    has 'go-1\.27\.3-compile-default\.pgo' || fail "the committed variant is not built from GOROOT's cmd/compile/default.pgo"
+  nix eval --impure --json -f bench/go-compile workloads.training --apply builtins.attrNames | jq -e '. == ["go", "net"]' >/dev/null ||
+    fail "the bench's training workloads changed: keep them disjoint from the evaluation's"
+}
