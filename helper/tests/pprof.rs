@@ -267,6 +267,49 @@ fn bad_profiles_are_named_with_what_they_are() {
     );
     let err = fails(&["pprof", "merge", "--output", out, s(&fixture("idle.pprof"))]);
     assert!(err.contains("idle.pprof has no samples"), "{err}");
+    // --skip-empty leaves a profile without samples out (a workload's process that
+    // ended before the first sample), but not when every profile is empty.
+    let err = fails(&[
+        "pprof",
+        "merge",
+        "--output",
+        out,
+        s(&fixture("idle.pprof")),
+        s(&fixture("cpu-a.pprof")),
+    ]);
+    assert!(err.contains("idle.pprof has no samples"), "{err}");
+    let with_idle = dir.join("with-idle.pprof");
+    let alone = dir.join("alone.pprof");
+    ok(&[
+        "pprof",
+        "merge",
+        "--skip-empty",
+        "--output",
+        s(&with_idle),
+        s(&fixture("idle.pprof")),
+        s(&fixture("cpu-a.pprof")),
+    ]);
+    ok(&[
+        "pprof",
+        "merge",
+        "--output",
+        s(&alone),
+        s(&fixture("cpu-a.pprof")),
+    ]);
+    assert_eq!(
+        fs::read(&with_idle).unwrap(),
+        fs::read(&alone).unwrap(),
+        "--skip-empty changed what the profiles with samples merge to"
+    );
+    let err = fails(&[
+        "pprof",
+        "merge",
+        "--skip-empty",
+        "--output",
+        out,
+        s(&fixture("idle.pprof")),
+    ]);
+    assert!(err.contains("idle.pprof has no samples"), "{err}");
     let err = fails(&["pprof", "merge", "--output", out, s(&fixture("heap.pprof"))]);
     assert!(
         err.contains("heap.pprof is not a CPU profile") && err.contains("alloc_space/bytes"),

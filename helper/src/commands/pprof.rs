@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::commands::GlobalArgs;
 use nix_pgo::output::{print_json, write_json};
-use nix_pgo::pprof::merge::{canonical, merge, Input};
+use nix_pgo::pprof::merge::{canonical, has_samples, merge, Input};
 use nix_pgo::pprof::show::{functions, summary, FunctionWeight, Summary};
 use nix_pgo::pprof::symbols::{match_profile, read_binary, MatchReport};
 use nix_pgo::pprof::{self, Profile};
@@ -49,6 +49,12 @@ pub struct MergeArgs {
     /// totals, functions) here.
     #[arg(long, value_name = "JSON")]
     pub summary: Option<PathBuf>,
+
+    /// Leave out the profiles that have no samples, as long as one has: the
+    /// per-process profiles of a workload whose short-lived processes (a
+    /// compiler's run on a tiny package) ended before the first sample.
+    #[arg(long)]
+    pub skip_empty: bool,
 
     /// Profiles of weight 1.
     #[arg(value_name = "FILE")]
@@ -113,21 +119,26 @@ pub fn run(global: &GlobalArgs, args: PprofArgs) -> Result<()> {
     }
 }
 
-/// Read the profiles and merge them into canonical form.
-pub fn merge_files(weighted: &[(i64, PathBuf)]) -> Result<Profile> {
-    let profiles = weighted
+/// Read the profiles and merge them into canonical form; with `skip_empty`,
+/// without those that have no samples (unless none has: then merge says so).
+pub fn merge_files(weighted: &[(i64, PathBuf)], skip_empty: bool) -> Result<Profile> {
+    let mut read = weighted
         .iter()
-        .map(|(_, path)| pprof::read(path))
+        .map(|(weight, path)| Ok((*weight, path.display().to_string(), pprof::read(path)?)))
         .collect::<Result<Vec<_>>>()?;
-    let names: Vec<String> = weighted
+    if skip_empty && read.iter().any(|(_, _, p)| has_samples(p)) {
+        let total = read.len();
+        read.retain(|(_, _, p)| has_samples(p));
+        if read.len() < total {
+            eprintln!(
+                "nix-pgo: leaving out {} of {total} profiles: they have no samples",
+                total - read.len()
+            );
+        }
+    }
+    let inputs: Vec<Input> = read
         .iter()
-        .map(|(_, p)| p.display().to_string())
-        .collect();
-    let inputs: Vec<Input> = weighted
-        .iter()
-        .zip(&profiles)
-        .zip(&names)
-        .map(|(((weight, _), profile), name)| Input {
+        .map(|(weight, name, profile)| Input {
             name,
             profile,
             weight: *weight,
@@ -156,7 +167,7 @@ fn run_merge(global: &GlobalArgs, args: MergeArgs) -> Result<()> {
     if weighted.is_empty() {
         bail!("no profiles to merge: give FILE or --weight N:FILE");
     }
-    let merged = merge_files(&weighted)?;
+    let merged = merge_files(&weighted, args.skip_empty)?;
     let summary = write_merged(&merged, &args.output, args.summary.as_deref())?;
     if global.json {
         print_json(&summary)

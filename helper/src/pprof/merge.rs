@@ -103,6 +103,14 @@ type LocationKey = (Option<usize>, u64, Vec<(usize, i64, i64)>, bool); // mappin
 type LabelKey = (usize, usize, i64, usize); // key, str, num, num unit
 type SampleKey = (Vec<usize>, Vec<LabelKey>);
 
+/// Whether `profile` has a sample with a non-zero value.
+pub fn has_samples(profile: &Profile) -> bool {
+    profile
+        .sample
+        .iter()
+        .any(|s| s.value.iter().any(|&v| v != 0))
+}
+
 /// Merge `inputs` into one canonical profile (see the module documentation).
 /// Fails when an input has no samples, is not a CPU profile, or its sample
 /// types differ from the first input's.
@@ -180,7 +188,7 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
                 input.weight
             );
         }
-        if !p.sample.iter().any(|s| s.value.iter().any(|&v| v != 0)) {
+        if !has_samples(p) {
             bail!(
                 "{} has no samples: the program did not run on the CPU while it was profiled (an \
                  idle service, a workload that never ran the program, or too short a profile)",

@@ -36,5 +36,7 @@ else
   [ -s "${files[0]}" ] || die "workload '$workloadName': go test wrote no CPU profile; does ./$benchPackage have benchmarks matching '$benchPattern'?"
 fi
 
-"$helper" pprof merge --output "$out" "${files[@]}" ||
+# A process that ended before the first sample (every 1 ms) wrote a profile without
+# samples: it is left out, as long as another process was sampled.
+"$helper" pprof merge --skip-empty --output "$out" "${files[@]}" ||
   die "the CPU profiles of workload '$workloadName' could not be merged (see above)"
