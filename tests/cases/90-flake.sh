@@ -166,17 +166,20 @@ test_flake_cache_workload_edit_rebuilds_its_profile_and_what_follows() {
   before=$(cd "$copy" && job_drvs)
   # A training workload: its profile, the merge, everything built from the profile (the
   # optimized build, the whole BOLT chain, whose instrumented binary is new) and the
-  # evaluation. Not vendor, baseline, instrumented or the other workloads' profiles.
+  # evaluation with what reads it (the repair stages). Not vendor, baseline, instrumented
+  # or the other workloads' profiles.
   echo 'true # an edit' >>"$copy/examples/pulldown-cmark/train/guide.sh"
   after=$(cd "$copy" && job_drvs)
-  [ "$(changed "$before" "$after")" = "best bolt-input bolt-instrumented bolt-profile bolt-profiles-commands bolt-profiles-guide bolt-profiles-reference bolted evaluation evaluation-cargo-changelog evaluation-crate-changelogs no-regression optimized profile profiles-guide release" ] ||
+  [ "$(changed "$before" "$after")" = "best bolt-input bolt-instrumented bolt-profile bolt-profiles-commands bolt-profiles-guide bolt-profiles-reference bolted evaluation evaluation-cargo-changelog evaluation-crate-changelogs no-regression optimized profile profiles-guide release repair-evaluation repair-evaluation-cargo-changelog repair-evaluation-crate-changelogs repair-plans-bolted repair-plans-optimized repaired-bolted-gentle repaired-optimized-no-pgso repaired-optimized-unprofiled" ] ||
     fail "a training workload edit changed: $(changed "$before" "$after")"
   # An evaluation workload: that workload's run, the evaluation summary and what reads it
-  # (the regression check, best), and the release, whose provenance names every workload.
+  # (the regression check, best), and the release, whose provenance names every workload;
+  # and the repair stages: each remedy is decided from the whole evaluation (its plan), so
+  # every workload of the repair evaluation runs again.
   cp examples/pulldown-cmark/train/guide.sh "$copy/examples/pulldown-cmark/train/guide.sh"
   echo 'true # an edit' >>"$copy/examples/pulldown-cmark/eval/cargo-changelog.sh"
   after=$(cd "$copy" && job_drvs)
-  [ "$(changed "$before" "$after")" = "best evaluation evaluation-cargo-changelog no-regression release" ] ||
+  [ "$(changed "$before" "$after")" = "best evaluation evaluation-cargo-changelog no-regression release repair-evaluation repair-evaluation-cargo-changelog repair-evaluation-crate-changelogs repair-plans-bolted repair-plans-optimized repaired-bolted-gentle repaired-optimized-no-pgso repaired-optimized-unprofiled" ] ||
     fail "an evaluation workload edit changed: $(changed "$before" "$after")"
   rm -rf "$copy"
 }
@@ -215,9 +218,10 @@ test_flake_cache_locked_profile_stops_a_workload_edit_before_optimized() {
   after=$(outs)
   # The locked profile is fixed-output: optimized and the BOLT input keep their output
   # paths. The edited workload still reruns for BOLT (its BOLT profile, the BOLT merge,
-  # bolted, the evaluation, its regression check and best), for the unlocked profile that
-  # profile-fresh compares, and for the release, whose provenance names every workload.
-  [ "$(changed "$before" "$after")" = "best bolt-profile bolt-profiles-guide bolted evaluation evaluation-cargo-changelog evaluation-crate-changelogs no-regression profiles-guide release" ] ||
+  # bolted, the evaluation, its regression check, the repair stages that read it and best),
+  # for the unlocked profile that profile-fresh compares, and for the release, whose
+  # provenance names every workload.
+  [ "$(changed "$before" "$after")" = "best bolt-profile bolt-profiles-guide bolted evaluation evaluation-cargo-changelog evaluation-crate-changelogs no-regression profiles-guide release repair-evaluation repair-evaluation-cargo-changelog repair-evaluation-crate-changelogs repair-plans-bolted repair-plans-optimized repaired-bolted-gentle repaired-optimized-no-pgso repaired-optimized-unprofiled" ] ||
     fail "with a lock, a training workload edit changed: $(changed "$before" "$after")"
   pending=$(would_build .#host.optimized .#host.bolt-instrumented)
   [ -z "$pending" ] || fail "with a lock, optimized or bolt-instrumented would be rebuilt: $pending"
