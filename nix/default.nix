@@ -21,6 +21,7 @@ let
     cargoSkeleton = call ./internal/cargo/cargoSkeleton.nix { };
     cargoBuild = call ./internal/cargo/cargoBuild.nix { };
     workloadEnv = call ./internal/workload/workloadEnv.nix { };
+    workloadPath = import ./internal/workload/workloadPath.nix;
     lockEntryOf = import ./internal/lockEntry.nix;
     goBuild = call ./internal/go/goBuild.nix { };
 

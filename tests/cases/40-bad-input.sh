@@ -37,6 +37,18 @@ test_workload_that_needs_ca_certificates_is_told_the_option_and_gets_them_with_i
   fixture_build certificatesGiven >/dev/null
 }
 
+test_workload_paths_with_a_space_or_a_leading_dot_are_used_as_given() {
+  # A user's `inputs.corpus = ./. + "/test data"` used to fail evaluation ("contains illegal
+  # character"): the script and the input directory are copied under names a store path can have.
+  local profile spec
+  profile=$(fixture_build awkwardPaths.profiles.awkward | jq -r '.[0].outputs.out')
+  [ -s "$profile" ] || fail "the awkward workload's profile is empty"
+  # The release names the same copies in its provenance.
+  spec=$(nix show-derivation "$(fixture_eval awkwardPaths.release.drvPath)" | jq -r '.[].env.__json | fromjson | .spec')
+  jq -e '.workloads.training.awkward | (.script | endswith("-render-it.sh")) and (.inputs.corpus | endswith("-_the-corpus"))' <<<"$spec" >/dev/null ||
+    fail "the release does not name the workload's script and input as copied: $(jq -c .workloads.training.awkward <<<"$spec")"
+}
+
 test_unknown_binary_or_package_fails_before_compiling() {
   expect_failure 'no binary named in nix-pgo.s `bins`' fixture_build unknownBinary
   expect_failure 'available bin targets' fixture_build unknownBinary

@@ -7,14 +7,15 @@
 # workload sees. Every attribute is a string, so the report can pass them as environment
 # variables.
 #
-# Inputs are interpolated, so a local path (`inputs.corpus = ./testdata;`) is copied to
-# the store and becomes a dependency: the sandbox has it. A string that is not a store
+# A local path (`inputs.corpus = ./testdata;`, the script) is copied to the store
+# (workloadPath.nix) and becomes a dependency: the sandbox has it. A string that is not a store
 # path can't be reached from the sandbox and is refused. They are linked by name in one
 # derivation, $PGO_INPUTS.
 { fixedRandom
 , oneCpu
 , mkStage
 , toolchain
+, workloadPath
 ,
 }:
 {
@@ -41,7 +42,7 @@ let
   input =
     inputName: value:
     if isPath value || !(isString value) || hasContext value then
-      "${value}"
+      workloadPath value
     else
       throw "nix-pgo: input '${inputName}' of workload '${name}' is the string \"${value}\", which the build sandbox can't see. Give a path (`./testdata`, not \"./testdata\" or toString), a derivation, or \"\${./testdata}\".";
 in
@@ -50,11 +51,11 @@ in
   workloadName = name;
   workloadScript =
     if variables == { } then
-      "${workload.script}"
+      workloadPath workload.script
     else
       builtins.toFile "workload-${name}-env.sh" ''
         ${builtins.concatStringsSep "\n" (builtins.attrValues (mapAttrs (n: v: "export ${n}=${builtins.toJSON v}") variables))}
-        source ${workload.script}
+        source ${workloadPath workload.script}
       '';
   # $PGO_INPUTS: a directory of links, <name> -> <store path>.
   workloadInputs = "${mkStage {

@@ -11,6 +11,7 @@
 { helper
 , mkStage
 , toolchain
+, workloadPath
 ,
 }:
 { pname
@@ -45,8 +46,8 @@ let
   inherit (builtins) mapAttrs;
   workloadPaths = mapAttrs (_: w:
     # A script, or a Go benchmark (`go test -bench`: its settings, no script).
-    (if w ? benchmark then { inherit (w) benchmark; } else { script = "${w.script}"; })
-    // { inputs = mapAttrs (_: value: "${value}") (w.inputs or { }); });
+    (if w ? benchmark then { inherit (w) benchmark; } else { script = workloadPath w.script; })
+    // { inputs = mapAttrs (_: workloadPath) (w.inputs or { }); });
 in
 mkStage {
   name = "${pname}-release-${version}";
