@@ -15,6 +15,7 @@ use clap::Parser;
 use crate::commands::{Cli, Command};
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let Cli { global, command } = Cli::parse();
     let result = match command {
         Command::Merge(args) => commands::merge::run(&global, args),
@@ -51,5 +52,16 @@ fn main() -> ExitCode {
             eprintln!("nix-pgo: error: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Rust starts programs with SIGPIPE ignored, so `println!` to a reader that went away
+/// (`nix-pgo show … | head`) panics on EPIPE. A command-line tool ends quietly there, as
+/// cat or grep do: the default action, death by SIGPIPE, which the shell does not report.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first in main, before any thread is started or any output written.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

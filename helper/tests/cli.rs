@@ -576,3 +576,32 @@ fn lock_records_and_checks_the_fingerprint_algorithm() {
         assert!(err.contains("nix run .#update-profile"), "{err}");
     }
 }
+
+/// `nix-pgo … | head`: a reader that went away ends the program quietly, by SIGPIPE as
+/// cat's would, not with a panic on EPIPE.
+#[cfg(unix)]
+#[test]
+fn closed_stdout_ends_quietly_without_a_panic() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+
+    let dir = scratch("closed_stdout");
+    std::fs::write(dir.join("file"), "some bytes\n").expect("write file");
+    // A pipe whose read end is closed before nix-pgo starts: its first write fails.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let output = Command::new(BIN)
+        .args(["nar-hash", path_str(&dir)])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run nix-pgo");
+    let err = stderr(&output);
+    assert!(!err.contains("panicked"), "nix-pgo panicked: {err}");
+    assert_eq!(
+        output.status.signal(),
+        Some(libc::SIGPIPE),
+        "nix-pgo should end by SIGPIPE; status {:?}, stderr: {err}",
+        output.status
+    );
+}
