@@ -8,6 +8,7 @@ pub mod proto;
 pub mod show;
 pub mod symbols;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -172,6 +173,14 @@ pub fn string(p: &Profile, i: i64) -> &str {
         .ok()
         .and_then(|i| p.string_table.get(i))
         .map_or("", String::as_str)
+}
+
+/// Each function's name by its id.
+pub fn function_names(p: &Profile) -> BTreeMap<u64, &str> {
+    p.function
+        .iter()
+        .map(|f| (f.id, string(p, f.name)))
+        .collect()
 }
 
 /// "type/unit" of each sample type, e.g. ["samples/count", "cpu/nanoseconds"].

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::proto::Profile;
-use super::{fingerprint, sample_types, string, ALGORITHM};
+use super::{fingerprint, function_names, sample_types, ALGORITHM};
 
 /// A canonical profile's identity and size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,11 +76,7 @@ pub struct FunctionWeight {
 /// functions, as in `go tool pprof -top`.
 pub fn functions(p: &Profile) -> Vec<FunctionWeight> {
     let index = value_index(p);
-    let names: BTreeMap<u64, &str> = p
-        .function
-        .iter()
-        .map(|f| (f.id, string(p, f.name)))
-        .collect();
+    let names = function_names(p);
     let lines: BTreeMap<u64, Vec<&str>> = p
         .location
         .iter()

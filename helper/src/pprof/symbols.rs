@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::proto::Profile;
 use super::show::value_index;
-use super::{sample_types, string};
+use super::{function_names, sample_types};
 
 /// What a binary's ELF says about it.
 pub struct Binary {
@@ -112,11 +112,7 @@ pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
         bail!("it has no symbol table (linked with -ldflags=-s, or stripped?): build it without -s to check profiles against it");
     }
     let index = value_index(p);
-    let names: BTreeMap<u64, &str> = p
-        .function
-        .iter()
-        .map(|f| (f.id, string(p, f.name)))
-        .collect();
+    let names = function_names(p);
     let physical: BTreeMap<u64, Option<&str>> = p
         .location
         .iter()
