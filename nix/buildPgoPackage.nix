@@ -489,12 +489,11 @@ let
     if repaired == null || repaired == { } then
       null
     else
-    # Every candidate of `best` in one evaluation, measured against one run of the
-    # baseline: the variants again, and the remedies. (Two evaluations' baseline runs
-    # differ by a few dozen instructions: the environment the sandbox gives them.)
+    # Every candidate of `best` in one evaluation: the variants, whose runs are
+    # `evaluation`'s (the same derivations, not run again), and the remedies.
       evaluateVariants {
-        inherit pname deterministicRandom;
-        version = "${version}-repaired";
+        inherit pname version deterministicRandom;
+        stage = "repair-evaluation";
         variants = evaluation.variants // repaired;
         order = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]) ++ repairs';
         workloads = evaluationWorkloads;

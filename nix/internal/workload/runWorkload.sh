@@ -34,6 +34,10 @@ runWorkload() {
     cd "$dir/work"
     export HOME=$dir/home TMPDIR=$dir/tmp TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=1
     export PGO_INPUTS=$dir/inputs PATH=$binDir:$PATH
+    # Nix 2.8 names these after the derivation (/tmp/nix-build-<name>.drv-<n>/.attrs.sh):
+    # the program's environment, and with it its instruction counts, would depend on the
+    # stage's name, and on how many builds of that name were running.
+    unset NIX_ATTRS_SH_FILE NIX_ATTRS_JSON_FILE
     if [ -n "$workloadPreload" ]; then export LD_PRELOAD=$workloadPreload; fi
     if [ -n "$workloadCaBundle" ]; then export SSL_CERT_FILE=$workloadCaBundle NIX_SSL_CERT_FILE=$workloadCaBundle; fi
     mkdir -p "$TMPDIR"

@@ -1,14 +1,18 @@
 # evaluateVariants :: set -> drv
 # Arguments and result: docs/API.md, `evaluateVariants`.
 #
-# Runs each evaluation workload against every variant (baseline, optimized, ...): one
-# derivation per workload, each running every variant under callgrind, failing when their
-# outputs differ, and recording instruction counts and estimated cycles (deterministic
-# here, unlike time). Estimated cycles are KCachegrind's CEst from callgrind's cache and
-# branch simulation (helper/src/callgrind.rs): the cost that sees code layout, which
-# instruction counts don't.
-# The result merges them into $out/evaluation.json; the per-workload derivations are
-# `passthru.workloads.<name>`.
+# Runs each evaluation workload against every variant (baseline, optimized, ...) under
+# callgrind: one derivation per workload and variant (`runs.<variant>`), failing when the
+# variant prints something else than the first, and recording instruction counts and
+# estimated cycles (deterministic here, unlike time). Estimated cycles are KCachegrind's
+# CEst from callgrind's cache and branch simulation (helper/src/callgrind.rs): the cost
+# that sees code layout, which instruction counts don't.
+#
+# A run depends on its workload, its variant's binary and the runs before it, never on
+# the variants after it, so an evaluation that adds candidates (repairEvaluation adds the
+# remedies after baseline, optimized and bolted) reuses the runs it shares with another.
+# Per workload, a derivation collects the runs (`passthru.workloads.<name>`, with
+# `runs.<variant>`); the result merges those into $out/evaluation.json.
 { helper
 , mkStage
 , toolchain
@@ -17,6 +21,9 @@
 }:
 { pname
 , version
+, # The name of the result and of the per-workload derivations, e.g. "repair-evaluation"
+  # (the runs are named "evaluation" whatever it is, so that evaluations share them).
+  stage ? "evaluation"
 , # { <variant> = <drv with bin/>; }, e.g. { inherit baseline optimized; }
   variants
 , # The order the variants run in; each one's output is compared with the first's, and a
@@ -48,29 +55,62 @@ let
     "--LL=8388608,16,64"
   ];
 
-  evaluateWorkload =
-    name: workload:
+  # The run of variant number i of `order` on one workload. Runs go in `order`, each after
+  # the one before it succeeded, so a difference is reported for the first variant that
+  # differs; each compares its stdout with the first variant's.
+  runOf =
+    name: workload: runs: i:
+    let
+      variant = builtins.elemAt order i;
+    in
     mkStage (
       # valgrind runs programs 20-50x slower than they run natively.
       workloadEnv { inherit name workload deterministicRandom variables; timeoutFactor = 30; }
       // {
-        name = "${pname}-evaluation-${name}-${version}";
-        script = ./evaluateWorkload.sh;
+        name = "${pname}-evaluation-${name}-${variant}-${version}";
+        script = ./evaluateRun.sh;
         inherit (toolchain) valgrind;
         inherit callgrindOptions;
         helper = "${helper}/bin/nix-pgo";
-        # Lists of the same length, in `order`: the variants' names and outputs.
-        variantNames = order;
-        variantPaths = map (v: "${variants.${v}}") order;
+        variantName = variant;
+        variantPath = "${variants.${variant}}";
+        referenceName = builtins.head order;
+        # The first variant's run (its stdout) and the previous variant's: "" for the first.
+        reference = if i == 0 then "" else "${runs.${builtins.head order}}";
+        previous = if i == 0 then "" else "${runs.${builtins.elemAt order (i - 1)}}";
       }
     );
+
+  evaluateWorkload =
+    name: workload:
+    let
+      runs = builtins.listToAttrs (builtins.genList
+        (i: {
+          name = builtins.elemAt order i;
+          value = runOf name workload runs i;
+        })
+        (builtins.length order));
+    in
+    mkStage {
+      name = "${pname}-${stage}-${name}-${version}";
+      script = ./workloadResult.sh;
+      helper = "${helper}/bin/nix-pgo";
+      workloadName = name;
+      variantNames = order;
+      runs = map (v: "${runs.${v}}") order;
+      # The environment the workload ran in (workloadEnv.nix's attributes), for the report,
+      # which times the same runs.
+      passthru = workloadEnv { inherit name workload deterministicRandom variables; } // {
+        inherit runs;
+      };
+    };
   perWorkload = mapAttrs evaluateWorkload workloads;
 in
 if !sameNames then
   throw "evaluateVariants: ${pname}: order (${concatStringsSep ", " order}) must name each variant once (the variants are ${concatStringsSep ", " (attrNames variants)})."
 else
   mkStage {
-    name = "${pname}-evaluation-${version}";
+    name = "${pname}-${stage}-${version}";
     script = ./evaluationSummary.sh;
     helper = "${helper}/bin/nix-pgo";
     results = attrValues perWorkload;
