@@ -34,7 +34,7 @@ test_stages_rebuild_bit_identically() {
   local stage
   out_path .#host.evaluation >/dev/null
   for stage in baseline baseline.deps profile optimized optimized.deps $(nix eval --impure --json .#host.profiles --apply builtins.attrNames | jq -r '"profiles." + .[]') \
-    $(nix eval --impure --json .#host.evaluation.workloads --apply builtins.attrNames | jq -r '"evaluation.workloads." + .[]'); do
+    $(nix eval --impure --json .#host.evaluation.workloads --apply 'ws: builtins.concatMap (w: map (v: "${w}.runs.${v}") (builtins.attrNames ws.${w}.runs)) (builtins.attrNames ws)' | jq -r '"evaluation.workloads." + .[]'); do
     echo "rebuilding $stage"
     nix build --impure --rebuild --no-link ".#host.$stage" || fail "$stage is not reproducible"
   done

@@ -59,7 +59,8 @@ test_multithreaded_optimized_matches_baseline_and_executes_fewer_instructions() 
   compare_variant "$evaluation" optimized fewer
   # Evaluation searches with one thread, so its instruction counts are exact too.
   w=$(nix eval --impure --json -f "$rg_fixture" evaluation.workloads --apply builtins.attrNames | jq -r '.[0]')
-  rg_rebuild "evaluation.workloads.$w"
+  rg_rebuild "evaluation.workloads.$w.runs.baseline"
+  rg_rebuild "evaluation.workloads.$w.runs.optimized"
 }
 
 test_multithreaded_package_ships_the_reproducibility_options() {

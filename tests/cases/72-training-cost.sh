@@ -45,7 +45,7 @@ test_training_cost_only_training_is_pinned() {
   [[ $pin == */bin/nix-pgo-one-cpu ]] || fail "the profile stage's workloadPin is '$pin'"
   [ "$(drv_attrs "$(lc_eval unpinned.profiles.count.drvPath)" | jq -r '.workloadPin')" = "" ] ||
     fail "pinTraining = false still pins the profile stage"
-  [ "$(drv_attrs "$(lc_eval evaluation.workloads.held-out.drvPath)" | jq -r '.workloadPin')" = "" ] ||
+  [ "$(drv_attrs "$(lc_eval evaluation.workloads.held-out.runs.baseline.drvPath)" | jq -r '.workloadPin')" = "" ] ||
     fail "the evaluation workload is pinned"
   # Pinning changes the profile stages only: the instrumented build is shared.
   [ "$(lc_eval instrumented.drvPath)" = "$(lc_eval unpinned.instrumented.drvPath)" ] ||

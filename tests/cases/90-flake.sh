@@ -175,7 +175,7 @@ test_flake_cache_workload_edit_rebuilds_its_profile_and_what_follows() {
   # An evaluation workload: that workload's run, the evaluation summary and what reads it
   # (the regression check, best), and the release, whose provenance names every workload;
   # and the repair stages: each remedy is decided from the whole evaluation (its plan), so
-  # every workload of the repair evaluation runs again.
+  # the remedies run again on every workload (the variants' runs are the evaluation's).
   cp examples/pulldown-cmark/train/guide.sh "$copy/examples/pulldown-cmark/train/guide.sh"
   echo 'true # an edit' >>"$copy/examples/pulldown-cmark/eval/cargo-changelog.sh"
   after=$(cd "$copy" && job_drvs)
