@@ -61,3 +61,26 @@ test_readme_stage_table_is_the_registry() {
   echo "registry: $registry"
   [ "$table" = "$registry" ] || fail "README.md's stage table and nix/stages.nix disagree (names, or order)"
 }
+
+test_repair_evaluation_reuses_the_evaluation_runs_and_runs_only_the_remedies() {
+  # A run depends on the runs before it in `order`, never on later ones: the repair
+  # evaluation's baseline, optimized and bolted runs are the evaluation's derivations.
+  local runs w v ours theirs
+  runs=$(nix eval --impure --json .#host.repair-evaluation.workloads --apply 'ws: builtins.mapAttrs (_: w: builtins.mapAttrs (_: r: r.drvPath) w.runs) ws')
+  for w in $(jq -r 'keys[]' <<<"$runs"); do
+    for v in $(jq -r --arg w "$w" '.[$w] | keys[]' <<<"$runs"); do
+      ours=$(jq -r --arg w "$w" --arg v "$v" '.[$w][$v]' <<<"$runs")
+      case $v in
+        baseline | optimized | bolted)
+          theirs=$(drv_path "host.evaluation.workloads.$w.runs.$v")
+          [ "$ours" = "$theirs" ] || fail "the repair evaluation runs '$v' on '$w' again ($ours, not $theirs)"
+          ;;
+        *)
+          show_drv "$ours" | jq -e --arg r "$(drv_path "host.programs.pulldown-cmark.repaired.$v")" '.[].inputDrvs | has($r)' >/dev/null ||
+            fail "the repair evaluation's run of '$v' on '$w' does not run remedy $v"
+          ;;
+      esac
+    done
+  done
+  true
+}
