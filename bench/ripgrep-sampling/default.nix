@@ -113,6 +113,7 @@ ripgrep
     name = "ripgrep-sampling-timing-15.2.0";
     script = ./timing.sh;
     timeTraining = ./time-training.sh;
+    rotatedRounds = ../lib/rotatedRounds.sh;
     variantNames = builtins.concatStringsSep " " ([ "baseline" ] ++ order);
     variantPaths = builtins.concatStringsSep " " (
       map toString ([ ripgrep.baseline ] ++ pick "instrumented")

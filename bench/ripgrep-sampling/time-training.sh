@@ -6,25 +6,17 @@
 # divided by the baseline's of the same round. Writes DIR/round-<i>.json (hyperfine's)
 # and DIR/summary.json, and prints the ratios' median, min and max over the rounds.
 # (Prefixed by timing.sh with variantNames, variantPaths, trainScripts, inputNames,
-# inputPaths.)
+# inputPaths and rotatedRounds, the path of ../lib/rotatedRounds.sh.)
 set -euo pipefail
 export LC_ALL=C
-rounds=5 runs=2 out=time-training
-while (($#)); do
-  case $1 in
-    --rounds) rounds=$2; shift 2 ;;
-    --runs) runs=$2; shift 2 ;;
-    --out) out=$2; shift 2 ;;
-    *) echo "usage: time-training [--rounds N] [--runs N] [--out DIR]" >&2; exit 2 ;;
-  esac
-done
-command -v hyperfine >/dev/null || { echo "time-training: hyperfine is not on PATH" >&2; exit 1; }
+# shellcheck source=../lib/rotatedRounds.sh
+source "$rotatedRounds"
+parseRoundOptions "$@"
+# shellcheck disable=SC2034 # read by rotatedRounds
 read -r -a names <<<"$variantNames"
 read -r -a paths <<<"$variantPaths"
 read -r -a inNames <<<"$inputNames"
 read -r -a inPaths <<<"$inputPaths"
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/inputs"
@@ -43,15 +35,9 @@ for script in $trainScripts; do (cd $work && "$BASH" -euo pipefail "\$script" >/
 SCRIPT
 chmod +x "$work/train"
 
-for ((r = 0; r < rounds; r++)); do
-  cmds=()
-  for ((k = 0; k < ${#names[@]}; k++)); do
-    j=$(((k + r) % ${#names[@]}))
-    cmds+=(-n "${names[$j]}" "$work/train ${paths[$j]}/bin")
-  done
-  echo "time-training: round $((r + 1)) of $rounds" >&2
-  hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$out/round-$r.json" "${cmds[@]}" >&2
-done
+commands=()
+for p in "${paths[@]}"; do commands+=("$work/train $p/bin"); done
+rotatedRounds names commands
 
 # Per round: each variant's mean wall time and user+system CPU time over the baseline's.
 jq -s '

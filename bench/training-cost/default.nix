@@ -76,12 +76,13 @@ linecount
       mkdir -p "$out/bin"
       {
         echo "#!$BASH"
-        printf 'released=%q plain=%q atomic=%q pin=%q tree=%q\n' "$released" "$plain" "$atomic" "$pin" "$tree"
+        printf 'released=%q plain=%q atomic=%q pin=%q tree=%q rotatedRounds=%q\n' "$released" "$plain" "$atomic" "$pin" "$tree" "$rotatedRounds"
         cat "$timeTraining"
       } >"$out/bin/time-training"
       chmod +x "$out/bin/time-training"
     '';
     timeTraining = ./time-training.sh;
+    rotatedRounds = ../lib/rotatedRounds.sh;
     released = "${linecount.baseline}/bin/linecount";
     plain = "${linecount.instrumented}/bin/linecount";
     atomic = "${variants.atomic.instrumented}/bin/linecount";

@@ -6,26 +6,20 @@
 # binary's of the same round. An instrumented run writes its .profraw file (part of the
 # cost of training) to a directory emptied before each run. Writes DIR/round-<i>.json
 # (hyperfine's) and DIR/summary.json, and prints the ratios' median, min and max over the
-# rounds. (Prefixed by default.nix with released, plain, atomic, pin, tree.)
+# rounds. (Prefixed by default.nix with released, plain, atomic, pin, tree and
+# rotatedRounds, the path of ../lib/rotatedRounds.sh.)
 set -euo pipefail
 export LC_ALL=C
-rounds=5 runs=2 out=time-training
-while (($#)); do
-  case $1 in
-    --rounds) rounds=$2; shift 2 ;;
-    --runs) runs=$2; shift 2 ;;
-    --out) out=$2; shift 2 ;;
-    *) echo "usage: time-training [--rounds N] [--runs N] [--out DIR]" >&2; exit 2 ;;
-  esac
-done
-command -v hyperfine >/dev/null || { echo "time-training: hyperfine is not on PATH" >&2; exit 1; }
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+# shellcheck source=../lib/rotatedRounds.sh disable=SC2154 # rotatedRounds: see above
+source "$rotatedRounds"
+parseRoundOptions "$@"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export LLVM_PROFILE_FILE=$work/profraw/%m_%p.profraw
 
+# shellcheck disable=SC2034 # read by rotatedRounds
 names=(released released-pinned plain plain-pinned plain-threads1 atomic atomic-pinned)
+# shellcheck disable=SC2034 # read by rotatedRounds
 commands=(
   "$released $tree"
   "$pin $released $tree"
@@ -36,16 +30,7 @@ commands=(
   "$pin $atomic $tree"
 )
 echo "time-training: $(nproc) CPUs; tree $tree ($(du -sh -L "$tree" | cut -f1))" >&2
-for ((r = 0; r < rounds; r++)); do
-  cmds=()
-  for ((k = 0; k < ${#names[@]}; k++)); do
-    j=$(((k + r) % ${#names[@]}))
-    cmds+=(-n "${names[$j]}" "${commands[$j]}")
-  done
-  echo "time-training: round $((r + 1)) of $rounds" >&2
-  hyperfine --style basic --warmup 1 --runs "$runs" --prepare "rm -rf $work/profraw" \
-    --export-json "$out/round-$r.json" "${cmds[@]}" >&2
-done
+rotatedRounds names commands --prepare "rm -rf $work/profraw"
 
 # Per round: each command's mean wall time and user+system CPU time over the released
 # binary's.
