@@ -68,7 +68,8 @@ let
   # Every nix-pgo variant this bench can evaluate, by name.
   candidates = {
     inherit optimized bolted;
-    inherit (pipeline) best;
+    # What the package ships (its own `bolt` setting: ripgrep's best has no bolted).
+    inherit (pipeline0) best;
     # The same RUSTFLAGS as cargo-pgo's: what is left between the two is the profile.
     optimized-noguard = noGuard.optimized;
     bolted-noguard = noGuard.bolted;
