@@ -76,17 +76,29 @@ in
 measured
 // {
   boa = measured.boa // {
-    # nix-pgo's optimized beside the one built with cargo-pgo's flags, on the held-out and
-    # the training workloads, against one baseline run: what the cold-call-site threshold
-    # is worth on an engine (without building a second BOLT chain and second remedies).
-    cargoPgoFlagsEvaluation = nixPgo.evaluateVariants {
+    # nix-pgo's optimized beside the same profile built with other flags, on the held-out
+    # and the training workloads against one baseline run, without a BOLT chain or remedies
+    # of their own (each variant is a full build of the engine):
+    # - optimized-cargo-pgo-flags: cargo-pgo's (profileUseRustflags = [ ]), the setting
+    #   issue 7 measured;
+    # - optimized-pgso-false: nix-pgo's default profileUseRustflags
+    #   (nix/buildPgoPackage.nix) and `-Cllvm-args=-pgso=false`, the flags of the
+    #   optimized-no-pgso remedy, built whether or not optimized regressed.
+    flagsEvaluation = nixPgo.evaluateVariants {
       pname = "boa";
-      version = "cargo-pgo-flags";
+      version = "flags";
       variants = {
         inherit (programs.boa) baseline optimized;
         optimized-cargo-pgo-flags = programs.boa-cargo-pgo-flags.optimized;
+        optimized-pgso-false =
+          (programs.boa.override {
+            profileUseRustflags = [
+              "-Cllvm-args=-inline-cold-callsite-threshold=225"
+              "-Cllvm-args=-pgso=false"
+            ];
+          }).optimized;
       };
-      order = [ "baseline" "optimized" "optimized-cargo-pgo-flags" ];
+      order = [ "baseline" "optimized" "optimized-cargo-pgo-flags" "optimized-pgso-false" ];
       workloads = programs.boa.workloads.evaluation // programs.boa.workloads.training;
     };
   };
