@@ -74,7 +74,7 @@ let
   measured = builtins.mapAttrs (name: p: p // { trainingEvaluation = onTraining name p; }) programs;
 in
 measured
-// {
+  // {
   boa = measured.boa // {
     # nix-pgo's optimized beside the same profile built with other flags, on the held-out
     # and the training workloads against one baseline run, without a BOLT chain or remedies
