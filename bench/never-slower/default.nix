@@ -41,6 +41,29 @@ let
         inputs = { inherit (inputs) rhai-scripts; };
       };
     };
+    # boa's command-line interpreter from its crates.io release, with the Cargo.lock it was
+    # published with. Without default features: those add the bundled ICU data (Intl),
+    # `fetch` (an HTTP client) and mimalloc/jemalloc (C allocators): none is what the
+    # scripts run, and all cost build time. The engine's own `temporal` and the rest that
+    # boa_cli always enables stay.
+    boa = buildPgoPackage {
+      pname = "boa";
+      version = "0.22.0";
+      src = crateSource {
+        pname = "boa_cli";
+        version = "0.22.0";
+        sha256 = "1a36f47f8342bc37404983a9a93820062dc0e37cc0ea20a643da7fa0b19ab07d";
+      };
+      # The lock file inside that crate, copied here so evaluation needn't unpack the crate.
+      cargoLock = ./boa/Cargo.lock;
+      bins = [ "boa" ];
+      noDefaultFeatures = true;
+      # v0 symbol mangling, as for examples/jaq: legacy names spell out every generic type,
+      # and the BOLT instrumentation runtime aborts on a name over 10,240 bytes.
+      rustflags = [ "-Csymbol-mangling-version=v0" ];
+      workloads = workloadsFromDir ./boa { };
+    };
+    boa-cargo-pgo-flags = programs.boa.override { profileUseRustflags = [ ]; };
     # The same, built with cargo-pgo's flags (no cold-call-site inlining threshold,
     # profileUseRustflags = [ ]): the setting the issue measured an interpreter's held-out
     # script 2.6x slower with.
@@ -48,5 +71,35 @@ let
       profileUseRustflags = [ ];
     };
   };
+  measured = builtins.mapAttrs (name: p: p // { trainingEvaluation = onTraining name p; }) programs;
 in
-builtins.mapAttrs (name: p: p // { trainingEvaluation = onTraining name p; }) programs
+measured
+  // {
+  boa = measured.boa // {
+    # nix-pgo's optimized beside the same profile built with other flags, on the held-out
+    # and the training workloads against one baseline run, without a BOLT chain or remedies
+    # of their own (each variant is a full build of the engine):
+    # - optimized-cargo-pgo-flags: cargo-pgo's (profileUseRustflags = [ ]), the setting
+    #   issue 7 measured;
+    # - optimized-pgso-false: nix-pgo's default profileUseRustflags
+    #   (nix/buildPgoPackage.nix) and `-Cllvm-args=-pgso=false`, the flags of the
+    #   optimized-no-pgso remedy, built whether or not optimized regressed.
+    flagsEvaluation = nixPgo.evaluateVariants {
+      pname = "boa";
+      version = "flags";
+      variants = {
+        inherit (programs.boa) baseline optimized;
+        optimized-cargo-pgo-flags = programs.boa-cargo-pgo-flags.optimized;
+        optimized-pgso-false =
+          (programs.boa.override {
+            profileUseRustflags = [
+              "-Cllvm-args=-inline-cold-callsite-threshold=225"
+              "-Cllvm-args=-pgso=false"
+            ];
+          }).optimized;
+      };
+      order = [ "baseline" "optimized" "optimized-cargo-pgo-flags" "optimized-pgso-false" ];
+      workloads = programs.boa.workloads.evaluation // programs.boa.workloads.training;
+    };
+  };
+}
