@@ -81,22 +81,16 @@ measured
     # of their own (each variant is a full build of the engine):
     # - optimized-cargo-pgo-flags: cargo-pgo's (profileUseRustflags = [ ]), the setting
     #   issue 7 measured;
-    # - optimized-pgso-false: nix-pgo's default profileUseRustflags
-    #   (nix/buildPgoPackage.nix) and `-Cllvm-args=-pgso=false`, the flags of the
-    #   optimized-no-pgso remedy, built whether or not optimized regressed.
+    # - optimized-pgso-false: the optimized-no-pgso remedy (nix-pgo's default
+    #   profileUseRustflags and `-Cllvm-args=-pgso=false`), which is applied since optimized
+    #   regresses on typed-array-convert (were it not, it would be optimized's binary).
     flagsEvaluation = nixPgo.evaluateVariants {
       pname = "boa";
       version = "flags";
       variants = {
         inherit (programs.boa) baseline optimized;
         optimized-cargo-pgo-flags = programs.boa-cargo-pgo-flags.optimized;
-        optimized-pgso-false =
-          (programs.boa.override {
-            profileUseRustflags = [
-              "-Cllvm-args=-inline-cold-callsite-threshold=225"
-              "-Cllvm-args=-pgso=false"
-            ];
-          }).optimized;
+        optimized-pgso-false = programs.boa.repaired.optimized-no-pgso;
       };
       order = [ "baseline" "optimized" "optimized-cargo-pgo-flags" "optimized-pgso-false" ];
       workloads = programs.boa.workloads.evaluation // programs.boa.workloads.training;
