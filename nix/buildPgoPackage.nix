@@ -405,7 +405,7 @@ let
   # variant it repairs regressed. Nothing of the evaluation but that verdict and those
   # names reaches a remedy.
   remediesThatApply =
-    [ "optimized-unprofiled" "optimized-no-pgso" "optimized-unprofiled-no-pgso" ]
+    [ "optimized-unprofiled" "optimized-no-pgso" ]
     ++ (if broadWorkloads != { } then [ "optimized-broad" ] else [ ])
     ++ (if bolt then [ "bolted-gentle" ] else [ ]);
   repairs' = if repairs == null then remediesThatApply else repairs;
@@ -446,7 +446,7 @@ let
     profiles = profiles // builtins.listToAttrs (map (n: { name = "broad-${n}"; value = broadProfiles.${n}; }) (builtins.attrNames broadProfiles));
     weights = builtins.mapAttrs (w: _: broadWeight * (workloadWeights.${w} or 1)) training;
   };
-  remedies = rec {
+  remedies = {
     optimized-unprofiled = {
       profile = unprofileRegressed {
         inherit pname version profile;
@@ -457,9 +457,6 @@ let
       # LLVM has no per-function switch for profile-guided size optimization: off for all.
       profileUseRustflags = profileUseRustflags ++ [ "-Cllvm-args=-pgso=false" ];
     };
-    # Both: the named functions without profile, and no size optimization of what stays
-    # cold (boa's typed-array regression: each alone removed a part, docs/never-slower.md).
-    optimized-unprofiled-no-pgso = optimized-unprofiled // optimized-no-pgso;
     optimized-broad = {
       profile = profileBroad;
     };
