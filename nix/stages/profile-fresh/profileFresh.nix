@@ -19,9 +19,15 @@
 }:
 mkStage {
   name = "${pname}-profile-fresh";
+  # The comparison first, then the helper's verdict: the error is the log's last line, as
+  # Nix shows only the last lines of a failed build (through `tee`, its stdout and its
+  # stderr raced).
   script = builtins.toFile "profile-fresh.sh" ''
+    status=0
     "$helper" diff --llvm-profdata "$llvmProfdata" --max-drift "$maxDrift" \
-      "$locked/$pname.profdata" "$unlocked/$pname.profdata" | tee "$out"
+      "$locked/$pname.profdata" "$unlocked/$pname.profdata" >"$out" 2>"$NIX_BUILD_TOP/diff.err" || status=$?
+    cat "$out" "$NIX_BUILD_TOP/diff.err"
+    exit "$status"
   '';
   inherit pname locked unlocked;
   maxDrift = toString maxDrift;
