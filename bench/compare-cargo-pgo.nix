@@ -50,9 +50,9 @@ let
     name = "${program}-${suffix}-${version}";
   };
 
-  # buildPgoPackage's default profileUseRustflags (no example overrides it): the
-  # cold-call-site guard (docs/safe-defaults.md).
-  guard = [ "-Cllvm-args=-inline-cold-callsite-threshold=225" ];
+  # The package's profileUseRustflags: buildPgoPackage's default, the cold-call-site guard
+  # (docs/safe-defaults.md), unless the program sets its own.
+  guard = pipeline.profileUseRustflags;
   withUseFlags = flags: pipeline.override { profileUseRustflags = flags; };
   noGuard = withUseFlags [ ];
   # rust-lld (rustc's self-contained linker on x86_64-unknown-linux-gnu since 1.90, also

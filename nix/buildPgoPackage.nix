@@ -580,6 +580,9 @@ else
     locked = lockEntry != null;
     # The workloads as given (for evaluating other variants with evaluateVariants).
     inherit workloads;
+    # The flags of the builds that use the profile, as given or defaulted (for building
+    # variants with more of them, e.g. bench/compare-cargo-pgo.nix).
+    inherit profileUseRustflags;
     # The same package with some arguments replaced (other workloads, flags, ...).
     override = newArgs: buildPgoPackage (args // newArgs);
   }
