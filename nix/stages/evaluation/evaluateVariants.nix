@@ -59,13 +59,12 @@ let
   # the one before it succeeded, so a difference is reported for the first variant that
   # differs; each compares its stdout with the first variant's.
   runOf =
-    name: workload: runs: i:
+    name: env: runs: i:
     let
       variant = builtins.elemAt order i;
     in
     mkStage (
-      # valgrind runs programs 20-50x slower than they run natively.
-      workloadEnv { inherit name workload deterministicRandom variables; timeoutFactor = 30; }
+      env
       // {
         name = "${pname}-evaluation-${name}-${variant}-${version}";
         script = ./evaluateRun.sh;
@@ -84,10 +83,12 @@ let
   evaluateWorkload =
     name: workload:
     let
+      # valgrind runs programs 20-50x slower than they run natively.
+      env = workloadEnv { inherit name workload deterministicRandom variables; timeoutFactor = 30; };
       runs = builtins.listToAttrs (builtins.genList
         (i: {
           name = builtins.elemAt order i;
-          value = runOf name workload runs i;
+          value = runOf name env runs i;
         })
         (builtins.length order));
     in
@@ -99,10 +100,8 @@ let
       variantNames = order;
       runs = map (v: "${runs.${v}}") order;
       # The environment the workload ran in (workloadEnv.nix's attributes), for the report,
-      # which times the same runs.
-      passthru = workloadEnv { inherit name workload deterministicRandom variables; } // {
-        inherit runs;
-      };
+      # which times the same runs (with the workload's own timeout).
+      passthru = env // { inherit runs; };
     };
   perWorkload = mapAttrs evaluateWorkload workloads;
 in
