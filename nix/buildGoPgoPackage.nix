@@ -38,6 +38,12 @@
   subPackages ? [ "." ]
 , tags ? [ ]
 , ldflags ? [ ]
+, # Go compiler flags for the build that uses the profile only (`optimized`), applied to
+  # every package of the build (-gcflags=all=…), as Go applies the profile to all of them.
+  # The default halves the PGO inline budget (Go's is 2000): on every workload of gofmt,
+  # go-service and cmd/compile with Go's own profile, 1000 took fewer estimated cycles than
+  # Go's budget, and no more wall time (docs/go.md "The PGO inline budget"). [ ]: Go's.
+  profileUseGcflags ? [ "-d=pgoinlinebudget=1000" ]
 , # cgo for every build (CGO_ENABLED=1); off, as static Go binaries don't depend on the C toolchain.
   cgo ? false
 , # { training = { <name> = { script, inputs, timeout } or { benchmark = { package, bench, benchtime }; }; };
@@ -163,7 +169,7 @@ let
         committed = defaultPgo';
         committedPath = defaultPgoPath';
       };
-  optimized = asProgram (buildGoOptimized (common // { inherit profile baseline minProfileMatch; }));
+  optimized = asProgram (buildGoOptimized (common // { inherit profile baseline minProfileMatch; gcflags = profileUseGcflags; }));
   evaluation =
     if evaluationWorkloads == { } then
       null
@@ -210,7 +216,7 @@ let
       shippedStage = if best != null then "best" else "optimized";
       inherit baseline;
       src = goSrc;
-      flags = { inherit modRoot subPackages tags ldflags cgo runtimeVariables; };
+      flags = { inherit modRoot subPackages tags ldflags cgo runtimeVariables profileUseGcflags; };
       compiler = {
         name = "go";
         path = toolchain.go.go;
@@ -239,6 +245,6 @@ else
     // {
     language = "go";
     locked = lockEntry != null;
-    inherit workloads;
+    inherit workloads profileUseGcflags;
     override = newArgs: buildGoPgoPackage (args // newArgs);
   }

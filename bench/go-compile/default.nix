@@ -46,8 +46,10 @@ let
       profiles.go-default-pgo =
         if builtins.hasContext goroot then file else builtins.path { path = /. + file; name = "go-${version}-compile-default.pgo"; };
     };
-  goDefault = buildGoOptimized {
-    inherit pname src subPackages;
+  # The compiler built with that profile and the given compiler flags (profileUseGcflags'
+  # meaning; bench/go-inline-budget tries other inline budgets with it).
+  goDefaultWith = gcflags: buildGoOptimized {
+    inherit pname src subPackages gcflags;
     version = "${version}-go-default-pgo";
     modRoot = ".";
     vendor = null;
@@ -58,9 +60,10 @@ let
     inherit (compiler) baseline;
     minProfileMatch = 0.5;
   };
+  goDefault = goDefaultWith [ ];
 in
 compiler // {
-  inherit committedProfile goDefault;
+  inherit committedProfile goDefault goDefaultWith;
   comparison = evaluateVariants {
     inherit pname version;
     variants = { inherit (compiler) baseline optimized; inherit goDefault; };

@@ -23,6 +23,9 @@
   subPackages ? [ "." ]
 , tags ? [ ]
 , ldflags ? [ ]
+, # Compiler flags for every package (-gcflags=all=…); buildGoPgoPackage gives them to
+  # optimized only.
+  gcflags ? [ ]
 , # The profile (a file) `optimized` builds with (-pgo=), or null.
   profile ? null
 , cgo ? false
@@ -45,7 +48,7 @@ in
 mkStage {
   name = "${pname}-${stage}-${version}";
   script = ./goBuild.sh;
-  inherit stage modRoot subPackages tags ldflags meta helper;
+  inherit stage modRoot subPackages tags ldflags gcflags meta helper;
   matchAgainst = if matchAgainst == null then "" else "${matchAgainst}";
   minProfileMatch = toString minProfileMatch;
   src = "${src}";

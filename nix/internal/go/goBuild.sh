@@ -66,6 +66,7 @@ if [ "$stage" = profiling ]; then
   flags+=("-overlay=$overlay")
 fi
 [ "${#linkerFlags[@]}" -gt 0 ] && flags+=("-ldflags=${linkerFlags[*]}")
+[ "${#gcflags[@]}" -gt 0 ] && flags+=("-gcflags=all=${gcflags[*]}")
 
 mkdir -p "$out/bin"
 for pkg in "${subPackages[@]}"; do

@@ -115,6 +115,7 @@ else
     results = attrValues perWorkload;
     passthru = {
       workloads = perWorkload;
-      inherit variants;
+      # variables: to evaluate other variants in the same environment (bench/go-inline-budget).
+      inherit variants variables;
     };
   }
