@@ -60,7 +60,9 @@ let
     inherit (compiler) baseline;
     minProfileMatch = 0.5;
   };
-  goDefault = goDefaultWith [ ];
+  # With the same compiler flags as optimized (buildGoPgoPackage's profileUseGcflags), so
+  # that the two differ in their profile only.
+  goDefault = goDefaultWith compiler.profileUseGcflags;
 in
 compiler // {
   inherit committedProfile goDefault goDefaultWith;

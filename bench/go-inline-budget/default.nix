@@ -8,7 +8,7 @@
 #   bench/go-inline-budget/measure [PROGRAM...]
 #   nix build --impure -f bench/go-inline-budget <program>.evaluation   (or .report)
 # Programs: gofmt (examples/gofmt), go-service (examples/go-service), and cmd/compile with
-# the profile the Go distribution ships for it (bench/go-compile's goDefault).
+# the profile the Go distribution ships for it (bench/go-compile's goDefaultWith).
 { nixPgo ? import ../../nix { toolchain = import ../../nix/toolchain/host.nix { }; }
 , # The budgets to try beside Go's own.
   budgets ? [ 1000 500 ]
