@@ -11,11 +11,19 @@
 # The server is stopped when the test ends.
 cache_init() {
   CACHE_ROOT=$(mktemp -d)
-  mkdir "$CACHE_ROOT/www"
+  mkdir "$CACHE_ROOT/www" "$CACHE_ROOT/srv"
+  # The URL's path is this test's own (the temporary directory's random name): Nix keeps
+  # every narinfo a cache URL served in ~/.cache/nix/binary-cache-v6.sqlite (positive
+  # answers for 30 days), so on a port the kernel hands out again a bare
+  # http://127.0.0.1:<port>/good got an earlier run's narinfo, signed with that run's key
+  # ("not signed by any of the keys", seen once in a full test run on port 41885).
+  local token
+  token=$(basename "$CACHE_ROOT")
+  ln -s ../www "$CACHE_ROOT/srv/$token"
   nix key generate-secret --key-name nix-pgo-test-cache-1 >"$CACHE_ROOT/secret.key"
   CACHE_KEY=$(nix key convert-secret-to-public <"$CACHE_ROOT/secret.key")
   # Port 0: the kernel picks a free port, which the server prints.
-  (cd "$CACHE_ROOT/www" && exec python3 -u -m http.server 0 --bind 127.0.0.1) >"$CACHE_ROOT/http.log" 2>&1 &
+  (cd "$CACHE_ROOT/srv" && exec python3 -u -m http.server 0 --bind 127.0.0.1) >"$CACHE_ROOT/http.log" 2>&1 &
   CACHE_SERVER=$!
   trap 'kill "$CACHE_SERVER"' EXIT
   local port="" tries
@@ -25,7 +33,7 @@ cache_init() {
     sleep 0.1
   done
   [ -n "$port" ] || fail "the HTTP server did not start (tried $tries times): $(cat "$CACHE_ROOT/http.log")"
-  CACHE_URL=http://127.0.0.1:$port
+  CACHE_URL=http://127.0.0.1:$port/$token
 }
 
 # cache_push NAME [--unsigned] INSTALLABLE...: copy the closures to the file cache NAME and
