@@ -79,3 +79,19 @@ test_go_compile_bench_compares_no_profile_gos_default_pgo_and_nix_pgos() {
   nix eval --impure --json -f bench/go-compile workloads.training --apply builtins.attrNames | jq -e '. == ["go", "net"]' >/dev/null ||
     fail "the bench's training workloads changed: keep them disjoint from the evaluation's"
 }
+
+test_go_inline_budget_bench_builds_each_budget_into_optimized_only() {
+  local gcflags
+  # bench/go-inline-budget (built by its `measure`): per program, Go's budget (no flag) and
+  # each smaller one, given to the optimized build only; baseline is the package's own.
+  for p in gofmt go-service compile; do
+    gcflags=$(nix eval --impure --json -f bench/go-inline-budget "$p.variants" --apply 'vs: builtins.mapAttrs (_: v: v.drvAttrs.gcflags or null) vs')
+    echo "$p: $gcflags"
+    jq -e '. == {"baseline": [], "go-default": [], "budget-1000": ["-d=pgoinlinebudget=1000"], "budget-500": ["-d=pgoinlinebudget=500"]}' <<<"$gcflags" >/dev/null ||
+      fail "bench/go-inline-budget's $p variants are not built with their budgets: $gcflags"
+  done
+  # The package default is the 1000 variant, the same derivation.
+  [ "$(nix eval --impure --raw -f bench/go-inline-budget gofmt.variants.budget-1000.drvPath)" = \
+    "$(nix eval --impure --raw .#host.programs.gofmt.optimized.drvPath)" ] ||
+    fail "gofmt's optimized is not the bench's budget-1000 variant: profileUseGcflags' default and the bench disagree"
+}
