@@ -53,6 +53,7 @@ pub fn markdown(report: &Report) -> String {
         s.push('\n');
         s.push_str(&regression_line(p));
         s.push_str(&choice_line(p));
+        s.push_str(&wall_time_line(p));
         s.push_str(&profile_line(p));
         let _ = writeln!(s, "\nChart: [{0}.svg]({0}.svg)", p.program);
     }
@@ -72,6 +73,7 @@ pub fn readme_section(report: &Report) -> String {
         s.push('\n');
         s.push_str(&regression_line(p));
         s.push_str(&choice_line(p));
+        s.push_str(&wall_time_line(p));
         s.push('\n');
     }
     let _ = writeln!(s, "{}\n", ratio_legend(report));
@@ -193,6 +195,44 @@ pub fn choice_line(p: &ProgramReport) -> String {
     }
     s.push_str(".\n");
     s
+}
+
+/// When the shipped variant is measurably slower than the baseline in this run's wall
+/// time on some workload: `best` decides by the deterministic cost, and the two can
+/// disagree (gofmt, docs/go.md), so the report says where instead of leaving it to the
+/// table. Empty when nothing is shipped, the baseline is, or no interval lies above 1.
+pub fn wall_time_line(p: &ProgramReport) -> String {
+    let Some(c) = &p.choice else {
+        return String::new();
+    };
+    if c.chosen == c.baseline {
+        return String::new();
+    }
+    let slower: Vec<String> = p
+        .workloads
+        .iter()
+        .filter_map(|w| {
+            let r = w
+                .variants
+                .iter()
+                .find(|v| v.variant == c.chosen)?
+                .time_ratio
+                .as_ref()?;
+            (r.significant && r.low > 1.0).then(|| format!("{} {}", w.workload, ratio_cell(r)))
+        })
+        .collect();
+    if slower.is_empty() {
+        return String::new();
+    }
+    format!(
+        "Wall time disagrees: the shipped **{}** took more time than {} on {} (time vs {}); \
+         `best` decides by {}, which this run's timings do not confirm there.\n",
+        c.chosen,
+        c.baseline,
+        slower.join(", "),
+        c.baseline,
+        c.ranked_by.name()
+    )
 }
 
 fn profile_line(p: &ProgramReport) -> String {
@@ -674,6 +714,42 @@ pub mod tests {
         let mut p = sample_report().programs.remove(0);
         p.choice = None;
         assert_eq!(choice_line(&p), "");
+    }
+
+    #[test]
+    fn a_shipped_variant_slower_in_wall_time_is_named_with_its_workloads() {
+        // The sample ships optimized, faster in every round: nothing to say.
+        assert_eq!(wall_time_line(&sample_report().programs[0]), "");
+        // Slower on one workload (interval above 1), no measurable change on the other.
+        let mut report = sample_report();
+        let set = |w: &mut WorkloadReport, median, low, high, significant| {
+            let v = w
+                .variants
+                .iter_mut()
+                .find(|v| v.variant == "optimized")
+                .expect("optimized");
+            v.time_ratio = Some(RatioSummary {
+                ratios: vec![low, median, high],
+                median,
+                low,
+                high,
+                significant,
+            });
+        };
+        set(&mut report.programs[0].workloads[0], 1.02, 1.01, 1.03, true);
+        set(&mut report.programs[0].workloads[1], 1.0, 0.99, 1.01, false);
+        assert_eq!(
+            wall_time_line(&report.programs[0]),
+            "Wall time disagrees: the shipped **optimized** took more time than baseline on \
+             docs & <html> 1.020 (1.010–1.030) (time vs baseline); `best` decides by estimated \
+             cycles, which this run's timings do not confirm there.\n"
+        );
+        assert!(markdown(&report).contains("Wall time disagrees"));
+        // Shipping the baseline: never.
+        if let Some(c) = report.programs[0].choice.as_mut() {
+            c.chosen = c.baseline.clone();
+        }
+        assert_eq!(wall_time_line(&report.programs[0]), "");
     }
 
     #[test]
