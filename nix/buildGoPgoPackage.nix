@@ -40,9 +40,10 @@
 , ldflags ? [ ]
 , # Go compiler flags for the build that uses the profile only (`optimized`), applied to
   # every package of the build (-gcflags=all=…), as Go applies the profile to all of them.
-  # The default halves the PGO inline budget (Go's is 2000): on every workload of gofmt,
-  # go-service and cmd/compile with Go's own profile, 1000 took fewer estimated cycles than
-  # Go's budget, and no more wall time (docs/go.md "The PGO inline budget"). [ ]: Go's.
+  # The default halves the PGO inline budget (Go's is 2000): on gofmt, go-service and
+  # cmd/compile with Go's own profile, 1000 took fewer estimated cycles than Go's budget on
+  # 7 of 8 workloads (+0.01 % on the eighth, within a Go count's noise) and less wall time
+  # where timed (docs/go.md "The PGO inline budget"). [ ]: Go's own.
   profileUseGcflags ? [ "-d=pgoinlinebudget=1000" ]
 , # cgo for every build (CGO_ENABLED=1); off, as static Go binaries don't depend on the C toolchain.
   cgo ? false

@@ -19,10 +19,10 @@ let
   budgetVariant = b: "budget-${toString b}";
   variantOrder = [ "baseline" "go-default" ] ++ map budgetVariant budgets;
 
-  # name: the program's name; baseline, the evaluation whose environment the runs get and
-  # the workloads come from a buildGoPgoPackage result; withGcflags builds the optimized
-  # variant with those compiler flags ([ ]: Go's budget); trained: also run the training
-  # workloads.
+  # name: the program's name; pipeline: a buildGoPgoPackage result (its baseline and
+  # workloads); evaluation: an evaluation of it, whose environment (`variables`) the runs
+  # get; withGcflags: builds the optimized variant with those compiler flags ([ ]: Go's
+  # budget); trained: also run the training workloads.
   measure =
     { name, pipeline, evaluation, withGcflags, trained ? true }:
     let
