@@ -90,8 +90,8 @@ test_go_inline_budget_bench_builds_each_budget_into_optimized_only() {
     jq -e '. == {"baseline": [], "go-default": [], "budget-1000": ["-d=pgoinlinebudget=1000"], "budget-500": ["-d=pgoinlinebudget=500"]}' <<<"$gcflags" >/dev/null ||
       fail "bench/go-inline-budget's $p variants are not built with their budgets: $gcflags"
   done
-  # The package default is the 1000 variant, the same derivation.
-  [ "$(nix eval --impure --raw -f bench/go-inline-budget gofmt.variants.budget-1000.drvPath)" = \
+  # The package default is the 500 variant, the same derivation.
+  [ "$(nix eval --impure --raw -f bench/go-inline-budget gofmt.variants.budget-500.drvPath)" = \
     "$(nix eval --impure --raw .#host.programs.gofmt.optimized.drvPath)" ] ||
-    fail "gofmt's optimized is not the bench's budget-1000 variant: profileUseGcflags' default and the bench disagree"
+    fail "gofmt's optimized is not the bench's budget-500 variant: profileUseGcflags' default and the bench disagree"
 }
