@@ -40,11 +40,11 @@
 , ldflags ? [ ]
 , # Go compiler flags for the build that uses the profile only (`optimized`), applied to
   # every package of the build (-gcflags=all=…), as Go applies the profile to all of them.
-  # The default is a quarter of Go's PGO inline budget (2000): of the budgets measured
-  # faster than baseline in estimated cycles on every workload and slower in wall time on
-  # none (gofmt, go-service, cmd/compile with Go's own profile), the one that saves most. Go's budget and 1000 took more
-  # estimated cycles on none but 1-2 % more wall time on gofmt, in two runs with two
-  # profiles (docs/go.md "The PGO inline budget"). [ ]: Go's own.
+  # The default is a quarter of Go's PGO inline budget (2000). On gofmt, go-service and
+  # cmd/compile (with Go's own profile), 500 and 250 were the budgets faster than baseline
+  # in estimated cycles on every workload and slower in wall time on none, and 500 saves
+  # more; Go's budget and 1000 cost gofmt 1-2.4 % more wall time than baseline, in two runs
+  # with two profiles (docs/go.md "The PGO inline budget"). [ ]: Go's own.
   profileUseGcflags ? [ "-d=pgoinlinebudget=500" ]
 , # cgo for every build (CGO_ENABLED=1); off, as static Go binaries don't depend on the C toolchain.
   cgo ? false
