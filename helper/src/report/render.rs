@@ -226,7 +226,9 @@ pub fn wall_time_line(p: &ProgramReport) -> String {
     }
     format!(
         "Wall time disagrees: the shipped **{}** took more time than {} on {} (time vs {}); \
-         `best` decides by {}, which this run's timings do not confirm there.\n",
+         `best` decides by {}, which this run's timings do not confirm there. (The time is \
+         the whole workload script's and callgrind counts the program only: a script that \
+         pipes the program's output into a checksum times the checksum, docs/workloads.md.)\n",
         c.chosen,
         c.baseline,
         slower.join(", "),
@@ -742,7 +744,9 @@ pub mod tests {
             wall_time_line(&report.programs[0]),
             "Wall time disagrees: the shipped **optimized** took more time than baseline on \
              docs & <html> 1.020 (1.010–1.030) (time vs baseline); `best` decides by estimated \
-             cycles, which this run's timings do not confirm there.\n"
+             cycles, which this run's timings do not confirm there. (The time is the whole \
+             workload script's and callgrind counts the program only: a script that pipes the \
+             program's output into a checksum times the checksum, docs/workloads.md.)\n"
         );
         assert!(markdown(&report).contains("Wall time disagrees"));
         // Shipping the baseline: never.
