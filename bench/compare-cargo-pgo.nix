@@ -133,21 +133,26 @@ let
 
   cargoPgo = importBuild cargoPgoOut "cargo-pgo";
   cargoPgoBolt = importBuild cargoPgoBoltOut "cargo-pgo-bolt";
-  # baseline, the chosen nix-pgo variants and cargo-pgo's two builds under callgrind, on
-  # the held-out evaluation workloads (and the training ones as trained-<name>); fails if
-  # a binary prints something else than baseline.
-  evaluation = lib.evaluateVariants {
+  # baseline and `variants` (in `order`) under callgrind, on the held-out evaluation
+  # workloads (and the training ones as trained-<name>), in the package's environment;
+  # fails if a binary prints something else than baseline. `suffix` ends the version.
+  evaluateWith = { suffix, variants, order }: lib.evaluateVariants {
     pname = program;
-    version = "${version}-vs-cargo-pgo";
+    version = "${version}-${suffix}";
     inherit deterministicRandom;
+    variants = { inherit baseline; } // variants;
+    order = [ "baseline" ] ++ order;
+    workloads = evaluationWorkloads
+      // (if trained then listToAttrs (map (n: { name = "trained-${n}"; value = trainingWorkloads.${n}; }) (attrNames trainingWorkloads)) else { });
+  };
+  # The chosen nix-pgo variants and cargo-pgo's two builds.
+  evaluation = evaluateWith {
+    suffix = "vs-cargo-pgo";
     variants = {
-      inherit baseline;
       cargo-pgo = cargoPgo;
       cargo-pgo-bolt = cargoPgoBolt;
     } // listToAttrs (map (v: { name = v; value = candidates.${v}; }) chosen);
-    order = [ "baseline" ] ++ chosen ++ [ "cargo-pgo" "cargo-pgo-bolt" ];
-    workloads = evaluationWorkloads
-      // (if trained then listToAttrs (map (n: { name = "trained-${n}"; value = trainingWorkloads.${n}; }) (attrNames trainingWorkloads)) else { });
+    order = chosen ++ [ "cargo-pgo" "cargo-pgo-bolt" ];
   };
   # The training workloads' environment (workloadEnv.nix) for cargo-pgo's runs, without
   # the fixed getrandom: that is one of nix-pgo's reproducibility options.
@@ -191,6 +196,8 @@ in
     # --target … --bin … and the features; and the package's own RUSTFLAGS (baseline has
     # no stage flags).
     inherit (baseline) cargoFlags rustflags bins;
+    # The flags optimized adds to the profile (bench/temporal-order builds with them).
+    profileUseRustflags = guard;
     optimized = "${optimized}";
     profile = "${pipeline.profile}";
     # workloadEnv's attributes, the environment runWorkload.sh reads.
@@ -200,6 +207,10 @@ in
   };
 
   inherit evaluation;
+  # For other benches that evaluate builds made outside Nix in this environment
+  # (bench/temporal-order): the evaluation above with other variants, and the import of a
+  # directory with bin/<bin>.
+  inherit evaluateWith importBuild;
   # bin/report: baseline, optimized and cargo-pgo's two builds timed on the held-out
   # workloads, alternating run by run (nix-pgo report).
   report = lib.report {

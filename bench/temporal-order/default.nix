@@ -1,7 +1,8 @@
 # The evaluation half of bench/temporal-order/measure (read that first): baseline, the
 # package's optimized, and the two hand-built binaries of the temporal-profile trial in ONE
 # evaluateVariants run (callgrind: instructions and estimated cycles), on the held-out
-# workloads and (unless trained = false) the training ones (as trained-<name>).
+# workloads and (unless trained = false) the training ones (as trained-<name>), in the
+# environment of bench/compare-cargo-pgo.nix, whose `evaluateWith` this is.
 { program
 , # Directories with bin/<bin>: the PGO build from the temporal profile linked in input
   # order, and the same build linked with lld's --bp-startup-sort=function.
@@ -11,26 +12,17 @@
   trained ? true
 }:
 let
-  inherit (builtins) attrNames attrValues head listToAttrs parseDrvName;
-  lib = import ../../nix { toolchain = import ../../nix/toolchain/host.nix { }; };
-  pipeline = import (import ../../examples).${program} { nixPgo = lib; };
-  version = (parseDrvName pipeline.baseline.name).version;
-  importBuild = dir: suffix: builtins.path { path = /. + dir; name = "${program}-${suffix}-${version}"; };
-  training = pipeline.workloads.training;
+  compare = import ../compare-cargo-pgo.nix { inherit program trained; };
+  pipeline = import (import ../../examples).${program} { nixPgo = import ../../nix { toolchain = import ../../nix/toolchain/host.nix { }; }; };
 in
 {
-  evaluation = lib.evaluateVariants {
-    pname = program;
-    version = "${version}-temporal-order";
-    # The package's deterministicRandom, as its own evaluation derivations got it.
-    deterministicRandom = (head (attrValues pipeline.evaluation.workloads)).workloadPreload != "";
+  evaluation = compare.evaluateWith {
+    suffix = "temporal-order";
     variants = {
-      inherit (pipeline) baseline optimized;
-      temporal-plain = importBuild plain "temporal-plain";
-      temporal-ordered = importBuild ordered "temporal-ordered";
+      inherit (pipeline) optimized;
+      temporal-plain = compare.importBuild plain "temporal-plain";
+      temporal-ordered = compare.importBuild ordered "temporal-ordered";
     };
-    order = [ "baseline" "optimized" "temporal-plain" "temporal-ordered" ];
-    workloads = pipeline.workloads.evaluation
-      // (if !trained then { } else listToAttrs (map (n: { name = "trained-${n}"; value = training.${n}; }) (attrNames training)));
+    order = [ "optimized" "temporal-plain" "temporal-ordered" ];
   };
 }
