@@ -64,6 +64,8 @@ let
   # stage's boltOptions attribute).
   reorderFunctions = how: map (o: if builtins.match "-reorder-functions=.*" o != null then "-reorder-functions=${how}" else o) bolted.boltOptions;
   withBoltOptions = opts: (pipeline.override { boltOptions = opts; }).bolted;
+  withLto = withUseFlags (guard ++ [ "-Clinker-plugin-lto" "-Clto=off" ]);
+  withPgoLto = lto: pipeline.override { pgoLto = lto; };
 
   # Every nix-pgo variant this bench can evaluate, by name.
   candidates = {
@@ -80,6 +82,23 @@ let
     # profiling traces in the profile (-pgo-temporal-instrumentation), lld has nothing to
     # order by: this measures what it does then.
     optimized-irpgo = (withUseFlags (guard ++ [ (lldArg "--irpgo-profile=/build/pgo.profdata") (lldArg "--bp-startup-sort=function") ])).optimized;
+    # Cross-crate LTO in the linker, for the profile-using builds only (baseline stays as
+    # the package builds it): -Clinker-plugin-lto makes every crate bitcode and rust-lld
+    # runs ThinLTO over all of them, so the profile-guided inliner sees callees across
+    # crates. -Clto=off drops a package's own rustc LTO (rhai's fat LTO): with both, lld
+    # rejects the module ("CG Profile" flag twice). bench/cs-pgo measured it first.
+    optimized-lto = withLto.optimized;
+    bolted-lto = withLto.bolted;
+    # The same through Cargo (buildPgoPackage's pgoLto: instrumented too), with any
+    # linker, the package's own `lto` replaced: cross-crate ThinLTO, and fat LTO.
+    optimized-thin = (withPgoLto "thin").optimized;
+    bolted-thin = (withPgoLto "thin").bolted;
+    optimized-fat = (withPgoLto "fat").optimized;
+    bolted-fat = (withPgoLto "fat").bolted;
+    # Fat LTO without a profile (Cargo's --config, which reaches baseline too): what LTO
+    # alone is worth, against which the LTO variants' gain under PGO is read. (No program
+    # of examples/ sets cargoExtraArgs, so replacing them loses nothing.)
+    baseline-fat = (pipeline.override { cargoExtraArgs = [ "--config" "profile.release.lto=\"fat\"" ]; }).baseline;
     bolted-hfsort = withBoltOptions (reorderFunctions "hfsort");
     bolted-hfsortplus = withBoltOptions (reorderFunctions "hfsort+");
     bolted-noreorder = withBoltOptions (reorderFunctions "none");
@@ -110,10 +129,14 @@ let
     ];
   };
   candidateOrder = [
+    "baseline-fat"
     "optimized"
     "optimized-noguard"
     "optimized-bp-compression"
     "optimized-irpgo"
+    "optimized-lto"
+    "optimized-thin"
+    "optimized-fat"
     "bolted"
     "bolted-noguard"
     "bolted-hfsort"
@@ -121,6 +144,9 @@ let
     "bolted-noreorder"
     "bolted-extra"
     "bolted-cargo-pgo-options"
+    "bolted-lto"
+    "bolted-thin"
+    "bolted-fat"
     "best"
   ];
   wanted = if variants == "" then candidateOrder else filter (v: builtins.isString v && v != "") (builtins.split " +" variants);

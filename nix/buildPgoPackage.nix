@@ -124,6 +124,14 @@
   # a held-out workload of the demo ran 0.96 % more instructions than the baseline; with
   # it, -0.04 %, and the trained gain grows (docs/safe-defaults.md). [ ] turns it off.
   profileUseRustflags ? [ "-Cllvm-args=-inline-cold-callsite-threshold=225" ]
+, # Cargo's `lto` (profile.release.lto) for the PGO builds: instrumented, optimized,
+  # bolt-input. "thin" or "fat" replace the package's own setting there (as
+  # CARGO_PROFILE_RELEASE_LTO), so that the profile-guided inliner sees callees across
+  # crates; baseline stays as the package builds it. The instrumented build gets it too:
+  # Cargo hashes the profile into every crate's symbol names, and a profile recorded under
+  # other names matches nothing. null: the package's own setting everywhere.
+  # docs/cargo-pgo.md "LTO under PGO" has what it is worth.
+  pgoLto ? null
 , # Remedies tried when a variant regresses on an evaluation workload (docs/never-slower.md),
   # each a variant of its own in `repaired`, measured by `repairEvaluation`; a remedy whose
   # variant passed is that variant, copied. null: every one that applies
@@ -236,9 +244,12 @@ let
   };
 
   baseline = buildBaseline common;
+  # The cargo environment of every PGO build (pgoLto).
+  pgoEnv = if pgoLto == null then { } else { CARGO_PROFILE_RELEASE_LTO = pgoLto; };
   instrumented = buildInstrumented (
     common
     // {
+      env = pgoEnv;
       instrumentRustflags =
         (if atomicCounters then [ "-Cllvm-args=-instrprof-atomic-counter-update-all" ] else [ ])
         ++ (if valueProfiling then [ ] else [ "-Cllvm-args=-disable-vp" ])
@@ -294,6 +305,7 @@ let
       maxStale
       profileUseRustflags
       ;
+    env = pgoEnv;
   };
   optimized = buildOptimized profileUseArgs;
 
@@ -537,7 +549,7 @@ let
       baseline = asProgram baseline;
       src = cargoSrc;
       flags = {
-        inherit rustflags instrumentRustflags profileUseRustflags cargoFeatures noDefaultFeatures cargoExtraArgs package boltOptions;
+        inherit rustflags instrumentRustflags profileUseRustflags pgoLto cargoFeatures noDefaultFeatures cargoExtraArgs package boltOptions;
       };
     };
     # bin/update-profile: rerun the workloads and write the lock entry.

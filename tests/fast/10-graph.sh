@@ -84,3 +84,23 @@ test_repair_evaluation_reuses_the_evaluation_runs_and_runs_only_the_remedies() {
   done
   true
 }
+
+test_pgo_lto_reaches_every_pgo_build_and_not_the_baseline() {
+  # pgoLto sets Cargo's lto for instrumented, optimized and bolt-input alike (a profile
+  # recorded under other Cargo metadata has other symbol names and matches nothing), in
+  # their dependency builds too (cargo compares the environment like flags), and never
+  # for baseline, which stays the package's own build.
+  local attrs stage lto
+  attrs=$(nix eval --impure --json -f tests/fixtures/demo.nix --apply 'p: let q = p.override { pgoLto = "thin"; }; in
+    builtins.mapAttrs (_: d: { drv = d.drvPath; deps = d.deps.drvPath; }) { inherit (q) baseline instrumented optimized boltInput; }')
+  for stage in instrumented optimized boltInput baseline; do
+    for which in drv deps; do
+      lto=$(drv_attrs "$(jq -r --arg s "$stage" --arg w "$which" '.[$s][$w]' <<<"$attrs")" | jq -r '.env.CARGO_PROFILE_RELEASE_LTO // "unset"')
+      echo "$stage ($which): CARGO_PROFILE_RELEASE_LTO=$lto"
+      case $stage in
+        baseline) [ "$lto" = unset ] || fail "pgoLto reached baseline's $which" ;;
+        *) [ "$lto" = thin ] || fail "pgoLto did not reach $stage's $which" ;;
+      esac
+    done
+  done
+}
