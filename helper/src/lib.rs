@@ -8,6 +8,7 @@ pub mod callgrind;
 pub mod cargo_messages;
 pub mod choice;
 pub mod coverage;
+pub mod crate_hashes;
 pub mod date;
 pub mod evaluation;
 pub mod fingerprint;

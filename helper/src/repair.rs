@@ -89,7 +89,7 @@ pub fn profile_name(record_name: &str) -> String {
     let symbol = record_name
         .rsplit_once(';')
         .map_or(record_name, |(_, symbol)| symbol);
-    format!("{:#}", rustc_demangle::demangle(symbol))
+    crate::crate_hashes::demangled_without_hashes(symbol)
 }
 
 /// What `unprofile` removed.

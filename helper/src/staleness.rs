@@ -4,6 +4,13 @@
 //! by their counts, since a changed cold function matters little and a
 //! changed hot loop a lot.
 //!
+//! It also recognises functions the build compiled without profile data that
+//! the profile has under another symbol: Cargo hashes each unit's metadata
+//! (Cargo profile settings such as `lto`, features, dependency versions) into
+//! symbol names, so a profile recorded from a build with other metadata names
+//! most functions differently, and rustc only says "no profile data" for them
+//! (`renamed_*` in the report).
+//!
 //! The optimized stage needs both reports from one build log; with
 //! `--coverage-output` (and `--min-coverage`) this command writes and checks
 //! the coverage report too, so the log is read and parsed, and the profile
@@ -14,6 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::coverage::LogFindings;
+use crate::crate_hashes::without_crate_hashes;
 use crate::profile::Profile;
 
 /// A hash-mismatched function and the profile counts rustc discarded for it.
@@ -23,16 +31,36 @@ pub struct Stale {
     pub count: u64,
 }
 
-/// Profile counts of the functions a build log reports as hash-mismatched.
+/// A function compiled without profile data that the profile has under
+/// another symbol, and the profile counts the build could not use for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Renamed {
+    /// The build's symbol.
+    pub name: String,
+    /// The profile's symbol for the same function.
+    pub profile_name: String,
+    pub count: u64,
+}
+
+/// Profile counts of the functions a build log reports as hash-mismatched,
+/// or as without profile data while the profile has them renamed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StaleCounts {
-    /// Sum of the counters of every profile record of a mismatched function.
+    /// Sum of the counters of every profile record of a mismatched or
+    /// renamed function, each record once.
     pub stale_count: u64,
     /// Mismatched functions, hottest first.
     pub functions: Vec<Stale>,
     /// Mismatches the log reports but the profile has no record for (e.g. a
     /// log from a build with another profile).
     pub not_in_profile: usize,
+    /// Warnings "no profile data" (module and symbol, as
+    /// `functions_without_profile` counts them) for renamed functions.
+    pub renamed_functions: usize,
+    /// Sum of the counters of the renamed functions' profile records.
+    pub renamed_count: u64,
+    /// Renamed functions, hottest first.
+    pub renamed: Vec<Renamed>,
 }
 
 /// Attribute the hash mismatches of a build log to profile records.
@@ -43,6 +71,7 @@ pub struct StaleCounts {
 /// `module;symbol`; failing both (codegen units are partitioned anew in every
 /// build), any record whose name after ';' is the symbol. All records of a
 /// name count: rustc found none with the current hash, so it uses none.
+/// Renamed functions (see [`renamed`]) count too, each record once.
 pub fn stale_counts(profile: &Profile, findings: &LogFindings) -> StaleCounts {
     let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut by_symbol: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -74,13 +103,24 @@ pub fn stale_counts(profile: &Profile, findings: &LogFindings) -> StaleCounts {
     }
     // Sum per record once, even if two warnings matched the same record.
     let mut per_name: BTreeMap<&str, u64> = BTreeMap::new();
-    for i in stale {
-        let record = &profile.records[i];
-        let sum = record.counts.iter().fold(0u64, |a, &c| a.saturating_add(c));
-        let entry = per_name.entry(&record.name).or_default();
+    for &i in &stale {
+        let sum = record_count(profile, i);
+        let entry = per_name.entry(&profile.records[i].name).or_default();
         *entry = entry.saturating_add(sum);
-        result.stale_count = result.stale_count.saturating_add(sum);
     }
+    let renamed = renamed(profile, findings, &by_symbol);
+    result.renamed_functions = renamed.functions;
+    result.renamed_count = renamed
+        .records
+        .iter()
+        .fold(0u64, |a, &i| a.saturating_add(record_count(profile, i)));
+    result.renamed = renamed.renamed;
+    // A renamed record's symbol is in no warning, a mismatched one's is, so
+    // the sets are disjoint; the union still keeps each record once.
+    stale.extend(renamed.records);
+    result.stale_count = stale
+        .iter()
+        .fold(0u64, |a, &i| a.saturating_add(record_count(profile, i)));
     result.functions = per_name
         .into_iter()
         .map(|(name, count)| Stale {
@@ -92,6 +132,150 @@ pub fn stale_counts(profile: &Profile, findings: &LogFindings) -> StaleCounts {
         .functions
         .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
     result
+}
+
+/// The sum of a record's counters.
+fn record_count(profile: &Profile, i: usize) -> u64 {
+    profile.records[i]
+        .counts
+        .iter()
+        .fold(0u64, |a, &c| a.saturating_add(c))
+}
+
+/// What [`renamed`] found.
+struct RenamedFound {
+    /// Profile records of renamed functions.
+    records: BTreeSet<usize>,
+    /// Warnings (module, symbol) for them.
+    functions: usize,
+    /// Hottest first.
+    renamed: Vec<Renamed>,
+}
+
+/// Functions the log reports without profile data that the profile has
+/// under another symbol: one whose crate hashes differ, the rest equal
+/// ([`without_crate_hashes`]).
+///
+/// A false match would count usable profile data as lost, so a pair counts
+/// only if:
+/// - the key is unambiguous: one symbol among the log's warnings and one
+///   among the profile's records. Legacy symbols of a generic function's
+///   instances differ only in the hash, so several share a key, and a new
+///   instance must not be taken for an old one. (So the profile's symbol is
+///   in no warning: as far as the log shows, the build does not have it.)
+/// - the warnings' modules show that their crate was compiled with other
+///   Cargo metadata than when profiled: rustc names modules
+///   `<crate>.<StableCrateId>-cgu.<n>`, the id derives from Cargo's
+///   metadata, and the profile's records of internal functions keep their
+///   module, so the profile has modules of that crate, none with this id.
+///   Without that, after an ordinary edit, a new generic instance would be
+///   taken for the only old one.
+///
+/// Internal functions whose symbol kept its crate hashes (local copies of
+/// functions of crates built alike, such as std's) are renamed by their
+/// module alone. They are not recognised: their symbol also names copies in
+/// other modules, which the build may well use.
+fn renamed(
+    profile: &Profile,
+    findings: &LogFindings,
+    by_symbol: &BTreeMap<&str, Vec<usize>>,
+) -> RenamedFound {
+    let mut found = RenamedFound {
+        records: BTreeSet::new(),
+        functions: 0,
+        renamed: Vec::new(),
+    };
+    if findings.without_profile.is_empty() {
+        return found;
+    }
+    // The crate ids each crate's modules have in the profile.
+    let mut profiled_ids: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for record in &profile.records {
+        if let Some((crate_name, id)) = record
+            .name
+            .rsplit_once(';')
+            .and_then(|(module, _)| module_crate_id(module))
+        {
+            profiled_ids.entry(crate_name).or_default().insert(id);
+        }
+    }
+    let other_metadata = |module: &str| {
+        module_crate_id(module).is_some_and(|(crate_name, id)| {
+            profiled_ids
+                .get(crate_name)
+                .is_some_and(|ids| !ids.contains(id))
+        })
+    };
+    // The log's symbols (each with its warnings' modules) and the profile's,
+    // by key.
+    let mut in_log: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (module, symbol) in &findings.without_profile {
+        in_log.entry(symbol).or_default().push(module);
+    }
+    for (_, symbol) in &findings.hash_mismatches {
+        in_log.entry(symbol).or_default();
+    }
+    let mut log_keys: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for &symbol in in_log.keys() {
+        if let Some(key) = without_crate_hashes(symbol) {
+            log_keys.entry(key).or_default().push(symbol);
+        }
+    }
+    let mut profile_keys: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for &symbol in by_symbol.keys() {
+        if let Some(key) = without_crate_hashes(symbol) {
+            profile_keys.entry(key).or_default().push(symbol);
+        }
+    }
+    for (key, log_symbols) in &log_keys {
+        let ([symbol], Some([profiled])) = (
+            log_symbols.as_slice(),
+            profile_keys.get(key).map(Vec::as_slice),
+        ) else {
+            continue; // not in the profile, or ambiguous
+        };
+        let modules = &in_log[symbol];
+        // A symbol with mismatch warnings only (no modules) has its profile
+        // data, and the profile's very symbol, missing under another module,
+        // is no rename either.
+        if modules.is_empty() || symbol == profiled {
+            continue;
+        }
+        if !modules.iter().all(|module| other_metadata(module)) {
+            continue;
+        }
+        let records = by_symbol.get(profiled).map_or(&[][..], Vec::as_slice);
+        let count = records
+            .iter()
+            .fold(0u64, |a, &i| a.saturating_add(record_count(profile, i)));
+        found.records.extend(records);
+        found.functions += modules.len();
+        found.renamed.push(Renamed {
+            name: (*symbol).to_owned(),
+            profile_name: (*profiled).to_owned(),
+            count,
+        });
+    }
+    found
+        .renamed
+        .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    found
+}
+
+/// The crate name and crate id in a module name `<crate>.<hex id>-cgu.<n>`
+/// (rustc's codegen units), or `None` for any other name.
+fn module_crate_id(module: &str) -> Option<(&str, &str)> {
+    let (crate_name, rest) = module.split_once('.')?;
+    let (id, unit) = rest.split_once("-cgu.")?;
+    let valid = !crate_name.is_empty()
+        && crate_name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_hexdigit())
+        && !unit.is_empty()
+        && unit.bytes().all(|b| b.is_ascii_digit());
+    valid.then_some((crate_name, id))
 }
 
 #[derive(Debug, Serialize)]
@@ -106,14 +290,24 @@ pub struct StalenessReport {
     pub coverage_percent: Option<f64>,
     // What staleness adds.
     pub profile_total_count: u64,
+    /// Counts of hash-mismatched and renamed functions, which the build could
+    /// not use.
     pub stale_count: u64,
     /// Share of the profile's total count in functions whose hash still
-    /// matches, in percent.
+    /// matches (and that are not renamed), in percent.
     pub matching_count_percent: f64,
     pub stale_count_percent: f64,
     pub hash_mismatches_not_in_profile: usize,
     /// The hottest mismatched functions with their discarded counts.
     pub stale_functions: Vec<Stale>,
+    /// Functions compiled without profile data (of `functions_without_profile`)
+    /// that the profile has under other crate hashes: it was recorded from a
+    /// build with other Cargo metadata.
+    pub renamed_functions: usize,
+    /// The profile counts of those functions, also in `stale_count`.
+    pub renamed_count: u64,
+    /// The hottest renamed functions, the build's and the profile's symbol.
+    pub renamed_examples: Vec<Renamed>,
     pub max_stale_percent: Option<f64>,
     /// Why the log may not show every mismatch (null: it does).
     pub log_unreadable_because: Option<String>,
@@ -156,5 +350,129 @@ warning: demo.x-cgu.0: no profile data available for function _ZN4demo3new Hash 
 
         let none = stale_counts(&profile, &LogFindings::default());
         assert_eq!(none, StaleCounts::default());
+    }
+
+    /// The profile of a build of `demo` whose crate id was 0123456789abcdef.
+    const PROFILED: &str = ":ir\n\
+        _ZN4demo3fib17h1111111111111111E\n1\n2\n5000000000\n3000000000\n\n\
+        demo.0123456789abcdef-cgu.0;_RNvCs1a_4demo4walk\n2\n1\n4294967296\n\n\
+        demo.0123456789abcdef-cgu.1;_RNvCs1a_4demo4walk\n2\n1\n10\n\n\
+        _ZN4demo4main17h2222222222222222E\n3\n1\n7\n\n\
+        _ZN4demo3old17h3333333333333333E\n4\n1\n100\n\n\
+        _ZN4core4iter4fold17haaaaaaaaaaaaaaaaE\n5\n1\n50\n\n\
+        _ZN4core4iter4fold17hbbbbbbbbbbbbbbbbE\n5\n1\n60\n";
+
+    /// Warnings of a build whose `demo` modules carry crate id `id`.
+    fn log(id: &str) -> String {
+        let no_profile = "no profile data available for function";
+        let mismatch = "function control flow change detected (hash mismatch)";
+        [
+            // fib and walk under other crate hashes (walk's is longer).
+            format!("demo.{id}-cgu.0: {no_profile} _ZN4demo3fib17h9999999999999999E"),
+            format!("demo.{id}-cgu.3: {no_profile} _RNvCs2bZZ_4demo4walk"),
+            // New code, in no form in the profile.
+            format!("demo.{id}-cgu.0: {no_profile} _ZN4demo3new17h4444444444444444E"),
+            // A new instance of a generic function with two in the profile:
+            // legacy symbols do not tell which, if any, it would be.
+            format!("demo.{id}-cgu.1: {no_profile} _ZN4core4iter4fold17hccccccccccccccccE"),
+            // Changed code under the same name.
+            format!("demo.{id}-cgu.0: {mismatch} _ZN4demo4main17h2222222222222222E"),
+        ]
+        .iter()
+        .map(|line| format!("warning: {line} Hash = 9 up to 0 count discarded\n"))
+        .collect()
+    }
+
+    #[test]
+    fn counts_functions_renamed_by_other_crate_hashes() {
+        let profile = text::parse(PROFILED).unwrap();
+        let findings = coverage::parse_log(&log("fedcba9876543210"));
+        let stale = stale_counts(&profile, &findings);
+
+        // fib (legacy) and walk (v0, both of its records); not new, not fold.
+        assert_eq!(stale.renamed_functions, 2);
+        let fib = 5_000_000_000 + 3_000_000_000;
+        let walk = (1 << 32) + 10;
+        assert_eq!(stale.renamed_count, fib + walk);
+        assert_eq!(
+            stale.renamed,
+            [
+                Renamed {
+                    name: "_ZN4demo3fib17h9999999999999999E".to_owned(),
+                    profile_name: "_ZN4demo3fib17h1111111111111111E".to_owned(),
+                    count: fib,
+                },
+                Renamed {
+                    name: "_RNvCs2bZZ_4demo4walk".to_owned(),
+                    profile_name: "_RNvCs1a_4demo4walk".to_owned(),
+                    count: walk,
+                },
+            ]
+        );
+        // The mismatch counts as before, and stale_count has both.
+        assert_eq!(
+            stale.functions,
+            [Stale {
+                name: "_ZN4demo4main17h2222222222222222E".to_owned(),
+                count: 7
+            }]
+        );
+        assert_eq!(stale.not_in_profile, 0);
+        assert_eq!(stale.stale_count, fib + walk + 7);
+
+        // Counts near u64::MAX saturate instead of wrapping.
+        let huge = PROFILED.replace("5000000000\n3000000000", "18446744073709551615\n1");
+        let stale = stale_counts(&text::parse(&huge).unwrap(), &findings);
+        assert_eq!(stale.renamed_count, u64::MAX);
+        assert_eq!(stale.stale_count, u64::MAX);
+    }
+
+    #[test]
+    fn renamed_needs_another_crate_id_and_one_candidate() {
+        let profile = text::parse(PROFILED).unwrap();
+        // The crate id the profile has: these functions are new code (e.g.
+        // new generic instances), not renamed ones.
+        let same_crate = coverage::parse_log(&log("0123456789abcdef"));
+        let stale = stale_counts(&profile, &same_crate);
+        assert_eq!((stale.renamed_functions, stale.renamed_count), (0, 0));
+        assert_eq!(stale.stale_count, 7);
+        // Modules that are not rustc's codegen units prove nothing either.
+        let unknown = coverage::parse_log(&log("x").replace("demo.x-cgu.", "demo-"));
+        assert_eq!(stale_counts(&profile, &unknown).renamed_functions, 0);
+
+        // Two new symbols for one old one: which is it?
+        let findings = coverage::parse_log(&format!(
+            "{}warning: demo.fedcba9876543210-cgu.2: no profile data available for function \
+             _ZN4demo3fib17h8888888888888888E Hash = 9 up to 0 count discarded\n",
+            log("fedcba9876543210")
+        ));
+        let stale = stale_counts(&profile, &findings);
+        assert_eq!(stale.renamed.len(), 1);
+        assert_eq!(stale.renamed[0].name, "_RNvCs2bZZ_4demo4walk");
+
+        // The profile's own symbol, missing under another module only, is
+        // the same function, not a renamed one.
+        let findings = coverage::parse_log(
+            "warning: demo.fedcba9876543210-cgu.2: no profile data available for function \
+             _ZN4demo3fib17h1111111111111111E Hash = 9 up to 0 count discarded\n",
+        );
+        assert_eq!(stale_counts(&profile, &findings).renamed_functions, 0);
+    }
+
+    #[test]
+    fn module_crate_ids() {
+        assert_eq!(
+            module_crate_id("pulldown_cmark.f2da2a9018128077-cgu.15"),
+            Some(("pulldown_cmark", "f2da2a9018128077"))
+        );
+        for other in [
+            "demo-cgu.0",
+            "demo.xyz-cgu.0",
+            "demo.abc-cgu.",
+            ".abc-cgu.1",
+            "x.c",
+        ] {
+            assert_eq!(module_crate_id(other), None, "{other}");
+        }
     }
 }

@@ -506,6 +506,67 @@ fn coverage_from_build_log() {
     assert_eq!(report["coverage_percent"], Value::Null);
 }
 
+/// A profile recorded from a build with other Cargo metadata: its functions
+/// are under other symbol hashes, rustc only says "no profile data". The
+/// report counts them as stale, the command says why, --max-stale fails.
+#[test]
+fn staleness_reports_functions_renamed_by_cargo_metadata() {
+    let profdata = llvm_profdata();
+    let dir = scratch("staleness-renamed");
+    let profile = indexed_profile(
+        &profdata,
+        &dir,
+        "renamed",
+        ":ir\n\
+         _ZN4demo3fib17h1111111111111111E\n1\n1\n6000000000\n\n\
+         demo.0123456789abcdef-cgu.0;_ZN4demo5local17h2222222222222222E\n2\n1\n2000000000\n",
+    );
+    let log = dir.join("build.log");
+    std::fs::write(
+        &log,
+        "warning: demo.fedcba9876543210-cgu.0: no profile data available for function _ZN4demo3fib17h3333333333333333E Hash = 1 up to 0 count discarded\n",
+    )
+    .unwrap();
+    let report_path = dir.join("staleness.json");
+    let out = nix_pgo(&[
+        "staleness",
+        "--log",
+        path_str(&log),
+        "--profile",
+        path_str(&profile),
+        "--llvm-profdata",
+        path_str(&profdata),
+        "-o",
+        path_str(&report_path),
+        "--max-stale",
+        "50",
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("1 function(s) were compiled without profile data although the profile has them under other symbol hashes (75.0% of the profile's counts)")
+            && err.contains("other Cargo metadata"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the profile is stale: 75.0% of its counts belong to 1 function(s) the profile has under other symbol hashes"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
+    assert_eq!(report["renamed_functions"], 1);
+    assert_eq!(report["renamed_count"], 6_000_000_000u64);
+    assert_eq!(report["stale_count"], 6_000_000_000u64);
+    assert_eq!(report["matching_count_percent"], 25.0);
+    assert_eq!(
+        report["renamed_examples"][0]["profile_name"],
+        "_ZN4demo3fib17h1111111111111111E"
+    );
+    assert_eq!(
+        report["renamed_examples"][0]["name"],
+        "_ZN4demo3fib17h3333333333333333E"
+    );
+}
+
 /// Issue 12: the lock names the fingerprint's algorithm; a lock from a
 /// nix-pgo with another algorithm is refused with "re-lock", one written
 /// before the field existed still reads (as the first algorithm). `--json`

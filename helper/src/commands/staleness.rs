@@ -15,7 +15,9 @@ use std::path::PathBuf;
 ///
 /// Reports the functions without profile data, the functions whose control
 /// flow changed since profiling (hash mismatches: rustc discards their
-/// data), and the share of the profile's total count that still matches.
+/// data), the functions the profile has under other symbol hashes (it was
+/// recorded from a build with other Cargo metadata), and the share of the
+/// profile's total count that still matches.
 #[derive(Debug, clap::Args)]
 pub struct StalenessArgs {
     /// Build log of the PGO-optimized build (human or JSON cargo output).
@@ -30,7 +32,8 @@ pub struct StalenessArgs {
     pub llvm_profdata: LlvmProfdataArg,
 
     /// Fail if more than PCT percent of the profile's total count belongs to
-    /// functions whose code changed since profiling.
+    /// functions whose code changed since profiling, or that the build has
+    /// under other symbol hashes.
     #[arg(long, value_name = "PCT", value_parser = parse_percent)]
     pub max_stale: Option<f64>,
 
@@ -64,13 +67,11 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
 
     let stale = stale_counts(&profile, &findings);
     let total = profile.total_count();
-    let stale_percent = if total == 0 {
-        0.0
-    } else {
-        100.0 * stale.stale_count as f64 / total as f64
-    };
+    let stale_percent = percent_of(stale.stale_count, total);
     let mut stale_functions = stale.functions;
     stale_functions.truncate(MAX_STALE_LISTED);
+    let mut renamed_examples = stale.renamed;
+    renamed_examples.truncate(MAX_STALE_LISTED);
     let report = StalenessReport {
         functions_without_profile: findings.without_profile.len(),
         hash_mismatches: findings.hash_mismatches.len(),
@@ -84,6 +85,9 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
         stale_count_percent: stale_percent,
         hash_mismatches_not_in_profile: stale.not_in_profile,
         stale_functions,
+        renamed_functions: stale.renamed_functions,
+        renamed_count: stale.renamed_count,
+        renamed_examples,
         max_stale_percent: args.max_stale,
         log_unreadable_because: findings.evidence_problem(&args.evidence),
     };
@@ -106,6 +110,21 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     } else {
         println!("{line}");
     }
+    if report.renamed_functions > 0 {
+        // Not a stale profile in the usual sense: refreshing it from the same
+        // instrumented build renames nothing back, so say what differs.
+        let percent = percent_of(report.renamed_count, total);
+        eprintln!(
+            "nix-pgo: warning: {} function(s) were compiled without profile data although the \
+             profile has them under other symbol hashes ({percent:.1}% of the profile's counts): \
+             the profile was recorded from a build with other Cargo metadata (Cargo profile \
+             settings such as lto, features, dependency versions), which Cargo hashes into \
+             symbol names. Record the profile from a build with this build's Cargo settings: \
+             give the instrumented stage the same ones (env such as CARGO_PROFILE_RELEASE_LTO, \
+             features, Cargo.lock), then refresh the profile",
+            report.renamed_functions,
+        );
+    }
     if let Some(min) = args.min_coverage {
         // The message points at the coverage report, or else at the log.
         let see = args.coverage_output.as_deref().unwrap_or(&args.log);
@@ -113,23 +132,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     }
     if let Some(max) = args.max_stale {
         if report.stale_count_percent > max {
-            let hottest: Vec<String> = report
-                .stale_functions
-                .iter()
-                .take(5)
-                .map(|s| format!("{} ({} counts)", s.name, s.count))
-                .collect();
-            bail!(
-                "the profile is stale: {:.1}% of its counts belong to {} function(s) whose code \
-                 changed since profiling, more than --max-stale {max}%. rustc discards the \
-                 profile data of these functions, so they are optimized as if never run \
-                 (hottest: {}). Re-run the workloads on the current source to refresh the \
-                 profile: `nix run .#update-profile` (or rebuild the profile and `nix-pgo lock` \
-                 it), then commit the lock",
-                report.stale_count_percent,
-                report.hash_mismatches,
-                hottest.join(", ")
-            );
+            bail!("{}", stale_message(&report, max));
         }
         // The mismatches found are a lower bound: above the maximum is a
         // fact (checked first), below it proves nothing without evidence.
@@ -140,4 +143,72 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
         eprintln!("nix-pgo: note: staleness is a lower bound: {why}");
     }
     Ok(())
+}
+
+/// `part` in percent of `total` (0 for an empty profile).
+fn percent_of(part: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        100.0 * part as f64 / total as f64
+    }
+}
+
+/// Why --max-stale fails: what is stale, the hottest functions, the remedy
+/// for each cause.
+fn stale_message(report: &StalenessReport, max: f64) -> String {
+    let mut causes = Vec::new();
+    if report.hash_mismatches > 0 {
+        causes.push(format!(
+            "{} function(s) whose code changed since profiling",
+            report.hash_mismatches
+        ));
+    }
+    if report.renamed_functions > 0 {
+        causes.push(format!(
+            "{} function(s) the profile has under other symbol hashes",
+            report.renamed_functions
+        ));
+    }
+    let mut hottest: Vec<(&str, u64)> = report
+        .stale_functions
+        .iter()
+        .map(|s| (s.name.as_str(), s.count))
+        .chain(
+            report
+                .renamed_examples
+                .iter()
+                .map(|r| (r.profile_name.as_str(), r.count)),
+        )
+        .collect();
+    hottest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let hottest: Vec<String> = hottest
+        .iter()
+        .take(5)
+        .map(|(name, count)| format!("{name} ({count} counts)"))
+        .collect();
+    let mut message = format!(
+        "the profile is stale: {:.1}% of its counts belong to {}, more than --max-stale {max}%. \
+         rustc cannot use the profile data of these functions, so they are optimized as if \
+         never run (hottest: {}).",
+        report.stale_count_percent,
+        causes.join(" and "),
+        hottest.join(", ")
+    );
+    if report.renamed_functions > 0 {
+        message.push_str(
+            " The renamed ones show that the profile was recorded from a build with other \
+             Cargo metadata (Cargo profile settings such as lto, features, dependency \
+             versions), which Cargo hashes into symbol names: give the instrumented stage this \
+             build's Cargo settings, then refresh the profile.",
+        );
+    }
+    if report.hash_mismatches > 0 || report.renamed_functions == 0 {
+        message.push_str(
+            " Re-run the workloads on the current source to refresh the profile: `nix run \
+             .#update-profile` (or rebuild the profile and `nix-pgo lock` it), then commit the \
+             lock",
+        );
+    }
+    message
 }
