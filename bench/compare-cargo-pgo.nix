@@ -234,9 +234,16 @@ in
 
   inherit evaluation;
   # For other benches that evaluate builds made outside Nix in this environment
-  # (bench/temporal-order): the evaluation above with other variants, and the import of a
-  # directory with bin/<bin>.
+  # (bench/temporal-order, bench/cs-pgo): the evaluation above with other variants, the
+  # import of a directory with bin/<bin>, and the evaluation of baseline, the package's
+  # optimized and such directories (`builds`: [ { name; dir; } ], in that order), the
+  # version ending in `suffix`.
   inherit evaluateWith importBuild;
+  evaluateBuilds = { suffix, builds }: evaluateWith {
+    inherit suffix;
+    variants = { inherit optimized; } // listToAttrs (map (b: { inherit (b) name; value = importBuild b.dir b.name; }) builds);
+    order = [ "optimized" ] ++ map (b: b.name) builds;
+  };
   # bin/report: baseline, optimized and cargo-pgo's two builds timed on the held-out
   # workloads, alternating run by run (nix-pgo report).
   report = lib.report {

@@ -2,7 +2,7 @@
 # package's optimized, and the two hand-built binaries of the temporal-profile trial in ONE
 # evaluateVariants run (callgrind: instructions and estimated cycles), on the held-out
 # workloads and (unless trained = false) the training ones (as trained-<name>), in the
-# environment of bench/compare-cargo-pgo.nix, whose `evaluateWith` this is.
+# environment of bench/compare-cargo-pgo.nix, whose `evaluateBuilds` this is.
 { program
 , # Directories with bin/<bin>: the PGO build from the temporal profile linked in input
   # order, and the same build linked with lld's --bp-startup-sort=function.
@@ -11,18 +11,12 @@
 , # Also evaluate the training workloads (as trained-<name>).
   trained ? true
 }:
-let
-  compare = import ../compare-cargo-pgo.nix { inherit program trained; };
-  pipeline = import (import ../../examples).${program} { nixPgo = import ../../nix { toolchain = import ../../nix/toolchain/host.nix { }; }; };
-in
 {
-  evaluation = compare.evaluateWith {
+  evaluation = (import ../compare-cargo-pgo.nix { inherit program trained; }).evaluateBuilds {
     suffix = "temporal-order";
-    variants = {
-      inherit (pipeline) optimized;
-      temporal-plain = compare.importBuild plain "temporal-plain";
-      temporal-ordered = compare.importBuild ordered "temporal-ordered";
-    };
-    order = [ "optimized" "temporal-plain" "temporal-ordered" ];
+    builds = [
+      { name = "temporal-plain"; dir = plain; }
+      { name = "temporal-ordered"; dir = ordered; }
+    ];
   };
 }
