@@ -222,7 +222,7 @@ in
     # --target … --bin … and the features; and the package's own RUSTFLAGS (baseline has
     # no stage flags).
     inherit (baseline) cargoFlags rustflags bins;
-    # The flags optimized adds to the profile (bench/temporal-order builds with them).
+    # The flags optimized adds to the profile (bench/temporal-order and cs-pgo build with them).
     profileUseRustflags = guard;
     optimized = "${optimized}";
     profile = "${pipeline.profile}";
@@ -234,11 +234,9 @@ in
 
   inherit evaluation;
   # For other benches that evaluate builds made outside Nix in this environment
-  # (bench/temporal-order, bench/cs-pgo): the evaluation above with other variants, the
-  # import of a directory with bin/<bin>, and the evaluation of baseline, the package's
-  # optimized and such directories (`builds`: [ { name; dir; } ], in that order), the
-  # version ending in `suffix`.
-  inherit evaluateWith importBuild;
+  # (bench/temporal-order, bench/cs-pgo): baseline, the package's optimized and
+  # directories with bin/<bin> (`builds`: [ { name; dir; } ], in that order) in one
+  # evaluation, the version ending in `suffix`.
   evaluateBuilds = { suffix, builds }: evaluateWith {
     inherit suffix;
     variants = { inherit optimized; } // listToAttrs (map (b: { inherit (b) name; value = importBuild b.dir b.name; }) builds);

@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034,SC2154 # globals: info and work come from the sourcing script, which reads bins, cargoFlags, trainingNames
 # What the scripts that build a program of examples/ with cargo outside Nix share
-# (bench/compare-cargo-pgo for cargo-pgo's builds, bench/temporal-order): the program's
+# (bench/compare-cargo-pgo for cargo-pgo's builds, bench/temporal-order, bench/cs-pgo): the program's
 # source beside a CARGO_HOME whose only registry is the vendored directory, cargo in a clean
 # environment set up like nix-pgo's cargo stages (nix/internal/cargo/cargo.sh), and the
 # training workloads through nix-pgo's own runner. Sourced by those scripts, which set
@@ -45,6 +45,17 @@ inCargoEnv() {
       RUSTFLAGS="$(get .rustflags)${flags:+ $flags} --remap-path-prefix=$work=/build --remap-path-prefix=$vendor=/vendor" \
       "$@"
   )
+}
+
+# cargoBuild OUT FLAGS: a release build with the package's RUSTFLAGS and FLAGS (inCargoEnv),
+# its binaries copied to OUT/bin, its log in $work/<OUT's name>.log.
+cargoBuild() {
+  local out=$1 flags=$2 b
+  inCargoEnv "$flags" "$cargo" build "${cargoFlags[@]}" >"$work/$(basename "$out").log" 2>&1 ||
+    die "cargo build failed; its output: $work/$(basename "$out").log"
+  mkdir -p "$out/bin"
+  for b in "${bins[@]}"; do cp "$work/source/target/$triple/release/$b" "$out/bin/"; done
+  rm -rf "$work/source/target"
 }
 
 # trainWorkload NAME BINDIR [VAR=VALUE…]: one training workload through nix-pgo's own
