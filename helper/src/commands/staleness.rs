@@ -3,6 +3,7 @@
 use crate::commands::GlobalArgs;
 use anyhow::{bail, Context, Result};
 use nix_pgo::coverage::{self, parse_percent, CoverageReport, EvidenceArgs};
+use nix_pgo::inspect::share;
 use nix_pgo::output::print_json;
 use nix_pgo::profile::{self};
 use nix_pgo::staleness::{stale_counts, StalenessReport, MAX_STALE_LISTED};
@@ -67,7 +68,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
 
     let stale = stale_counts(&profile, &findings);
     let total = profile.total_count();
-    let stale_percent = percent_of(stale.stale_count, total);
+    let stale_percent = share(stale.stale_count, total);
     let mut stale_functions = stale.functions;
     stale_functions.truncate(MAX_STALE_LISTED);
     let mut renamed_examples = stale.renamed;
@@ -113,7 +114,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     if report.renamed_functions > 0 {
         // Not a stale profile in the usual sense: refreshing it from the same
         // instrumented build renames nothing back, so say what differs.
-        let percent = percent_of(report.renamed_count, total);
+        let percent = share(report.renamed_count, total);
         eprintln!(
             "nix-pgo: warning: {} function(s) were compiled without profile data although the \
              profile has them under other symbol hashes ({percent:.1}% of the profile's counts): \
@@ -143,15 +144,6 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
         eprintln!("nix-pgo: note: staleness is a lower bound: {why}");
     }
     Ok(())
-}
-
-/// `part` in percent of `total` (0 for an empty profile).
-fn percent_of(part: u64, total: u64) -> f64 {
-    if total == 0 {
-        0.0
-    } else {
-        100.0 * part as f64 / total as f64
-    }
 }
 
 /// Why --max-stale fails: what is stale, the hottest functions, the remedy
