@@ -80,3 +80,18 @@ test_rhai_grain_feature_is_what_the_workloads_run() {
   ) || fail "the optimized grain tools do not compile, dump and run a script"
   rm -rf "$dir"
 }
+
+test_rhai_profiles_bolted_and_evaluation_rebuild_bit_identically() {
+  # rhai's example scripts print their run time; reading the clock took time-dependent
+  # branches in rhai, so two builds of a profile differed in a few counters, the BOLT
+  # profile and so `bolted` from build to build, and the evaluation's counts of the held-out
+  # examples too. The workloads print a fixed text instead (examples/rhai/*/examples.sh).
+  local attr
+  rhai_build bolted >/dev/null
+  for attr in $(nix eval --impure --json -f "$rhai_fixture" profiles --apply builtins.attrNames | jq -r '"profiles." + .[]') profile \
+    $(nix eval --impure --json -f "$rhai_fixture" boltProfiles --apply builtins.attrNames | jq -r '"boltProfiles." + .[]') boltProfile bolted \
+    evaluation.workloads.examples.runs.baseline; do
+    echo "rebuilding $attr"
+    nix build --impure --no-link --rebuild -f "$rhai_fixture" "$attr" || fail "rhai's $attr is not reproducible"
+  done
+}
