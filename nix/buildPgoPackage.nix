@@ -109,7 +109,10 @@
   # this percentage (100 - llvm-profdata overlap).
   maxDrift ? 2
 , # `optimized` fails when more than this percentage of the profile's counts no longer
-  # match the program (a stale profile); null only reports it.
+  # match the program (a stale profile). null: 1 for a profile trained in this build graph,
+  # where nothing can be stale unless the stages compiled different code (the instrumented
+  # build without a setting optimized has: all of a profile can be lost that way), and
+  # report only for a locked profile, which goes stale as the source moves on. 100 never fails.
   maxStale ? null
 , # Build the workload profiles and the merge as floating content-addressed derivations
   # (experimental feature ca-derivations): when a change leaves a profile's bytes as they
@@ -302,9 +305,13 @@ let
     inherit
       profile
       minCoverage
-      maxStale
       profileUseRustflags
       ;
+    freshProfile = lockEntry == null;
+    maxStale =
+      if maxStale != null then maxStale
+      else if lockEntry == null then 1
+      else null;
     env = pgoEnv;
   };
   optimized = buildOptimized profileUseArgs;

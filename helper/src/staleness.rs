@@ -309,6 +309,8 @@ pub struct StalenessReport {
     /// The hottest renamed functions, the build's and the profile's symbol.
     pub renamed_examples: Vec<Renamed>,
     pub max_stale_percent: Option<f64>,
+    /// The profile was trained in this build graph (`--fresh-profile`).
+    pub fresh_profile: bool,
     /// Why the log may not show every mismatch (null: it does).
     pub log_unreadable_because: Option<String>,
 }

@@ -567,6 +567,60 @@ fn staleness_reports_functions_renamed_by_cargo_metadata() {
     );
 }
 
+/// A hash mismatch in a profile trained in the same build graph
+/// (`--fresh-profile`) cannot be fixed by refreshing the profile: the message
+/// names the differing build settings instead of `update-profile`.
+#[test]
+fn staleness_of_a_fresh_profile_names_build_settings_not_a_refresh() {
+    let profdata = llvm_profdata();
+    let dir = scratch("staleness-fresh");
+    let profile = indexed_profile(
+        &profdata,
+        &dir,
+        "fresh",
+        ":ir\n\
+         _ZN4demo3fib17h1111111111111111E\n1\n1\n6000000000\n\n\
+         _ZN4demo4main17h2222222222222222E\n2\n1\n2000000000\n",
+    );
+    let log = dir.join("build.log");
+    std::fs::write(
+        &log,
+        "warning: demo.0123456789abcdef-cgu.0: function control flow change detected (hash mismatch) _ZN4demo3fib17h1111111111111111E Hash = 1 up to 6000000000 count discarded\n",
+    )
+    .unwrap();
+    let run = |fresh: bool| {
+        let mut args = vec![
+            "staleness",
+            "--log",
+            path_str(&log),
+            "--profile",
+            path_str(&profile),
+            "--llvm-profdata",
+            path_str(&profdata),
+            "--max-stale",
+            "1",
+        ];
+        if fresh {
+            args.push("--fresh-profile");
+        }
+        let out = nix_pgo(&args);
+        assert!(!out.status.success());
+        stderr(&out)
+    };
+    let err = run(true);
+    assert!(
+        err.contains("75.0% of its counts belong to 1 function(s) whose code changed")
+            && err.contains("the instrumented build compiled other code")
+            && !err.contains("update-profile"),
+        "{err}"
+    );
+    let err = run(false);
+    assert!(
+        err.contains("update-profile") && !err.contains("compiled other code"),
+        "{err}"
+    );
+}
+
 /// Issue 12: the lock names the fingerprint's algorithm; a lock from a
 /// nix-pgo with another algorithm is refused with "re-lock", one written
 /// before the field existed still reads (as the first algorithm). `--json`

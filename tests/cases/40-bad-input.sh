@@ -24,6 +24,14 @@ test_nondeterministic_evaluation_output_is_refused() {
   expect_failure "'optimized' printed something else than 'baseline'" fixture_build nondeterministicEvaluation
 }
 
+test_profile_trained_on_other_code_in_the_same_graph_is_refused() {
+  # A fresh profile matches by construction; here optimized alone compiles with overflow
+  # checks, which changes the control flow the profile was recorded for (70 % of its counts
+  # on the demo). Before maxStale's default for fresh profiles this was called optimized.
+  expect_failure 'the profile is stale: [0-9.]+% of its counts .* more than --max-stale 1%.*instrumented build compiled other code.*not profileUseRustflags' \
+    fixture_build freshProfileOtherCode
+}
+
 test_workload_that_needs_network_is_told_the_sandbox_has_none() {
   expect_failure "workload 'network' exited" fixture_build networkWorkload
   expect_failure 'tried to reach the network.*sandbox' fixture_build networkWorkload

@@ -38,6 +38,13 @@ pub struct StalenessArgs {
     #[arg(long, value_name = "PCT", value_parser = parse_percent)]
     pub max_stale: Option<f64>,
 
+    /// The profile was trained from this source in this build graph (not
+    /// locked): nothing in it can be stale unless the build that recorded it
+    /// compiled other code than this one, so --max-stale's message names
+    /// differing build settings instead of a refresh.
+    #[arg(long)]
+    pub fresh_profile: bool,
+
     /// Also write the JSON report to this file.
     #[arg(short = 'o', long = "output", value_name = "OUT.json")]
     pub output: Option<PathBuf>,
@@ -90,6 +97,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
         renamed_count: stale.renamed_count,
         renamed_examples,
         max_stale_percent: args.max_stale,
+        fresh_profile: args.fresh_profile,
         log_unreadable_because: findings.evidence_problem(&args.evidence),
     };
 
@@ -192,10 +200,25 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
             " The renamed ones show that the profile was recorded from a build with other \
              Cargo metadata (Cargo profile settings such as lto, features, dependency \
              versions), which Cargo hashes into symbol names: give the instrumented stage this \
-             build's Cargo settings, then refresh the profile.",
+             build's Cargo settings",
         );
+        // A fresh profile is recorded again by the next build.
+        message.push_str(if report.fresh_profile {
+            "."
+        } else {
+            ", then refresh the profile."
+        });
     }
-    if report.hash_mismatches > 0 || report.renamed_functions == 0 {
+    if report.fresh_profile && report.hash_mismatches > 0 {
+        // A refresh would record the same mismatch again.
+        message.push_str(
+            " The profile was trained from this source in this build graph, so its functions \
+             can differ from this build's only if the instrumented build compiled other code: \
+             give it the same features, Cargo settings and code-changing rustc flags (such as \
+             -Coverflow-checks or --cfg: buildPgoPackage's rustflags, not profileUseRustflags, \
+             which only the builds that use the profile get).",
+        );
+    } else if report.hash_mismatches > 0 || report.renamed_functions == 0 {
         message.push_str(
             " Re-run the workloads on the current source to refresh the profile: `nix run \
              .#update-profile` (or rebuild the profile and `nix-pgo lock` it), then commit the \

@@ -19,6 +19,9 @@
   minCoverage ? 1
 , # Percentage of the profile's counts that may no longer match the program (null: report only).
   maxStale ? null
+, # The profile was trained from this source in this build graph (not a locked one), so
+  # maxStale's message names differing build settings rather than a refresh.
+  freshProfile ? false
 , # rustc flags for the profile-using builds only (optimized, bolt-input), so that the
   # baseline stays the reference; buildPgoPackage's default is in its own docs.
   profileUseRustflags ? [ ]
@@ -29,6 +32,7 @@ cargoBuild (
     "profile"
     "minCoverage"
     "maxStale"
+    "freshProfile"
     "profileUseRustflags"
   ]
     // {
@@ -39,6 +43,7 @@ cargoBuild (
     inherit profile;
     minCoverage = toString minCoverage;
     maxStale = if maxStale == null then "" else toString maxStale;
+    freshProfile = if freshProfile then "1" else "";
     helper = "${helper}/bin/nix-pgo";
     inherit (toolchain) llvmProfdata;
     passthru = {

@@ -28,6 +28,6 @@ mkdir -p "$out/nix-support"
 "$helper" staleness --log "$NIX_BUILD_TOP/cargo-messages.json" --rustflags "$RUSTFLAGS" \
   --profile "$NIX_BUILD_TOP/pgo.profdata" --llvm-profdata "$llvmProfdata" \
   --coverage-output "$out/nix-support/pgo-coverage.json" --min-coverage "$minCoverage" \
-  ${maxStale:+--max-stale "$maxStale"} -o "$out/nix-support/pgo-staleness.json"
+  ${maxStale:+--max-stale "$maxStale"} ${freshProfile:+--fresh-profile} -o "$out/nix-support/pgo-staleness.json"
 log "coverage: $(cat "$out/nix-support/pgo-coverage.json")"
 installBins
