@@ -35,7 +35,7 @@
 , stageRustflags ? [ ]
 , # Native libraries for -sys crates: pkg-config search paths.
   pkgConfigPath ? [ ]
-, # Environment variables cargo reads (e.g. CARGO_PROFILE_RELEASE_STRIP), set in the
+, # Environment variables cargo reads (e.g. CARGO_PROFILE_RELEASE_LTO), set in the
   # dependency build too: cargo compares them like flags. (Other extra attributes are the
   # stage script's alone.)
   env ? { }
