@@ -26,5 +26,6 @@ pub mod report;
 pub mod report_data;
 pub mod staleness;
 pub mod store;
+pub mod threads;
 pub mod tool;
 pub mod toolchain;

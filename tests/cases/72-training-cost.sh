@@ -76,3 +76,18 @@ test_training_cost_pinned_multithreaded_profile_has_the_same_counts_on_rebuild()
   [ "$same" = 1 ] || fail "the pinned profile of linecount has other counts on rebuild (above)"
   echo "the rebuild differs in thread start and exit only"
 }
+
+test_training_cost_profile_of_a_multithreaded_workload_says_it_may_not_rebuild_identically() {
+  # The profile shows that std's thread spawn ran; its stage's log says what that means
+  # for `nix build --rebuild` and what to do. The demo's single-threaded workloads don't.
+  local drv log
+  drv=$(lc_eval profiles.count.drvPath)
+  nix-store --realise "$drv" >/dev/null
+  log=$(nix log "$drv")
+  grep -E 'note: the profiled program started threads \(std::thread::.*spawn.* ran\).*atomicCounters' <<<"$log" ||
+    fail "the log of linecount's profile does not say that its workload started threads"
+  drv=$(drv_path host.profiles.guide)
+  nix-store --realise "$drv" >/dev/null
+  nix log "$drv" | grep 'started threads' && fail "the demo's single-threaded workload is said to start threads"
+  true
+}

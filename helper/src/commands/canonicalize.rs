@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use nix_pgo::output::print_json;
 use nix_pgo::profile;
+use nix_pgo::threads::thread_spawns;
 use nix_pgo::tool::LlvmProfdataArg;
 
 /// Write a canonical indexed profile: records sorted, counts optionally
@@ -51,6 +52,8 @@ struct CanonicalizeReport {
     output: PathBuf,
     quantize_bits: Option<u32>,
     excluded_functions: usize,
+    /// std's thread spawn functions that ran (the workload started threads).
+    thread_spawns: Vec<String>,
     functions: usize,
     total_count: u64,
     fingerprint: String,
@@ -59,6 +62,7 @@ struct CanonicalizeReport {
 pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
     let llvm_profdata = args.llvm_profdata.resolve()?;
     let mut profile = profile::load(&llvm_profdata, &args.input)?;
+    let thread_spawns = thread_spawns(&profile);
     let excluded_functions = profile.exclude(&args.exclude);
     if let Some(bits) = args.quantize {
         profile.quantize(bits);
@@ -110,11 +114,26 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
         );
     }
 
+    if !thread_spawns.is_empty() && args.exclude.is_empty() {
+        // Where a `nix build --rebuild` that differs sends the user.
+        eprintln!(
+            "nix-pgo: note: the profiled program started threads ({} ran): with threads, the \
+             counts of code that depends on their timing (work stealing, thread start and \
+             exit) and, with plain counters, increments lost when threads interleave can differ \
+             from run to run, so this profile may not rebuild bit-identically. For one that \
+             does: atomicCounters = true and profileExclude for the thread coordination code \
+             (docs/design.md, \"Reproducible profiles\"); or lock the profile (update-profile), \
+             which makes the builds after it reproducible whatever the training does",
+            thread_spawns[0]
+        );
+    }
+
     let report = CanonicalizeReport {
         input: args.input,
         output: args.output,
         quantize_bits: args.quantize,
         excluded_functions,
+        thread_spawns,
         functions: profile.functions(),
         total_count: profile.total_count(),
         fingerprint,
