@@ -117,13 +117,14 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
     if !thread_spawns.is_empty() && args.exclude.is_empty() {
         // Where a `nix build --rebuild` that differs sends the user.
         eprintln!(
-            "nix-pgo: note: the profiled program started threads ({} ran): with threads, the \
-             counts of code that depends on their timing (work stealing, thread start and \
-             exit) and, with plain counters, increments lost when threads interleave can differ \
-             from run to run, so this profile may not rebuild bit-identically. For one that \
-             does: atomicCounters = true and profileExclude for the thread coordination code \
-             (docs/design.md, \"Reproducible profiles\"); or lock the profile (update-profile), \
-             which makes the builds after it reproducible whatever the training does",
+            "nix-pgo: note: the profiled program started threads ({} ran): counts of code whose \
+             work depends on thread timing (work stealing, thread start and exit, the buffers \
+             each thread allocates) and, with plain counters, increments lost when threads \
+             interleave can differ from run to run, so this profile may not rebuild \
+             bit-identically. Lock it (update-profile): the builds after a locked profile are \
+             reproducible whatever the training does; or, where a few functions are to blame, \
+             set atomicCounters = true and profileExclude them (docs/design.md, \"Reproducible \
+             profiles\")",
             thread_spawns[0]
         );
     }
