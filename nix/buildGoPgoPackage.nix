@@ -98,14 +98,16 @@ let
   lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
   defaultPgo' = if args ? defaultPgo then defaultPgo else inSrc "${subPackageDir}/default.pgo";
   # The builds never see the lock or default.pgo: re-locking rebuilds no baseline, and a
-  # default.pgo never reaches a build but through the lock check (goLockedProfile).
+  # default.pgo never reaches a build but through the lock check (goLockedProfile). Nor
+  # the flake's own files: editing flake.nix would otherwise rebuild every stage.
+  notGoSource = map (f: toString src + "/${f}") [ "pgo.lock.json" "${subPackageDir}/default.pgo" "flake.nix" "flake.lock" ];
   goSrc =
     if srcIsPath then
       builtins.path
         {
           path = src;
           name = "${pname}-source";
-          filter = path: _type: path != toString src + "/pgo.lock.json" && path != toString src + "/${subPackageDir}/default.pgo";
+          filter = path: _type: !(builtins.elem path notGoSource);
         }
     else
       src;

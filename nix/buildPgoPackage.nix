@@ -175,15 +175,16 @@ let
   lockFile' = if lockFile != null then lockFile else inSrc "pgo.lock.json";
   checkedInProfile' = if checkedInProfile != null then checkedInProfile else inSrc "pgo/${pname}.profdata";
   # The cargo stages never see them: re-locking doesn't rebuild baseline or instrumented.
+  # Nor the flake's own files, where a user configures nix-pgo (`src = ./.;` next to
+  # them): editing flake.nix would otherwise rebuild and retrain every stage.
+  notCargoSource = map (f: toString src + "/${f}") [ "pgo.lock.json" "pgo" "flake.nix" "flake.lock" ];
   cargoSrc =
     if srcIsPath then
       builtins.path
         {
           path = src;
           name = "${pname}-source";
-          filter =
-            path: _type:
-            path != toString src + "/pgo.lock.json" && path != toString src + "/pgo";
+          filter = path: _type: !(builtins.elem path notCargoSource);
         }
     else
       src;

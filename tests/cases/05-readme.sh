@@ -101,6 +101,22 @@ PY
     fail "the report has no row for my-tool's workload"
 }
 
+test_readme_example_flake_edit_rebuilds_no_stage() {
+  # `src = ./.;` holds flake.nix and flake.lock: the user edits them to configure nix-pgo,
+  # and an edit must not rebuild baseline or retrain (the cargo stages never see them).
+  local dir attr before after
+  dir=$(mktemp -d)
+  my_tool_project "$dir"
+  for attr in my-tool-baseline my-tool-optimized; do
+    before=$(user_nix "$dir" eval --raw ".#packages.x86_64-linux.$attr.drvPath")
+    echo "# an edit of the flake" >>"$dir/flake.nix"
+    git -C "$dir" add -A
+    after=$(user_nix "$dir" eval --raw ".#packages.x86_64-linux.$attr.drvPath")
+    [ "$before" = "$after" ] || fail "editing flake.nix changed $attr: $before, then $after"
+  done
+  rm -rf "$dir"
+}
+
 test_readme_wrap_package_example_gives_the_same_stages() {
   local dir snippet wrapped direct
   dir=$(mktemp -d)
