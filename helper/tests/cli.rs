@@ -506,41 +506,60 @@ fn coverage_from_build_log() {
     assert_eq!(report["coverage_percent"], Value::Null);
 }
 
+/// A staleness test's inputs: an indexed profile of `profile_text` and a
+/// build log of `log_text`, in a scratch directory of their own.
+struct StalenessCase {
+    profdata: PathBuf,
+    dir: PathBuf,
+    profile: PathBuf,
+    log: PathBuf,
+}
+
+impl StalenessCase {
+    /// `nix-pgo staleness` of the case's log and profile; the caller adds options.
+    fn command(&self) -> Vec<&str> {
+        vec![
+            "staleness",
+            "--log",
+            path_str(&self.log),
+            "--profile",
+            path_str(&self.profile),
+            "--llvm-profdata",
+            path_str(&self.profdata),
+        ]
+    }
+}
+
+fn staleness_case(test: &str, profile_text: &str, log_text: &str) -> StalenessCase {
+    let profdata = llvm_profdata();
+    let dir = scratch(test);
+    let profile = indexed_profile(&profdata, &dir, "profile", profile_text);
+    let log = dir.join("build.log");
+    std::fs::write(&log, log_text).expect("write the build log");
+    StalenessCase {
+        profdata,
+        dir,
+        profile,
+        log,
+    }
+}
+
 /// A profile recorded from a build with other Cargo metadata: its functions
 /// are under other symbol hashes, rustc only says "no profile data". The
 /// report counts them as stale, the command says why, --max-stale fails.
 #[test]
 fn staleness_reports_functions_renamed_by_cargo_metadata() {
-    let profdata = llvm_profdata();
-    let dir = scratch("staleness-renamed");
-    let profile = indexed_profile(
-        &profdata,
-        &dir,
-        "renamed",
+    let case = staleness_case(
+        "staleness-renamed",
         ":ir\n\
          _ZN4demo3fib17h1111111111111111E\n1\n1\n6000000000\n\n\
          demo.0123456789abcdef-cgu.0;_ZN4demo5local17h2222222222222222E\n2\n1\n2000000000\n",
-    );
-    let log = dir.join("build.log");
-    std::fs::write(
-        &log,
         "warning: demo.fedcba9876543210-cgu.0: no profile data available for function _ZN4demo3fib17h3333333333333333E Hash = 1 up to 0 count discarded\n",
-    )
-    .unwrap();
-    let report_path = dir.join("staleness.json");
-    let out = nix_pgo(&[
-        "staleness",
-        "--log",
-        path_str(&log),
-        "--profile",
-        path_str(&profile),
-        "--llvm-profdata",
-        path_str(&profdata),
-        "-o",
-        path_str(&report_path),
-        "--max-stale",
-        "50",
-    ]);
+    );
+    let report_path = case.dir.join("staleness.json");
+    let mut args = case.command();
+    args.extend(["-o", path_str(&report_path), "--max-stale", "50"]);
+    let out = nix_pgo(&args);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
@@ -572,34 +591,16 @@ fn staleness_reports_functions_renamed_by_cargo_metadata() {
 /// names the differing build settings instead of `update-profile`.
 #[test]
 fn staleness_of_a_fresh_profile_names_build_settings_not_a_refresh() {
-    let profdata = llvm_profdata();
-    let dir = scratch("staleness-fresh");
-    let profile = indexed_profile(
-        &profdata,
-        &dir,
-        "fresh",
+    let case = staleness_case(
+        "staleness-fresh",
         ":ir\n\
          _ZN4demo3fib17h1111111111111111E\n1\n1\n6000000000\n\n\
          _ZN4demo4main17h2222222222222222E\n2\n1\n2000000000\n",
-    );
-    let log = dir.join("build.log");
-    std::fs::write(
-        &log,
         "warning: demo.0123456789abcdef-cgu.0: function control flow change detected (hash mismatch) _ZN4demo3fib17h1111111111111111E Hash = 1 up to 6000000000 count discarded\n",
-    )
-    .unwrap();
+    );
     let run = |fresh: bool| {
-        let mut args = vec![
-            "staleness",
-            "--log",
-            path_str(&log),
-            "--profile",
-            path_str(&profile),
-            "--llvm-profdata",
-            path_str(&profdata),
-            "--max-stale",
-            "1",
-        ];
+        let mut args = case.command();
+        args.extend(["--max-stale", "1"]);
         if fresh {
             args.push("--fresh-profile");
         }
