@@ -33,7 +33,7 @@ fn function_stats(profile: &Profile) -> Vec<FunctionStats> {
             hash: r.hash,
             max_count: r.counts.iter().copied().max().unwrap_or(0),
             entry_count: r.counts.first().copied().unwrap_or(0),
-            total_count: r.counts.iter().fold(0u64, |a, &c| a.saturating_add(c)),
+            total_count: r.total_count(),
         })
         .collect()
 }
@@ -172,9 +172,8 @@ pub fn most_moved(a: &Profile, b: &Profile, n: usize) -> Vec<Moved> {
         let total = profile.total_count();
         let mut sums: BTreeMap<&str, u64> = BTreeMap::new();
         for r in &profile.records {
-            let sum = r.counts.iter().fold(0u64, |a, &c| a.saturating_add(c));
             let entry = sums.entry(r.name.as_str()).or_default();
-            *entry = entry.saturating_add(sum);
+            *entry = entry.saturating_add(r.total_count());
         }
         sums.into_iter()
             .map(|(name, sum)| (name, share(sum, total)))

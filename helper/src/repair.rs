@@ -86,10 +86,7 @@ pub fn callgrind_name(name: &str) -> String {
 
 /// A profile record's function, demangled without its hash, as callgrind prints it.
 pub fn profile_name(record_name: &str) -> String {
-    let symbol = record_name
-        .rsplit_once(';')
-        .map_or(record_name, |(_, symbol)| symbol);
-    crate::crate_hashes::demangled_without_hashes(symbol)
+    crate::crate_hashes::demangled_without_hashes(crate::profile::text::symbol_of(record_name))
 }
 
 /// What `unprofile` removed.

@@ -77,11 +77,7 @@ pub fn stale_counts(profile: &Profile, findings: &LogFindings) -> StaleCounts {
     let mut by_symbol: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, record) in profile.records.iter().enumerate() {
         by_name.entry(&record.name).or_default().push(i);
-        let symbol = record
-            .name
-            .rsplit_once(';')
-            .map_or(&*record.name, |(_, s)| s);
-        by_symbol.entry(symbol).or_default().push(i);
+        by_symbol.entry(record.symbol()).or_default().push(i);
     }
     let mut result = StaleCounts::default();
     let mut stale: BTreeSet<usize> = BTreeSet::new();
@@ -104,23 +100,18 @@ pub fn stale_counts(profile: &Profile, findings: &LogFindings) -> StaleCounts {
     // Sum per record once, even if two warnings matched the same record.
     let mut per_name: BTreeMap<&str, u64> = BTreeMap::new();
     for &i in &stale {
-        let sum = record_count(profile, i);
+        let sum = profile.records[i].total_count();
         let entry = per_name.entry(&profile.records[i].name).or_default();
         *entry = entry.saturating_add(sum);
     }
     let renamed = renamed(profile, findings, &by_symbol);
     result.renamed_functions = renamed.functions;
-    result.renamed_count = renamed
-        .records
-        .iter()
-        .fold(0u64, |a, &i| a.saturating_add(record_count(profile, i)));
+    result.renamed_count = records_count(profile, &renamed.records);
     result.renamed = renamed.renamed;
     // A renamed record's symbol is in no warning, a mismatched one's is, so
     // the sets are disjoint; the union still keeps each record once.
     stale.extend(renamed.records);
-    result.stale_count = stale
-        .iter()
-        .fold(0u64, |a, &i| a.saturating_add(record_count(profile, i)));
+    result.stale_count = records_count(profile, &stale);
     result.functions = per_name
         .into_iter()
         .map(|(name, count)| Stale {
@@ -134,12 +125,11 @@ pub fn stale_counts(profile: &Profile, findings: &LogFindings) -> StaleCounts {
     result
 }
 
-/// The sum of a record's counters.
-fn record_count(profile: &Profile, i: usize) -> u64 {
-    profile.records[i]
-        .counts
-        .iter()
-        .fold(0u64, |a, &c| a.saturating_add(c))
+/// The sum of the counters of the records at `indices` (saturating).
+fn records_count<'a>(profile: &Profile, indices: impl IntoIterator<Item = &'a usize>) -> u64 {
+    indices.into_iter().fold(0u64, |a, &i| {
+        a.saturating_add(profile.records[i].total_count())
+    })
 }
 
 /// What [`renamed`] found.
@@ -245,9 +235,7 @@ fn renamed(
             continue;
         }
         let records = by_symbol.get(profiled).map_or(&[][..], Vec::as_slice);
-        let count = records
-            .iter()
-            .fold(0u64, |a, &i| a.saturating_add(record_count(profile, i)));
+        let count = records_count(profile, records);
         found.records.extend(records);
         found.functions += modules.len();
         found.renamed.push(Renamed {

@@ -19,14 +19,7 @@ pub fn thread_spawns(profile: &Profile) -> Vec<String> {
         .records
         .iter()
         .filter(|record| record.has_nonzero_count())
-        .map(|record| {
-            // Internal functions carry their codegen unit: `<cgu>;<symbol>`.
-            let symbol = record
-                .name
-                .rsplit_once(';')
-                .map_or(record.name.as_str(), |(_, s)| s);
-            demangled_without_hashes(symbol)
-        })
+        .map(|record| demangled_without_hashes(record.symbol()))
         .filter(|path| is_thread_spawn(path))
         .collect();
     spawns.sort();

@@ -83,6 +83,24 @@ impl Record {
     pub fn has_nonzero_count(&self) -> bool {
         self.counts.iter().any(|&c| c != 0)
     }
+
+    /// Sum of the record's counters (saturating: a summary, not an exact value).
+    pub fn total_count(&self) -> u64 {
+        self.counts
+            .iter()
+            .fold(0u64, |acc, &c| acc.saturating_add(c))
+    }
+
+    /// The function's symbol: the name without the codegen unit that
+    /// functions with internal linkage are prefixed with.
+    pub fn symbol(&self) -> &str {
+        symbol_of(&self.name)
+    }
+}
+
+/// The symbol in a PGO function name `[<codegen unit>;]<symbol>`.
+pub fn symbol_of(name: &str) -> &str {
+    name.rsplit_once(';').map_or(name, |(_, symbol)| symbol)
 }
 
 impl Profile {
@@ -103,8 +121,7 @@ impl Profile {
     pub fn total_count(&self) -> u64 {
         self.records
             .iter()
-            .flat_map(|r| r.counts.iter())
-            .fold(0u64, |acc, &c| acc.saturating_add(c))
+            .fold(0u64, |acc, r| acc.saturating_add(r.total_count()))
     }
 
     /// Put the profile in canonical form: records sorted by (name, hash, ...),
