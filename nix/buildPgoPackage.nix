@@ -23,6 +23,7 @@
 , chooseBest
 , evaluateVariants
 , lockEntryOf
+, lockedBoltProfile
 , lockedProfile
 , mergeBoltProfiles
 , mergeProfiles
@@ -103,6 +104,9 @@
   lockFile ? null
 , # A checked-in profile the locked one is copied from, by default src's pgo/<pname>.profdata.
   checkedInProfile ? null
+, # A checked-in BOLT profile (a copy of the `boltProfile` stage's output directory) the
+  # locked one is copied from, by default src's pgo/<pname>.bolt.
+  checkedInBoltProfile ? null
 , # Where `updateProfile` writes the lock, relative to the directory it is run in.
   lockPath ? "pgo.lock.json"
 , # profileFresh fails when the rebuilt profile drifted from the locked one by more than
@@ -174,6 +178,7 @@ let
   inSrc = rel: if srcIsPath && builtins.pathExists (src + "/${rel}") then src + "/${rel}" else null;
   lockFile' = if lockFile != null then lockFile else inSrc "pgo.lock.json";
   checkedInProfile' = if checkedInProfile != null then checkedInProfile else inSrc "pgo/${pname}.profdata";
+  checkedInBoltProfile' = if checkedInBoltProfile != null then checkedInBoltProfile else inSrc "pgo/${pname}.bolt";
   # The cargo stages never see them: re-locking doesn't rebuild baseline or instrumented.
   # Nor the flake's own files, where a user configures nix-pgo (`src = ./.;` next to
   # them): editing flake.nix would otherwise rebuild and retrain every stage.
@@ -302,45 +307,77 @@ let
         checkedIn = checkedInProfile';
       };
   # optimized and bolt-input are the same profile-using build (bolt-input keeps relocations).
-  profileUseArgs = common // {
+  profileUseArgsOf = profile: fresh: common // {
     inherit
       profile
       minCoverage
       profileUseRustflags
       ;
-    freshProfile = lockEntry == null;
+    freshProfile = fresh;
     maxStale =
       if maxStale != null then maxStale
-      else if lockEntry == null then 1
+      else if fresh then 1
       else null;
     env = pgoEnv;
   };
+  profileUseArgs = profileUseArgsOf profile (lockEntry == null);
   optimized = buildOptimized profileUseArgs;
 
-  # The same training workloads drive BOLT, on the PGO-optimized code.
+  # The same training workloads drive BOLT, on the PGO-optimized code: the chain from a
+  # bolt input to its merged BOLT profile.
+  boltTraining =
+    boltInput:
+    let
+      boltInstrumented = buildBoltInstrumented {
+        inherit pname version boltInput;
+        instrumentOptions = boltInstrumentOptions;
+      };
+      boltProfiles = builtins.mapAttrs
+        (
+          name: workload:
+            runBoltWorkloadProfile {
+              inherit
+                pname
+                version
+                boltInstrumented
+                name
+                workload
+                deterministicRandom
+                ;
+            }
+        )
+        training;
+    in
+    {
+      inherit boltInstrumented boltProfiles;
+      boltProfile = mergeBoltProfiles {
+        inherit pname version boltProfiles bins boltInput;
+      };
+    };
   boltInput = buildBoltInput profileUseArgs;
-  boltInstrumented = buildBoltInstrumented {
-    inherit pname version boltInput;
-    instrumentOptions = boltInstrumentOptions;
-  };
-  boltProfiles = builtins.mapAttrs
-    (
-      name: workload:
-        runBoltWorkloadProfile {
-          inherit
-            pname
-            version
-            boltInstrumented
-            name
-            workload
-            deterministicRandom
-            ;
-        }
-    )
-    training;
-  boltProfile = mergeBoltProfiles {
-    inherit pname version boltProfiles bins;
-  };
+  inherit (boltTraining boltInput) boltInstrumented boltProfiles;
+  boltProfileUnlocked = (boltTraining boltInput).boltProfile;
+  # The lock's BOLT profile, when the entry has one: `bolted` then follows from the
+  # locked hashes alone, and BOLT's training (which a multithreaded program doesn't
+  # repeat exactly) runs only to verify a profile that is in no store.
+  boltLockEntry = if lockEntry == null then null else lockEntry.bolt or null;
+  boltProfile =
+    if boltLockEntry == null then
+      boltProfileUnlocked
+    else
+      lockedBoltProfile {
+        inherit pname;
+        entry = boltLockEntry;
+        unlocked = boltProfileUnlocked;
+        checkedIn = checkedInBoltProfile';
+      };
+  # What update-profile locks: the BOLT profile trained on the binary the new profile
+  # gives (the same derivations as above when the package is not locked).
+  boltProfileToLock =
+    if lockEntry == null then
+      boltProfileUnlocked
+    else
+      (boltTraining (buildBoltInput (profileUseArgsOf profileUnlocked true))).boltProfile;
   bolted = buildBolted (
     {
       inherit
@@ -375,6 +412,7 @@ let
     boltInstrumented = requireElf boltInstrumented;
     boltProfiles = builtins.mapAttrs (_: requireElf) boltProfiles;
     boltProfile = requireElf boltProfile;
+    boltProfileUnlocked = requireElf boltProfileUnlocked;
     bolted = requireElf (asProgram bolted);
   };
   boltStages =
@@ -386,6 +424,7 @@ let
         boltInstrumented = null;
         boltProfiles = null;
         boltProfile = null;
+        boltProfileUnlocked = null;
         bolted = null;
       };
 
@@ -564,6 +603,8 @@ let
     updateProfile = updateProfile {
       inherit pname profiles lockName;
       profile = profileUnlocked;
+      boltProfile = if bolt then requireElf boltProfileToLock else null;
+      boltLockName = "${pname}-bolt-profile";
       defaultLockPath = lockPath;
     };
     # A check that the locked profile hasn't drifted from what the workloads give now.
@@ -575,6 +616,8 @@ let
           inherit pname maxDrift;
           locked = profile;
           unlocked = profileUnlocked;
+          # A locked BOLT profile is fresh while it is of this build's binaries.
+          bolt = if bolt && boltLockEntry != null then { inherit boltInput boltProfile; } else null;
         };
   };
 in

@@ -45,6 +45,7 @@ let
     fixedRandom = call ./internal/workload/fixedRandom.nix { };
     oneCpu = call ./internal/workload/oneCpu.nix { };
     lockedProfile = call ./stages/profile/lockedProfile.nix { };
+    lockedBoltProfile = call ./stages/bolt-profile/lockedBoltProfile.nix { };
     updateProfile = call ./stages/update-profile/updateProfile.nix { };
     profileFresh = call ./stages/profile-fresh/profileFresh.nix { };
     regressionCheck = call ./stages/no-regression/regressionCheck.nix { };

@@ -42,6 +42,8 @@ map stage [
   { name = "bolt-instrumented"; attr = "boltInstrumented"; bolt = true; languages = [ "rust" ]; }
   { name = "bolt-profiles"; attr = "boltProfiles"; perWorkload = true; bolt = true; languages = [ "rust" ]; }
   { name = "bolt-profile"; attr = "boltProfile"; bolt = true; languages = [ "rust" ]; }
+  # The BOLT profile rebuilt from the workloads; `bolt-profile` itself unless the lock has one.
+  { name = "bolt-profile-unlocked"; attr = "boltProfileUnlocked"; bolt = true; job = false; languages = [ "rust" ]; }
   { name = "bolted"; attr = "bolted"; bolt = true; check = true; languages = [ "rust" ]; }
   { name = "evaluation"; attr = "evaluation"; perWorkload = "evaluation"; check = true; }
   { name = "no-regression"; attr = "noRegression"; check = true; }

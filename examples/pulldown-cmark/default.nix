@@ -27,6 +27,7 @@ buildPgoPackage {
   # .#host.update-profile` writes this lock, and from then on optimized uses it.
   lockFile = ifExists ./pgo.lock.json;
   checkedInProfile = ifExists ./pgo/pulldown-cmark.profdata;
+  checkedInBoltProfile = ifExists ./pgo/pulldown-cmark.bolt;
   lockPath = "examples/pulldown-cmark/pgo.lock.json";
   workloads = workloadsFromDir ./. {
     inputs = {

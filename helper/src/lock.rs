@@ -16,7 +16,12 @@
 //!         "name": "<store path name>",
 //!         "storePath": "/nix/store/<hash>-<name>",
 //!         "workloads": { "<workload>": "<fingerprint of its profile>" },
-//!         "fingerprintChanged": "YYYY-MM-DD"
+//!         "fingerprintChanged": "YYYY-MM-DD",
+//!         "bolt": {
+//!           "narHash": "sha256-<base64>",
+//!           "name": "<store path name>",
+//!           "storePath": "/nix/store/<hash>-<name>"
+//!         }
 //!       }
 //!     }
 //!   }
@@ -39,6 +44,12 @@
 //!   re-locking them adds the field.
 //! - `fingerprintChanged` is the day the fingerprint last changed: how old the
 //!   profile's data is, not when the lock was last written.
+//! - `bolt` (optional, Rust packages with BOLT) locks the BOLT profile trained
+//!   on the binary this profile optimizes: the merged `<binary>.fdata` files and
+//!   `nix-support/bolt-input.sha256` (the binaries it was recorded on). Its
+//!   NAR hash is the whole identity: the files are sorted text. Without it
+//!   BOLT's training reruns whenever `bolted` is built, and a multithreaded
+//!   program's BOLT profile differs from run to run.
 //!
 //! Keys are sorted and the file is pretty-printed with a trailing newline, so
 //! re-locking the same profile rewrites nothing and diffs stay small.
@@ -48,8 +59,9 @@
 //!   date set to today;
 //! - same `fingerprint`: the date is kept; `narHash`, `name` and `storePath`
 //!   take the new values (e.g. a new name after a version bump); `workloads`
-//!   takes the given ones (`--workload`), or stays as it was if none are
-//!   given. So a workload whose profile changed without changing the merged
+//!   and `bolt` take the given ones (`--workload`, `--bolt-profile`), or stay
+//!   as they were if none are given. (A new `fingerprint` drops an old `bolt`
+//!   that is not given again: it was trained on the old profile's binary.) So a workload whose profile changed without changing the merged
 //!   profile (e.g. run-to-run noise that quantizing the merged profile removes) is
 //!   recorded, but does not make the profile look newer.
 
@@ -93,6 +105,18 @@ pub struct LockEntry {
     #[serde(default)]
     pub workloads: BTreeMap<String, String>,
     pub fingerprint_changed: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bolt: Option<BoltLock>,
+}
+
+/// The locked BOLT profile of an entry: a fixed-output path like the
+/// profile's, identified by its NAR hash alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BoltLock {
+    pub nar_hash: String,
+    pub name: String,
+    pub store_path: String,
 }
 
 /// What an update did to an entry.
@@ -231,6 +255,10 @@ impl LockEntry {
         parse_date(&self.fingerprint_changed)
             .map_err(anyhow::Error::msg)
             .context("invalid \"fingerprintChanged\"")?;
+        if let Some(bolt) = &self.bolt {
+            NarHash::parse_sri(&bolt.nar_hash).context("invalid \"bolt.narHash\"")?;
+            store::check_name(&bolt.name).context("invalid \"bolt.name\"")?;
+        }
         Ok(())
     }
 }
@@ -248,7 +276,7 @@ fn check_fingerprint(fingerprint: &str) -> Result<()> {
 
 /// Put `new` in the lock as the profile of `pname` for `toolchain`,
 /// following the update rules of the module documentation. `workloads` is
-/// None when none were given.
+/// None when none were given, `new.bolt` when no BOLT profile was.
 pub fn update(
     lock: &mut LockFile,
     pname: &str,
@@ -269,6 +297,9 @@ pub fn update(
     }
     new.fingerprint_changed = old.fingerprint_changed.clone();
     new.workloads = workloads.unwrap_or_else(|| old.workloads.clone());
+    if new.bolt.is_none() {
+        new.bolt = old.bolt.clone();
+    }
     if *old == new {
         return Change::Unchanged;
     }
@@ -428,7 +459,52 @@ mod tests {
             store_path: "/nix/store/00000000000000000000000000000000-demo-profile-1.0".to_owned(),
             workloads: BTreeMap::new(),
             fingerprint_changed: date.to_owned(),
+            bolt: None,
         }
+    }
+
+    fn bolt(hash: &str) -> Option<BoltLock> {
+        Some(BoltLock {
+            nar_hash: hash.to_owned(),
+            name: "demo-bolt-profile".to_owned(),
+            store_path: "/nix/store/00000000000000000000000000000000-demo-bolt-profile".to_owned(),
+        })
+    }
+
+    #[test]
+    fn the_bolt_profile_stays_with_its_profile() {
+        let first = "sha256-Ln0sA6lQeuJl7PW1NWiFpTOTogKdJBOUmXJloaJa78Y=";
+        let second = "sha256-PiPoFgA5WUoziU9lZOGxNIu9egCI1CxKy3PurtWcAJ0=";
+        let mut lock = LockFile::new();
+        let with_bolt = |b: &str| LockEntry {
+            bolt: bolt(b),
+            ..entry('a', "2025-01-01")
+        };
+        update(&mut lock, "demo", "t", with_bolt(first), None);
+        let text = lock.to_json().unwrap();
+        assert!(text.contains("\"bolt\": {"), "{text}");
+        assert_eq!(LockFile::parse(&text).unwrap(), lock);
+        // Re-locked without a BOLT profile (e.g. `nix-pgo lock` by hand): kept.
+        let change = update(&mut lock, "demo", "t", entry('a', "2025-02-01"), None);
+        assert_eq!(change, Change::Unchanged);
+        // The same profile, another BOLT profile (a multithreaded program's
+        // BOLT training moved): recorded, the profile's date kept.
+        let change = update(&mut lock, "demo", "t", with_bolt(second), None);
+        assert_eq!(change, Change::Updated);
+        let e = &lock.profiles["demo"]["t"];
+        assert_eq!(e.bolt.as_ref().unwrap().nar_hash, second);
+        assert_eq!(e.fingerprint_changed, "2025-01-01");
+        // A new profile without one: the old BOLT profile was trained on the
+        // old profile's binary, so it goes.
+        update(&mut lock, "demo", "t", entry('b', "2025-03-01"), None);
+        assert!(lock.profiles["demo"]["t"].bolt.is_none());
+        // Entries without the field (every lock written before it) still
+        // parse, and write no field.
+        assert!(!lock.to_json().unwrap().contains("bolt"));
+        // A malformed BOLT entry is refused, by name.
+        let bad = text.replace(first, "sha256-nope");
+        let err = format!("{:#}", LockFile::parse(&bad).unwrap_err());
+        assert!(err.contains("bolt.narHash"), "{err}");
     }
 
     fn workloads(pairs: &[(&str, char)]) -> Option<BTreeMap<String, String>> {

@@ -693,6 +693,94 @@ fn lock_records_and_checks_the_fingerprint_algorithm() {
     }
 }
 
+/// `lock --bolt-profile`: the BOLT profile is locked with the profile, by its NAR hash
+/// and the store path that follows (`nix-pgo nar-hash`, `store-path`); a directory that
+/// is not a BOLT profile of this nix-pgo (no record of its binaries, or a binary without
+/// its .fdata) is refused, and `verify` checks the BOLT entry's store path too.
+#[test]
+fn lock_records_the_bolt_profile() {
+    let profdata = llvm_profdata();
+    let pd = path_str(&profdata);
+    let dir = scratch("lock_bolt");
+    let profile_dir = dir.join("profile");
+    std::fs::create_dir_all(&profile_dir).expect("profile dir");
+    indexed_profile(&profdata, &profile_dir, "demo", PROFILE_A);
+    std::fs::remove_file(profile_dir.join("demo.proftext")).expect("keep only the profdata");
+    let bolt_dir = dir.join("bolt");
+    std::fs::create_dir_all(bolt_dir.join("nix-support")).expect("bolt dir");
+    std::fs::write(bolt_dir.join("demo.fdata"), "1 main 0 1 main 8 0 3\n").expect("fdata");
+    let lock = dir.join("pgo.lock.json");
+    let lock_args = [
+        "--json",
+        "lock",
+        "--lock-file",
+        path_str(&lock),
+        "--package",
+        "demo",
+        "--toolchain",
+        "t",
+        "--profile",
+        path_str(&profile_dir),
+        "--name",
+        "demo-pgo-profile",
+        "--bolt-profile",
+        path_str(&bolt_dir),
+        "--bolt-name",
+        "demo-bolt-profile",
+        "--llvm-profdata",
+        pd,
+    ];
+    let refused = nix_pgo(&lock_args);
+    assert!(!refused.status.success());
+    let err = stderr(&refused);
+    assert!(err.contains("bolt-input.sha256"), "{err}");
+    assert!(!lock.exists(), "a refused lock was written");
+
+    let record = bolt_dir.join("nix-support/bolt-input.sha256");
+    std::fs::write(&record, format!("{}  demo\n  other\n", "0".repeat(64))).expect("record");
+    let err = stderr(&nix_pgo(&lock_args));
+    assert!(err.contains("no other.fdata"), "{err}");
+
+    std::fs::write(&record, format!("{}  demo\n", "0".repeat(64))).expect("record");
+    let report = json(&nix_pgo(&lock_args));
+    let bolt = &report["entry"]["bolt"];
+    let nar_hash = json(&nix_pgo(&["--json", "nar-hash", path_str(&bolt_dir)]))["nar_hash"].clone();
+    assert_eq!(bolt["narHash"], nar_hash);
+    let store_path = nix_pgo(&[
+        "store-path",
+        "--name",
+        "demo-bolt-profile",
+        path_str(&bolt_dir),
+    ]);
+    assert_eq!(
+        bolt["storePath"].as_str(),
+        Some(String::from_utf8_lossy(&store_path.stdout).trim())
+    );
+
+    let ok = nix_pgo(&[
+        "verify",
+        "--lock-file",
+        path_str(&lock),
+        "--llvm-profdata",
+        pd,
+    ]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let text = std::fs::read_to_string(&lock).expect("lock written");
+    let edited = text.replace("demo-bolt-profile\"", "demo-bolt-profile-2\"");
+    assert_ne!(edited, text);
+    std::fs::write(&lock, edited).expect("edited lock");
+    let bad = nix_pgo(&[
+        "verify",
+        "--lock-file",
+        path_str(&lock),
+        "--llvm-profdata",
+        pd,
+    ]);
+    assert!(!bad.status.success());
+    let out = String::from_utf8_lossy(&bad.stdout);
+    assert!(out.contains("bolt.storePath"), "{out}");
+}
+
 /// `nix-pgo … | head`: a reader that went away ends the program quietly, by SIGPIPE as
 /// cat's would, not with a panic on EPIPE.
 #[cfg(unix)]

@@ -20,23 +20,39 @@ test_locked_update_profile_writes_the_lock_and_relocking_changes_nothing() {
   show_drv "$(drv_path host.profile)" | jq -e --arg h "$(lock_field narHash)" \
     '.[] | .outputs.out.hash != null and (.env.__json | fromjson | .outputHash == $h and .outputHashMode == "recursive")' >/dev/null ||
     fail "the locked profile is not a fixed-output derivation with the lock's hash"
+  # BOLT's profile, trained on the binary the locked profile gives, is locked with it.
+  [ "$(lock_field bolt.narHash)" = "sha256-$(nix hash path --type sha256 --base64 "$(out_path .#host.bolt-profile-unlocked)")" ] ||
+    fail "the lock's bolt.narHash is not the NAR hash of the BOLT profile rebuilt from the workloads"
+  [ "$(lock_field bolt.storePath)" = "$(out_path .#host.bolt-profile)" ] ||
+    fail "the locked BOLT profile is not realised at the lock's bolt.storePath"
+  show_drv "$(drv_path host.bolt-profile)" | jq -e --arg h "$(lock_field bolt.narHash)" \
+    '.[] | .outputs.out.hash != null and (.env.__json | fromjson | .outputHash == $h)' >/dev/null ||
+    fail "the locked BOLT profile is not a fixed-output derivation with the lock's hash"
+  [ "$(cat "$(out_path .#host.bolted)/nix-support/bolt-profile-recorded-on")" = these-binaries ] ||
+    fail "bolted says its locked BOLT profile was taken on other binaries"
   before=$(sha256sum "$DEMO_LOCK")
   nix run --impure .#host.update-profile
   [ "$(sha256sum "$DEMO_LOCK")" = "$before" ] || fail "re-locking an unchanged profile changed the lock"
 }
 
-test_locked_optimized_depends_on_the_profile_hash_alone() {
-  local optimized_out pending
+test_locked_optimized_bolted_and_best_depend_on_the_profile_hashes_alone() {
+  local optimized_out bolted_out best_out pending
   cd "$(locked_copy)" || exit
   optimized_out=$(out_path .#host.optimized)
+  bolted_out=$(out_path .#host.bolted)
+  best_out=$(out_path .#host.best)
   # A real change to two workloads: the rebuilt profile would differ, the locked one doesn't.
   echo 'pulldown-cmark "$PGO_INPUTS"/cargo/src/doc/src/SUMMARY.md >/dev/null' >>examples/pulldown-cmark/train/guide.sh
   echo '# a comment' >>examples/pulldown-cmark/train/commands.sh
   git add -A
   [ "$(nix eval --impure --raw .#host.optimized.outPath)" = "$optimized_out" ] ||
     fail "a workload edit changed the locked optimized build's output path"
-  pending=$(would_build .#host.optimized)
-  [ -z "$pending" ] || fail "with the profile in the store, building optimized would run: $pending"
+  [ "$(nix eval --impure --raw .#host.bolted.outPath)" = "$bolted_out" ] ||
+    fail "a workload edit changed the locked bolted build's output path"
+  [ "$(nix eval --impure --raw .#host.best.outPath)" = "$best_out" ] ||
+    fail "a workload edit changed the locked best's output path"
+  pending=$(would_build .#host.optimized .#host.bolted .#host.best)
+  [ -z "$pending" ] || fail "with the profiles in the store, building optimized, bolted and best would run: $pending"
 }
 
 test_locked_lock_and_checked_in_profile_do_not_touch_cargo_stages() {
@@ -106,6 +122,41 @@ test_locked_stale_profile_is_reported_and_refused_above_threshold() {
   jq -e '.hash_mismatches >= 1 and .matching_count_percent < 95' "$optimized/nix-support/pgo-staleness.json" >/dev/null ||
     fail "editing the hottest function did not make the profile's matching counts drop"
   expect_failure "staleness|stale" nix build --impure --no-link -f tests/fixtures --argstr lockFile "$copy/$DEMO_LOCK" staleProfile.refused
+}
+
+test_locked_bolt_profile_of_other_binaries_is_used_said_and_flagged_by_profile_fresh() {
+  local copy bolted log
+  copy=$(locked_copy)
+  (cd "$copy" && out_path .#host.bolt-profile) >/dev/null
+  # The edited source's bolt input differs from the one the BOLT profile was locked on:
+  # bolted builds with what still matches, and says so.
+  bolted=$(nix build --impure --no-link --json -f tests/fixtures --argstr lockFile "$copy/$DEMO_LOCK" staleProfile.bolted | jq -r '.[0].outputs.out')
+  log=$(nix log "$bolted")
+  echo "$log" | grep -E "warning|stale"
+  echo "$log" | has "recorded on other binaries" || fail "bolted did not say its locked BOLT profile is of other binaries"
+  [ "$(cat "$bolted/nix-support/bolt-profile-recorded-on")" = other-binaries ] ||
+    fail "bolted's nix-support does not record that its BOLT profile is of other binaries"
+  expect_failure "locked BOLT profile .* was taken on other binaries" \
+    nix build --impure --no-link -f tests/fixtures --argstr lockFile "$copy/$DEMO_LOCK" staleProfile.profileFresh
+}
+
+test_locked_checked_in_bolt_profile_is_used_and_one_that_differs_is_refused() {
+  local copy
+  copy=$(locked_copy)
+  cd "$copy" || exit
+  cp -r --no-preserve=mode "$(out_path .#host.bolt-profile-unlocked)" examples/pulldown-cmark/pgo.bolt.tmp
+  mkdir -p examples/pulldown-cmark/pgo
+  mv examples/pulldown-cmark/pgo.bolt.tmp examples/pulldown-cmark/pgo/pulldown-cmark.bolt
+  git add -A
+  drv_attrs "$(drv_path host.bolt-profile)" | jq -e '.sourceKind == "checked-in"' >/dev/null ||
+    fail "the checked-in BOLT profile is not what the locked one is copied from"
+  out_path .#host.bolt-profile >/dev/null
+  nix build --impure --no-link --rebuild .#host.bolt-profile
+  # Another BOLT profile under the demo's name: refused before Nix's hash check, naming the fix.
+  sed -i '$d' examples/pulldown-cmark/pgo/pulldown-cmark.bolt/pulldown-cmark.fdata
+  git add -A
+  expect_failure "checked-in BOLT profile of pulldown-cmark .* has NAR hash .* but pgo.lock.json locks" \
+    nix build --impure --no-link --rebuild .#host.bolt-profile
 }
 
 test_early_cutoff_content_addressed_profile_does_not_rebuild_optimized() {

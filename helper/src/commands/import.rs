@@ -445,6 +445,8 @@ fn write_lock<'a>(
             Some(date) => date.clone(),
             None => today()?,
         },
+        // Go programs have no BOLT stages.
+        bolt: None,
     };
     let change = update(lock, pname, toolchain, entry, None);
     write_if_changed(path, &lock.to_json()?)?;

@@ -4,7 +4,7 @@ use crate::commands::GlobalArgs;
 use anyhow::{bail, Context, Result};
 use nix_pgo::date::{parse_date, today};
 use nix_pgo::lock::{
-    fingerprint_file, profile_file, update, write_if_changed, Change, LockEntry, LockFile,
+    fingerprint_file, profile_file, update, write_if_changed, BoltLock, Change, LockEntry, LockFile,
 };
 use nix_pgo::output::print_json;
 use nix_pgo::store::{self, DEFAULT_STORE_DIR};
@@ -46,6 +46,17 @@ pub struct LockArgs {
     #[arg(long = "workload", value_name = "NAME=PROFILE_FILE", value_parser = parse_workload)]
     pub workloads: Vec<(String, PathBuf)>,
 
+    /// The BOLT profile trained on the binary this profile optimizes (the
+    /// bolt-profile derivation's output: <binary>.fdata and
+    /// nix-support/bolt-input.sha256), to lock with it.
+    #[arg(long, value_name = "DIR", requires = "bolt_name")]
+    pub bolt_profile: Option<PathBuf>,
+
+    /// Store path name of the fixed-output BOLT profile, e.g.
+    /// "pulldown-cmark-bolt-profile".
+    #[arg(long, value_name = "STORE_NAME", requires = "bolt_profile")]
+    pub bolt_name: Option<String>,
+
     /// The day to record when the fingerprint changes. Defaults to today
     /// (UTC), from $SOURCE_DATE_EPOCH if set, else the system clock.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
@@ -81,6 +92,9 @@ struct LockReport<'a> {
 
 pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
     store::check_name(&args.name).context("invalid --name")?;
+    if let Some(name) = &args.bolt_name {
+        store::check_name(name).context("invalid --bolt-name")?;
+    }
     if args.toolchain.is_empty() || args.package.is_empty() {
         bail!("--package and --toolchain must not be empty");
     }
@@ -115,6 +129,10 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
         workloads.insert(name, fp);
     }
     let nar = store::nar_hash(&args.profile)?;
+    let bolt = match (&args.bolt_profile, args.bolt_name) {
+        (Some(dir), Some(name)) => Some(bolt_lock(dir, name, &args.store_dir)?),
+        _ => None,
+    };
     let entry = LockEntry {
         fingerprint,
         fingerprint_algorithm: algorithm.to_owned(),
@@ -126,6 +144,7 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
             Some(date) => date,
             None => today()?,
         },
+        bolt,
     };
     let workloads = (!args.workloads.is_empty()).then_some(workloads);
     let change = update(&mut lock, &args.package, &args.toolchain, entry, workloads);
@@ -145,7 +164,7 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
         let what = match change {
             Change::Added => "added",
             Change::FingerprintChanged => "profile data changed",
-            Change::Updated => "same profile data, metadata updated",
+            Change::Updated => "same profile data, metadata or BOLT profile updated",
             Change::Unchanged => "unchanged",
         };
         println!(
@@ -158,8 +177,45 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
             entry.fingerprint,
             entry.fingerprint_changed
         );
+        if let Some(bolt) = &entry.bolt {
+            println!("  BOLT profile: {} {}", bolt.store_path, bolt.nar_hash);
+        }
         Ok(())
     }
+}
+
+/// The lock of a BOLT profile directory: what makes it one (a `.fdata` per
+/// binary, and the binaries it was recorded on) is checked before it is hashed.
+fn bolt_lock(dir: &Path, name: String, store_dir: &str) -> Result<BoltLock> {
+    let record = dir.join("nix-support/bolt-input.sha256");
+    let binaries = std::fs::read_to_string(&record).with_context(|| {
+        format!(
+            "{} is not a BOLT profile of this nix-pgo: it has no {} (the binaries it was \
+             recorded on); give --bolt-profile the bolt-profile stage's output",
+            dir.display(),
+            record.display()
+        )
+    })?;
+    if binaries.trim().is_empty() {
+        bail!("{} lists no binaries", record.display());
+    }
+    for line in binaries.lines() {
+        let bin = line.split_once("  ").map_or(line, |(_, bin)| bin);
+        let fdata = dir.join(format!("{bin}.fdata"));
+        if !fdata.is_file() {
+            bail!(
+                "{} has no {bin}.fdata, though {} lists {bin}",
+                dir.display(),
+                record.display()
+            );
+        }
+    }
+    let nar = store::nar_hash(dir)?;
+    Ok(BoltLock {
+        nar_hash: nar.sri(),
+        store_path: store::fixed_output_path(store_dir, &name, &nar.sha256)?,
+        name,
+    })
 }
 
 #[cfg(test)]

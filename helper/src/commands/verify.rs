@@ -89,22 +89,27 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
             if args.toolchain.as_deref().is_some_and(|t| t != toolchain) {
                 continue;
             }
-            let sha256 = NarHash::parse_sri(&entry.nar_hash)?;
-            let expected = store::fixed_output_path(&args.store_dir, &entry.name, &sha256)?;
-            checks.push(Check {
-                kind: "lock",
-                package: pname.clone(),
-                toolchain: Some(toolchain.clone()),
-                path: None,
-                problem: (expected != entry.store_path).then(|| {
-                    format!(
-                        "storePath {} does not follow from narHash and name (expected \
-                         {expected}); the lock was edited by hand: re-create the entry with \
-                         `nix-pgo lock`",
-                        entry.store_path
-                    )
-                }),
-            });
+            let mut paths = vec![("", &entry.nar_hash, &entry.name, &entry.store_path)];
+            if let Some(bolt) = &entry.bolt {
+                paths.push(("bolt.", &bolt.nar_hash, &bolt.name, &bolt.store_path));
+            }
+            for (field, nar_hash, name, store_path) in paths {
+                let sha256 = NarHash::parse_sri(nar_hash)?;
+                let expected = store::fixed_output_path(&args.store_dir, name, &sha256)?;
+                checks.push(Check {
+                    kind: "lock",
+                    package: pname.clone(),
+                    toolchain: Some(toolchain.clone()),
+                    path: None,
+                    problem: (expected != *store_path).then(|| {
+                        format!(
+                            "{field}storePath {store_path} does not follow from {field}narHash \
+                             and {field}name (expected {expected}); the lock was edited by \
+                             hand: re-create the entry with `nix-pgo lock`"
+                        )
+                    }),
+                });
+            }
         }
     }
 
@@ -123,8 +128,9 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
                     toolchain: args.toolchain.clone(),
                     path: Some(dir.join(format!("{pname}.profdata"))),
                     problem: Some(format!(
-                        "{} has no {pname}.profdata; check in the locked profile (`nix run \
-                         .#update-profile` copies it there)",
+                        "{} has no {pname}.profdata; check in the locked profile: copy \
+                         {pname}.profdata from the locked `profile` stage's output (`nix build \
+                         .#profile`) there",
                         dir.display()
                     )),
                 });

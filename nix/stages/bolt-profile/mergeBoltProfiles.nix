@@ -3,6 +3,9 @@
 #
 # Merges the per-workload BOLT profiles with merge-fdata: $out/<binary>.fdata for each
 # binary. merge-fdata has no weights: a workload counts as much as it ran.
+# $out/nix-support/bolt-input.sha256 records the binaries the profile was taken on
+# (sha256sum's format): a BOLT profile names code by offsets into one binary, and a
+# locked one (lockedBoltProfile.nix) may meet another build of it (buildBolted.sh checks).
 { mkStage
 , toolchain
 ,
@@ -13,6 +16,8 @@
   boltProfiles
 , # The binaries that must have a profile (every binary of the BOLT input).
   bins
+, # buildBoltInput's result, which the workloads ran (instrumented).
+  boltInput
 ,
 }:
 if boltProfiles == { } then
@@ -23,7 +28,7 @@ else
     script = ./mergeBoltProfiles.sh;
     boltScriptLib = ../../internal/bolt/bolt.sh;
     inherit (toolchain) mergeFdata;
-    inherit bins;
+    inherit bins boltInput;
     # The workloads in a fixed order (bash's associative arrays have none) and their BOLT
     # profiles, { <workload> = path; }.
     workloadNames = builtins.attrNames boltProfiles;

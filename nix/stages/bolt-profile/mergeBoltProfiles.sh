@@ -2,9 +2,9 @@
 # The package's BOLT profile, $out/<binary>.fdata, from the per-workload ones.
 # shellcheck source=../../internal/bolt/bolt.sh
 source "$boltScriptLib"
-# shellcheck disable=SC2154 # bins, workloadNames and workloadProfiles come from .attrs.sh
+# shellcheck disable=SC2154 # bins, workloadNames, workloadProfiles, boltInput come from .attrs.sh
 
-mkdir -p "$out"
+mkdir -p "$out/nix-support"
 for bin in "${bins[@]}"; do
   files=() ran=()
   for name in "${workloadNames[@]}"; do
@@ -19,3 +19,5 @@ for bin in "${bins[@]}"; do
   [ -s "$out/$bin.fdata" ] || die "the merged BOLT profile of $bin is empty (workloads: ${ran[*]})"
   log "$bin: BOLT profile of workloads ${ran[*]}, $(wc -l <"$out/$bin.fdata") lines"
 done
+# The binaries this profile is of, so that a build of other binaries can tell.
+(cd "$boltInput/bin" && sha256sum -- "${bins[@]}") >"$out/nix-support/bolt-input.sha256"

@@ -5,6 +5,19 @@ source "$boltScriptLib"
 boltCheckToolchain
 
 mkdir -p "$out/bin" "$out/nix-support"
+# A locked BOLT profile (lockedBoltProfile.nix) was taken on the binaries its lock was
+# written with; after a source, flag or toolchain change these are others. llvm-bolt then
+# drops the profile of each function whose code moved (its "stale" line below) and
+# optimizes the rest: like a stale locked PGO profile, used, said, and measured by the
+# evaluation, where `best` keeps bolted only if it still wins.
+recorded=$boltProfile/nix-support/bolt-input.sha256
+if [ -e "$recorded" ] && ! (cd "$boltInput/bin" && sha256sum --check --quiet --strict "$recorded") >"$NIX_BUILD_TOP/bolt-input.check" 2>&1; then
+  cat "$NIX_BUILD_TOP/bolt-input.check" >&2
+  log "warning: the BOLT profile $boltProfile was recorded on other binaries than $boltInput (above): the source, flags or toolchain changed since it was locked. llvm-bolt uses what still matches. Re-lock with \`nix run .#update-profile\` (host toolchain: \`nix run --impure .#host.update-profile\`) to train BOLT on this build."
+  echo other-binaries >"$out/nix-support/bolt-profile-recorded-on"
+elif [ -e "$recorded" ]; then
+  echo these-binaries >"$out/nix-support/bolt-profile-recorded-on"
+fi
 for bin in $(boltBins); do
   [ -s "$boltProfile/$bin.fdata" ] ||
     die "the BOLT profile $boltProfile has no data for $bin: no training workload ran it."

@@ -3,7 +3,8 @@
 #
 # A check: the profile rebuilt from the workloads against the locked one. Fails when they
 # have drifted apart by more than maxDrift percent (100 - llvm-profdata's overlap), naming
-# the overlap and the functions that moved; $out is the comparison.
+# the overlap and the functions that moved; $out is the comparison. With a locked BOLT
+# profile, also fails when that profile was taken on other binaries than this build's.
 { helper
 , mkStage
 , toolchain
@@ -13,24 +14,17 @@
 , # lockedProfile's result and mergeProfiles's result.
   locked
 , unlocked
+, # { boltInput, boltProfile } when the BOLT profile is locked, else null.
+  bolt ? null
 , # Percentage of drift tolerated.
   maxDrift ? 2
 ,
 }:
-mkStage {
+mkStage ({
   name = "${pname}-profile-fresh";
-  # The comparison first, then the helper's verdict: the error is the log's last line, as
-  # Nix shows only the last lines of a failed build (through `tee`, its stdout and its
-  # stderr raced).
-  script = builtins.toFile "profile-fresh.sh" ''
-    status=0
-    "$helper" diff --llvm-profdata "$llvmProfdata" --max-drift "$maxDrift" \
-      "$locked/$pname.profdata" "$unlocked/$pname.profdata" >"$out" 2>"$NIX_BUILD_TOP/diff.err" || status=$?
-    cat "$out" "$NIX_BUILD_TOP/diff.err"
-    exit "$status"
-  '';
+  script = ./profileFresh.sh;
   inherit pname locked unlocked;
   maxDrift = toString maxDrift;
   helper = "${helper}/bin/nix-pgo";
   inherit (toolchain) llvmProfdata;
-}
+} // (if bolt != null then { inherit (bolt) boltInput boltProfile; } else { }))

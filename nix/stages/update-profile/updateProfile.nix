@@ -4,7 +4,8 @@
 # bin/update-profile [LOCK_FILE]: writes the lock entry (nix-pgo lock) of a package's
 # profile rebuilt from its workloads, for this toolchain. `nix run` builds the unlocked
 # profiles first (they are in this script's closure), so running it is "rerun the
-# workloads and re-lock". Re-locking an unchanged profile leaves the file as it was.
+# workloads and re-lock". Re-locking an unchanged profile leaves the file as it was. With
+# BOLT, the BOLT profile trained on the new profile's binary is locked with it.
 { helper
 , mkStage
 , toolchain
@@ -16,6 +17,10 @@
 , profiles
 , # Store path name of the locked profile (lockedProfile.nix).
   lockName
+, # The BOLT profile to lock with it (mergeBoltProfiles's result), or null, and its store
+  # path name (lockedBoltProfile.nix).
+  boltProfile ? null
+, boltLockName ? null
 , # Where the lock is written when no argument is given, relative to the working directory.
   defaultLockPath ? "pgo.lock.json"
 ,
@@ -30,6 +35,7 @@ mkStage {
   helper = "${helper}/bin/nix-pgo";
   toolchainId = toolchain.id;
   inherit (toolchain) llvmProfdata;
-  workloadArgs = builtins.concatMap (w: [ "--workload" "${w}=${profiles.${w}}" ]) (attrNames profiles);
+  workloadArgs = builtins.concatMap (w: [ "--workload" "${w}=${profiles.${w}}" ]) (attrNames profiles)
+    ++ (if boltProfile != null then [ "--bolt-profile" "${boltProfile}" "--bolt-name" boltLockName ] else [ ]);
   meta.mainProgram = "update-profile";
 }
