@@ -355,12 +355,24 @@ let
       };
     };
   boltInput = buildBoltInput profileUseArgs;
-  inherit (boltTraining boltInput) boltInstrumented boltProfiles;
-  boltProfileUnlocked = (boltTraining boltInput).boltProfile;
+  # BOLT trained on this build's bolt input, and on the binary of the profile rebuilt
+  # from the workloads (the same derivations when the package is not locked). The latter
+  # is what update-profile locks, and so what a locked BOLT profile is copied from: right
+  # after re-locking, it is in the store as it was locked, even for a multithreaded
+  # program, whose training would give another one if run again.
+  onBoltInput = boltTraining boltInput;
+  onUnlockedProfile =
+    if lockEntry == null then
+      onBoltInput
+    else
+      boltTraining (buildBoltInput (profileUseArgsOf profileUnlocked true));
   # The lock's BOLT profile, when the entry has one: `bolted` then follows from the
-  # locked hashes alone, and BOLT's training (which a multithreaded program doesn't
-  # repeat exactly) runs only to verify a profile that is in no store.
+  # locked hashes alone, and BOLT's training runs only to verify a profile that is in no
+  # store.
   boltLockEntry = if lockEntry == null then null else lockEntry.bolt or null;
+  boltTrainingUsed = if boltLockEntry == null then onBoltInput else onUnlockedProfile;
+  inherit (boltTrainingUsed) boltInstrumented boltProfiles;
+  boltProfileUnlocked = boltTrainingUsed.boltProfile;
   boltProfile =
     if boltLockEntry == null then
       boltProfileUnlocked
@@ -371,13 +383,6 @@ let
         unlocked = boltProfileUnlocked;
         checkedIn = checkedInBoltProfile';
       };
-  # What update-profile locks: the BOLT profile trained on the binary the new profile
-  # gives (the same derivations as above when the package is not locked).
-  boltProfileToLock =
-    if lockEntry == null then
-      boltProfileUnlocked
-    else
-      (boltTraining (buildBoltInput (profileUseArgsOf profileUnlocked true))).boltProfile;
   bolted = buildBolted (
     {
       inherit
@@ -603,7 +608,7 @@ let
     updateProfile = updateProfile {
       inherit pname profiles lockName;
       profile = profileUnlocked;
-      boltProfile = if bolt then requireElf boltProfileToLock else null;
+      boltProfile = if bolt then requireElf onUnlockedProfile.boltProfile else null;
       boltLockName = "${pname}-bolt-profile";
       defaultLockPath = lockPath;
     };
