@@ -121,10 +121,10 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
              work depends on thread timing (work stealing, thread start and exit, the buffers \
              each thread allocates) and, with plain counters, increments lost when threads \
              interleave can differ from run to run, so this profile may not rebuild \
-             bit-identically. Lock it (update-profile): `optimized` is then reproducible \
-             whatever the training does; or, where a few functions are to blame, \
-             set atomicCounters = true and profileExclude them (docs/design.md, \"Reproducible \
-             profiles\")",
+             bit-identically. Lock it (update-profile, which locks the BOLT profile too): \
+             `optimized` and `bolted` are then reproducible whatever the training does; or, \
+             where a few functions are to blame, set atomicCounters = true and profileExclude \
+             them (docs/design.md, \"Reproducible profiles\")",
             thread_spawns[0]
         );
     }
