@@ -18,6 +18,7 @@ let
     inherit toolchain;
     # Internal building blocks.
     mkStage = import ./internal/mkStage.nix { inherit toolchain; };
+    mkLockedStage = call ./internal/mkLockedStage.nix { };
     cargoSkeleton = call ./internal/cargo/cargoSkeleton.nix { };
     cargoBuild = call ./internal/cargo/cargoBuild.nix { };
     workloadEnv = call ./internal/workload/workloadEnv.nix { };

@@ -622,6 +622,17 @@ fn staleness_of_a_fresh_profile_names_build_settings_not_a_refresh() {
     );
 }
 
+/// A scratch directory for a lock test and, in it, `profile/` holding demo.profdata
+/// alone (a profile stage's output, as `nix-pgo lock` reads it).
+fn profile_to_lock(profdata: &Path, test: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch(test);
+    let profile_dir = dir.join("profile");
+    std::fs::create_dir_all(&profile_dir).expect("profile dir");
+    indexed_profile(profdata, &profile_dir, "demo", PROFILE_A);
+    std::fs::remove_file(profile_dir.join("demo.proftext")).expect("keep only the profdata");
+    (dir, profile_dir)
+}
+
 /// Issue 12: the lock names the fingerprint's algorithm; a lock from a
 /// nix-pgo with another algorithm is refused with "re-lock", one written
 /// before the field existed still reads (as the first algorithm). `--json`
@@ -630,11 +641,7 @@ fn staleness_of_a_fresh_profile_names_build_settings_not_a_refresh() {
 fn lock_records_and_checks_the_fingerprint_algorithm() {
     let profdata = llvm_profdata();
     let pd = path_str(&profdata);
-    let dir = scratch("lock_algorithm");
-    let profile_dir = dir.join("profile");
-    std::fs::create_dir_all(&profile_dir).expect("profile dir");
-    indexed_profile(&profdata, &profile_dir, "demo", PROFILE_A);
-    std::fs::remove_file(profile_dir.join("demo.proftext")).expect("keep only the profdata");
+    let (dir, profile_dir) = profile_to_lock(&profdata, "lock_algorithm");
     let lock = dir.join("pgo.lock.json");
     let lock_args = [
         "lock",
@@ -701,11 +708,7 @@ fn lock_records_and_checks_the_fingerprint_algorithm() {
 fn lock_records_the_bolt_profile() {
     let profdata = llvm_profdata();
     let pd = path_str(&profdata);
-    let dir = scratch("lock_bolt");
-    let profile_dir = dir.join("profile");
-    std::fs::create_dir_all(&profile_dir).expect("profile dir");
-    indexed_profile(&profdata, &profile_dir, "demo", PROFILE_A);
-    std::fs::remove_file(profile_dir.join("demo.proftext")).expect("keep only the profdata");
+    let (dir, profile_dir) = profile_to_lock(&profdata, "lock_bolt");
     let bolt_dir = dir.join("bolt");
     std::fs::create_dir_all(bolt_dir.join("nix-support")).expect("bolt dir");
     std::fs::write(bolt_dir.join("demo.fdata"), "1 main 0 1 main 8 0 3\n").expect("fdata");

@@ -9,25 +9,27 @@ lock_field() {
   jq -r ".profiles[\"pulldown-cmark\"][] | .$1" "$DEMO_LOCK"
 }
 
+# locked_stage_is_the_lock PREFIX STAGE: the lock's PREFIX{narHash,storePath} ("" or "bolt.")
+# are the NAR hash of STAGE-unlocked (rebuilt from the workloads) and the path of STAGE, a
+# fixed-output derivation with that hash.
+locked_stage_is_the_lock() {
+  local prefix=$1 stage=$2
+  [ "$(lock_field "${prefix}narHash")" = "sha256-$(nix hash path --type sha256 --base64 "$(out_path ".#host.$stage-unlocked")")" ] ||
+    fail "the lock's ${prefix}narHash is not the NAR hash of $stage-unlocked, rebuilt from the workloads"
+  [ "$(lock_field "${prefix}storePath")" = "$(out_path ".#host.$stage")" ] ||
+    fail "$stage is not realised at the lock's ${prefix}storePath"
+  show_drv "$(drv_path "host.$stage")" | jq -e --arg h "$(lock_field "${prefix}narHash")" \
+    '.[] | .outputs.out.hash != null and (.env.__json | fromjson | .outputHash == $h and .outputHashMode == "recursive")' >/dev/null ||
+    fail "$stage is not a fixed-output derivation with the lock's hash"
+}
+
 test_locked_update_profile_writes_the_lock_and_relocking_changes_nothing() {
   local before
   cd "$(locked_copy)" || exit
   cat "$DEMO_LOCK"
-  [ "$(lock_field narHash)" = "sha256-$(nix hash path --type sha256 --base64 "$(out_path .#host.profile-unlocked)")" ] ||
-    fail "the lock's narHash is not the NAR hash of the profile rebuilt from the workloads"
-  [ "$(lock_field storePath)" = "$(out_path .#host.profile)" ] ||
-    fail "the locked profile is not realised at the lock's storePath"
-  show_drv "$(drv_path host.profile)" | jq -e --arg h "$(lock_field narHash)" \
-    '.[] | .outputs.out.hash != null and (.env.__json | fromjson | .outputHash == $h and .outputHashMode == "recursive")' >/dev/null ||
-    fail "the locked profile is not a fixed-output derivation with the lock's hash"
+  locked_stage_is_the_lock "" profile
   # BOLT's profile, trained on the binary the locked profile gives, is locked with it.
-  [ "$(lock_field bolt.narHash)" = "sha256-$(nix hash path --type sha256 --base64 "$(out_path .#host.bolt-profile-unlocked)")" ] ||
-    fail "the lock's bolt.narHash is not the NAR hash of the BOLT profile rebuilt from the workloads"
-  [ "$(lock_field bolt.storePath)" = "$(out_path .#host.bolt-profile)" ] ||
-    fail "the locked BOLT profile is not realised at the lock's bolt.storePath"
-  show_drv "$(drv_path host.bolt-profile)" | jq -e --arg h "$(lock_field bolt.narHash)" \
-    '.[] | .outputs.out.hash != null and (.env.__json | fromjson | .outputHash == $h)' >/dev/null ||
-    fail "the locked BOLT profile is not a fixed-output derivation with the lock's hash"
+  locked_stage_is_the_lock bolt. bolt-profile
   [ "$(cat "$(out_path .#host.bolted)/nix-support/bolt-profile-recorded-on")" = these-binaries ] ||
     fail "bolted says its locked BOLT profile was taken on other binaries"
   before=$(sha256sum "$DEMO_LOCK")

@@ -2,12 +2,13 @@
 # Arguments and result: docs/API.md, `goLockedProfile`; docs/go.md "Locked profiles".
 #
 # The profile a locked Go program's `optimized` consumes: a fixed-output derivation whose
-# hash is the lock's NAR hash, as lockedProfile is for Rust. Its source is the committed
+# hash is the lock's NAR hash (internal/mkLockedStage.nix), as lockedProfile is for Rust.
+# Its source is the committed
 # default.pgo (Go's -pgo=auto convention: in the main package's directory) when there is
 # one, else the profile rebuilt from the workloads; either way it must have the locked
 # fingerprint, or the build fails before Nix's own hash check, naming the fix.
 { helper
-, mkStage
+, mkLockedStage
 ,
 }:
 { pname
@@ -20,19 +21,13 @@
 , committedPath ? "default.pgo"
 ,
 }:
-mkStage {
-  inherit (entry) name;
+mkLockedStage {
+  inherit entry;
   script = ./goLockedProfile.sh;
-  outputHashMode = "recursive";
-  outputHashAlgo = "sha256";
-  outputHash = entry.narHash;
   inherit pname committedPath;
   expectedFingerprint = entry.fingerprint;
   source = if committed != null then "${committed}" else "${unlocked}/${pname}.pgo";
   sourceKind = if committed != null then "committed" else "rebuilt";
   helper = "${helper}/bin/nix-pgo";
-  passthru = {
-    inherit unlocked entry committed;
-    locked = true;
-  };
+  passthru = { inherit unlocked committed; };
 }

@@ -2,17 +2,14 @@
 # Arguments and result: docs/API.md, `lockedProfile`.
 #
 # The profile `optimized` consumes when pgo.lock.json has an entry for the package and
-# toolchain: a fixed-output derivation whose hash is the lock's NAR hash. Nix computes the
-# hash of everything downstream from that hash alone, so `optimized` depends on the
-# profile's content, not on the workloads that made it: when the profile is in the store
-# or a binary cache nothing runs, and a workload edit does not change `optimized`.
-#
-# Fixed-output builders get network access, so this one only copies and verifies: the
-# checked-in profile (pgo/<pname>.profdata) if there is one, else the output of the
-# unlocked pipeline (whose workloads run in their own, sandboxed derivations). A profile
-# that doesn't match the lock fails here, with a message, before Nix's own hash check.
+# toolchain: a fixed-output derivation whose hash is the lock's NAR hash
+# (internal/mkLockedStage.nix), so `optimized` depends on the profile's content, not on
+# the workloads that made it. It is copied from the checked-in profile
+# (pgo/<pname>.profdata) if there is one, else from the output of the unlocked pipeline
+# (whose workloads run in their own, sandboxed derivations), and must have the locked
+# fingerprint.
 { helper
-, mkStage
+, mkLockedStage
 , toolchain
 ,
 }:
@@ -25,20 +22,14 @@
   checkedIn ? null
 ,
 }:
-mkStage {
-  inherit (entry) name;
+mkLockedStage {
+  inherit entry;
   script = ./lockedProfile.sh;
-  outputHashMode = "recursive";
-  outputHashAlgo = "sha256";
-  outputHash = entry.narHash;
   inherit pname;
   expectedFingerprint = entry.fingerprint;
   source = if checkedIn != null then checkedIn else unlocked;
   sourceKind = if checkedIn != null then "checked-in" else "rebuilt";
   helper = "${helper}/bin/nix-pgo";
   inherit (toolchain) llvmProfdata;
-  passthru = {
-    inherit unlocked entry checkedIn;
-    locked = true;
-  };
+  passthru = { inherit unlocked checkedIn; };
 }
