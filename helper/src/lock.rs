@@ -381,17 +381,34 @@ pub fn profile_file(dir: &Path, pname: &str) -> Result<(PathBuf, Format)> {
 /// The `<pname>.profdata` and `<pname>.pgo` files directly inside `dir`, as
 /// (pname, path), sorted by pname.
 pub fn profdata_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    named_entries(dir, &[".profdata", ".pgo"], Path::is_file)
+}
+
+/// The checked-in BOLT profiles in a directory (e.g. `pgo/`): `<pname>.bolt`
+/// directories, copies of a bolt-profile stage's output, with their pname.
+pub fn bolt_profile_dirs(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    named_entries(dir, &[".bolt"], Path::is_dir)
+}
+
+/// The entries of `dir` named `<pname><suffix>` for one of `suffixes`, of the
+/// kind `keep` accepts, sorted, with their pname.
+fn named_entries(
+    dir: &Path,
+    suffixes: &[&str],
+    keep: fn(&Path) -> bool,
+) -> Result<Vec<(String, PathBuf)>> {
     let mut found = Vec::new();
     for entry in fs::read_dir(dir).with_context(|| format!("could not list {}", dir.display()))? {
         let path = entry
             .with_context(|| format!("could not list {}", dir.display()))?
             .path();
-        let pname = path.file_name().and_then(|n| n.to_str()).and_then(|n| {
-            n.strip_suffix(".profdata")
-                .or_else(|| n.strip_suffix(".pgo"))
-        });
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let pname = suffixes.iter().find_map(|s| name.strip_suffix(s));
         if let Some(pname) = pname {
-            if !pname.is_empty() && path.is_file() {
+            if !pname.is_empty() && keep(&path) {
                 found.push((pname.to_owned(), path.clone()));
             }
         }

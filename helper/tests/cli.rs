@@ -760,28 +760,47 @@ fn lock_records_the_bolt_profile() {
         Some(String::from_utf8_lossy(&store_path.stdout).trim())
     );
 
-    let ok = nix_pgo(&[
-        "verify",
-        "--lock-file",
-        path_str(&lock),
-        "--llvm-profdata",
-        pd,
-    ]);
-    assert!(ok.status.success(), "{}", stderr(&ok));
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--lock-file",
+            path_str(&lock),
+            "--llvm-profdata",
+            pd,
+        ];
+        args.extend_from_slice(extra);
+        let out = nix_pgo(&args);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        (out.status.success(), stdout)
+    };
+    let (ok, out) = verify(&[]);
+    assert!(ok, "{out}");
+
+    // A checked-in copy (pgo/<pname>.bolt) is checked against bolt.narHash.
+    let checked_in = dir.join("pgo");
+    let copy = checked_in.join("demo.bolt");
+    std::fs::create_dir_all(copy.join("nix-support")).expect("checked-in dir");
+    for file in ["demo.fdata", "nix-support/bolt-input.sha256"] {
+        std::fs::copy(bolt_dir.join(file), copy.join(file)).expect("copy");
+    }
+    let (ok, out) = verify(&["--checked-in", path_str(&checked_in)]);
+    assert!(
+        ok && out.contains("ok: checked-in BOLT profile demo"),
+        "{out}"
+    );
+    std::fs::write(copy.join("demo.fdata"), "1 main 0 1 main 8 0 4\n").expect("edit");
+    let (ok, out) = verify(&["--checked-in", path_str(&checked_in)]);
+    assert!(
+        !ok && out.contains("MISMATCH: checked-in BOLT profile demo"),
+        "{out}"
+    );
+
     let text = std::fs::read_to_string(&lock).expect("lock written");
     let edited = text.replace("demo-bolt-profile\"", "demo-bolt-profile-2\"");
     assert_ne!(edited, text);
     std::fs::write(&lock, edited).expect("edited lock");
-    let bad = nix_pgo(&[
-        "verify",
-        "--lock-file",
-        path_str(&lock),
-        "--llvm-profdata",
-        pd,
-    ]);
-    assert!(!bad.status.success());
-    let out = String::from_utf8_lossy(&bad.stdout);
-    assert!(out.contains("bolt.storePath"), "{out}");
+    let (ok, out) = verify(&[]);
+    assert!(!ok && out.contains("bolt.storePath"), "{out}");
 }
 
 /// `nix-pgo … | head`: a reader that went away ends the program quietly, by SIGPIPE as

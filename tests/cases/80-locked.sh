@@ -154,11 +154,15 @@ test_locked_checked_in_bolt_profile_is_used_and_one_that_differs_is_refused() {
     fail "the checked-in BOLT profile is not what the locked one is copied from"
   out_path .#host.bolt-profile >/dev/null
   nix build --impure --no-link --rebuild .#host.bolt-profile
+  "$(out_path .#host.helper)/bin/nix-pgo" verify --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata \
+    --lock-file "$DEMO_LOCK" --checked-in examples/pulldown-cmark/pgo
   # Another BOLT profile under the demo's name: refused before Nix's hash check, naming the fix.
   sed -i '$d' examples/pulldown-cmark/pgo/pulldown-cmark.bolt/pulldown-cmark.fdata
   git add -A
   expect_failure "checked-in BOLT profile of pulldown-cmark .* has NAR hash .* but pgo.lock.json locks" \
     nix build --impure --no-link --rebuild .#host.bolt-profile
+  expect_failure "MISMATCH: checked-in BOLT profile pulldown-cmark" "$(out_path .#host.helper)/bin/nix-pgo" verify \
+    --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata --lock-file "$DEMO_LOCK" --checked-in examples/pulldown-cmark/pgo
 }
 
 test_early_cutoff_content_addressed_profile_does_not_rebuild_optimized() {

@@ -1,6 +1,7 @@
 //! `nix-pgo verify`: check a repository's lock file against its profiles, as
 //! a CI check that the committed lock still describes what the workloads
-//! produce, and that a checked-in copy of a profile is the locked one.
+//! produce, and that a checked-in copy of a profile (or BOLT profile) is the
+//! locked one.
 
 use crate::commands::GlobalArgs;
 use std::path::{Path, PathBuf};
@@ -39,7 +40,8 @@ pub struct VerifyArgs {
     pub profiles: Vec<PathBuf>,
 
     /// A directory of checked-in profiles (<pname>.profdata, e.g. pgo/):
-    /// each must have the lock's fingerprint.
+    /// each must have the lock's fingerprint; and of checked-in BOLT profiles
+    /// (<pname>.bolt directories): each must have the lock's bolt.narHash.
     #[arg(long, value_name = "DIR")]
     pub checked_in: Option<PathBuf>,
 
@@ -164,6 +166,15 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
         }
     }
 
+    if let Some(dir) = &args.checked_in {
+        for (pname, path) in lock::bolt_profile_dirs(dir)?
+            .into_iter()
+            .filter(|(p, _)| wanted(p))
+        {
+            checks.push(check_bolt_dir(&args, &lock, pname, path));
+        }
+    }
+
     let failed: Vec<&Check> = checks.iter().filter(|c| c.problem.is_some()).collect();
     if global.json {
         print_json(&VerifyReport {
@@ -271,5 +282,45 @@ fn check_profile_dir(args: &VerifyArgs, lock: &LockFile, dir: &Path) -> Check {
         Ok(problems) => Some(problems.join("; ")),
         Err(err) => Some(format!("{err:#}")),
     };
+    check
+}
+
+/// A checked-in BOLT profile (`<pname>.bolt`): its NAR hash must be the lock's
+/// `bolt.narHash`, as the locked BOLT profile's build checks.
+fn check_bolt_dir(args: &VerifyArgs, lock: &LockFile, pname: String, path: PathBuf) -> Check {
+    let mut check = Check {
+        kind: "checked-in BOLT profile",
+        package: pname,
+        toolchain: args.toolchain.clone(),
+        path: Some(path),
+        problem: None,
+    };
+    let (pname, path) = (
+        &check.package,
+        check.path.as_deref().unwrap_or(Path::new("")),
+    );
+    let problem = match lock.entry(pname, args.toolchain.as_deref()) {
+        Err(err) => Some(format!("{err:#}")),
+        Ok((toolchain, entry)) => {
+            check.toolchain = Some(toolchain.to_owned());
+            match (&entry.bolt, store::nar_hash(path)) {
+                (None, _) => Some(format!(
+                    "the lock has no BOLT profile for {pname}: re-lock with `nix run \
+                     .#update-profile` (it locks the BOLT profile too), or remove the \
+                     checked-in copy"
+                )),
+                (_, Err(err)) => Some(format!("{err:#}")),
+                (Some(bolt), Ok(found)) if found.sri() == bolt.nar_hash => None,
+                (Some(bolt), Ok(found)) => Some(format!(
+                    "its NAR hash is {}, the lock has {}; the checked-in BOLT profile and the \
+                     lock disagree: copy the locked `bolt-profile` stage's output there again, \
+                     or re-lock with `nix run .#update-profile`",
+                    found.sri(),
+                    bolt.nar_hash
+                )),
+            }
+        }
+    };
+    check.problem = problem;
     check
 }
