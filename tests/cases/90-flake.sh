@@ -208,21 +208,22 @@ test_flake_cache_toolchain_bump_rebuilds_everything_but_downloads() {
   echo "$pending" | has -- '-optimized-' || fail "a toolchain bump would not rebuild optimized"
 }
 
-test_flake_cache_locked_profile_stops_a_workload_edit_before_optimized() {
+test_flake_cache_locked_profiles_stop_a_workload_edit_before_optimized_and_bolted() {
   local before after pending
   cd "$(locked_copy)" || exit
   outs() { nix eval --impure --json .#host.hydraJobs.pulldown-cmark --apply 'builtins.mapAttrs (_: d: d.outPath)'; }
-  out_path .#host.optimized .#host.bolt-instrumented >/dev/null
+  out_path .#host.optimized .#host.bolted >/dev/null
   before=$(outs)
   echo 'true # an edit' >>examples/pulldown-cmark/train/guide.sh
   after=$(outs)
-  # The locked profile is fixed-output: optimized and the BOLT input keep their output
-  # paths. The edited workload still reruns for BOLT (its BOLT profile, the BOLT merge,
-  # bolted, the evaluation, its regression check, the repair stages that read it and best),
-  # for the unlocked profile that profile-fresh compares, and for the release, whose
-  # provenance names every workload.
-  [ "$(changed "$before" "$after")" = "best bolt-profile bolt-profiles-guide bolted evaluation evaluation-cargo-changelog evaluation-crate-changelogs no-regression profiles-guide release repair-evaluation repair-evaluation-cargo-changelog repair-evaluation-crate-changelogs repair-plans-bolted repair-plans-optimized repaired-bolted-gentle repaired-optimized-no-pgso repaired-optimized-unprofiled" ] ||
+  # The locked profile and BOLT profile are fixed-output: optimized, bolted, the
+  # evaluation and everything it decides keep their output paths. The edited workload
+  # reruns for the unlocked profile that profile-fresh compares, and for the BOLT training
+  # on that profile's binary (bolt-instrumented, every BOLT workload profile), which
+  # update-profile would lock; and the release changes, whose provenance names every
+  # workload.
+  [ "$(changed "$before" "$after")" = "bolt-instrumented bolt-profiles-commands bolt-profiles-guide bolt-profiles-reference profiles-guide release" ] ||
     fail "with a lock, a training workload edit changed: $(changed "$before" "$after")"
-  pending=$(would_build .#host.optimized .#host.bolt-instrumented)
-  [ -z "$pending" ] || fail "with a lock, optimized or bolt-instrumented would be rebuilt: $pending"
+  pending=$(would_build .#host.optimized .#host.bolted)
+  [ -z "$pending" ] || fail "with a lock, optimized or bolted would be rebuilt: $pending"
 }
