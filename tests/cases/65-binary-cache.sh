@@ -153,7 +153,7 @@ sys.stdout.buffer.write(data)' | xz >"$nar.new"
   in_store "$store" good build --impure --no-link --max-jobs 0 .#host.optimized
 }
 
-test_binary_cache_locked_profile_builds_optimized_without_instrumented_or_workloads() {
+test_binary_cache_locked_profiles_build_optimized_and_bolted_without_instrumented_or_workloads() {
   local copy store plan built fetched
   cache_init
   copy=$(locked_copy)
@@ -177,6 +177,15 @@ test_binary_cache_locked_profile_builds_optimized_without_instrumented_or_worklo
     fail "instrumented or a workload profile was built in the second store: $(store_paths "$store")"
   cmp "$store$(out_path .#host.optimized)/bin/pulldown-cmark" "$(out_path .#host.optimized)/bin/pulldown-cmark" ||
     fail "optimized built in the second store differs from the first store's"
+  # The locked BOLT profile travels the same way: with it in the cache, bolted is built
+  # without BOLT's training (the way a multithreaded program's bolted, whose training
+  # can't repeat the locked profile, builds on another machine).
+  cache_push locked .#host.bolt-profile
+  in_store "$store" locked build --impure --no-link .#host.bolted
+  store_paths "$store" | has -e "-bolt-instrumented-" -e "-bolt-profile-[a-z-]*-0.13.6$" -e "-bolt-profile-0.13.6$" &&
+    fail "BOLT's training ran in the second store: $(store_paths "$store")"
+  cmp "$store$(out_path .#host.bolted)/bin/pulldown-cmark" "$(out_path .#host.bolted)/bin/pulldown-cmark" ||
+    fail "bolted built in the second store differs from the first store's"
 }
 
 test_binary_cache_release_built_in_a_second_store_is_byte_identical() {
