@@ -48,6 +48,13 @@ boltRun() {
     die "llvm-bolt failed on $bin (see its output above)"
 }
 
+# boltProfileIsOfInput PROFILE: whether the BOLT profile directory PROFILE was taken on
+# $boltInput's binaries: its nix-support/bolt-input.sha256 (mergeBoltProfiles.sh) holds
+# their sha256. sha256sum names the binaries that differ on stderr.
+boltProfileIsOfInput() {
+  (cd "$boltInput/bin" && sha256sum --check --quiet --strict "$1/nix-support/bolt-input.sha256")
+}
+
 # mergeFdataSorted OUTPUT FILE...: merge-fdata's merge of FILEs into OUTPUT, records sorted.
 # merge-fdata writes records in hash-table order, which follows the order of its inputs,
 # and a workload's files are named by pid: sorted (their order carries no meaning), the

@@ -11,7 +11,7 @@ mkdir -p "$out/bin" "$out/nix-support"
 # optimizes the rest: like a stale locked PGO profile, used, said, and measured by the
 # evaluation, where `best` keeps bolted only if it still wins.
 recorded=$boltProfile/nix-support/bolt-input.sha256
-if [ -e "$recorded" ] && ! (cd "$boltInput/bin" && sha256sum --check --quiet --strict "$recorded") >"$NIX_BUILD_TOP/bolt-input.check" 2>&1; then
+if [ -e "$recorded" ] && ! boltProfileIsOfInput "$boltProfile" >"$NIX_BUILD_TOP/bolt-input.check" 2>&1; then
   cat "$NIX_BUILD_TOP/bolt-input.check" >&2
   log "warning: the BOLT profile $boltProfile was recorded on other binaries than $boltInput (above): the source, flags or toolchain changed since it was locked. llvm-bolt uses what still matches. Re-lock with \`nix run .#update-profile\` (host toolchain: \`nix run --impure .#host.update-profile\`) to train BOLT on this build."
   echo other-binaries >"$out/nix-support/bolt-profile-recorded-on"

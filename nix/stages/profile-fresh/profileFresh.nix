@@ -27,4 +27,7 @@ mkStage ({
   maxDrift = toString maxDrift;
   helper = "${helper}/bin/nix-pgo";
   inherit (toolchain) llvmProfdata;
-} // (if bolt != null then { inherit (bolt) boltInput boltProfile; } else { }))
+} // (if bolt != null then {
+  inherit (bolt) boltInput boltProfile;
+  boltScriptLib = ../../internal/bolt/bolt.sh;
+} else { }))
