@@ -74,6 +74,11 @@
   # program's count varies by ~0.1 % from run to run even with runtimeVariables' settings
   # (measured above), so 0.5 % is five times that noise.
   regressionTolerance ? 0.5
+, # How many times an evaluation run that started threads runs in all (evaluateVariants'
+  # `threadedRuns`): its counts depend on thread timing under callgrind, so the median run
+  # counts, and `noRegression` and `best` treat differences inside the runs' spread as
+  # noise. Single-threaded runs run once.
+  threadedEvaluationRuns ? 5
 , # `optimized` fails when less than this share of the profile's CPU time falls on
   # functions the program has (checked against baseline: `nix-pgo pprof match --min-rate`).
   # A profile of the program itself matched 1.0 in the tests, one of another program 0.33
@@ -180,6 +185,7 @@ let
     else
       evaluateVariants {
         inherit pname version;
+        threadedRuns = threadedEvaluationRuns;
         variants = { inherit baseline optimized; };
         order = [ "baseline" "optimized" ];
         workloads = evaluationWorkloads;

@@ -125,6 +125,11 @@
 , # `noRegression` fails when optimized (or bolted) executes more than this percentage
   # more instructions than baseline on an evaluation workload.
   regressionTolerance ? 0
+, # How many times an evaluation run that started threads runs in all (evaluateVariants'
+  # `threadedRuns`): its counts depend on thread timing under callgrind, so the median run
+  # counts, and `noRegression` and `best` treat differences inside the runs' spread as
+  # noise. Single-threaded runs run once.
+  threadedEvaluationRuns ? 5
 , # rustc flags for the builds that use the profile (optimized, bolt-input) only. The
   # default keeps code that training never reached from being pessimized: without it,
   # LLVM does not inline small functions into call sites it believes cold (count 0), and
@@ -450,6 +455,7 @@ let
     else
       evaluateVariants {
         inherit pname version deterministicRandom;
+        threadedRuns = threadedEvaluationRuns;
         variants = { inherit baseline optimized; } // (if bolt then { inherit (boltChecked) bolted; } else { });
         order = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]);
         workloads = evaluationWorkloads;
@@ -557,6 +563,7 @@ let
     # `evaluation`'s (the same derivations, not run again), and the remedies.
       evaluateVariants {
         inherit pname version deterministicRandom;
+        threadedRuns = threadedEvaluationRuns;
         stage = "repair-evaluation";
         variants = evaluation.variants // repaired;
         order = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]) ++ repairs';

@@ -88,6 +88,29 @@ impl Counts {
     }
 }
 
+impl Counts {
+    /// The functions that started a thread in these runs (each once, sorted):
+    /// glibc's and musl's `pthread_create` (versioned names such as
+    /// `pthread_create@@GLIBC_2.34` included; C11 `thrd_create` and Rust's
+    /// `std::thread` go through it) and Go's `runtime.newosproc`. Empty when
+    /// the runs were single-threaded. valgrind runs one thread at a time and
+    /// switches between them by timing, so the counts of a run that started
+    /// one can differ from run to run (the evaluation repeats such runs).
+    /// Not `clone`: glibc's `posix_spawn`, which starts processes, calls it too.
+    pub fn thread_starts(&self) -> Vec<String> {
+        self.functions
+            .iter()
+            .filter(|(name, cost)| cost.instructions > 0 && starts_threads(name))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+}
+
+fn starts_threads(name: &str) -> bool {
+    let unversioned = name.split('@').next().unwrap_or(name);
+    matches!(unversioned, "pthread_create" | "runtime.newosproc")
+}
+
 /// KCachegrind's cycle estimation, from its event formulas (KDE/kcachegrind,
 /// libcore/globalconfig.cpp, `GlobalConfig::knownFormula`, commit b57dac52):
 ///   CEst = Ir + 10 Bm + 10 L1m + 20 Ge + 100 L2m + 100 LLm
@@ -571,6 +594,31 @@ totals: 8589934594
         assert!(read_files::<&Path>(&[]).is_err());
     }
 
+    #[test]
+    fn thread_starts_are_the_functions_that_start_threads() {
+        let text = "events: Ir\nsummary: 12\nfn=(1) main\n1 5\n\
+            fn=(2) pthread_create@@GLIBC_2.34\n1 3\nfn=(3) clone\n1 2\n\
+            fn=(4) runtime.newosproc\n1 2\nfn=(5) pthread_create_hook\n1 0\n";
+        let c = parse(text).expect("valid");
+        // clone also starts processes (posix_spawn); a name that only begins
+        // like one is not one.
+        assert_eq!(
+            c.thread_starts(),
+            ["pthread_create@@GLIBC_2.34", "runtime.newosproc"]
+        );
+        let single =
+            parse("events: Ir\nsummary: 5\nfn=(1) main\n1 5\nfn=(2) pthread_create\n1 0\n")
+                .expect("valid");
+        assert!(single.thread_starts().is_empty(), "never ran");
+    }
+
+    /// What `names_the_threads_a_real_program_started` runs under callgrind:
+    /// one thread besides the test's own.
+    #[test]
+    fn starts_a_thread() {
+        assert_eq!(std::thread::spawn(|| 6 * 7).join().ok(), Some(42));
+    }
+
     /// Real callgrind output: valgrind on a Rust program, and with cache
     /// simulation (more events, Ir not alone). Fails (does not skip) when
     /// valgrind is missing: the Nix build of the helper provides it
@@ -652,6 +700,47 @@ totals: 8589934594
                 assert!(expected > c.total.instructions);
             }
         }
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// Under real callgrind: the test binary running no test starts no thread
+    /// of its own; running `starts_a_thread` (which spawns one) does.
+    #[test]
+    fn names_the_threads_a_real_program_started() {
+        let valgrind = std::env::var_os("NIX_PGO_VALGRIND")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| "/usr/bin/valgrind".into());
+        assert!(
+            valgrind.is_file(),
+            "valgrind not found at {}",
+            valgrind.display()
+        );
+        let program = std::env::current_exe().expect("test binary path");
+        let dir =
+            std::env::temp_dir().join(format!("nix-pgo-callgrind-threads-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("scratch dir");
+        let run = |test: &str| {
+            let out = dir.join("callgrind.out");
+            let status = Command::new(&valgrind)
+                .args(["--tool=callgrind", "--quiet"])
+                .arg(format!("--callgrind-out-file={}", out.display()))
+                .arg(&program)
+                .args(["--exact", test, "--test-threads=1"])
+                .stdout(std::process::Stdio::null())
+                .status()
+                .expect("run valgrind");
+            assert!(status.success(), "valgrind failed on {}", program.display());
+            parse(&fs::read_to_string(&out).expect("callgrind output")).expect("parses")
+        };
+        assert_eq!(
+            run("no test has this name").thread_starts(),
+            Vec::<String>::new()
+        );
+        let threaded = run("callgrind::tests::starts_a_thread").thread_starts();
+        assert!(
+            threaded.iter().any(|f| f.starts_with("pthread_create")),
+            "{threaded:?}"
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -4,16 +4,23 @@
 //! the decision instead: among the evaluated variants (baseline, optimized,
 //! bolted), those that pass the regression check on every evaluation workload
 //! (the baseline's output, and no cost above the baseline's beyond the
-//! tolerance, in instructions and in estimated cycles; `regressions::exceeds`),
+//! tolerance, in instructions and in estimated cycles; `regressions::regresses`),
 //! the one with the lowest geometric mean over the workloads of its estimated
 //! cycles relative to the baseline's: the cost that sees code layout, which is
 //! what BOLT changes. The baseline always passes, so it is the last resort.
+//!
+//! A workload that started threads runs several times (the evaluation's
+//! `spread`): a loss is then one beyond the spread (`regressions::regresses`),
+//! and a variant wins only by more than it. The one shipped is the first
+//! candidate, in evaluation order (baseline, optimized, bolted, remedies:
+//! simplest first), whose best runs are at least as fast as the fastest
+//! candidate's worst; for deterministic runs that is the fastest itself.
 
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::evaluation::{Evaluation, Metric, VariantSummary};
-use crate::regressions::exceeds;
+use crate::evaluation::{Evaluation, Metric, Range, VariantSummary};
+use crate::regressions::regresses;
 use crate::report::stats::percent_change;
 
 /// A variant's cost on one workload, beside the baseline's.
@@ -36,7 +43,17 @@ pub struct Candidate {
     pub geomean_ratio: f64,
     /// The same of instructions, for comparison.
     pub geomean_instructions_ratio: f64,
+    /// The geometric means of the ranked cost's lowest and highest runs
+    /// relative to the baseline's median, when a workload repeated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geomean_ratio_range: Option<RatioRange>,
     pub workloads: Vec<WorkloadCost>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RatioRange {
+    pub min: f64,
+    pub max: f64,
 }
 
 /// Why a variant is not shipped: on which workload it lost, and by how much.
@@ -45,9 +62,14 @@ pub struct Loss {
     pub workload: String,
     /// The cost that grew; `None`: it printed something else than the baseline.
     pub cost: Option<Metric>,
+    /// The counts compared: with repeated runs (`repeats`), the variant's
+    /// lowest and the baseline's highest.
     pub baseline: u64,
     pub value: u64,
     pub change_percent: f64,
+    /// How many times the workload ran, when it repeated (it started threads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeats: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +89,11 @@ pub struct Choice {
     pub ranked_by: Metric,
     /// Percentage by which a variant may exceed the baseline's cost on a workload.
     pub tolerance_percent: f64,
+    /// The candidate with the lowest geometric mean, when it is not the one
+    /// chosen: an earlier one's runs overlap it (`Candidate::geomean_ratio_range`),
+    /// so the difference is noise and the simpler variant ships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fastest_within_noise: Option<String>,
     /// The variants that passed, in evaluation order (baseline first).
     pub candidates: Vec<Candidate>,
     pub dropped: Vec<Dropped>,
@@ -125,6 +152,17 @@ pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result
             });
         }
         if losses.is_empty() {
+            let bound = |end: fn(Range) -> u64| {
+                geometric_mean(evaluation.workloads.iter().map(|w| {
+                    let base = w.variants.get(baseline).expect("checked above");
+                    let v = w.variants.get(variant).expect("checked above");
+                    ratio(end(RANKED_BY.range_of(v)), RANKED_BY.of(base))
+                }))
+            };
+            let repeated = evaluation
+                .workloads
+                .iter()
+                .any(|w| w.variants.0.iter().any(|(_, v)| v.spread.is_some()));
             candidates.push(Candidate {
                 variant: variant.to_string(),
                 geomean_ratio: geometric_mean(costs.iter().map(|c| c.ratio)),
@@ -133,6 +171,10 @@ pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result
                         .iter()
                         .map(|c| ratio(c.instructions, c.baseline_instructions)),
                 ),
+                geomean_ratio_range: repeated.then(|| RatioRange {
+                    min: bound(|r| r.min),
+                    max: bound(|r| r.max),
+                }),
                 workloads: costs,
             });
         } else {
@@ -145,19 +187,32 @@ pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result
     }
     // The lowest geometric mean; on a tie the earlier variant (baseline first:
     // nothing is gained by shipping the other).
-    let chosen = candidates
+    let fastest = candidates
         .iter()
         .fold(None::<&Candidate>, |best, c| match best {
             Some(b) if b.geomean_ratio <= c.geomean_ratio => Some(b),
             _ => Some(c),
-        })
-        .map(|c| c.variant.clone())
-        .unwrap_or_else(|| baseline.to_string());
+        });
+    // The first whose best runs are as fast as the fastest's worst: a tie
+    // within the noise of repeated runs goes to the simpler variant too.
+    // Without repeated runs both ends are the geometric mean itself, so this
+    // is the fastest.
+    let chosen = fastest.and_then(|f| {
+        let worst = f.geomean_ratio_range.map_or(f.geomean_ratio, |r| r.max);
+        candidates
+            .iter()
+            .find(|c| c.geomean_ratio_range.map_or(c.geomean_ratio, |r| r.min) <= worst)
+    });
+    let fastest_within_noise = match (fastest, chosen) {
+        (Some(f), Some(c)) if f.variant != c.variant => Some(f.variant.clone()),
+        _ => None,
+    };
     Ok(Choice {
-        chosen,
+        chosen: chosen.map_or_else(|| baseline.to_string(), |c| c.variant.clone()),
         baseline: baseline.to_string(),
         ranked_by: RANKED_BY,
         tolerance_percent: tolerance,
+        fastest_within_noise,
         candidates,
         dropped,
     })
@@ -178,16 +233,23 @@ fn losses_on(
             baseline: 0,
             value: 0,
             change_percent: 0.0,
+            repeats: None,
         });
     }
+    let repeats = [base, v]
+        .iter()
+        .filter_map(|x| x.spread.as_ref().map(|s| s.repeats))
+        .max();
     for metric in Metric::ALL {
-        if exceeds(metric.of(base), metric.of(v), tolerance) {
+        if regresses(metric, base, v, tolerance) {
+            let (baseline, value) = (metric.range_of(base).max, metric.range_of(v).min);
             losses.push(Loss {
                 workload: workload.to_string(),
                 cost: Some(metric),
-                baseline: metric.of(base),
-                value: metric.of(v),
-                change_percent: percent_change(metric.of(base), metric.of(v)),
+                baseline,
+                value,
+                change_percent: percent_change(baseline, value),
+                repeats,
             });
         }
     }
@@ -199,15 +261,26 @@ fn reason(baseline: &str, tolerance: f64, losses: &[Loss]) -> String {
         .iter()
         .map(|l| match l.cost {
             None => format!("on workload '{}' it printed something else than {baseline}", l.workload),
-            Some(metric) => format!(
-                "on workload '{}' it {} {} {}, {:+.2}% over {baseline}'s {} (tolerance {tolerance}%)",
-                l.workload,
-                metric.verb(),
-                l.value,
-                metric.name(),
-                l.change_percent,
-                l.baseline
-            ),
+            Some(metric) => match l.repeats {
+                None => format!(
+                    "on workload '{}' it {} {} {}, {:+.2}% over {baseline}'s {} (tolerance {tolerance}%)",
+                    l.workload,
+                    metric.verb(),
+                    l.value,
+                    metric.name(),
+                    l.change_percent,
+                    l.baseline
+                ),
+                Some(n) => format!(
+                    "on workload '{}' (multithreaded, {n} runs) its fastest run {} {} {}, {:+.2}% over {baseline}'s slowest {} (tolerance {tolerance}%)",
+                    l.workload,
+                    metric.verb(),
+                    l.value,
+                    metric.name(),
+                    l.change_percent,
+                    l.baseline
+                ),
+            },
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -258,6 +331,7 @@ mod tests {
                                 estimated_cycles: *cycles,
                                 runs: 1,
                                 stdout_sha256: out.to_string(),
+                                spread: None,
                             },
                         )
                     })
@@ -394,5 +468,104 @@ mod tests {
         assert!(format!("{err:#}").contains("same variants"), "{err:#}");
         let err = choose(&Evaluation { workloads: vec![] }, "baseline", 0.0).unwrap_err();
         assert!(format!("{err:#}").contains("no workloads"), "{err:#}");
+    }
+
+    /// A workload that started threads: each variant's median estimated
+    /// cycles and their range over 5 runs (instructions: cycles / 2).
+    fn repeated(name: &str, runs: &[(&str, u64, u64, u64)]) -> WorkloadResult {
+        use crate::evaluation::Spread;
+        WorkloadResult {
+            workload: name.into(),
+            variants: Ordered(
+                runs.iter()
+                    .map(|&(v, median, min, max)| {
+                        (
+                            v.to_string(),
+                            VariantSummary {
+                                instructions: median / 2,
+                                estimated_cycles: median,
+                                runs: 1,
+                                stdout_sha256: "x".into(),
+                                spread: Some(Spread {
+                                    repeats: 5,
+                                    instructions: Range {
+                                        min: min / 2,
+                                        max: max / 2,
+                                    },
+                                    estimated_cycles: Range { min, max },
+                                    threads_started_by: vec!["pthread_create".into()],
+                                }),
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    #[test]
+    fn a_lead_inside_the_noise_of_repeated_runs_ships_the_simpler_variant() {
+        // tokei-like: bolted's median is 0.2 % below optimized's, each spread
+        // over 1 %.
+        let overlapping = Evaluation {
+            workloads: vec![repeated(
+                "walk",
+                &[
+                    ("baseline", 50_000, 49_800, 50_300),
+                    ("optimized", 46_690, 46_500, 46_900),
+                    ("bolted", 46_600, 46_340, 46_790),
+                ],
+            )],
+        };
+        let c = choose(&overlapping, "baseline", 0.0).expect("valid");
+        assert_eq!(c.chosen, "optimized");
+        assert_eq!(c.fastest_within_noise.as_deref(), Some("bolted"));
+        let range = c.candidates[2].geomean_ratio_range.expect("repeated");
+        assert!((range.min - 46_340.0 / 50_000.0).abs() < 1e-12, "{range:?}");
+        // Clear of the noise, bolted ships.
+        let apart = Evaluation {
+            workloads: vec![repeated(
+                "walk",
+                &[
+                    ("baseline", 50_000, 49_800, 50_300),
+                    ("optimized", 46_690, 46_500, 46_900),
+                    ("bolted", 45_000, 44_900, 45_100),
+                ],
+            )],
+        };
+        let c = choose(&apart, "baseline", 0.0).expect("valid");
+        assert_eq!(c.chosen, "bolted");
+        assert_eq!(c.fastest_within_noise, None);
+    }
+
+    #[test]
+    fn a_loss_inside_the_noise_of_repeated_runs_is_no_loss() {
+        // optimized's median is above baseline's, its fastest run is not
+        // above baseline's slowest: "~", kept; bolted's fastest is.
+        let evaluation = Evaluation {
+            workloads: vec![repeated(
+                "walk",
+                &[
+                    ("baseline", 50_000, 49_800, 50_300),
+                    ("optimized", 50_200, 50_100, 50_400),
+                    ("bolted", 51_000, 50_400, 51_200),
+                ],
+            )],
+        };
+        let c = choose(&evaluation, "baseline", 0.0).expect("valid");
+        assert_eq!(
+            c.candidates
+                .iter()
+                .map(|c| c.variant.as_str())
+                .collect::<Vec<_>>(),
+            ["baseline", "optimized"]
+        );
+        assert_eq!(c.chosen, "baseline");
+        assert_eq!(c.dropped[0].variant, "bolted");
+        let reason = &c.dropped[0].reason;
+        assert!(
+            reason.contains("(multithreaded, 5 runs) its fastest run costs 50400 estimated cycles, +0.20% over baseline's slowest 50300"),
+            "{reason}"
+        );
     }
 }

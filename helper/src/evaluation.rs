@@ -11,6 +11,12 @@
 //!   from callgrind's cache and branch simulation.
 //!
 //! Summary derivation: `evaluation.json`, `{"workloads": [result, ...]}`.
+//!
+//! A run that started threads is not deterministic under callgrind (valgrind
+//! runs one thread at a time and switches by timing): the evaluation repeats
+//! it, and a variant's counts are then its median run's, with a `spread`
+//! (how many runs, each cost's lowest and highest) that the regression check
+//! and the choice of a variant treat as noise.
 
 use std::fs;
 use std::io::Read as _;
@@ -31,8 +37,44 @@ pub struct VariantRun {
     pub estimated_cycles: u64,
     pub runs: u64,
     pub stdout_sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<Spread>,
     /// Self costs per function, most instructions first.
     pub functions: Vec<FunctionCount>,
+}
+
+/// The costs of repeated runs of a workload that started threads. The
+/// counts beside it are those of the median run (by estimated cycles, then
+/// instructions), so that its per-function costs add up to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spread {
+    /// How many times the workload ran.
+    pub repeats: u64,
+    pub instructions: Range,
+    pub estimated_cycles: Range,
+    /// The functions that started threads (callgrind's names): why it repeated.
+    pub threads_started_by: Vec<String>,
+}
+
+/// The lowest and highest of a cost over repeated runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Range {
+    pub min: u64,
+    pub max: u64,
+}
+
+impl Range {
+    pub fn of(values: impl IntoIterator<Item = u64>) -> Option<Range> {
+        values.into_iter().fold(None, |range, v| {
+            Some(match range {
+                None => Range { min: v, max: v },
+                Some(Range { min, max }) => Range {
+                    min: min.min(v),
+                    max: max.max(v),
+                },
+            })
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +91,9 @@ pub struct VariantSummary {
     pub estimated_cycles: u64,
     pub runs: u64,
     pub stdout_sha256: String,
+    /// Present when the workload started threads (absent: one deterministic run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<Spread>,
 }
 
 /// result.json.
@@ -81,6 +126,24 @@ impl Metric {
         match self {
             Metric::Instructions => v.instructions,
             Metric::EstimatedCycles => v.estimated_cycles,
+        }
+    }
+
+    /// The cost's range over the variant's runs: the lowest and highest of a
+    /// repeated run, the count itself of a deterministic one.
+    pub fn range_of(self, v: &VariantSummary) -> Range {
+        self.range(self.of(v), v.spread.as_ref())
+    }
+
+    /// The range of a cost counted `count` (the median run's) with `spread`.
+    pub fn range(self, count: u64, spread: Option<&Spread>) -> Range {
+        match (spread, self) {
+            (Some(s), Metric::Instructions) => s.instructions,
+            (Some(s), Metric::EstimatedCycles) => s.estimated_cycles,
+            (None, _) => Range {
+                min: count,
+                max: count,
+            },
         }
     }
 
@@ -205,6 +268,7 @@ mod tests {
                         estimated_cycles: 3_000_000_123,
                         runs: 1,
                         stdout_sha256: "ab".into(),
+                        spread: None,
                     },
                 ),
                 (
@@ -214,6 +278,18 @@ mod tests {
                         estimated_cycles: 7_000_000_000,
                         runs: 2,
                         stdout_sha256: "ab".into(),
+                        spread: Some(Spread {
+                            repeats: 5,
+                            instructions: Range {
+                                min: 4_999_999_000,
+                                max: 5_000_000_100,
+                            },
+                            estimated_cycles: Range {
+                                min: 6_900_000_000,
+                                max: 7_100_000_000,
+                            },
+                            threads_started_by: vec!["pthread_create@@GLIBC_2.34".into()],
+                        }),
                     },
                 ),
             ]),
@@ -221,7 +297,7 @@ mod tests {
         let text = serde_json::to_string(&result).expect("serialize");
         assert_eq!(
             text,
-            r#"{"workload":"html \"two\"","variants":{"optimized":{"instructions":2371760123,"estimated_cycles":3000000123,"runs":1,"stdout_sha256":"ab"},"baseline":{"instructions":5000000000,"estimated_cycles":7000000000,"runs":2,"stdout_sha256":"ab"}}}"#
+            r#"{"workload":"html \"two\"","variants":{"optimized":{"instructions":2371760123,"estimated_cycles":3000000123,"runs":1,"stdout_sha256":"ab"},"baseline":{"instructions":5000000000,"estimated_cycles":7000000000,"runs":2,"stdout_sha256":"ab","spread":{"repeats":5,"instructions":{"min":4999999000,"max":5000000100},"estimated_cycles":{"min":6900000000,"max":7100000000},"threads_started_by":["pthread_create@@GLIBC_2.34"]}}}}"#
         );
         let back: WorkloadResult = serde_json::from_str(&text).expect("parse");
         assert_eq!(back, result);
@@ -229,6 +305,25 @@ mod tests {
             back.variants.keys().collect::<Vec<_>>(),
             ["optimized", "baseline"]
         );
+        // A deterministic run's range is its count.
+        let base = back.variants.get("baseline").expect("baseline");
+        let optimized = back.variants.get("optimized").expect("optimized");
+        assert_eq!(
+            Metric::EstimatedCycles.range_of(base),
+            Range {
+                min: 6_900_000_000,
+                max: 7_100_000_000
+            }
+        );
+        assert_eq!(
+            Metric::Instructions.range_of(optimized),
+            Range {
+                min: 2_371_760_123,
+                max: 2_371_760_123
+            }
+        );
+        assert_eq!(Range::of([3, 1, 2]), Some(Range { min: 1, max: 3 }));
+        assert_eq!(Range::of([]), None);
         let dup = r#"{"workload":"w","variants":{"a":{"instructions":1,"estimated_cycles":1,"runs":1,"stdout_sha256":""},"a":{"instructions":1,"estimated_cycles":1,"runs":1,"stdout_sha256":""}}}"#;
         assert!(serde_json::from_str::<WorkloadResult>(dup).is_err());
     }

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&global, args),
         Command::Diff(args) => commands::diff::run(&global, args),
         Command::EvaluateVariant(args) => commands::evaluate_variant::run(&global, args),
+        Command::CallgrindThreads(args) => commands::callgrind_threads::run(&global, args),
         Command::ChooseVariant(args) => commands::choose_variant::run(&global, args),
         Command::EvaluationResult(args) => commands::evaluation_result::run(&global, args),
         Command::EvaluationSummary(args) => commands::evaluation_summary::run(&global, args),

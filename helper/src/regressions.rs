@@ -18,7 +18,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::evaluation::{variant_path, Metric, VariantRun, WorkloadResult};
+use crate::evaluation::{variant_path, Metric, Range, VariantRun, VariantSummary, WorkloadResult};
 use crate::output::read_json;
 use crate::report::stats::percent_change;
 
@@ -89,7 +89,7 @@ pub fn compare_workload(dir: &Path, args: &Options) -> Result<Vec<Comparison>> {
         }
         let regressed: Vec<Metric> = Metric::ALL
             .into_iter()
-            .filter(|m| exceeds(m.of(base), m.of(v), args.tolerance))
+            .filter(|&m| regresses(m, base, v, args.tolerance))
             .collect();
         let more_expensive = if let Some(&metric) = regressed.first() {
             // Only a regression needs the per-function data; its absence then
@@ -137,10 +137,29 @@ pub fn compare_workload(dir: &Path, args: &Options) -> Result<Vec<Comparison>> {
 }
 
 /// The regression check on one cost: `value` exceeds `base` by more than
-/// `tolerance` percent. `nix-pgo regressions` fails on it, and `nix-pgo
-/// choose-variant` drops the variant.
+/// `tolerance` percent.
 pub fn exceeds(base: u64, value: u64, tolerance: f64) -> bool {
     percent_change(base, value) > tolerance
+}
+
+/// The regression check of variant `v` against `base` on one cost: even its
+/// lowest run exceeds the baseline's highest by more than `tolerance`
+/// percent. For deterministic runs (no spread) that is their one count each;
+/// a difference inside the spread of repeated runs of a multithreaded
+/// workload is noise, as benchstat's "~" says, not a regression. `nix-pgo
+/// regressions` fails on it, and `nix-pgo choose-variant` drops the variant.
+pub fn regresses(
+    metric: Metric,
+    base: &VariantSummary,
+    v: &VariantSummary,
+    tolerance: f64,
+) -> bool {
+    range_exceeds(metric.range_of(base), metric.range_of(v), tolerance)
+}
+
+/// `regresses` on two ranges (`Metric::range`).
+pub fn range_exceeds(base: Range, value: Range, tolerance: f64) -> bool {
+    exceeds(base.max, value.min, tolerance)
 }
 
 /// A variant's self cost per function, from `variants/<variant>.json`.

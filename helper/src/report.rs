@@ -36,6 +36,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 use crate::choice::Choice;
+use crate::evaluation::{Metric, Range, Spread, VariantSummary};
+use crate::regressions::range_exceeds;
 
 /// How many times `report_program` runs each variant.
 #[derive(Debug, Clone, Copy)]
@@ -99,14 +101,7 @@ struct Evaluation {
 #[derive(Debug, Deserialize)]
 struct EvaluationResult {
     workload: String,
-    variants: BTreeMap<String, EvaluationVariant>,
-}
-
-#[derive(Debug, Deserialize)]
-struct EvaluationVariant {
-    instructions: u64,
-    estimated_cycles: u64,
-    stdout_sha256: String,
+    variants: BTreeMap<String, VariantSummary>,
 }
 
 /// How to run the evaluation workloads outside the sandbox, in the
@@ -192,15 +187,22 @@ impl RegressionVerdict {
     pub fn new(workloads: &[WorkloadReport], tolerance_percent: f64) -> Self {
         let mut regressions = Vec::new();
         for w in workloads {
-            for v in &w.variants {
-                for (cost, change) in [
-                    ("instructions", v.instructions_change_percent),
-                    ("estimated cycles", v.estimated_cycles_change_percent),
-                ] {
-                    if change > tolerance_percent {
+            let Some(base) = w.variants.first() else {
+                continue;
+            };
+            for v in &w.variants[1..] {
+                for metric in Metric::ALL {
+                    if range_exceeds(base.range(metric), v.range(metric), tolerance_percent) {
                         regressions.push(format!(
-                            "{} on {}: {change:+.2} % {cost}",
-                            v.variant, w.workload
+                            "{} on {}: {:+.2} % {}{}",
+                            v.variant,
+                            w.workload,
+                            v.change_percent(metric),
+                            metric.name(),
+                            v.spread
+                                .as_ref()
+                                .map(|s| format!(" (beyond the spread of {} runs)", s.repeats))
+                                .unwrap_or_default()
                         ));
                     }
                 }
@@ -246,6 +248,27 @@ pub struct VariantTiming {
     pub estimated_cycles: u64,
     pub estimated_cycles_change_percent: f64,
     pub stdout_sha256: String,
+    /// The counts' spread over repeated runs, when the workload started threads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spread: Option<Spread>,
+}
+
+impl VariantTiming {
+    /// The cost's range over the evaluation's runs (`Metric::range`).
+    pub fn range(&self, metric: Metric) -> Range {
+        let count = match metric {
+            Metric::Instructions => self.instructions,
+            Metric::EstimatedCycles => self.estimated_cycles,
+        };
+        metric.range(count, self.spread.as_ref())
+    }
+
+    pub fn change_percent(&self, metric: Metric) -> f64 {
+        match metric {
+            Metric::Instructions => self.instructions_change_percent,
+            Metric::EstimatedCycles => self.estimated_cycles_change_percent,
+        }
+    }
 }
 
 pub fn write(path: &Path, text: &str) -> Result<()> {
@@ -398,6 +421,7 @@ fn summarize(
                     e.estimated_cycles,
                 ),
                 stdout_sha256: e.stdout_sha256.clone(),
+                spread: e.spread.clone(),
             }
         })
         .collect();

@@ -44,9 +44,12 @@ pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
     }
     for c in &choice.candidates {
         eprintln!(
-            "nix-pgo: candidate '{}': {:.4} of {}'s {} (geometric mean over {} workloads){}",
+            "nix-pgo: candidate '{}': {:.4}{} of {}'s {} (geometric mean over {} workloads){}",
             c.variant,
             c.geomean_ratio,
+            c.geomean_ratio_range
+                .map(|r| format!(" (runs {:.4}–{:.4})", r.min, r.max))
+                .unwrap_or_default(),
             choice.baseline,
             choice.ranked_by.name(),
             c.workloads.len(),
@@ -55,6 +58,14 @@ pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
             } else {
                 ""
             }
+        );
+    }
+    if let Some(fastest) = &choice.fastest_within_noise {
+        eprintln!(
+            "nix-pgo: '{fastest}' has the lowest geometric mean, but the runs of '{}' reach it \
+             (a workload started threads and ran several times): the difference is noise, \
+             so the simpler variant ships",
+            choice.chosen
         );
     }
     println!("{}", choice.chosen);

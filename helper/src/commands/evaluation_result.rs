@@ -45,6 +45,7 @@ pub fn run(_: &GlobalArgs, args: EvaluationResultArgs) -> Result<()> {
                 estimated_cycles: run.estimated_cycles,
                 runs: run.runs,
                 stdout_sha256: run.stdout_sha256,
+                spread: run.spread,
             },
         ));
     }

@@ -4,6 +4,7 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod callgrind_threads;
 pub mod canonicalize;
 pub mod cargo_messages;
 pub mod check_toolchain;
@@ -83,6 +84,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Count one variant's instructions (callgrind output files) on an evaluation workload.
     EvaluateVariant(evaluate_variant::EvaluateVariantArgs),
+    /// Print the functions that started threads in a workload's run under callgrind.
+    CallgrindThreads(callgrind_threads::CallgrindThreadsArgs),
     /// Choose the variant to ship: the fastest that never loses to the baseline on an evaluation workload.
     ChooseVariant(choose_variant::ChooseVariantArgs),
     /// Write an evaluation workload's result.json from its variants' files.

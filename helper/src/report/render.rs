@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::stats::RatioSummary;
 use super::{ProgramReport, Report, VariantTiming};
+use crate::evaluation::{Metric, Range};
 
 pub const START_MARKER: &str = "<!-- report:start -->";
 pub const END_MARKER: &str = "<!-- report:end -->";
@@ -51,6 +52,7 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(s, "\n## {}\n", p.program);
         s.push_str(&table(p));
         s.push('\n');
+        s.push_str(&spread_note(p));
         s.push_str(&regression_line(p));
         s.push_str(&choice_line(p));
         s.push_str(&wall_time_line(p));
@@ -71,6 +73,7 @@ pub fn readme_section(report: &Report) -> String {
         let _ = writeln!(s, "**{}** {}\n", p.program, p.version);
         s.push_str(&table(p));
         s.push('\n');
+        s.push_str(&spread_note(p));
         s.push_str(&regression_line(p));
         s.push_str(&choice_line(p));
         s.push_str(&wall_time_line(p));
@@ -121,12 +124,26 @@ pub fn table(p: &ProgramReport) -> String {
                 .iter()
                 .find(|x| x.variant == v.variant)
                 .map_or(0, |x| x.size_bytes);
+            let change = |metric: Metric| {
+                let percent = format!("{:+.2} %", v.change_percent(metric));
+                match w.variants.first() {
+                    // Repeated runs (a workload that started threads) whose
+                    // ranges overlap: no measurable change, as for times.
+                    Some(base)
+                        if (base.spread.is_some() || v.spread.is_some())
+                            && overlaps(base.range(metric), v.range(metric)) =>
+                    {
+                        format!("~ ({percent})")
+                    }
+                    _ => percent,
+                }
+            };
             let (ratio, instr, cycles) = match &v.time_ratio {
                 None => ("1".to_string(), String::new(), String::new()),
                 Some(r) => (
                     ratio_cell(r),
-                    format!("{:+.2} %", v.instructions_change_percent),
-                    format!("{:+.2} %", v.estimated_cycles_change_percent),
+                    change(Metric::Instructions),
+                    change(Metric::EstimatedCycles),
                 ),
             };
             let _ = writeln!(
@@ -145,6 +162,37 @@ pub fn table(p: &ProgramReport) -> String {
         }
     }
     s
+}
+
+/// Whether two ranges of repeated runs share a count.
+fn overlaps(a: Range, b: Range) -> bool {
+    a.min <= b.max && b.min <= a.max
+}
+
+/// Below the table, when a workload repeated: what its counts and "~" are.
+pub fn spread_note(p: &ProgramReport) -> String {
+    let repeated: Vec<String> = p
+        .workloads
+        .iter()
+        .filter_map(|w| {
+            let n = w
+                .variants
+                .iter()
+                .filter_map(|v| v.spread.as_ref())
+                .map(|s| s.repeats)
+                .max()?;
+            Some(format!("{} ({n} runs)", w.workload))
+        })
+        .collect();
+    if repeated.is_empty() {
+        return String::new();
+    }
+    format!(
+        "The program started threads on {}: callgrind's counts then depend on how valgrind \
+         switched between them, so each variant ran several times and its counts are its median \
+         run's; \"~\": its runs and baseline's overlap, no measurable change.\n",
+        repeated.join(", ")
+    )
 }
 
 /// The noRegression verdict on the table's counts.
@@ -179,6 +227,12 @@ pub fn choice_line(p: &ProgramReport) -> String {
             c.ranked_by.name(),
             chosen.geomean_instructions_ratio,
             chosen.workloads.len()
+        );
+    }
+    if let Some(fastest) = &c.fastest_within_noise {
+        let _ = write!(
+            s,
+            "; {fastest} has a lower median, inside the spread of repeated runs, so the simpler variant ships"
         );
     }
     let others: Vec<String> = c
@@ -546,6 +600,7 @@ pub mod tests {
             estimated_cycles: instr * 3 / 2,
             estimated_cycles_change_percent: change / 2.0,
             stdout_sha256: "aa".into(),
+            spread: None,
         }
     }
 
@@ -630,8 +685,15 @@ pub mod tests {
         let mut report = sample_report();
         let p = &mut report.programs[0];
         assert!(regression_line(p).contains("**passed**, no variant executes more than 0 %"));
-        p.workloads[1].variants[2].instructions_change_percent = 0.31;
-        p.workloads[0].variants[1].estimated_cycles_change_percent = 0.2;
+        // The verdict is on the counts (baseline: 1,234,567 instructions,
+        // 1,851,850 estimated cycles); the percentages are what it prints.
+        let bolted = &mut p.workloads[1].variants[2];
+        (bolted.instructions, bolted.instructions_change_percent) = (1_238_395, 0.31);
+        let optimized = &mut p.workloads[0].variants[1];
+        (
+            optimized.estimated_cycles,
+            optimized.estimated_cycles_change_percent,
+        ) = (1_855_554, 0.2);
         p.regression_check = RegressionVerdict::new(&p.workloads, 0.0);
         assert!(!p.regression_check.passed);
         assert_eq!(
@@ -647,6 +709,83 @@ pub mod tests {
             p.regression_check.passed,
             "0.31 % is within a 0.5 % tolerance"
         );
+    }
+
+    #[test]
+    fn repeated_runs_that_overlap_are_no_regression_and_no_measurable_change() {
+        use crate::evaluation::Spread;
+        let mut report = sample_report();
+        let p = &mut report.programs[0];
+        let spread = |instructions: Range, estimated_cycles: Range| {
+            Some(Spread {
+                repeats: 5,
+                instructions,
+                estimated_cycles,
+                threads_started_by: vec!["pthread_create".into()],
+            })
+        };
+        // changelog: bolted's median is 0.31 % above baseline's instructions,
+        // inside their runs' spread.
+        let w = &mut p.workloads[1];
+        w.variants[0].spread = spread(
+            Range {
+                min: 1_230_000,
+                max: 1_240_000,
+            },
+            Range {
+                min: 1_851_850,
+                max: 1_851_850,
+            },
+        );
+        let bolted = &mut w.variants[2];
+        (bolted.instructions, bolted.instructions_change_percent) = (1_238_395, 0.31);
+        bolted.spread = spread(
+            Range {
+                min: 1_236_000,
+                max: 1_241_000,
+            },
+            Range {
+                min: 1_420_000,
+                max: 1_430_000,
+            },
+        );
+        p.regression_check = RegressionVerdict::new(&p.workloads, 0.0);
+        assert!(
+            p.regression_check.passed,
+            "{:?}",
+            p.regression_check.regressions
+        );
+        let t = table(p);
+        let bolted_row = t
+            .lines()
+            .find(|r| r.starts_with("| changelog | bolted"))
+            .expect("a bolted row");
+        assert!(bolted_row.contains("| ~ (+0.31 %) |"), "{bolted_row}");
+        // Estimated cycles apart: a change, shown as one.
+        assert!(bolted_row.contains("| -11.53 % |"), "{bolted_row}");
+        assert!(
+            spread_note(p).contains("started threads on changelog (5 runs)"),
+            "{}",
+            spread_note(p)
+        );
+        // Beyond the spread: a regression, said so.
+        p.workloads[1].variants[2].spread = spread(
+            Range {
+                min: 1_240_001,
+                max: 1_241_000,
+            },
+            Range {
+                min: 1_420_000,
+                max: 1_430_000,
+            },
+        );
+        p.regression_check = RegressionVerdict::new(&p.workloads, 0.0);
+        assert_eq!(
+            p.regression_check.regressions,
+            ["bolted on changelog: +0.31 % instructions (beyond the spread of 5 runs)"]
+        );
+        // A program without repeated runs has no note.
+        assert_eq!(spread_note(&sample_report().programs[0]), "");
     }
 
     #[test]

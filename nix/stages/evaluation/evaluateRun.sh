@@ -2,8 +2,9 @@
 # One evaluation workload against one variant, under callgrind with cache and branch
 # simulation: $out/<variant>.json holds the variant's instruction count, estimated cycles,
 # stdout hash and self costs per function (written by the helper, which reads callgrind's
-# files), $out/callgrind-totals.txt callgrind's own totals. The first variant's run keeps
-# its stdout ($out/stdout); every other run fails if it printed something else.
+# files; of the median run, with the spread, when the workload started threads and so ran
+# several times), $out/callgrind-totals.txt callgrind's own totals. The first variant's
+# run keeps its stdout ($out/stdout); every other run fails if it printed something else.
 # shellcheck source=../../internal/workload/runWorkload.sh
 source "$workloadRunner"
 
@@ -21,41 +22,65 @@ fi
 
 # Every variant runs at the same paths, so that nothing but the binary differs.
 shims=$NIX_BUILD_TOP/bin cg=$NIX_BUILD_TOP/callgrind
-mkdir -p "$shims" "$cg"
 # Quoted for the shims' exec line.
 options=$(printf '%q ' "${callgrindOptions[@]}")
-for exe in "$variantPath"/bin/*; do
-  # valgrind's own messages go to a file, never into the program's stderr: its cache
-  # detection warns (even with --quiet and a fixed geometry) on some CPUs, and a
-  # workload that captures stderr would then print pids that differ between variants.
-  cat >"$shims/${exe##*/}" <<SHIM
+
+# runUnderCallgrind N: the workload's run number N, callgrind's files in $cg/N.
+runUnderCallgrind() {
+  local dir=$cg/$1
+  mkdir -p "$shims" "$dir"
+  for exe in "$variantPath"/bin/*; do
+    # valgrind's own messages go to a file, never into the program's stderr: its cache
+    # detection warns (even with --quiet and a fixed geometry) on some CPUs, and a
+    # workload that captures stderr would then print pids that differ between variants.
+    cat >"$shims/${exe##*/}" <<SHIM
 #!$BASH
-exec "$valgrind" --tool=callgrind --quiet $options--log-file="$cg/valgrind.%p.log" --callgrind-out-file="$cg/callgrind.out.%p" "$exe" "\$@"
+exec "$valgrind" --tool=callgrind --quiet $options--log-file="$dir/valgrind.%p.log" --callgrind-out-file="$dir/callgrind.out.%p" "$exe" "\$@"
 SHIM
-  chmod +x "$shims/${exe##*/}"
-done
+    chmod +x "$shims/${exe##*/}"
+  done
+  runWorkload "$NIX_BUILD_TOP/run" "$shims"
+  # valgrind's messages, if any, in the build log.
+  local messages=("$dir"/valgrind.*.log) outs=("$dir"/callgrind.out.*)
+  [ "${#messages[@]}" -eq 0 ] || cat "${messages[@]}" >&2
+  [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
+}
 
 log "workload '$workloadName', variant '$variant'"
-runWorkload "$NIX_BUILD_TOP/run" "$shims"
-
-# valgrind's messages, if any, in the build log.
-messages=("$cg"/valgrind.*.log)
-[ "${#messages[@]}" -eq 0 ] || cat "${messages[@]}" >&2
-outs=("$cg"/callgrind.out.*)
-[ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
-
+runUnderCallgrind 1
+cp "$NIX_BUILD_TOP/run.stdout" "$NIX_BUILD_TOP/first.stdout"
 if [ -z "$reference" ]; then
-  cp "$NIX_BUILD_TOP/run.stdout" "$out/stdout"
-elif ! cmp -s "$reference/stdout" "$NIX_BUILD_TOP/run.stdout"; then
+  cp "$NIX_BUILD_TOP/first.stdout" "$out/stdout"
+elif ! cmp -s "$reference/stdout" "$NIX_BUILD_TOP/first.stdout"; then
   {
     echo "nix-pgo: error: on evaluation workload '$workloadName', '$variant' printed something else than '$referenceName':"
-    diff "$reference/stdout" "$NIX_BUILD_TOP/run.stdout" | head -n 20
+    diff "$reference/stdout" "$NIX_BUILD_TOP/first.stdout" | head -n 20
     echo "An optimization changed the program's behaviour, or the workload's output is not deterministic (time, randomness, addresses): make it deterministic."
   } >&2
   exit 1
 fi
 
+# A run that started threads is not deterministic under callgrind (valgrind runs one
+# thread at a time and switches between them by timing): run it $threadedRuns times in
+# all; the helper keeps the median run and the spread (docs/API.md, evaluateVariants).
+# shellcheck disable=SC2154 # threadedRuns comes from .attrs.sh
+threads=$("$helper" callgrind-threads "$cg/1")
+runs=("$cg/1")
+if [ -n "$threads" ]; then
+  log "workload '$workloadName', variant '$variant': it started threads (${threads//$'\n'/, }): $threadedRuns runs"
+  for ((n = 2; n <= threadedRuns; n++)); do
+    runUnderCallgrind "$n"
+    cmp -s "$NIX_BUILD_TOP/first.stdout" "$NIX_BUILD_TOP/run.stdout" || {
+      echo "nix-pgo: error: on evaluation workload '$workloadName', '$variant' printed something else on its run $n than on its first:"
+      diff "$NIX_BUILD_TOP/first.stdout" "$NIX_BUILD_TOP/run.stdout" | head -n 20
+      echo "The workload's output is not deterministic (thread timing, time, randomness, addresses): make it deterministic."
+      exit 1
+    } >&2
+    runs+=("$cg/$n")
+  done
+fi
+
+# With callgrind's own totals of the run counted, as it wrote them, beside the helper's
+# sum (tests compare them).
 "$helper" evaluate-variant --workload "$workloadName" --variant "$variant" \
-  --stdout "$NIX_BUILD_TOP/run.stdout" --out "$out" "${outs[@]}"
-# callgrind's own totals, as it wrote them, beside the helper's sum (tests compare them).
-grep -h '^totals:' "${outs[@]}" >"$out/callgrind-totals.txt"
+  --stdout "$NIX_BUILD_TOP/first.stdout" --out "$out" --totals "$out/callgrind-totals.txt" "${runs[@]}"

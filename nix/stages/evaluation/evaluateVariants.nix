@@ -4,7 +4,8 @@
 # Runs each evaluation workload against every variant (baseline, optimized, ...) under
 # callgrind: one derivation per workload and variant (`runs.<variant>`), failing when the
 # variant prints something else than the first, and recording instruction counts and
-# estimated cycles (deterministic here, unlike time). Estimated cycles are KCachegrind's
+# estimated cycles (deterministic here, unlike time, except for a run that started
+# threads: it runs `threadedRuns` times, and the median run counts, with the spread). Estimated cycles are KCachegrind's
 # CEst from callgrind's cache and branch simulation (helper/src/callgrind.rs): the cost
 # that sees code layout, which instruction counts don't.
 #
@@ -37,6 +38,12 @@
 , # Environment variables of every workload (workloadEnv.nix `variables`), e.g. Go's
   # GOMAXPROCS and GOGC, fixed so that instruction counts repeat.
   variables ? { }
+, # How many times a run that started threads runs in all (the helper keeps the median
+  # run and the spread, which the regression check and `best` treat as noise): valgrind
+  # runs one thread at a time and switches between them by timing, so such a run's counts
+  # differ from run to run (tokei's: 0.8 % of instructions over 12 evaluations, README).
+  # A single-threaded run runs once. 1: never repeat.
+  threadedRuns ? 5
 ,
 }:
 let
@@ -74,6 +81,7 @@ let
         variantName = variant;
         variantPath = "${variants.${variant}}";
         referenceName = builtins.head order;
+        inherit threadedRuns;
         # The first variant's run (its stdout) and the previous variant's: "" for the first.
         reference = if i == 0 then "" else "${runs.${builtins.head order}}";
         previous = if i == 0 then "" else "${runs.${builtins.elemAt order (i - 1)}}";
@@ -105,7 +113,9 @@ let
     };
   perWorkload = mapAttrs evaluateWorkload workloads;
 in
-if !sameNames then
+if !builtins.isInt threadedRuns || threadedRuns < 1 then
+  throw "evaluateVariants: ${pname}: threadedRuns must be a whole number of runs, at least 1 (got ${builtins.toJSON threadedRuns})."
+else if !sameNames then
   throw "evaluateVariants: ${pname}: order (${concatStringsSep ", " order}) must name each variant once (the variants are ${concatStringsSep ", " (attrNames variants)})."
 else
   mkStage {
