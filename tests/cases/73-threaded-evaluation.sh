@@ -1,0 +1,54 @@
+# shellcheck shell=bash
+# The evaluation of a program that starts threads (README, "What is measured"): valgrind
+# runs one thread at a time and switches between them by timing, so such a run's counts
+# move from run to run. A run that started threads (callgrind names a pthread_create that
+# ran) runs threadedRuns times; evaluation.json keeps the median run's counts and the
+# spread, which the regression check and best treat as noise (helper unit tests:
+# choice.rs, report/render.rs). On linecount (bench/training-cost: one worker thread per
+# CPU) with small trees; the demo's single-threaded runs run once.
+
+tev_fixture=tests/fixtures/linecount.nix
+tev_build() { nix build --impure --no-link --json -f "$tev_fixture" "$@" | jq -r '.[0].outputs.out'; }
+
+test_threaded_evaluation_runs_a_threaded_workload_five_times_and_keeps_the_median_run() {
+  local evaluation run log
+  evaluation=$(tev_build evaluation)
+  jq -c '.workloads[] | [.workload, (.variants | to_entries[] | [.key, .value.instructions, .value.estimated_cycles, .value.spread])]' "$evaluation/evaluation.json"
+  # Every variant: 5 runs, started by pthread_create, the counts inside their range.
+  jq -e '[.workloads[].variants[]] | length == 2 and all(
+      .spread.repeats == 5
+      and (.spread.threads_started_by | any(startswith("pthread_create")))
+      and .spread.instructions.min <= .instructions and .instructions <= .spread.instructions.max
+      and .spread.estimated_cycles.min <= .estimated_cycles and .estimated_cycles <= .spread.estimated_cycles.max)' \
+    "$evaluation/evaluation.json" >/dev/null || fail "linecount's evaluation does not have 5 runs with a spread around the median per variant"
+  # callgrind's own totals are the counted (median) run's: their Ir column is the count.
+  run=$(nix eval --impure --raw -f "$tev_fixture" evaluation.workloads.held-out.runs.optimized.outPath)
+  [ "$(awk '{ s += $2 } END { print s }' "$run/callgrind-totals.txt")" = "$(jq '.instructions' "$run/optimized.json")" ] ||
+    fail "callgrind-totals.txt of $run is not the run whose instructions optimized.json counts"
+  log=$(nix log "$(nix eval --impure --raw -f "$tev_fixture" evaluation.workloads.held-out.runs.optimized.drvPath)")
+  grep -F "it started threads (pthread_create" <<<"$log" | grep -F ": 5 runs" ||
+    fail "the run's log does not say why it ran 5 times: $log"
+}
+
+test_threaded_evaluation_of_a_single_threaded_program_runs_once_without_spread() {
+  local evaluation
+  evaluation=$(out_path .#host.evaluation)
+  jq -e '[.workloads[].variants[]] | length > 0 and all(has("spread") | not)' "$evaluation/evaluation.json" >/dev/null ||
+    fail "the demo's single-threaded evaluation has a spread: $(jq -c . "$evaluation/evaluation.json")"
+  nix log "$(drv_path host.evaluation.workloads.cargo-changelog.runs.optimized)" | grep 'started threads' &&
+    fail "the demo's single-threaded run is said to start threads"
+  true
+}
+
+test_threaded_evaluation_runs_once_with_threaded_runs_1() {
+  local evaluation err
+  evaluation=$(nix build --impure --no-link --json --expr \
+    "((import ./$tev_fixture { }).override { threadedEvaluationRuns = 1; }).evaluation" | jq -r '.[0].outputs.out')
+  jq -e '[.workloads[].variants[]] | length == 2 and all(.spread.repeats == 1
+      and .spread.instructions.min == .instructions and .spread.instructions.max == .instructions)' \
+    "$evaluation/evaluation.json" >/dev/null || fail "threadedEvaluationRuns = 1 did not run once: $(jq -c . "$evaluation/evaluation.json")"
+  # Anything else than a whole number of runs, at least 1, is refused by name.
+  err=$(nix eval --impure --expr "((import ./$tev_fixture { }).override { threadedEvaluationRuns = 0; }).evaluation.drvPath" 2>&1) &&
+    fail "threadedEvaluationRuns = 0 evaluated"
+  grep -F "threadedRuns must be a whole number of runs, at least 1 (got 0)" <<<"$err" || fail "threadedEvaluationRuns = 0 is not refused by name: $err"
+}
