@@ -619,12 +619,9 @@ totals: 8589934594
         assert_eq!(std::thread::spawn(|| 6 * 7).join().ok(), Some(42));
     }
 
-    /// Real callgrind output: valgrind on a Rust program, and with cache
-    /// simulation (more events, Ir not alone). Fails (does not skip) when
-    /// valgrind is missing: the Nix build of the helper provides it
-    /// ($NIX_PGO_VALGRIND), and on a developer machine it is /usr/bin/valgrind.
-    #[test]
-    fn reads_real_callgrind_output() {
+    /// valgrind: $NIX_PGO_VALGRIND (the helper's Nix build sets it), else
+    /// /usr/bin/valgrind. Missing fails the test, never skips it.
+    fn valgrind() -> std::path::PathBuf {
         let valgrind = std::env::var_os("NIX_PGO_VALGRIND")
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|| "/usr/bin/valgrind".into());
@@ -634,6 +631,16 @@ totals: 8589934594
              this test",
             valgrind.display()
         );
+        valgrind
+    }
+
+    /// Real callgrind output: valgrind on a Rust program, and with cache
+    /// simulation (more events, Ir not alone). Fails (does not skip) when
+    /// valgrind is missing: the Nix build of the helper provides it
+    /// ($NIX_PGO_VALGRIND), and on a developer machine it is /usr/bin/valgrind.
+    #[test]
+    fn reads_real_callgrind_output() {
+        let valgrind = valgrind();
         // This test binary itself, running no test: a real Rust program,
         // present in any build sandbox (unlike /bin/true).
         let program = std::env::current_exe().expect("test binary path");
@@ -707,14 +714,7 @@ totals: 8589934594
     /// of its own; running `starts_a_thread` (which spawns one) does.
     #[test]
     fn names_the_threads_a_real_program_started() {
-        let valgrind = std::env::var_os("NIX_PGO_VALGRIND")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| "/usr/bin/valgrind".into());
-        assert!(
-            valgrind.is_file(),
-            "valgrind not found at {}",
-            valgrind.display()
-        );
+        let valgrind = valgrind();
         let program = std::env::current_exe().expect("test binary path");
         let dir =
             std::env::temp_dir().join(format!("nix-pgo-callgrind-threads-{}", std::process::id()));
