@@ -52,3 +52,16 @@ test_threaded_evaluation_runs_once_with_threaded_runs_1() {
     fail "threadedEvaluationRuns = 0 evaluated"
   grep -F "threadedRuns must be a whole number of runs, at least 1 (got 0)" <<<"$err" || fail "threadedEvaluationRuns = 0 is not refused by name: $err"
 }
+
+test_threaded_evaluation_bench_prints_each_evaluation_its_spread_and_choice() {
+  # The documented benchmark (docs/never-slower.md), as written, on the line counter:
+  # two independent evaluations, each variant's median and its runs' range, and what best
+  # shipped against the lowest median.
+  local table
+  table=$(bench/threaded-noise/measure -n 2 "import ./$tev_fixture { }")
+  echo "$table"
+  [ "$(grep -cE '^\| [12] \| held-out \| (baseline|optimized) \| [0-9]+ \| [0-9]+–[0-9]+ \(5 runs\) \|$' <<<"$table")" = 4 ] ||
+    fail "the table does not have each evaluation's two variants with their 5 runs' range"
+  [ "$(grep -cE '^\| [12] \| optimized \| optimized \| baseline 1 \(' <<<"$table")" = 2 ] ||
+    fail "the table does not say that best shipped optimized, the lowest median, in both evaluations"
+}
