@@ -26,7 +26,7 @@ test_threaded_evaluation_runs_a_threaded_workload_five_times_and_keeps_the_media
   [ "$(awk '{ s += $2 } END { print s }' "$run/callgrind-totals.txt")" = "$(jq '.instructions' "$run/optimized.json")" ] ||
     fail "callgrind-totals.txt of $run is not the run whose instructions optimized.json counts"
   log=$(nix log "$(nix eval --impure --raw -f "$tev_fixture" evaluation.workloads.held-out.runs.optimized.drvPath)")
-  grep -F "it started threads (pthread_create" <<<"$log" | grep -F ": 5 runs" ||
+  grep -F "it started threads (pthread_create" <<<"$log" | grep -F ": 5 run(s) in all" ||
     fail "the run's log does not say why it ran 5 times: $log"
 }
 

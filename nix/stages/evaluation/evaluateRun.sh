@@ -67,7 +67,7 @@ fi
 threads=$("$helper" callgrind-threads "$cg/1")
 runs=("$cg/1")
 if [ -n "$threads" ]; then
-  log "workload '$workloadName', variant '$variant': it started threads (${threads//$'\n'/, }): $threadedRuns runs"
+  log "workload '$workloadName', variant '$variant': it started threads (${threads//$'\n'/, }): $threadedRuns run(s) in all"
   for ((n = 2; n <= threadedRuns; n++)); do
     runUnderCallgrind "$n"
     cmp -s "$NIX_BUILD_TOP/first.stdout" "$NIX_BUILD_TOP/run.stdout" || {
