@@ -19,8 +19,8 @@
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::evaluation::{Evaluation, Metric, Range, VariantSummary};
-use crate::regressions::regresses;
+use crate::evaluation::{Evaluation, Metric, VariantSummary};
+use crate::regressions::range_exceeds;
 use crate::report::stats::percent_change;
 
 /// A variant's cost on one workload, beside the baseline's.
@@ -133,15 +133,28 @@ pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result
         }
     }
 
+    // Whether any workload ran several times: then every candidate gets the
+    // range of its geometric mean.
+    let repeated = evaluation
+        .workloads
+        .iter()
+        .any(|w| w.variants.0.iter().any(|(_, v)| v.spread.is_some()));
     let mut candidates = Vec::new();
     let mut dropped = Vec::new();
     for variant in variants {
         let mut costs = Vec::new();
         let mut losses = Vec::new();
+        // The ranked cost's lowest and highest runs relative to the baseline's median.
+        let mut run_ratios: Vec<(f64, f64)> = Vec::new();
         for w in &evaluation.workloads {
             let base = w.variants.get(baseline).expect("checked above");
             let v = w.variants.get(variant).expect("checked above");
             losses.extend(losses_on(&w.workload, base, v, tolerance));
+            let runs = RANKED_BY.range_of(v);
+            run_ratios.push((
+                ratio(runs.min, RANKED_BY.of(base)),
+                ratio(runs.max, RANKED_BY.of(base)),
+            ));
             costs.push(WorkloadCost {
                 workload: w.workload.clone(),
                 instructions: v.instructions,
@@ -152,17 +165,6 @@ pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result
             });
         }
         if losses.is_empty() {
-            let bound = |end: fn(Range) -> u64| {
-                geometric_mean(evaluation.workloads.iter().map(|w| {
-                    let base = w.variants.get(baseline).expect("checked above");
-                    let v = w.variants.get(variant).expect("checked above");
-                    ratio(end(RANKED_BY.range_of(v)), RANKED_BY.of(base))
-                }))
-            };
-            let repeated = evaluation
-                .workloads
-                .iter()
-                .any(|w| w.variants.0.iter().any(|(_, v)| v.spread.is_some()));
             candidates.push(Candidate {
                 variant: variant.to_string(),
                 geomean_ratio: geometric_mean(costs.iter().map(|c| c.ratio)),
@@ -172,8 +174,8 @@ pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result
                         .map(|c| ratio(c.instructions, c.baseline_instructions)),
                 ),
                 geomean_ratio_range: repeated.then(|| RatioRange {
-                    min: bound(|r| r.min),
-                    max: bound(|r| r.max),
+                    min: geometric_mean(run_ratios.iter().map(|r| r.0)),
+                    max: geometric_mean(run_ratios.iter().map(|r| r.1)),
                 }),
                 workloads: costs,
             });
@@ -241,8 +243,10 @@ fn losses_on(
         .filter_map(|x| x.spread.as_ref().map(|s| s.repeats))
         .max();
     for metric in Metric::ALL {
-        if regresses(metric, base, v, tolerance) {
-            let (baseline, value) = (metric.range_of(base).max, metric.range_of(v).min);
+        let (base_runs, runs) = (metric.range_of(base), metric.range_of(v));
+        if range_exceeds(base_runs, runs, tolerance) {
+            // The counts the check compared.
+            let (baseline, value) = (base_runs.max, runs.min);
             losses.push(Loss {
                 workload: workload.to_string(),
                 cost: Some(metric),
@@ -469,7 +473,7 @@ mod tests {
     /// A workload that started threads: each variant's median estimated
     /// cycles and their range over 5 runs (instructions: cycles / 2).
     fn repeated(name: &str, runs: &[(&str, u64, u64, u64)]) -> WorkloadResult {
-        use crate::evaluation::Spread;
+        use crate::evaluation::{Range, Spread};
         WorkloadResult {
             workload: name.into(),
             variants: Ordered(

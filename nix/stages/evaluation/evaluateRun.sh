@@ -46,18 +46,26 @@ SHIM
   [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
 }
 
+# sameOutput EXPECTED WHAT ADVICE: fail, showing the difference, if this run's stdout is
+# not EXPECTED's ("printed something else than WHAT").
+sameOutput() {
+  cmp -s "$1" "$NIX_BUILD_TOP/run.stdout" && return 0
+  {
+    echo "nix-pgo: error: on evaluation workload '$workloadName', '$variant' printed something else than $2:"
+    diff "$1" "$NIX_BUILD_TOP/run.stdout" | head -n 20
+    echo "$3"
+  } >&2
+  exit 1
+}
+
 log "workload '$workloadName', variant '$variant'"
 runUnderCallgrind 1
 cp "$NIX_BUILD_TOP/run.stdout" "$NIX_BUILD_TOP/first.stdout"
 if [ -z "$reference" ]; then
   cp "$NIX_BUILD_TOP/first.stdout" "$out/stdout"
-elif ! cmp -s "$reference/stdout" "$NIX_BUILD_TOP/first.stdout"; then
-  {
-    echo "nix-pgo: error: on evaluation workload '$workloadName', '$variant' printed something else than '$referenceName':"
-    diff "$reference/stdout" "$NIX_BUILD_TOP/first.stdout" | head -n 20
-    echo "An optimization changed the program's behaviour, or the workload's output is not deterministic (time, randomness, addresses): make it deterministic."
-  } >&2
-  exit 1
+else
+  sameOutput "$reference/stdout" "'$referenceName'" \
+    "An optimization changed the program's behaviour, or the workload's output is not deterministic (time, randomness, addresses): make it deterministic."
 fi
 
 # A run that started threads is not deterministic under callgrind (valgrind runs one
@@ -70,12 +78,8 @@ if [ -n "$threads" ]; then
   log "workload '$workloadName', variant '$variant': it started threads (${threads//$'\n'/, }): $threadedRuns run(s) in all"
   for ((n = 2; n <= threadedRuns; n++)); do
     runUnderCallgrind "$n"
-    cmp -s "$NIX_BUILD_TOP/first.stdout" "$NIX_BUILD_TOP/run.stdout" || {
-      echo "nix-pgo: error: on evaluation workload '$workloadName', '$variant' printed something else on its run $n than on its first:"
-      diff "$NIX_BUILD_TOP/first.stdout" "$NIX_BUILD_TOP/run.stdout" | head -n 20
-      echo "The workload's output is not deterministic (thread timing, time, randomness, addresses): make it deterministic."
-      exit 1
-    } >&2
+    sameOutput "$NIX_BUILD_TOP/first.stdout" "on its first run (this was run $n)" \
+      "The workload's output is not deterministic (thread timing, time, randomness, addresses): make it deterministic."
     runs+=("$cg/$n")
   done
 fi
