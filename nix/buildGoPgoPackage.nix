@@ -186,6 +186,9 @@ let
       evaluateVariants {
         inherit pname version;
         threadedRuns = threadedEvaluationRuns;
+        # Always, whether or not callgrind can name runtime.newosproc: nixpkgs' Go
+        # packages often link with ldflags = [ "-s" "-w" ], which leaves no names.
+        startsThreads = "the Go runtime";
         variants = { inherit baseline optimized; };
         order = [ "baseline" "optimized" ];
         workloads = evaluationWorkloads;

@@ -95,6 +95,22 @@ test_go_release_ships_best_with_go_provenance_and_verifies() {
   nix build --impure --no-link --rebuild -f tests/fixtures/go.nix release || fail "the Go release is not reproducible"
 }
 
+test_go_stripped_binary_is_optimized_and_its_evaluation_repeats() {
+  local baseline optimized evaluation
+  # ldflags = [ "-s" "-w" ], as in many of nixpkgs' Go packages: no .symtab, so the
+  # profile is matched against the function table the runtime keeps (.gopclntab), and
+  # callgrind names no runtime.newosproc, so the evaluation repeats every run anyway.
+  baseline=$(go_build stripped.baseline)
+  readelf -S "$baseline/bin/wordfreq" | has -F .symtab && fail "the stripped fixture has a symbol table"
+  optimized=$(go_build stripped.optimized)
+  "$GO" version -m "$optimized/bin/wordfreq" | has -E $'build\t-pgo=default.pgo$' || fail "stripped optimized has no profile"
+  jq -e '.valueRate == 1 and .programValueRate == 1' "$optimized"/nix-support/profile-match-wordfreq.json ||
+    fail "the profile did not match the stripped binary: $(cat "$optimized"/nix-support/profile-match-wordfreq.json)"
+  evaluation=$(go_build stripped.evaluation)
+  jq -e '[.workloads[].variants[].spread | .repeats == 5 and .threads_started_by == ["the Go runtime"]] | all' \
+    "$evaluation/evaluation.json" >/dev/null || fail "the stripped binary's runs did not repeat: $(jq -c '[.workloads[].variants[].spread]' "$evaluation/evaluation.json")"
+}
+
 test_go_workload_that_never_runs_the_program_is_refused() {
   go_fails "workload 'never-ran' exited 0 but wrote no CPU profile data" neverRan
   go_fails "never ran the profiling program \(wordfreq\)" neverRan

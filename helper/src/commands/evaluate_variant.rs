@@ -38,6 +38,13 @@ pub struct EvaluateVariantArgs {
     #[arg(long, value_name = "FILE")]
     pub totals: Option<PathBuf>,
 
+    /// The program starts threads even where callgrind names no function
+    /// that started one (every Go program does: its runtime starts them, and a
+    /// binary linked with `-s` has no function names): NAME is recorded as
+    /// what started them when the runs name none.
+    #[arg(long, value_name = "NAME")]
+    pub starts_threads: Option<String>,
+
     /// One directory per run of the workload, holding callgrind's output
     /// files (`callgrind.out.*`), one per process the run started.
     #[arg(value_name = "RUN_DIR", required = true)]
@@ -70,6 +77,9 @@ pub fn run(_: &GlobalArgs, args: EvaluateVariantArgs) -> Result<()> {
         .collect();
     threads_started_by.sort();
     threads_started_by.dedup();
+    if threads_started_by.is_empty() {
+        threads_started_by.extend(args.starts_threads);
+    }
     // The median run (the lower middle one of an even number), whole: its
     // functions' costs add up to its totals, which the regression check's
     // per-function diff relies on.

@@ -1,9 +1,11 @@
 //! pprof profiles (Go's CPU profiles, `default.pgo`): reading and writing
 //! pprof's gzipped protobuf ([`proto`]), the canonical merge that gives a
 //! sampled profile its identity ([`merge`]), summaries ([`show`]) and how
-//! well a profile fits a binary ([`symbols`]).
+//! well a profile fits a binary ([`symbols`], with Go's function table:
+//! [`pclntab`]).
 
 pub mod merge;
+pub mod pclntab;
 pub mod proto;
 pub mod show;
 pub mod symbols;

@@ -10,13 +10,15 @@ use anyhow::{bail, Context, Result};
 use object::{Object, ObjectSection, ObjectSymbol};
 use serde::Serialize;
 
+use super::pclntab;
 use super::proto::Profile;
 use super::show::value_index;
 use super::{function_names, sample_types};
 
 /// What a binary's ELF says about it.
 pub struct Binary {
-    /// Names in its symbol table (Go: `.symtab`, present unless linked with `-s`).
+    /// Names in its symbol table (`.symtab`, absent when linked with `-s`)
+    /// and, for a Go binary, in its function table (`.gopclntab`, always there).
     pub symbols: HashSet<String>,
     /// The GNU build ID note as hex, which is what Go's runtime/pprof writes
     /// as the mapping's build ID.
@@ -35,12 +37,21 @@ pub fn read_binary(path: &Path) -> Result<Binary> {
     })?;
     // Go's assembly functions are `<name>.abi0` in the symbol table, and
     // `<name>` in profiles.
-    let symbols: HashSet<String> = file
+    let mut symbols: HashSet<String> = file
         .symbols()
         .filter_map(|s| s.name().ok())
         .filter(|s| !s.is_empty())
         .map(|s| s.strip_suffix(".abi0").unwrap_or(s).to_owned())
         .collect();
+    // The names the runtime writes into profiles, kept by `-ldflags=-s`.
+    if let Some(table) = file.section_by_name(".gopclntab") {
+        let table = table
+            .data()
+            .with_context(|| format!("could not read .gopclntab of {}", path.display()))?;
+        let names = pclntab::function_names(table)
+            .with_context(|| format!("could not read the Go functions of {}", path.display()))?;
+        symbols.extend(names);
+    }
     let gnu_build_id = file
         .build_id()
         .ok()
@@ -109,7 +120,7 @@ pub fn is_program_function(name: &str) -> bool {
 
 pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
     if binary.symbols.is_empty() {
-        bail!("it has no symbol table (linked with -ldflags=-s, or stripped?): build it without -s to check profiles against it");
+        bail!("it has no symbol table and no Go function table (.gopclntab): is it a Go program, or stripped by a tool that removed sections?");
     }
     let index = value_index(p);
     let names = function_names(p);

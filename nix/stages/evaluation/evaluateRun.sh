@@ -71,8 +71,13 @@ fi
 # A run that started threads is not deterministic under callgrind (valgrind runs one
 # thread at a time and switches between them by timing): run it $threadedRuns times in
 # all; the helper keeps the median run and the spread (docs/API.md, evaluateVariants).
-# shellcheck disable=SC2154 # threadedRuns comes from .attrs.sh
+# A program that is declared to start threads ($startsThreads, e.g. every Go program)
+# repeats even when callgrind names nothing that started one (a binary without symbols).
+# shellcheck disable=SC2154 # threadedRuns and startsThreads come from .attrs.sh
 threads=$("$helper" callgrind-threads "$cg/1")
+[ -n "$threads" ] || threads=$startsThreads
+declared=()
+[ -z "$startsThreads" ] || declared=(--starts-threads "$startsThreads")
 runs=("$cg/1")
 if [ -n "$threads" ]; then
   log "workload '$workloadName', variant '$variant': it started threads (${threads//$'\n'/, }): $threadedRuns run(s) in all"
@@ -87,4 +92,5 @@ fi
 # With callgrind's own totals of the run counted, as it wrote them, beside the helper's
 # sum (tests compare them).
 "$helper" evaluate-variant --workload "$workloadName" --variant "$variant" \
-  --stdout "$NIX_BUILD_TOP/first.stdout" --out "$out" --totals "$out/callgrind-totals.txt" "${runs[@]}"
+  --stdout "$NIX_BUILD_TOP/first.stdout" --out "$out" --totals "$out/callgrind-totals.txt" \
+  "${declared[@]}" "${runs[@]}"

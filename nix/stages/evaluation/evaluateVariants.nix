@@ -44,6 +44,12 @@
   # differ from run to run (tokei's: 0.8 % of instructions over 12 evaluations, README).
   # A single-threaded run runs once. 1: never repeat.
   threadedRuns ? 5
+, # The program starts threads whether or not callgrind can name the function that
+  # starts them: every run repeats, and this names what started them when callgrind
+  # names nothing (e.g. "the Go runtime": a Go binary linked with -s has no function
+  # names, but its runtime always starts threads). null: repeat the runs that callgrind
+  # shows starting a thread.
+  startsThreads ? null
 ,
 }:
 let
@@ -82,6 +88,7 @@ let
         variantPath = "${variants.${variant}}";
         referenceName = builtins.head order;
         inherit threadedRuns;
+        startsThreads = if startsThreads == null then "" else startsThreads;
         # The first variant's run (its stdout) and the previous variant's: "" for the first.
         reference = if i == 0 then "" else "${runs.${builtins.head order}}";
         previous = if i == 0 then "" else "${runs.${builtins.elemAt order (i - 1)}}";
@@ -115,6 +122,8 @@ let
 in
 if !builtins.isInt threadedRuns || threadedRuns < 1 then
   throw "evaluateVariants: ${pname}: threadedRuns must be a whole number of runs, at least 1 (got ${builtins.toJSON threadedRuns})."
+else if startsThreads != null && (!builtins.isString startsThreads || startsThreads == "") then
+  throw "evaluateVariants: ${pname}: startsThreads must be null or a non-empty string naming what starts the program's threads (got ${builtins.toJSON startsThreads})."
 else if !sameNames then
   throw "evaluateVariants: ${pname}: order (${concatStringsSep ", " order}) must name each variant once (the variants are ${concatStringsSep ", " (attrNames variants)})."
 else
