@@ -92,7 +92,11 @@ let
   fail = msg: throw "buildGoPgoPackage (${pname}): ${msg}";
   inherit (builtins) attrNames concatStringsSep elem filter head isPath listToAttrs mapAttrs match pathExists;
 
-  subPackageDir = if modRoot == "." then head subPackages else "${modRoot}/${head subPackages}";
+  # modRoot and subPackages as paths relative to src without "." components: the source
+  # filter below compares whole paths, and `subPackages = [ "." ]` (the default) must name
+  # src's own default.pgo, not "<src>/./default.pgo".
+  relative = p: concatStringsSep "/" (filter (c: builtins.isString c && c != "" && c != ".") (builtins.split "/" p));
+  subPackageDir = let dir = relative "${modRoot}/${head subPackages}"; in if dir == "" then "." else dir;
   defaultPgoPath' = if defaultPgoPath != null then defaultPgoPath else "${subPackageDir}/default.pgo";
 
   srcIsPath = isPath src;
@@ -105,7 +109,14 @@ let
   # The builds never see the lock or default.pgo: re-locking rebuilds no baseline, and a
   # default.pgo never reaches a build but through the lock check (goLockedProfile). Nor
   # the flake's own files: editing flake.nix would otherwise rebuild every stage.
-  notGoSource = map (f: toString src + "/${f}") [ "pgo.lock.json" "${subPackageDir}/default.pgo" "flake.nix" "flake.lock" ];
+  # (nix-pgo import writes default.pgo.provenance.json beside default.pgo.)
+  notGoSource = map (f: toString src + "/${relative f}") [
+    "pgo.lock.json"
+    "${subPackageDir}/default.pgo"
+    "${subPackageDir}/default.pgo.provenance.json"
+    "flake.nix"
+    "flake.lock"
+  ];
   goSrc =
     if srcIsPath then
       builtins.path

@@ -149,6 +149,23 @@ test_go_lock_writes_default_pgo_and_optimized_uses_only_the_locked_profile() {
     fail "the locked profile is not at the lock's store path $locked"
 }
 
+test_go_committed_default_pgo_and_lock_in_src_rebuild_no_baseline() {
+  local dir before update after
+  # The module at its root (subPackages = [ "." ], the default), as a user's repository.
+  dir=$(mktemp -d)/module
+  cp -r tests/fixtures/go-wordfreq/module "$dir"
+  chmod -R u+w "$dir"
+  before=$(nix eval --impure --raw -f tests/fixtures/go.nix --arg src "\"$dir\"" baseline.drvPath)
+  nix eval --impure -f tests/fixtures/go.nix --arg src "\"$dir\"" wordfreq.locked | has false || fail "locked without a lock"
+  update=$(go_build updateProfile)
+  (cd "$dir" && "$update/bin/update-profile")
+  [ -f "$dir/default.pgo" ] && [ -f "$dir/pgo.lock.json" ] || fail "update-profile did not write default.pgo and pgo.lock.json into $dir"
+  echo '{"sources": []}' >"$dir/default.pgo.provenance.json"
+  nix eval --impure -f tests/fixtures/go.nix --arg src "\"$dir\"" wordfreq.locked | has true || fail "the lock in src is not used"
+  after=$(nix eval --impure --raw -f tests/fixtures/go.nix --arg src "\"$dir\"" baseline.drvPath)
+  [ "$before" = "$after" ] || fail "committing default.pgo, its provenance and the lock changed baseline: $before, then $after"
+}
+
 test_go_nixpkgs_toolchain_builds_with_pkgs_go() {
   local sysroot goroot out
   sysroot=$(readlink -f "$(rustc --print sysroot)")
