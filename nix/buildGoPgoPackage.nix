@@ -139,7 +139,9 @@ let
   training = workloads.training or { };
   evaluationWorkloads = workloads.evaluation or { };
   validName = name: match "[A-Za-z0-9_][A-Za-z0-9_+-]*" name != null;
-  badNames = filter (n: !validName n) (attrNames training ++ attrNames evaluationWorkloads);
+  # (workloadsFromDir always gives `broad`, empty without a broad/ directory.)
+  workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" ]
+    (if (workloads.broad or null) == { } then removeAttrs workloads [ "broad" ] else workloads);
   benchmarkInEvaluation = filter (n: evaluationWorkloads.${n} ? benchmark) (attrNames evaluationWorkloads);
 
   vendor =
@@ -257,8 +259,10 @@ let
 in
 if !validName pname then
   fail "pname '${pname}' can't name a store path: use letters, digits and '-', '_', '+'."
-else if badNames != [ ] then
-  fail "these workload names can't name files or Hydra jobs: ${concatStringsSep ", " badNames}. Use letters, digits and '-', '_', '+'."
+else if (workloads.broad or { }) != { } then
+  fail "workloads.broad (workloadsFromDir's broad/) feeds Rust's optimized-broad remedy, which Go pipelines don't have: move those scripts to train/, or remove them."
+else if workloadProblems != [ ] then
+  fail (concatStringsSep " " workloadProblems)
 else if training == { } then
   fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (a run of the program) or `{ benchmark = { package = \"./…\"; }; }` (go test -bench)."
 else if benchmarkInEvaluation != [ ] then

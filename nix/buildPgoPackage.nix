@@ -218,21 +218,9 @@ let
   evaluationWorkloads = withDefaults (workloads.evaluation or { });
   broadWorkloads = withDefaults (workloads.broad or { });
 
-  # Workload and input names become file names in the build and parts of store path
-  # names: checked once here, before any of them reaches a derivation.
+  # pname names store paths.
   validName = name: builtins.match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" name != null;
-  badNames =
-    let
-      check =
-        kind: set:
-        builtins.concatLists (builtins.attrValues (builtins.mapAttrs
-          (w: spec:
-          (if validName w then [ ] else [ "${kind} workload '${w}'" ])
-          ++ map (i: "input '${i}' of ${kind} workload '${w}'")
-            (builtins.filter (i: !validName i) (builtins.attrNames (spec.inputs or { }))))
-          set));
-    in
-    check "training" training ++ check "evaluation" evaluationWorkloads ++ check "broad" broadWorkloads;
+  workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" "broad" ] workloads;
 
   # Arguments every cargo stage shares; computed once.
   common = {
@@ -635,8 +623,8 @@ let
 in
 if !validName pname then
   fail "pname '${pname}' can't name a store path: use letters, digits and '-', '_', '.', '+'."
-else if badNames != [ ] then
-  fail "these names can't name files in the build or store paths: ${builtins.concatStringsSep ", " badNames}. Use letters, digits and '-', '_', '.', '+' (no spaces or quotes), e.g. rename the workload file `html two.sh` to `html-two.sh`."
+else if workloadProblems != [ ] then
+  fail (builtins.concatStringsSep " " workloadProblems)
 else if training == { } then
   fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (or use workloadsFromDir with a train/ directory): without them there is no profile to optimize with."
 else if badRepairs != [ ] then

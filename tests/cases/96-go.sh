@@ -159,7 +159,7 @@ test_go_committed_default_pgo_and_lock_in_src_rebuild_no_baseline() {
   nix eval --impure -f tests/fixtures/go.nix --arg src "\"$dir\"" wordfreq.locked | has false || fail "locked without a lock"
   update=$(go_build updateProfile)
   (cd "$dir" && "$update/bin/update-profile")
-  [ -f "$dir/default.pgo" ] && [ -f "$dir/pgo.lock.json" ] || fail "update-profile did not write default.pgo and pgo.lock.json into $dir"
+  [[ -f $dir/default.pgo && -f $dir/pgo.lock.json ]] || fail "update-profile did not write default.pgo and pgo.lock.json into $dir"
   echo '{"sources": []}' >"$dir/default.pgo.provenance.json"
   nix eval --impure -f tests/fixtures/go.nix --arg src "\"$dir\"" wordfreq.locked | has true || fail "the lock in src is not used"
   after=$(nix eval --impure --raw -f tests/fixtures/go.nix --arg src "\"$dir\"" baseline.drvPath)

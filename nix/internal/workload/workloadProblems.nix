@@ -1,0 +1,35 @@
+# workloadProblems :: [ string ] -> set -> [ string ]
+#
+# What is wrong with a pipeline's `workloads` argument, one sentence per problem (empty:
+# nothing), checked by buildPgoPackage and buildGoPgoPackage before any of it reaches a
+# derivation: a kind the pipeline doesn't have (a misspelt `evalution` would otherwise
+# leave the package without an evaluation and `best`, silently), and names that can't
+# name what they become. Workload names become parts of file names, store path names and
+# Hydra job names (stagesOf: `profiles-<workload>`; Hydra skips a job whose name has a
+# dot); input names only file and store path names, so they may have one.
+kinds: workloads:
+let
+  inherit (builtins) attrNames attrValues concatLists concatStringsSep elem filter isAttrs mapAttrs match;
+  isWorkloadName = name: match "[A-Za-z0-9_][A-Za-z0-9_+-]*" name != null;
+  isInputName = name: match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" name != null;
+  unknown = filter (k: !elem k kinds) (attrNames workloads);
+  badNames = concatLists (map
+    (kind:
+      let set = workloads.${kind} or { }; in
+      if !isAttrs set then [ ] else
+      concatLists (attrValues (mapAttrs
+        (w: spec:
+          (if isWorkloadName w then [ ] else [ "${kind} workload '${w}'" ])
+          ++ map (i: "input '${i}' of ${kind} workload '${w}'")
+            (filter (i: !isInputName i) (attrNames (spec.inputs or { }))))
+        set)))
+    kinds);
+  notSets = filter (k: elem k kinds && !isAttrs workloads.${k}) (attrNames workloads);
+in
+(if unknown == [ ] then [ ] else [
+  "workloads has ${concatStringsSep ", " (map (k: "'${k}'") unknown)}, which is not a kind of workload: the kinds are ${concatStringsSep ", " kinds} (misspelt?)."
+])
+++ map (k: "workloads.${k} must be a set of workloads, { <name> = { script = ./….sh; }; }.") notSets
+++ (if badNames == [ ] then [ ] else [
+  "these names can't name files, store paths or Hydra jobs: ${concatStringsSep ", " badNames}. Use letters, digits and '-', '_', '+' (inputs may also have '.'; no spaces or quotes), e.g. rename the workload file `html two.sh` to `html-two.sh`."
+])
