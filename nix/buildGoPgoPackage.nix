@@ -97,7 +97,7 @@ let
   # src's own default.pgo, not "<src>/./default.pgo".
   relative = p: concatStringsSep "/" (filter (c: builtins.isString c && c != "" && c != ".") (builtins.split "/" p));
   subPackageDir = let dir = relative "${modRoot}/${head subPackages}"; in if dir == "" then "." else dir;
-  defaultPgoPath' = if defaultPgoPath != null then defaultPgoPath else "${subPackageDir}/default.pgo";
+  defaultPgoPath' = if defaultPgoPath != null then defaultPgoPath else relative "${subPackageDir}/default.pgo";
 
   srcIsPath = isPath src;
   inSrc = rel: if srcIsPath && pathExists (src + "/${rel}") then src + "/${rel}" else null;
@@ -127,6 +127,18 @@ let
         }
     else
       src;
+
+  # A default.pgo without a lock is never built with (nix-pgo builds only with a profile
+  # whose fingerprint a lock records), but Go's own convention (-pgo=auto) would use it:
+  # given explicitly, refused; found in src, a warning. Either way with the command that
+  # locks it as it is.
+  lockItAsIs = "lock it as it is with `nix-pgo import --source file:${defaultPgoPath'} --output ${defaultPgoPath'} --lock ${lockPath} --name ${pname} --toolchain ${toolchain.go.id}` (run where update-profile writes: src's pgo.lock.json must hold the lock), or write both from the workloads with the package's updateProfile";
+  unlockedDefaultPgo =
+    if lockFile' != null || defaultPgo' == null then null
+    else if args ? defaultPgo then
+      fail "defaultPgo is given, but there is no lock (no pgo.lock.json in src, no lockFile), and nix-pgo builds only with a locked profile: ${lockItAsIs}. Without defaultPgo the profile is trained from the workloads."
+    else
+      builtins.trace "warning: buildGoPgoPackage (${pname}): ${toString defaultPgo'} is not used: there is no lock (pgo.lock.json) beside it, so the profile is trained from the workloads; to build with this one, ${lockItAsIs}." null;
 
   algorithm = "blake3-canonical-pprof-v1";
   lockEntry = lockEntryOf {
@@ -182,7 +194,7 @@ let
   };
   profile =
     if lockEntry == null then
-      profileUnlocked
+      builtins.seq unlockedDefaultPgo profileUnlocked
     else
       goLockedProfile {
         inherit pname;

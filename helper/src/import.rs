@@ -11,8 +11,13 @@
 //!   milliseconds) answers with the profiles it stored for that range,
 //!   merged, as pprof protobuf.
 //!
+//! - a profile already on disk (`file:PATH`): `go test -cpuprofile`, a
+//!   profile saved from a profiler's UI or fetched with curl; read once,
+//!   whatever the windows.
+//!
 //! No TLS: rustls would bring a C build (ring) into the helper's sandboxed
-//! build. https URLs get an error saying how to proceed.
+//! build. https URLs get an error saying how to proceed (fetch the profile,
+//! then import the file).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -31,6 +36,9 @@ pub enum Kind {
     /// Grafana Pyroscope's query API.
     #[serde(rename = "pyroscope")]
     Pyroscope,
+    /// A pprof file (its path is the source's `url`).
+    #[serde(rename = "file")]
+    File,
 }
 
 /// One `--source`: a URL and the weight of its profiles in the merge.
@@ -43,14 +51,19 @@ pub struct Source {
 
 /// The prefix that marks a Pyroscope server among the sources.
 pub const PYROSCOPE_PREFIX: &str = "pyroscope+";
+/// The prefix that marks a profile file among the sources.
+pub const FILE_PREFIX: &str = "file:";
 
-/// Parse `[pyroscope+]URL[=WEIGHT]`. A trailing `=DIGITS` is a weight unless
+/// Parse `[pyroscope+]URL[=WEIGHT]` or `file:PATH[=WEIGHT]`. A trailing `=DIGITS` is a weight unless
 /// it ends the URL's query (as in `?seconds=30`), so a URL's own query
 /// parameters stay in the URL.
 pub fn parse_source(arg: &str) -> Result<Source, String> {
-    let (kind, rest) = match arg.strip_prefix(PYROSCOPE_PREFIX) {
-        Some(rest) => (Kind::Pyroscope, rest),
-        None => (Kind::NetHttpPprof, arg),
+    let (kind, rest) = if let Some(rest) = arg.strip_prefix(PYROSCOPE_PREFIX) {
+        (Kind::Pyroscope, rest)
+    } else if let Some(rest) = arg.strip_prefix(FILE_PREFIX) {
+        (Kind::File, rest)
+    } else {
+        (Kind::NetHttpPprof, arg)
     };
     let (url, weight) = match rest.rsplit_once('=') {
         Some((url, w))
@@ -67,18 +80,28 @@ pub fn parse_source(arg: &str) -> Result<Source, String> {
         }
         _ => (rest, 1),
     };
+    if kind == Kind::File {
+        if url.is_empty() {
+            return Err("file: names no file (e.g. file:cpu.pprof)".to_owned());
+        }
+        return Ok(Source {
+            kind,
+            url: url.to_owned(),
+            weight,
+        });
+    }
     if url.starts_with("https://") {
         return Err(format!(
             "{url}: https is not supported (this nix-pgo is built without TLS, which would need \
              a C compiler in its Nix build); reach the endpoint over http, e.g. through \
              `kubectl port-forward` or `ssh -L` to 127.0.0.1, or fetch the profile with curl and \
-             merge it with `nix-pgo pprof merge`"
+             import the file: --source file:PATH"
         ));
     }
     if !url.starts_with("http://") || url.len() <= "http://".len() {
         return Err(format!(
             "{url:?} is not an http:// URL (e.g. http://127.0.0.1:6060, or \
-             pyroscope+http://127.0.0.1:4040)"
+             pyroscope+http://127.0.0.1:4040), nor a file:PATH"
         ));
     }
     Ok(Source {
@@ -288,6 +311,12 @@ mod tests {
             (s.kind, s.url.as_str(), s.weight),
             (Kind::Pyroscope, "http://h:4040", 5)
         );
+        let s = parse_source("file:prod/cpu 1.pprof=4").unwrap();
+        assert_eq!(
+            (s.kind, s.url.as_str(), s.weight),
+            (Kind::File, "prod/cpu 1.pprof", 4)
+        );
+        assert!(parse_source("file:").is_err());
         assert!(parse_source("http://h:1=0").is_err());
         assert!(parse_source("h:1").is_err());
         let err = parse_source("https://h:1").unwrap_err();

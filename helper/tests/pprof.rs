@@ -417,6 +417,76 @@ fn go_profiles_lock_and_verify() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("MISMATCH: profile go-service (go-test)"));
 }
 
+#[test]
+fn import_reads_profile_files_once_and_locks_them() {
+    let dir = scratch("import-files");
+    let out = dir.join("default.pgo");
+    let out = s(&out);
+    let lock = dir.join("pgo.lock.json");
+    // Two files, one weighed twice, over two windows: each file is read once.
+    let a = format!("file:{}", s(&fixture("cpu-a.pprof")));
+    let b = format!("file:{}=2", s(&fixture("cpu-b.pprof")));
+    ok(&[
+        "import",
+        "--source",
+        &a,
+        "--source",
+        &b,
+        "--windows",
+        "2",
+        "--output",
+        out,
+        "--lock",
+        s(&lock),
+        "--name",
+        "go-service",
+        "--toolchain",
+        "go-test",
+    ]);
+    let reference = dir.join("reference.pgo");
+    let wa = format!("1:{}", s(&fixture("cpu-a.pprof")));
+    let wb = format!("2:{}", s(&fixture("cpu-b.pprof")));
+    ok(&[
+        "pprof",
+        "merge",
+        "--output",
+        s(&reference),
+        "--weight",
+        &wa,
+        "--weight",
+        &wb,
+    ]);
+    assert_eq!(fs::read(out).unwrap(), fs::read(&reference).unwrap());
+    let provenance: Value =
+        serde_json::from_str(&fs::read_to_string(format!("{out}.provenance.json")).unwrap())
+            .unwrap();
+    assert_eq!(provenance["pulls"].as_array().unwrap().len(), 2);
+    assert_eq!(provenance["sources"][0]["kind"], "file");
+    let json: Value = serde_json::from_str(&fs::read_to_string(&lock).unwrap()).unwrap();
+    assert_eq!(
+        json["profiles"]["go-service"]["go-test"]["fingerprint"],
+        ok(&["pprof", "fingerprint", s(&reference)]).trim()
+    );
+    // A file that is no profile, and one that isn't there, are named.
+    let text = dir.join("notes.txt");
+    fs::write(&text, "not a profile\n").unwrap();
+    let err = fails(&[
+        "import",
+        "--source",
+        &format!("file:{}", s(&text)),
+        "--output",
+        out,
+    ]);
+    assert!(
+        err.contains("source 1 (file ") && err.contains("not a pprof profile"),
+        "{err}"
+    );
+    let err = fails(&["import", "--source", "file:missing.pprof", "--output", out]);
+    assert!(err.contains("missing.pprof"), "{err}");
+    let err = fails(&["import", "--source", "https://127.0.0.1:1", "--output", out]);
+    assert!(err.contains("--source file:PATH"), "{err}");
+}
+
 /// A real HTTP server on 127.0.0.1 that answers every request with `response`.
 fn serve(response: Vec<u8>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

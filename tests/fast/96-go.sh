@@ -95,3 +95,20 @@ test_go_inline_budget_bench_builds_each_budget_into_optimized_only() {
     "$(nix eval --impure --raw .#host.programs.gofmt.optimized.drvPath)" ] ||
     fail "gofmt's optimized is not the bench's budget-500 variant: profileUseGcflags' default and the bench disagree"
 }
+
+test_go_default_pgo_without_a_lock_is_named_not_silently_ignored() {
+  local dir out
+  dir=$(mktemp -d)/module
+  cp -r tests/fixtures/go-wordfreq/module "$dir"
+  chmod -R u+w "$dir"
+  # Found in src without a lock: trained from the workloads, with a warning naming the fix.
+  cp helper/tests/fixtures/pprof/cpu-a.pprof "$dir/default.pgo"
+  out=$(nix eval --impure --raw -f tests/fixtures/go.nix --arg src "\"$dir\"" optimized.drvPath 2>&1)
+  echo "$out"
+  echo "$out" | has "default.pgo is not used: there is no lock" || fail "no warning about the unlocked default.pgo"
+  echo "$out" | has -F "nix-pgo import --source file:default.pgo --output default.pgo --lock pgo.lock.json --name wordfreq --toolchain host-go-" ||
+    fail "the warning doesn't give the command that locks it"
+  # Given explicitly without a lock: refused.
+  expect_failure "defaultPgo is given, but there is no lock" \
+    nix eval --impure --raw -f tests/fixtures/go.nix --arg defaultPgo "$dir/default.pgo" optimized.drvPath
+}

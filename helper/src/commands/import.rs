@@ -32,8 +32,9 @@ use nix_pgo::store::{self, DEFAULT_STORE_DIR};
 pub struct ImportArgs {
     /// A service to profile: `http://HOST:PORT` (its /debug/pprof/profile),
     /// a full net/http/pprof profile URL, or `pyroscope+http://HOST:PORT`
-    /// (a Grafana Pyroscope server); `=N` at the end weighs its profiles N
-    /// times. Repeatable.
+    /// (a Grafana Pyroscope server); or `file:PATH`, a CPU profile already
+    /// on disk (read once, whatever the windows); `=N` at the end weighs its
+    /// profiles N times. Repeatable.
     #[arg(long = "source", value_name = "URL[=WEIGHT]", value_parser = parse_source, required = true)]
     pub sources: Vec<Source>,
 
@@ -331,6 +332,7 @@ fn pull_all(args: &ImportArgs, client: &Client, query: &PyroscopeQuery) -> Resul
                 .sources
                 .iter()
                 .enumerate()
+                .filter(|(_, source)| source.kind != Kind::File)
                 .map(|(i, source)| {
                     scope.spawn(move || {
                         let (start, end, pulled) = match source.kind {
@@ -344,6 +346,7 @@ fn pull_all(args: &ImportArgs, client: &Client, query: &PyroscopeQuery) -> Resul
                                 let end = start + window_ms;
                                 (start, end, client.pull_pyroscope(source, query, start, end))
                             }
+                            Kind::File => unreachable!("files are read once, below"),
                         };
                         let (url, profile) = pulled.with_context(|| {
                             format!(
@@ -369,6 +372,23 @@ fn pull_all(args: &ImportArgs, client: &Client, query: &PyroscopeQuery) -> Resul
         for result in results {
             pulls.push(result?);
         }
+    }
+    // A file holds the same profile in every window: read once, dated by
+    // its modification time.
+    for (i, source) in args.sources.iter().enumerate() {
+        if source.kind != Kind::File {
+            continue;
+        }
+        let path = Path::new(&source.url);
+        let what = || format!("source {} (file {})", i + 1, path.display());
+        let profile = pprof::read(path).with_context(what)?;
+        let modified = fs::metadata(path)
+            .and_then(|m| m.modified())
+            .with_context(what)?;
+        let ms = modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        pulls.push(describe(i, 0, source.url.clone(), ms, ms, profile));
     }
     Ok(pulls)
 }

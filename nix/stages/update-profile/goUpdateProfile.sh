@@ -11,7 +11,10 @@ lock=\${1:-$lockPath}
 pgo=\${2:-$defaultPgoPath}
 mkdir -p "\$(dirname "\$lock")" "\$(dirname "\$pgo")"
 install -m 644 "$profile/$pname.pgo" "\$pgo"
-exec "$helper" lock --lock-file "\$lock" --package "$pname" --toolchain "$toolchainId" \\
+"$helper" lock --lock-file "\$lock" --package "$pname" --toolchain "$toolchainId" \\
   --profile "$profile" --name "$lockName" ${workloadArgs[*]@Q}
+# The paths are relative to where this runs; the package reads them from its src.
+abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\$1" ;; esac; }
+echo "update-profile: wrote \$(abs "\$pgo") and \$(abs "\$lock"); $pname reads them from its src ($lockPath, $defaultPgoPath there): commit both there." >&2
 SCRIPT
 chmod +x "$out/bin/update-profile"
