@@ -404,6 +404,42 @@ fn go_profiles_lock_and_verify() {
         nix_pgo::store::nar_hash(&profile).unwrap().sri()
     );
     ok(&["verify", "--lock-file", s(&lock), "--profile", s(&profile)]);
+    // The committed default.pgo (Go's name, for no package), checked for one.
+    let committed = dir.join("committed");
+    fs::create_dir_all(&committed).unwrap();
+    let default_pgo = committed.join("default.pgo");
+    fs::copy(&pgo, &default_pgo).unwrap();
+    ok(&[
+        "verify",
+        "--lock-file",
+        s(&lock),
+        "--default-pgo",
+        s(&default_pgo),
+        "--package",
+        "go-service",
+    ]);
+    let out = nix_pgo(&[
+        "verify",
+        "--lock-file",
+        s(&lock),
+        "--checked-in",
+        s(&committed),
+    ]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("--default-pgo"), "{stdout}");
+    fs::copy(fixture("cpu-b.pprof"), &default_pgo).unwrap();
+    let out = nix_pgo(&[
+        "verify",
+        "--lock-file",
+        s(&lock),
+        "--default-pgo",
+        s(&default_pgo),
+        "--package",
+        "go-service",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("its fingerprint is"));
     // Another profile in its place: verify names the mismatch.
     ok(&[
         "pprof",

@@ -45,12 +45,47 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DIR")]
     pub checked_in: Option<PathBuf>,
 
+    /// A Go program's committed default.pgo (the file `go build -pgo=auto`
+    /// reads, named for no package): with --package, its fingerprint must be
+    /// the lock's entry for that package.
+    #[arg(long, value_name = "FILE", requires = "package")]
+    pub default_pgo: Option<PathBuf>,
+
     /// Store directory the lock's store paths were computed for.
     #[arg(long, value_name = "DIR", default_value = DEFAULT_STORE_DIR)]
     pub store_dir: String,
 
     #[command(flatten)]
     pub llvm_profdata: LlvmProfdataArg,
+}
+
+/// A checked-in profile file of `pname` against the lock's fingerprint.
+fn check_checked_in(args: &VerifyArgs, lock: &LockFile, pname: String, path: PathBuf) -> Check {
+    let mut check = Check {
+        kind: "checked-in",
+        package: pname,
+        toolchain: args.toolchain.clone(),
+        path: Some(path),
+        problem: None,
+    };
+    let path = check.path.as_deref().unwrap_or(Path::new(""));
+    check.problem = match lock.entry(&check.package, args.toolchain.as_deref()) {
+        Err(err) => Some(format!("{err:#}")),
+        Ok((toolchain, entry)) => {
+            check.toolchain = Some(toolchain.to_owned());
+            match lock::fingerprint_file(path, &args.llvm_profdata) {
+                Err(err) => Some(format!("{err:#}")),
+                Ok((fp, _)) if fp == entry.fingerprint => None,
+                Ok((fp, _)) => Some(format!(
+                    "its fingerprint is {fp}, the lock has {} (locked on {}); the \
+                     checked-in profile and the lock disagree: run the package's \
+                     updateProfile to re-create both, and commit them together",
+                    entry.fingerprint, entry.fingerprint_changed
+                )),
+            }
+        }
+    };
+    check
 }
 
 #[derive(Debug, Serialize)]
@@ -139,31 +174,27 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
             }
         }
         for (pname, path) in found.into_iter().filter(|(p, _)| wanted(p)) {
-            let mut check = Check {
-                kind: "checked-in",
-                package: pname.clone(),
-                toolchain: args.toolchain.clone(),
-                path: Some(path.clone()),
-                problem: None,
-            };
-            check.problem = match lock.entry(&pname, args.toolchain.as_deref()) {
-                Err(err) => Some(format!("{err:#}")),
-                Ok((toolchain, entry)) => {
-                    check.toolchain = Some(toolchain.to_owned());
-                    match lock::fingerprint_file(&path, &args.llvm_profdata) {
-                        Err(err) => Some(format!("{err:#}")),
-                        Ok((fp, _)) if fp == entry.fingerprint => None,
-                        Ok((fp, _)) => Some(format!(
-                            "its fingerprint is {fp}, the lock has {} (locked on {}); the \
-                             checked-in profile and the lock disagree: run `nix run \
-                             .#update-profile` to re-create both, and commit them together",
-                            entry.fingerprint, entry.fingerprint_changed
-                        )),
-                    }
-                }
-            };
-            checks.push(check);
+            if pname == "default" && path.extension().is_some_and(|e| e == "pgo") {
+                // Go's default.pgo names no package: --default-pgo says whose.
+                checks.push(Check {
+                    kind: "checked-in",
+                    package: pname,
+                    toolchain: args.toolchain.clone(),
+                    path: Some(path.clone()),
+                    problem: Some(format!(
+                        "{} is Go's default.pgo, which names no package: check it with \
+                         --default-pgo {} --package PNAME",
+                        path.display(),
+                        path.display()
+                    )),
+                });
+                continue;
+            }
+            checks.push(check_checked_in(&args, &lock, pname, path));
         }
+    }
+    if let (Some(path), Some(pname)) = (&args.default_pgo, &args.package) {
+        checks.push(check_checked_in(&args, &lock, pname.clone(), path.clone()));
     }
 
     if let Some(dir) = &args.checked_in {
