@@ -26,9 +26,13 @@ type nixPgoExitHook struct {
 //go:linkname nixPgoAddExitHook internal/runtime/exithook.Add
 func nixPgoAddExitHook(h nixPgoExitHook)
 
-// 1000 Hz, not pprof's 100: workloads are short, and ten times the samples make the
-// profile steadier. The runtime prints one line on stderr about it ("cannot set cpu
-// profile rate until previous profile has finished"), and keeps 1000 Hz.
+// 1000 Hz, not pprof's 100: workloads are short, and more samples make the profile
+// steadier. The kernel's CPU-time timers fire on its ticks, so a kernel with HZ=250
+// (Debian's) delivers at most 250 samples a second (measured: 249-250 at 500 and
+// 1000 Hz, 245-248 at 250 Hz, 99 at 100 Hz; docs/go.md) and each still counts 1 ms:
+// the profile's CPU times then read short by up to 4x, while the weights between
+// functions, which PGO uses, hold. The runtime prints one line on stderr about the
+// rate ("cannot set cpu profile rate until previous profile has finished") and keeps it.
 const nixPgoHz = 1000
 
 func init() {
