@@ -96,6 +96,8 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
         renamed_functions: stale.renamed_functions,
         renamed_count: stale.renamed_count,
         renamed_examples,
+        moved_functions: stale.moved_functions,
+        moved_count: stale.moved_count,
         max_stale_percent: args.max_stale,
         fresh_profile: args.fresh_profile,
         log_unreadable_because: findings.evidence_problem(&args.evidence),
@@ -110,8 +112,10 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     // One line for the build log: in the Nix log whatever the output mode.
     let line = format!(
         "nix-pgo: profile staleness: {} functions without profile data, {} hash mismatches, \
-         {:.1}% of profile counts still match",
-        report.functions_without_profile, report.hash_mismatches, report.matching_count_percent
+         {} of profile counts still match",
+        report.functions_without_profile,
+        report.hash_mismatches,
+        percent(report.matching_count_percent)
     );
     if global.json {
         eprintln!("{line}");
@@ -119,19 +123,31 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     } else {
         println!("{line}");
     }
-    if report.renamed_functions > 0 {
+    if report.moved_functions > 0 {
+        eprintln!(
+            "nix-pgo: warning: {} function(s) were compiled without profile data because they \
+             moved to other codegen units since the profile was recorded ({} of the profile's \
+             counts): LLVM names an internal function's profile data by its unit, and an edit \
+             made rustc partition the crate anew. Refresh the profile (the package's \
+             updateProfile) to profile them where they are now",
+            report.moved_functions,
+            percent(share(report.moved_count, total)),
+        );
+    }
+    if report.renamed_functions > report.moved_functions {
         // Not a stale profile in the usual sense: refreshing it from the same
         // instrumented build renames nothing back, so say what differs.
-        let percent = share(report.renamed_count, total);
+        let renamed_count = report.renamed_count.saturating_sub(report.moved_count);
         eprintln!(
             "nix-pgo: warning: {} function(s) were compiled without profile data although the \
-             profile has them under other symbol hashes ({percent:.1}% of the profile's counts): \
+             profile has them under other symbol hashes ({} of the profile's counts): \
              the profile was recorded from a build with other Cargo metadata (Cargo profile \
              settings such as lto, features, dependency versions), which Cargo hashes into \
              symbol names. Record the profile from a build with this build's Cargo settings: \
              give the instrumented stage the same ones (env such as CARGO_PROFILE_RELEASE_LTO, \
              features, Cargo.lock), then refresh the profile",
-            report.renamed_functions,
+            report.renamed_functions - report.moved_functions,
+            percent(share(renamed_count, total)),
         );
     }
     if let Some(min) = args.min_coverage {
@@ -164,10 +180,16 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
             report.hash_mismatches
         ));
     }
-    if report.renamed_functions > 0 {
+    if report.renamed_functions > report.moved_functions {
         causes.push(format!(
             "{} function(s) the profile has under other symbol hashes",
-            report.renamed_functions
+            report.renamed_functions - report.moved_functions
+        ));
+    }
+    if report.moved_functions > 0 {
+        causes.push(format!(
+            "{} function(s) an edit moved to other codegen units",
+            report.moved_functions
         ));
     }
     let mut hottest: Vec<(&str, u64)> = report
@@ -195,7 +217,13 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
         causes.join(" and "),
         hottest.join(", ")
     );
-    if report.renamed_functions > 0 {
+    if report.moved_functions > 0 {
+        message.push_str(
+            " The moved ones find no data because LLVM names an internal function's profile \
+             data by its codegen unit: refresh the profile.",
+        );
+    }
+    if report.renamed_functions > report.moved_functions {
         message.push_str(
             " The renamed ones show that the profile was recorded from a build with other \
              Cargo metadata (Cargo profile settings such as lto, features, dependency \
@@ -226,4 +254,40 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
         );
     }
     message
+}
+
+/// A share in percent for the build log: one decimal, or as many as it takes
+/// not to round a share that is not whole (99.9988 %) to 100.0 % or 0.0 %.
+fn percent(p: f64) -> String {
+    let one = format!("{p:.1}%");
+    if one == "100.0%" && p < 100.0 {
+        if p > 99.9999 {
+            ">99.9999%".to_owned()
+        } else {
+            format!("{p:.4}%")
+        }
+    } else if one == "0.0%" && p > 0.0 {
+        if p < 0.0001 {
+            "<0.0001%".to_owned()
+        } else {
+            format!("{p:.4}%")
+        }
+    } else {
+        one
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn shares_that_are_not_whole_never_read_as_whole() {
+        assert_eq!(percent(100.0), "100.0%");
+        assert_eq!(percent(99.9988), "99.9988%");
+        assert_eq!(percent(73.46), "73.5%");
+        assert_eq!(percent(0.00004), "<0.0001%");
+        assert_eq!(percent(99.99999), ">99.9999%");
+        assert_eq!(percent(0.0), "0.0%");
+    }
 }
