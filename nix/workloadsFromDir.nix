@@ -13,6 +13,11 @@ dir:
 {
   # { <name> = <path or drv>; } visible to every workload as $PGO_INPUTS/<name>.
   inputs ? { }
+, # Inputs of the evaluation workloads only: held-out data, which training must not see
+  # (nor be rebuilt for when it changes).
+  evaluationInputs ? { }
+, # Inputs of the training (and broad) workloads only.
+  trainingInputs ? { }
 , # Seconds before a workload is killed (natively; evaluation under valgrind gets 30x).
   timeout ? 600
 ,
@@ -20,7 +25,7 @@ dir:
 let
   inherit (builtins) attrNames filter listToAttrs match pathExists readDir;
   scriptsIn =
-    sub:
+    sub: inputs:
     let
       d = dir + "/${sub}";
       files = if pathExists d then filter (f: match ".*\\.sh" f != null) (attrNames (readDir d)) else [ ];
@@ -41,7 +46,7 @@ let
     );
 in
 {
-  training = scriptsIn "train";
-  evaluation = scriptsIn "eval";
-  broad = scriptsIn "broad";
+  training = scriptsIn "train" (inputs // trainingInputs);
+  evaluation = scriptsIn "eval" (inputs // evaluationInputs);
+  broad = scriptsIn "broad" (inputs // trainingInputs);
 }

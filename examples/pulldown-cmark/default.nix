@@ -30,10 +30,11 @@ buildPgoPackage {
   checkedInBoltProfile = ifExists ./pgo/pulldown-cmark.bolt;
   lockPath = "examples/pulldown-cmark/pgo.lock.json";
   workloads = workloadsFromDir ./. {
-    inputs = {
-      # The Cargo Book (src/doc/src): training; changelogs of other projects: evaluation.
+    # The Cargo Book (src/doc/src): training; its changelog and those of other projects:
+    # evaluation. Only the evaluation sees the other projects' trees.
+    inputs = { inherit (inputs) cargo; };
+    evaluationInputs = {
       inherit (inputs)
-        cargo
         tokio
         regex
         nom

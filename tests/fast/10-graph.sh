@@ -104,3 +104,16 @@ test_pgo_lto_reaches_every_pgo_build_and_not_the_baseline() {
     done
   done
 }
+
+test_held_out_inputs_are_in_no_training_closure() {
+  local training evaluation w
+  # The demo's evaluationInputs (other projects' changelogs, tokio's among them).
+  evaluation=$(nix-store --query --requisites "$(drv_path host.evaluation)")
+  echo "$evaluation" | has -- '-tokio-' || fail "the evaluation does not read the held-out tokio tree"
+  for w in $(nix eval --impure --json .#host.profiles --apply builtins.attrNames | jq -r '.[]'); do
+    training=$(nix-store --query --requisites "$(drv_path "host.profiles.$w")")
+    echo "$training" | has -- '-tokio-' && fail "training workload '$w' can read the held-out tokio tree"
+    echo "$training" | has -- '-cargo-' || fail "training workload '$w' lost the shared cargo tree"
+  done
+  true
+}
