@@ -171,8 +171,28 @@ let
     inherit pname version modRoot vendor subPackages tags ldflags cgo;
     src = goSrc;
   };
+  # `go build -o DIR/` names a binary after its package's import path, less a major
+  # version suffix (/v2): the module path's (go.mod) for the module's own directory,
+  # else the directory's. pname when go.mod can't be read at evaluation.
+  mainProgram =
+    let
+      lastOf = path:
+        let
+          parts = filter (c: builtins.isString c && c != "") (builtins.split "/" path);
+          n = builtins.length parts;
+          last = builtins.elemAt parts (n - 1);
+        in
+        if n > 1 && match "v[0-9]+" last != null then builtins.elemAt parts (n - 2) else last;
+      goMod = inSrc (relative "${modRoot}/go.mod");
+      module = if goMod == null then null else match "(.*
+)?[ \t]*module[ \t]+\"?([^\"\n \t]+).*" (builtins.readFile goMod);
+      package = relative (head subPackages);
+    in
+    if package != "" then lastOf package
+    else if module != null then lastOf (builtins.elemAt module 1)
+    else pname;
   asProgram = drv: drv // passthru // {
-    meta = drv.meta // { mainProgram = baseNameOf (head subPackages); } // meta;
+    meta = drv.meta // { inherit mainProgram; } // meta;
     passthru = drv.passthru // passthru;
   };
 

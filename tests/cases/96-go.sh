@@ -41,6 +41,9 @@ test_go_optimized_uses_the_profile_without_store_paths_and_rebuilds_bit_identica
   strings "$optimized/bin/wordfreq" | has /nix/store && fail "a store path is in the optimized binary"
   nix-store --query --references "$optimized" | has . && fail "optimized refers to store paths"
   cmp -s "$optimized/bin/wordfreq" "$baseline/bin/wordfreq" && fail "optimized is the baseline binary"
+  # meta.mainProgram (nix run) names the binary go build wrote for subPackages = [ "." ].
+  [ -x "$optimized/bin/$(nix eval --impure --raw -f tests/fixtures/go.nix optimized.meta.mainProgram)" ] ||
+    fail "meta.mainProgram is not optimized's binary: $(ls "$optimized/bin")"
   # The same profile gives the same binary.
   nix build --impure --no-link --rebuild -f tests/fixtures/go.nix optimized
 }

@@ -112,3 +112,15 @@ test_go_default_pgo_without_a_lock_is_named_not_silently_ignored() {
   expect_failure "defaultPgo is given, but there is no lock" \
     nix eval --impure --raw -f tests/fixtures/go.nix --arg defaultPgo "$dir/default.pgo" optimized.drvPath
 }
+
+test_go_main_program_is_the_binary_go_build_names() {
+  local dir
+  dir=$(mktemp -d)/module
+  cp -r tests/fixtures/go-wordfreq/module "$dir"
+  chmod -R u+w "$dir"
+  # go build -o DIR/ names the module's own package after the module path, less /vN.
+  sed -i 's|^module example.com/wordfreq$|module example.com/wordfreq/v2|' "$dir/go.mod"
+  [ "$(nix eval --impure --raw -f tests/fixtures/go.nix --arg src "\"$dir\"" optimized.meta.mainProgram)" = wordfreq ] ||
+    fail "mainProgram of a /v2 module: $(nix eval --impure --raw -f tests/fixtures/go.nix --arg src "\"$dir\"" optimized.meta.mainProgram)"
+  [ "$(nix eval --impure --raw .#host.programs.gofmt.optimized.meta.mainProgram)" = gofmt ] || fail "gofmt's mainProgram"
+}
