@@ -145,7 +145,7 @@ let
     lockFile = lockFile';
     inherit pname fail algorithm;
     toolchainId = toolchain.go.id;
-    relock = "re-lock it with `nix run .#update-profile` (host toolchain: `nix run --impure .#host.update-profile`)";
+    relock = "re-lock it with ${import ./internal/relockHint.nix}, or `nix-pgo import` for an imported profile";
   };
 
   training = workloads.training or { };

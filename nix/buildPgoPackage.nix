@@ -206,7 +206,7 @@ let
     algorithm = "blake3-canonical-proftext-v1";
     # Entries without the field were written before it was recorded, all with the first one.
     algorithmIfMissing = "blake3-canonical-proftext-v1";
-    relock = "re-lock it with `nix run .#update-profile` (host toolchain: `nix run --impure .#host.update-profile`), or `nix-pgo lock`";
+    relock = "re-lock it with ${import ./internal/relockHint.nix}, or `nix-pgo lock`";
   };
 
   canonicalizeFlags =

@@ -184,7 +184,8 @@ impl LockFile {
         let Some(toolchains) = self.profiles.get(pname) else {
             bail!(
                 "the lock has no profile for package {pname:?} (it has: {}); lock one with \
-                 `nix run .#update-profile` or `nix-pgo lock --package {pname} ...`",
+                 the package's updateProfile (`nix run .#<package>.updateProfile`) or \
+                 `nix-pgo lock --package {pname} ...`",
                 names(self.profiles.keys())
             );
         };
@@ -239,8 +240,8 @@ impl LockEntry {
         if !ALGORITHMS.contains(&self.fingerprint_algorithm.as_str()) {
             bail!(
                 "its fingerprints were computed with {:?}, but this nix-pgo computes {}: \
-                 re-lock with `nix run .#update-profile` (host toolchain: `nix run --impure \
-                 .#host.update-profile`), or `nix-pgo lock`",
+                 re-lock with the package's updateProfile (`nix run .#<package>.updateProfile`), \
+                 or `nix-pgo lock`",
                 self.fingerprint_algorithm,
                 ALGORITHMS.map(|a| format!("{a:?}")).join(" (LLVM) or ") + " (pprof)"
             );
@@ -666,6 +667,6 @@ mod tests {
         let err = format!("{err:#}");
         assert!(err.contains("demo (t)"), "{err}");
         assert!(err.contains("blake3-canonical-proftext-v2"), "{err}");
-        assert!(err.contains("nix run .#update-profile"), "{err}");
+        assert!(err.contains("the package's updateProfile"), "{err}");
     }
 }

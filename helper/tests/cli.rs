@@ -612,12 +612,12 @@ fn staleness_of_a_fresh_profile_names_build_settings_not_a_refresh() {
     assert!(
         err.contains("75.0% of its counts belong to 1 function(s) whose code changed")
             && err.contains("the instrumented build compiled other code")
-            && !err.contains("update-profile"),
+            && !err.contains("updateProfile"),
         "{err}"
     );
     let err = run(false);
     assert!(
-        err.contains("update-profile") && !err.contains("compiled other code"),
+        err.contains("updateProfile") && !err.contains("compiled other code"),
         "{err}"
     );
 }
@@ -696,7 +696,7 @@ fn lock_records_and_checks_the_fingerprint_algorithm() {
         assert!(!output.status.success());
         let err = stderr(&output);
         assert!(err.contains("blake3-canonical-proftext-v9"), "{err}");
-        assert!(err.contains("nix run .#update-profile"), "{err}");
+        assert!(err.contains("the package's updateProfile"), "{err}");
     }
 }
 

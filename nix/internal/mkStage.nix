@@ -45,6 +45,8 @@ let
       PATH = toolchain.path;
       # The toolchain's identity is part of every stage's hash.
       nixPgoToolchain = toolchain.id;
+      # For the messages that ask to re-lock a profile.
+      relockHint = import ./relockHint.nix;
     }
     // (
       if contentAddressed then

@@ -80,7 +80,7 @@ test_helper_lock_and_verify_the_demo_profile() {
   chmod u+w "$dir/pgo/pulldown-cmark.profdata"
   "$nix_pgo" canonicalize --quantize 2 -o "$dir/pgo/pulldown-cmark.profdata" "$profile/pulldown-cmark.profdata"
   expect_failure 'MISMATCH: checked-in pulldown-cmark' "$nix_pgo" verify --lock-file "$lock" --checked-in "$dir/pgo"
-  expect_failure 'nix run \.#update-profile' "$nix_pgo" verify --lock-file "$lock" --checked-in "$dir/pgo"
+  expect_failure "the package's updateProfile" "$nix_pgo" verify --lock-file "$lock" --checked-in "$dir/pgo"
 
   jq '.version = 2' "$lock" >"$dir/newer.json"
   expect_failure 'written by a newer nix-pgo' "$nix_pgo" verify --lock-file "$dir/newer.json"
@@ -114,6 +114,6 @@ test_helper_show_diff_and_staleness_on_the_demo_profile() {
     fail "staleness does not print its summary line"
   jq -e '.stale_count > 0 and .matching_count_percent < 100' "$dir/staleness.json" >/dev/null ||
     fail "the stale hot function's counts are not counted"
-  expect_failure 'the profile is stale: .*update-profile' \
+  expect_failure 'the profile is stale: .*updateProfile' \
     "$nix_pgo" staleness --log "$dir/build.log" --profile "$profile" --max-stale 0
 }

@@ -35,6 +35,10 @@ test_locked_update_profile_writes_the_lock_and_relocking_changes_nothing() {
   before=$(sha256sum "$DEMO_LOCK")
   nix run --impure .#host.update-profile
   [ "$(sha256sum "$DEMO_LOCK")" = "$before" ] || fail "re-locking an unchanged profile changed the lock"
+  # Options are no lock file names (--help once made a directory named after dirname's usage).
+  nix run --impure .#host.update-profile -- --help | has '^usage: update-profile \[LOCK_FILE\]' || fail "no usage"
+  expect_failure 'unknown option --lock' nix run --impure .#host.update-profile -- --lock x.json
+  [ -z "$(git status --porcelain --untracked-files=all)" ] || fail "update-profile --help or --lock left files: $(git status --porcelain)"
 }
 
 test_locked_optimized_bolted_and_best_depend_on_the_profile_hashes_alone() {

@@ -81,7 +81,7 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<()> {
             bail!(
                 "the profiles differ by {drift:.3}% (edge profile overlap {:.3}%), more than \
                  --max-drift {max}%: the workloads now exercise the program differently. If \
-                 that is expected, re-lock the new profile (`nix run .#update-profile`); \
+                 that is expected, re-lock the new profile (the package's updateProfile); \
                  otherwise check the workloads and the source changes.{details}",
                 report.overlap.edge_overlap_percent
             );

@@ -248,8 +248,8 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
         );
     } else if report.hash_mismatches > 0 || report.renamed_functions == 0 {
         message.push_str(
-            " Re-run the workloads on the current source to refresh the profile: `nix run \
-             .#update-profile` (or rebuild the profile and `nix-pgo lock` it), then commit the \
+            " Re-run the workloads on the current source to refresh the profile: the package's \
+             updateProfile (`nix run .#<package>.updateProfile`; or rebuild the profile and `nix-pgo lock` it), then commit the \
              lock",
         );
     }

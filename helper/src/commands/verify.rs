@@ -231,7 +231,7 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
         };
         bail!(
             "{} of {} check(s) of {} failed:\n{}If the workloads or the source changed on \
-             purpose, re-create the profile and the lock with `nix run .#update-profile` (or \
+             purpose, re-create the profile and the lock with the package's updateProfile (or \
              `nix-pgo lock --lock-file {} --package PNAME --toolchain ID --profile DIR --name \
              STORE_NAME`) and commit the result",
             failed.len(),
@@ -336,8 +336,8 @@ fn check_bolt_dir(args: &VerifyArgs, lock: &LockFile, pname: String, path: PathB
             check.toolchain = Some(toolchain.to_owned());
             match (&entry.bolt, store::nar_hash(path)) {
                 (None, _) => Some(format!(
-                    "the lock has no BOLT profile for {pname}: re-lock with `nix run \
-                     .#update-profile` (it locks the BOLT profile too), or remove the \
+                    "the lock has no BOLT profile for {pname}: re-lock with the package's \
+                     updateProfile (it locks the BOLT profile too), or remove the \
                      checked-in copy"
                 )),
                 (_, Err(err)) => Some(format!("{err:#}")),
@@ -345,7 +345,7 @@ fn check_bolt_dir(args: &VerifyArgs, lock: &LockFile, pname: String, path: PathB
                 (Some(bolt), Ok(found)) => Some(format!(
                     "its NAR hash is {}, the lock has {}; the checked-in BOLT profile and the \
                      lock disagree: copy the locked `bolt-profile` stage's output there again, \
-                     or re-lock with `nix run .#update-profile`",
+                     or re-lock with the package's updateProfile",
                     found.sri(),
                     bolt.nar_hash
                 )),

@@ -28,7 +28,7 @@ if [ "$stage" = optimized ]; then
     name=${exe##*/}
     ln -s "$exe" "$name"
     "$helper" --json pprof match --min-rate "$minProfileMatch" --profile default.pgo --binary "$name" >"$out/nix-support/profile-match-$name.json" ||
-      die "the profile can't be used for $name (above): it is no CPU profile, or one of another program, or the program changed. Regenerate it from the workloads (\`nix run .#update-profile\`)."
+      die "the profile can't be used for $name (above): it is no CPU profile, or one of another program, or the program changed. Regenerate it from the workloads with $relockHint, or import a profile of this program (\`nix-pgo import\`)."
     log "the profile matches $name: nix-support/profile-match-$name.json"
   done
   cd - >/dev/null || exit

@@ -11,6 +11,6 @@ $(if [ "$sourceKind" = checked-in ]; then
   else
     echo "BOLT's training gave another profile than the locked one: the workloads, the program or the toolchain changed, or the program is multithreaded, whose BOLT profile differs from run to run. A locked profile that can't be rebuilt comes from a binary cache, or from a checked-in copy of it (pgo/$pname.bolt: the \`bolt-profile\` stage's output)."
   fi)
-Re-lock with \`nix run .#update-profile\` (host toolchain: \`nix run --impure .#host.update-profile\`) and commit pgo.lock.json."
+Re-lock with $relockHint and commit pgo.lock.json."
 fi
 log "locked BOLT profile of $pname verified: $actual ($sourceKind)"

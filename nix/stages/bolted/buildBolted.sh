@@ -13,7 +13,7 @@ mkdir -p "$out/bin" "$out/nix-support"
 recorded=$boltProfile/nix-support/bolt-input.sha256
 if [ -e "$recorded" ] && ! boltProfileIsOfInput "$boltProfile" >"$NIX_BUILD_TOP/bolt-input.check" 2>&1; then
   cat "$NIX_BUILD_TOP/bolt-input.check" >&2
-  log "warning: the BOLT profile $boltProfile was recorded on other binaries than $boltInput (above): the source, flags or toolchain changed since it was locked. llvm-bolt uses what still matches. Re-lock with \`nix run .#update-profile\` (host toolchain: \`nix run --impure .#host.update-profile\`) to train BOLT on this build."
+  log "warning: the BOLT profile $boltProfile was recorded on other binaries than $boltInput (above): the source, flags or toolchain changed since it was locked. llvm-bolt uses what still matches. Re-lock with $relockHint to train BOLT on this build."
   echo other-binaries >"$out/nix-support/bolt-profile-recorded-on"
 elif [ -e "$recorded" ]; then
   echo these-binaries >"$out/nix-support/bolt-profile-recorded-on"

@@ -13,7 +13,7 @@ if [ -n "${boltInput:-}" ]; then
   # shellcheck source=../../internal/bolt/bolt.sh
   source "$boltScriptLib"
   if ! boltProfileIsOfInput "$boltProfile" >&2; then
-    echo "nix-pgo: error: the locked BOLT profile $boltProfile was taken on other binaries than this build's bolt input $boltInput (above): the source, flags or toolchain changed since it was locked. Re-lock with \`nix run .#update-profile\` (host toolchain: \`nix run --impure .#host.update-profile\`)." >&2
+    echo "nix-pgo: error: the locked BOLT profile $boltProfile was taken on other binaries than this build's bolt input $boltInput (above): the source, flags or toolchain changed since it was locked. Re-lock with $relockHint." >&2
     status=1
   fi
 fi

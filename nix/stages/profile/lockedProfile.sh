@@ -14,6 +14,6 @@ actual=$("$helper" fingerprint --llvm-profdata "$llvmProfdata" "$out/$pname.prof
 if [ "$actual" != "$expectedFingerprint" ]; then
   die "the $sourceKind profile of $pname ($source) has fingerprint $actual, but pgo.lock.json locks $expectedFingerprint.
 The workloads, the program or the toolchain changed since the profile was locked, and nix-pgo never uses another profile than the locked one.
-Re-lock it from the workloads with \`nix run .#update-profile\` (host toolchain: \`nix run --impure .#host.update-profile\`) and commit pgo.lock.json$([ "$sourceKind" = checked-in ] && echo " and the new pgo/$pname.profdata")."
+Re-lock it from the workloads with $relockHint and commit pgo.lock.json$([ "$sourceKind" = checked-in ] && echo " and the new pgo/$pname.profdata")."
 fi
 log "locked profile of $pname verified: fingerprint $actual ($sourceKind)"

@@ -7,6 +7,11 @@ cat >"$out/bin/update-profile" <<SCRIPT
 # Re-lock the Go profile of $pname (toolchain $toolchainId) from its workloads, and write it
 # where go build -pgo=auto looks for it.
 set -euo pipefail
+usage="usage: update-profile [LOCK_FILE [DEFAULT_PGO]]  (default $lockPath and $defaultPgoPath, relative to this directory)"
+case \${1-} in
+  -h | --help) echo "\$usage"; exit 0 ;;
+  -*) echo "update-profile: unknown option \$1; \$usage" >&2; exit 2 ;;
+esac
 lock=\${1:-$lockPath}
 pgo=\${2:-$defaultPgoPath}
 mkdir -p "\$(dirname "\$lock")" "\$(dirname "\$pgo")"
