@@ -65,7 +65,11 @@ runWorkload() {
         echo "system certificates. Give the package \`caCertificates = true;\` (or the workload \`caCertificates = true;\`), which sets"
         echo "SSL_CERT_FILE to the toolchain's CA bundle."
       fi
-      echo "Fix the workload script ($workloadScript) or the program; workloads must exit 0."
+      if [ "$status" -eq 124 ]; then
+        echo "If the workload needs longer, raise its \`timeout\` (seconds natively; the evaluation allows 30 times it under callgrind)."
+      else
+        echo "Fix the workload script (${workloadScriptGiven:-$workloadScript}) or the program; workloads must exit 0."
+      fi
     } >&2
     exit 1
   fi

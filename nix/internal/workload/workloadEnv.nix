@@ -57,6 +57,9 @@ in
         ${builtins.concatStringsSep "\n" (builtins.attrValues (mapAttrs (n: v: "export ${n}=${builtins.toJSON v}") variables))}
         source ${workloadPath workload.script}
       '';
+  # The script as the user gave it (its path, not copied), for messages: workloadScript
+  # may be a generated wrapper that sets `variables` and sources it.
+  workloadScriptGiven = toString workload.script;
   # $PGO_INPUTS: a directory of links, <name> -> <store path>.
   workloadInputs = "${mkStage {
     name = "workload-inputs";

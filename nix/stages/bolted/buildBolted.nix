@@ -37,6 +37,9 @@
     "-split-all-cold"
     "-split-eh"
     # Fold identical functions (generic instantiations often are).
+    # (LLVM 22's llvm-bolt warns that "1" is deprecated for "all"; it lists both. "1" is kept
+    # because it is also what a BOLT whose -icf is a plain on/off option accepts, as it
+    # was before safe ICF, 2025.)
     "-icf=1"
     # Remove double jumps and useless branches left by the new layout.
     "-peepholes=all"
