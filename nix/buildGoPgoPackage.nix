@@ -107,26 +107,17 @@ let
   lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
   defaultPgo' = if args ? defaultPgo then defaultPgo else inSrc "${subPackageDir}/default.pgo";
   # The builds never see the lock or default.pgo: re-locking rebuilds no baseline, and a
-  # default.pgo never reaches a build but through the lock check (goLockedProfile). Nor
-  # the flake's own files: editing flake.nix would otherwise rebuild every stage.
+  # default.pgo never reaches a build but through the lock check (goLockedProfile).
   # (nix-pgo import writes default.pgo.provenance.json beside default.pgo.)
-  notGoSource = map (f: toString src + "/${relative f}") [
-    "pgo.lock.json"
-    "${subPackageDir}/default.pgo"
-    "${subPackageDir}/default.pgo.provenance.json"
-    "flake.nix"
-    "flake.lock"
-  ];
-  goSrc =
-    if srcIsPath then
-      builtins.path
-        {
-          path = src;
-          name = "${pname}-source";
-          filter = path: _type: !(builtins.elem path notGoSource);
-        }
-    else
-      src;
+  goSrc = import ./internal/pgoSource.nix {
+    inherit src;
+    name = "${pname}-source";
+    exclude = map relative [
+      "pgo.lock.json"
+      "${subPackageDir}/default.pgo"
+      "${subPackageDir}/default.pgo.provenance.json"
+    ];
+  };
 
   # A default.pgo without a lock is never built with (nix-pgo builds only with a profile
   # whose fingerprint a lock records), but Go's own convention (-pgo=auto) would use it:

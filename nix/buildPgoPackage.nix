@@ -185,19 +185,12 @@ let
   checkedInProfile' = if checkedInProfile != null then checkedInProfile else inSrc "pgo/${pname}.profdata";
   checkedInBoltProfile' = if checkedInBoltProfile != null then checkedInBoltProfile else inSrc "pgo/${pname}.bolt";
   # The cargo stages never see them: re-locking doesn't rebuild baseline or instrumented.
-  # Nor the flake's own files, where a user configures nix-pgo (`src = ./.;` next to
-  # them): editing flake.nix would otherwise rebuild and retrain every stage.
-  notCargoSource = map (f: toString src + "/${f}") [ "pgo.lock.json" "pgo" "flake.nix" "flake.lock" ];
-  cargoSrc =
-    if srcIsPath then
-      builtins.path
-        {
-          path = src;
-          name = "${pname}-source";
-          filter = path: _type: !(builtins.elem path notCargoSource);
-        }
-    else
-      src;
+  # Nor cargo's own target/ (a local `cargo build` beside the flake).
+  cargoSrc = import ./internal/pgoSource.nix {
+    inherit src;
+    name = "${pname}-source";
+    exclude = [ "pgo.lock.json" "pgo" "target" ];
+  };
 
   lockEntry = lockEntryOf {
     lockFile = lockFile';

@@ -117,3 +117,27 @@ test_held_out_inputs_are_in_no_training_closure() {
   done
   true
 }
+
+test_build_leftovers_beside_the_source_rebuild_nothing() {
+  local rust go before
+  # nix build's result links, cargo's target/ and the flake's own files, in a Rust and a Go
+  # source given as paths (nix/internal/pgoSource.nix).
+  rust=$(mktemp -d)
+  cp -r --no-preserve=mode "$(nix eval --raw -f tests/fixtures/demo.nix baseline.src)/." "$rust"
+  go=$(mktemp -d)/module
+  cp -r --no-preserve=mode tests/fixtures/go-wordfreq/module "$go"
+  rust_drv() { nix eval --impure --raw -f tests/fixtures --argstr sourceDir "$rust" localSource.baseline.drvPath; }
+  go_drv() { nix eval --impure --raw -f tests/fixtures/go.nix --arg src "\"$go\"" baseline.drvPath; }
+  before="$(rust_drv) $(go_drv)"
+  for dir in "$rust" "$go"; do
+    ln -s /nix/store "$dir/result"
+    ln -s /nix/store "$dir/result-bolted"
+    echo '{ }' >"$dir/flake.nix"
+  done
+  mkdir -p "$rust/target/release"
+  echo built >"$rust/target/release/leftover"
+  [ "$(rust_drv) $(go_drv)" = "$before" ] || fail "result links, target/ or flake.nix changed baseline: $before, then $(rust_drv) $(go_drv)"
+  # A source file still counts.
+  echo '// edited' >>"$rust/src/main.rs"
+  [ "$(rust_drv)" != "${before%% *}" ] || fail "an edit of the source did not change baseline"
+}

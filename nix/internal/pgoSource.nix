@@ -1,0 +1,26 @@
+# pgoSource :: { src, name, exclude } -> path
+#
+# A package's source as its builds see it (buildPgoPackage's cargo stages,
+# buildGoPgoPackage's go builds): `src` without what configures nix-pgo or comes out of
+# building, so that editing or producing those rebuilds nothing. Left out, at the top of
+# src: `exclude` (the pipeline's lock and checked-in profiles, relative paths), flake.nix
+# and flake.lock (where a user configures nix-pgo, `src = ./.;` beside them), and the
+# links `nix build` leaves (`result`, `result-*`). A src that is not a path (a
+# derivation, a fetcher's result) is used as it is.
+{ src, name, exclude }:
+let
+  top = toString src;
+  excluded = map (f: "${top}/${f}") (exclude ++ [ "flake.nix" "flake.lock" ]);
+  isResultLink = path: type:
+    type == "symlink" && dirOf path == top
+    && builtins.match "result(-.*)?" (baseNameOf path) != null;
+in
+if builtins.isPath src then
+  builtins.path
+  {
+    path = src;
+    inherit name;
+    filter = path: type: !(builtins.elem path excluded || isResultLink path type);
+  }
+else
+  src
