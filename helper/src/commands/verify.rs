@@ -137,7 +137,8 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
                     kind: "lock",
                     package: pname.clone(),
                     toolchain: Some(toolchain.clone()),
-                    path: None,
+                    // Which entry: the profile's or the BOLT profile's.
+                    path: Some(PathBuf::from(store_path)),
                     problem: (expected != *store_path).then(|| {
                         format!(
                             "{field}storePath {store_path} does not follow from {field}narHash \

@@ -13,17 +13,22 @@ let
   isWorkloadName = name: match "[A-Za-z0-9_][A-Za-z0-9_+-]*" name != null;
   isInputName = name: match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" name != null;
   unknown = filter (k: !elem k kinds) (attrNames workloads);
+  # [ { workload = bool; text; } ]: each bad name, a workload's or an input's.
   badNames = concatLists (map
     (kind:
       let set = workloads.${kind} or { }; in
       if !isAttrs set then [ ] else
       concatLists (attrValues (mapAttrs
         (w: spec:
-          (if isWorkloadName w then [ ] else [ "${kind} workload '${w}'" ])
-          ++ map (i: "input '${i}' of ${kind} workload '${w}'")
+          (if isWorkloadName w then [ ] else [{ workload = true; text = "${kind} workload '${w}'"; }])
+          ++ map (i: { workload = false; text = "input '${i}' of ${kind} workload '${w}'"; })
             (filter (i: !isInputName i) (attrNames (spec.inputs or { }))))
         set)))
     kinds);
+  example =
+    if builtins.any (b: b.workload) badNames
+    then "e.g. rename the workload file `html two.sh` to `html-two.sh`"
+    else "e.g. `inputs.\"my corpus\"` to `inputs.my-corpus` (and $PGO_INPUTS/my-corpus in the scripts)";
   notSets = filter (k: elem k kinds && !isAttrs workloads.${k}) (attrNames workloads);
 in
 (if unknown == [ ] then [ ] else [
@@ -31,5 +36,5 @@ in
 ])
 ++ map (k: "workloads.${k} must be a set of workloads, { <name> = { script = ./….sh; }; }.") notSets
 ++ (if badNames == [ ] then [ ] else [
-  "these names can't name files, store paths or Hydra jobs: ${concatStringsSep ", " badNames}. Use letters, digits and '-', '_', '+' (inputs may also have '.'; no spaces or quotes), e.g. rename the workload file `html two.sh` to `html-two.sh`."
+  "these names can't name files, store paths or Hydra jobs: ${concatStringsSep ", " (map (b: b.text) badNames)}. Use letters, digits and '-', '_', '+' (inputs may also have '.'; no spaces or quotes), ${example}."
 ])
