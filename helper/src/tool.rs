@@ -54,7 +54,18 @@ impl Tool {
     {
         let args: Vec<OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
         let command_line = render_command_line(&self.path, &args);
-        eprintln!("nix-pgo: running {command_line}");
+        // A merge of hundreds of .profraw files is one line of kilobytes: the log
+        // gets its start and the count (a failure below still shows all of it).
+        const LOGGED_ARGS: usize = 12;
+        if args.len() > LOGGED_ARGS {
+            eprintln!(
+                "nix-pgo: running {} … ({} more arguments)",
+                render_command_line(&self.path, &args[..LOGGED_ARGS]),
+                args.len() - LOGGED_ARGS
+            );
+        } else {
+            eprintln!("nix-pgo: running {command_line}");
+        }
         let output = Command::new(&self.path)
             .args(&args)
             .output()
