@@ -12,7 +12,10 @@ case \${1-} in
 esac
 lock=\${1:-$defaultLockPath}
 mkdir -p "\$(dirname "\$lock")"
-exec "$helper" lock --llvm-profdata "$llvmProfdata" --lock-file "\$lock" --package "$pname" --toolchain "$toolchainId" \\
+"$helper" lock --llvm-profdata "$llvmProfdata" --lock-file "\$lock" --package "$pname" --toolchain "$toolchainId" \\
   --profile "$profile" --name "$lockName" ${workloadArgs[*]@Q}
+# The path is relative to where this runs; the package reads its lock from src.
+abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\$1" ;; esac; }
+echo "update-profile: wrote \$(abs "\$lock"); $pname reads its lock from its src's pgo.lock.json (or its lockFile): commit it there." >&2
 SCRIPT
 chmod +x "$out/bin/update-profile"
