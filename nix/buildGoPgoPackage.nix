@@ -193,7 +193,7 @@ let
   profiling = buildGoProfiling common;
   profiles = mapAttrs
     (name: workload: runGoWorkloadProfile {
-      inherit pname version name workload profiling modRoot vendor tags;
+      inherit pname version name workload profiling modRoot vendor tags cgo;
       src = goSrc;
       variables = runtimeVariables;
       # Go reads randomness with the getrandom system call, not through libc: the

@@ -6,7 +6,7 @@
 # - a script (`script`, as for Rust, run by the one workload runner) that runs the
 #   profiling build (buildGoPgoPackage's `profiling`): every process of it writes a CPU
 #   profile, and they are merged;
-# - benchmarks (`benchmark = { package; bench ? "."; benchtime ? "1s"; }`):
+# - benchmarks (`benchmark = { package ? "."; bench ? "."; benchtime ? "1s"; }`):
 #   `go test -run '^$' -bench … -cpuprofile` in the module, as Go teams make PGO profiles.
 # CPU samples are not deterministic: the profile's identity is its lock (docs/go.md).
 { helper
@@ -26,6 +26,8 @@
 , modRoot ? "."
 , vendor ? null
 , tags ? [ ]
+, # CGO_ENABLED for the benchmarks' test binary, as for the program's builds.
+  cgo ? false
 , # GOMAXPROCS, GOGC (buildGoPgoPackage's runtimeVariables).
   variables ? { }
 , deterministicRandom ? true
@@ -61,6 +63,6 @@ else
     benchPackage = bench.package or ".";
     benchPattern = bench.bench or ".";
     benchtime = bench.benchtime or "1s";
-    # `go test -bench` builds the test binary without cgo, as the program's builds are.
-    env = variables // import ../../internal/go/goVariables.nix false;
+    # `go test -bench` builds the test binary with cgo as the program's builds have it.
+    env = variables // import ../../internal/go/goVariables.nix cgo;
   })

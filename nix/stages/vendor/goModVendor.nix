@@ -18,8 +18,8 @@
 , modRoot ? "."
 , # "sha256-…" (SRI) of the vendor directory.
   vendorHash
-, # Let `go mod vendor` download modules (GOPROXY as the environment gives it, or
-  # proxy.golang.org): a fixed-output derivation may use the network.
+, # Let `go mod vendor` download modules from proxy.golang.org (GOPROXY): a fixed-output
+  # derivation may use the network. Otherwise GOPROXY=off.
   proxy ? false
 ,
 }:
