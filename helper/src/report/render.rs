@@ -303,6 +303,22 @@ fn profile_line(p: &ProgramReport) -> String {
     }
     if let Some(c) = field(&p.coverage, "coverage_percent") {
         let _ = write!(s, "; coverage {c:.1} %");
+        // Coverage counts the crates built from the package's own source, not its
+        // dependencies, where the hot code may well be.
+        let crates: Vec<&str> = p
+            .coverage
+            .as_ref()
+            .and_then(|v| v.get("compiled_crates"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if !crates.is_empty() {
+            let _ = write!(
+                s,
+                " (of the functions of {}; dependencies are not counted)",
+                crates.join(", ")
+            );
+        }
     }
     if let Some(c) = field(&p.staleness, "stale_count_percent") {
         let _ = write!(s, "; stale counts {c:.1} %");
@@ -901,6 +917,16 @@ pub mod tests {
         assert!(md.starts_with("# nix-pgo report\n"));
         assert!(md.contains("## demo\n"));
         assert!(md.contains("Profile `0123456789abcdef`, 5 functions; coverage 99.5 %.\n"));
+        let mut own = sample_report();
+        own.programs[0].coverage =
+            Some(serde_json::json!({"coverage_percent": 100.0, "compiled_crates": ["resvg"]}));
+        let md = markdown(&own);
+        assert!(
+            md.contains(
+                "coverage 100.0 % (of the functions of resvg; dependencies are not counted)."
+            ),
+            "{md}"
+        );
         assert!(
             md.contains("| demo | `optimized` | 61.2 | reproducible |"),
             "{md}"
