@@ -49,6 +49,13 @@ fn fails(args: &[&str]) -> String {
     String::from_utf8(out.stderr).expect("utf-8 stderr")
 }
 
+/// A JSON file the command wrote.
+fn read_json(path: impl AsRef<Path>) -> Value {
+    let path = path.as_ref();
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
@@ -146,7 +153,7 @@ fn merge_is_canonical_weighted_and_a_fixed_point() {
         .windows(2)
         .all(|w| (&w[0].location_id, &w[0].label) < (&w[1].location_id, &w[1].label)));
 
-    let json: Value = serde_json::from_str(&fs::read_to_string(&summary).unwrap()).unwrap();
+    let json = read_json(&summary);
     assert_eq!(json["fingerprintAlgorithm"], "blake3-canonical-pprof-v1");
     assert_eq!(json["samples"], merged.sample.len());
     assert_eq!(json["functions"], merged.function.len());
@@ -388,7 +395,7 @@ fn go_profiles_lock_and_verify() {
         "--date",
         "2026-01-02",
     ]);
-    let json: Value = serde_json::from_str(&fs::read_to_string(&lock).unwrap()).unwrap();
+    let json = read_json(&lock);
     let entry = &json["profiles"]["go-service"]["go-test"];
     assert_eq!(entry["fingerprintAlgorithm"], "blake3-canonical-pprof-v1");
     assert_eq!(
@@ -493,12 +500,10 @@ fn import_reads_profile_files_once_and_locks_them() {
         &wb,
     ]);
     assert_eq!(fs::read(out).unwrap(), fs::read(&reference).unwrap());
-    let provenance: Value =
-        serde_json::from_str(&fs::read_to_string(format!("{out}.provenance.json")).unwrap())
-            .unwrap();
+    let provenance = read_json(format!("{out}.provenance.json"));
     assert_eq!(provenance["pulls"].as_array().unwrap().len(), 2);
     assert_eq!(provenance["sources"][0]["kind"], "file");
-    let json: Value = serde_json::from_str(&fs::read_to_string(&lock).unwrap()).unwrap();
+    let json = read_json(&lock);
     assert_eq!(
         json["profiles"]["go-service"]["go-test"]["fingerprint"],
         ok(&["pprof", "fingerprint", s(&reference)]).trim()
@@ -641,9 +646,7 @@ fn import_reports_what_the_endpoint_did() {
     let w = format!("8:{}", s(&fixture("cpu-a.pprof")));
     ok(&["pprof", "merge", "--output", s(&reference), "--weight", &w]);
     assert_eq!(fs::read(out).unwrap(), fs::read(&reference).unwrap());
-    let provenance: Value =
-        serde_json::from_str(&fs::read_to_string(format!("{out}.provenance.json")).unwrap())
-            .unwrap();
+    let provenance = read_json(format!("{out}.provenance.json"));
     assert_eq!(provenance["pulls"].as_array().unwrap().len(), 4);
     assert_eq!(provenance["sources"][1]["weight"], 3);
     let raw = pprof::read(&fixture("cpu-a.pprof")).unwrap();
@@ -659,7 +662,7 @@ fn import_reports_what_the_endpoint_did() {
                 .contains("not the expected 0000"),
         "{warnings:?}"
     );
-    let json: Value = serde_json::from_str(&fs::read_to_string(&lock).unwrap()).unwrap();
+    let json = read_json(&lock);
     assert_eq!(
         json["profiles"]["go-service"]["go-test"]["fingerprint"],
         provenance["fingerprint"]
