@@ -272,12 +272,12 @@ fn reason(baseline: &str, tolerance: f64, losses: &[Loss]) -> String {
                     Some(n) => (format!(" (multithreaded, {n} runs)"), "its fastest run", " slowest"),
                 };
                 format!(
-                    "on workload '{}'{context} {fastest} {} {} {}, {:+.2}% over {baseline}'s{slowest} {} (tolerance {tolerance}%)",
+                    "on workload '{}'{context} {fastest} {} {} {}, {} over {baseline}'s{slowest} {} (tolerance {tolerance}%)",
                     l.workload,
                     metric.verb(),
                     l.value,
                     metric.name(),
-                    l.change_percent,
+                    crate::percent::change(l.change_percent),
                     l.baseline
                 )
             }

@@ -17,6 +17,7 @@ pub mod inspect;
 pub mod lock;
 pub mod merge;
 pub mod output;
+pub mod percent;
 pub mod pprof;
 pub mod profile;
 pub mod regressions;

@@ -5,6 +5,7 @@ use anyhow::{bail, Result};
 use nix_pgo::coverage::parse_percent;
 use nix_pgo::evaluation::Metric;
 use nix_pgo::output::print_json;
+use nix_pgo::percent;
 use nix_pgo::regressions;
 use nix_pgo::regressions::Comparison;
 use std::path::PathBuf;
@@ -49,16 +50,16 @@ pub fn run(global: &GlobalArgs, args: RegressionsArgs) -> Result<()> {
     }
     for c in &comparisons {
         eprintln!(
-            "nix-pgo: {}: {} {} instructions, {} estimated cycles; {} {} ({:+.2}%), {} ({:+.2}%){}",
+            "nix-pgo: {}: {} {} instructions, {} estimated cycles; {} {} ({}), {} ({}){}",
             c.workload,
             args.baseline,
             c.baseline_instructions,
             c.baseline_estimated_cycles,
             c.variant,
             c.instructions,
-            c.change_percent,
+            percent::change(c.change_percent),
             c.estimated_cycles,
-            c.estimated_cycles_change_percent,
+            percent::change(c.estimated_cycles_change_percent),
             if c.regression { "  REGRESSION" } else { "" }
         );
     }
@@ -82,11 +83,12 @@ pub fn run(global: &GlobalArgs, args: RegressionsArgs) -> Result<()> {
                 ),
             };
             message.push_str(&format!(
-                "\n- workload '{}': {} {} {value} {}, {change:+.2}% over {} ({base})",
+                "\n- workload '{}': {} {} {value} {}, {} over {} ({base})",
                 c.workload,
                 c.variant,
                 metric.verb(),
                 metric.name(),
+                percent::change(change),
                 args.baseline,
             ));
         }

@@ -5,6 +5,7 @@ use anyhow::{bail, Context, Result};
 use nix_pgo::coverage::{self, parse_percent, CoverageReport, EvidenceArgs};
 use nix_pgo::inspect::share;
 use nix_pgo::output::print_json;
+use nix_pgo::percent;
 use nix_pgo::profile::{self};
 use nix_pgo::staleness::{stale_counts, StalenessReport, MAX_STALE_LISTED};
 use nix_pgo::tool::LlvmProfdataArg;
@@ -115,7 +116,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
          {} of profile counts still match",
         report.functions_without_profile,
         report.hash_mismatches,
-        percent(report.matching_count_percent)
+        percent::share(report.matching_count_percent)
     );
     if global.json {
         eprintln!("{line}");
@@ -131,7 +132,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
              made rustc partition the crate anew. Refresh the profile (the package's \
              updateProfile) to profile them where they are now",
             report.moved_functions,
-            percent(share(report.moved_count, total)),
+            percent::share(share(report.moved_count, total)),
         );
     }
     if report.renamed_functions > report.moved_functions {
@@ -147,7 +148,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
              give the instrumented stage the same ones (env such as CARGO_PROFILE_RELEASE_LTO, \
              features, Cargo.lock), then refresh the profile",
             report.renamed_functions - report.moved_functions,
-            percent(share(renamed_count, total)),
+            percent::share(share(renamed_count, total)),
         );
     }
     if let Some(min) = args.min_coverage {
@@ -254,40 +255,4 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
         );
     }
     message
-}
-
-/// A share in percent for the build log: one decimal, or as many as it takes
-/// not to round a share that is not whole (99.9988 %) to 100.0 % or 0.0 %.
-fn percent(p: f64) -> String {
-    let one = format!("{p:.1}%");
-    if one == "100.0%" && p < 100.0 {
-        if p > 99.9999 {
-            ">99.9999%".to_owned()
-        } else {
-            format!("{p:.4}%")
-        }
-    } else if one == "0.0%" && p > 0.0 {
-        if p < 0.0001 {
-            "<0.0001%".to_owned()
-        } else {
-            format!("{p:.4}%")
-        }
-    } else {
-        one
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent;
-
-    #[test]
-    fn shares_that_are_not_whole_never_read_as_whole() {
-        assert_eq!(percent(100.0), "100.0%");
-        assert_eq!(percent(99.9988), "99.9988%");
-        assert_eq!(percent(73.46), "73.5%");
-        assert_eq!(percent(0.00004), "<0.0001%");
-        assert_eq!(percent(99.99999), ">99.9999%");
-        assert_eq!(percent(0.0), "0.0%");
-    }
 }
