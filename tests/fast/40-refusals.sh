@@ -20,3 +20,18 @@ test_a_misspelt_kind_of_workload_is_refused_at_evaluation() {
   expect_failure "workloads has 'evalution', which is not a kind of workload: the kinds are training, evaluation \\(misspelt" \
     nix eval --impure --raw -f tests/fixtures/go.nix misspeltKind.optimized.drvPath
 }
+
+test_a_lock_without_this_package_or_toolchain_is_refused_but_update_profile_still_runs() {
+  local dir demo
+  dir=$(mktemp -d)
+  demo="(import ./tests/fixtures/demo.nix).override { lockFile = $dir/pgo.lock.json; }"
+  # A lock shared with another package, and one of another toolchain (a colleague's rustc).
+  for lock in '{"version":1,"profiles":{"other-tool":{"some-toolchain":{}}}}' \
+    '{"version":1,"profiles":{"pulldown-cmark":{"host-rust-1.94.1-old":{}}}}'; do
+    echo "$lock" >"$dir/pgo.lock.json"
+    expect_failure "re-lock it with the package's updateProfile" nix eval --impure --raw --expr "($demo).optimized.drvPath"
+    # The command the message names must not throw the same error.
+    nix eval --impure --raw --expr "($demo).updateProfile.drvPath" >/dev/null ||
+      fail "updateProfile does not evaluate with the lock $lock"
+  done
+}
