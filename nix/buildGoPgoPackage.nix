@@ -297,6 +297,15 @@ else
     (map (s: { name = s.attr; value = stageValues.${s.attr}; }) (filter (s: elem "go" s.languages) (import ./stages.nix)))
     // {
     language = "go";
+    # What decides which registry stages the package has, from the arguments alone (as
+    # buildPgoPackage's `has`: listing jobs reads no lock entry and no toolchain).
+    has = {
+      bolt = false;
+      lock = lockFile' != null;
+      evaluation = evaluationWorkloads != { };
+      repairs = false;
+      vendor = vendorHash != null;
+    };
     locked = lockEntry != null;
     inherit workloads profileUseGcflags;
     override = newArgs: buildGoPgoPackage (args // newArgs);

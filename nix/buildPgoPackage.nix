@@ -356,7 +356,10 @@ let
   # store.
   boltLockEntry = if lockEntry == null then null else lockEntry.bolt or null;
   boltTrainingUsed = if boltLockEntry == null then onBoltInput else onUnlockedProfile;
-  inherit (boltTrainingUsed) boltInstrumented boltProfiles;
+  inherit (boltTrainingUsed) boltInstrumented;
+  # One per training workload whichever training is used: named without asking which,
+  # so that listing jobs reads no lock entry (stagesOf).
+  boltProfiles = builtins.mapAttrs (name: _: boltTrainingUsed.boltProfiles.${name}) training;
   boltProfileUnlocked = boltTrainingUsed.boltProfile;
   boltProfile =
     if boltLockEntry == null then
@@ -564,6 +567,18 @@ let
         evaluation = shippingEvaluation;
         tolerance = regressionTolerance;
       });
+  # What decides which stages of the registry (stages.nix: `bolt`, `lockedOnly`, `needs`)
+  # the package has, from the arguments alone: listing jobs and checks (stagesOf,
+  # checksFor) then reads no lock entry and evaluates no toolchain, which asking a stage
+  # whether it is null would (`profile` is the lock's or the workloads' as the lock has an
+  # entry for this toolchain). Agrees with which stages are null (tests/fast/10-graph.sh).
+  has = {
+    inherit bolt;
+    lock = lockFile' != null;
+    evaluation = evaluationWorkloads != { };
+    repairs = evaluationWorkloads != { } && repairs' != [ ];
+    vendor = true;
+  };
   # The stages by their registry attribute (stages.nix), for the result.
   stageValues = boltStages // {
     inherit
@@ -600,8 +615,9 @@ let
       defaultLockPath = lockPath;
     };
     # A check that the locked profile hasn't drifted from what the workloads give now.
+    # (With a lock file, whose entry for this package and toolchain lockEntry checks.)
     profileFresh =
-      if lockEntry == null then
+      if lockFile' == null then
         null
       else
         profileFresh {
@@ -632,6 +648,7 @@ else
     // {
     # The registry's `languages` this pipeline has (stagesOf, checksFor).
     language = "rust";
+    inherit has;
     locked = lockEntry != null;
     # The workloads as given (for evaluating other variants with evaluateVariants).
     inherit workloads;

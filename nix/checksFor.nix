@@ -29,9 +29,9 @@ let
         value = p.${stage.attr};
       })
       (filter
-        (stage: builtins.elem (p.language or "rust") stage.languages
-          && (p.${stage.attr} or null) != null
-          && (!stage.lockedOnly || locked.${name} or false))
+        (stage: import ./internal/hasStage.nix p stage
+          # (A pipeline without `has` says whether it is locked through `locked`.)
+          && (!stage.lockedOnly || p ? has || locked.${name} or false))
         registryChecks);
   checks = { inherit helper; } // listToAttrs (concatMap (name: forProgram name pipelines.${name}) (attrNames pipelines));
 in

@@ -11,6 +11,10 @@
 #   bolt         null when the package has `bolt = false`
 #   check        a derivation whose build is a test: in checks.<system> as <program>-<name>
 #   lockedOnly   only for a package with a lock
+#   needs        what else the package must have for it (its `has`, from its arguments):
+#                "evaluation" (evaluation workloads), "repairs" (and remedies to try),
+#                "vendor" (Go: a vendorHash); with `bolt` and `lockedOnly`, the only ways
+#                a stage is null, so stagesOf and checksFor never ask a stage itself
 #   job          a Hydra job of its own (false: the same derivation as another stage, or an app)
 #   languages    the pipelines that have it: "rust" (buildPgoPackage), "go" (buildGoPgoPackage);
 #                a pipeline's `language` attribute names its own
@@ -22,13 +26,14 @@ let
       bolt = false;
       check = false;
       lockedOnly = false;
+      needs = [ ];
       job = true;
       languages = [ "rust" "go" ];
     }
     // s;
 in
 map stage [
-  { name = "vendor"; attr = "vendor"; }
+  { name = "vendor"; attr = "vendor"; needs = [ "vendor" ]; }
   { name = "baseline"; attr = "baseline"; }
   { name = "instrumented"; attr = "instrumented"; languages = [ "rust" ]; }
   # The Go program built to write a CPU profile when a workload runs it (go build -overlay).
@@ -45,16 +50,16 @@ map stage [
   # The BOLT profile rebuilt from the workloads; `bolt-profile` itself unless the lock has one.
   { name = "bolt-profile-unlocked"; attr = "boltProfileUnlocked"; bolt = true; job = false; languages = [ "rust" ]; }
   { name = "bolted"; attr = "bolted"; bolt = true; check = true; languages = [ "rust" ]; }
-  { name = "evaluation"; attr = "evaluation"; perWorkload = "evaluation"; check = true; }
-  { name = "no-regression"; attr = "noRegression"; check = true; }
+  { name = "evaluation"; attr = "evaluation"; perWorkload = "evaluation"; check = true; needs = [ "evaluation" ]; }
+  { name = "no-regression"; attr = "noRegression"; check = true; needs = [ "evaluation" ]; }
   # Repair before fallback (docs/never-slower.md): per variant, did it regress; the
   # remedies, each a variant; and their evaluation.
-  { name = "repair-plans"; attr = "repairPlans"; perWorkload = true; languages = [ "rust" ]; }
-  { name = "repaired"; attr = "repaired"; perWorkload = true; languages = [ "rust" ]; }
-  { name = "repair-evaluation"; attr = "repairEvaluation"; perWorkload = "evaluation"; languages = [ "rust" ]; }
+  { name = "repair-plans"; attr = "repairPlans"; perWorkload = true; needs = [ "evaluation" ]; languages = [ "rust" ]; }
+  { name = "repaired"; attr = "repaired"; perWorkload = true; needs = [ "evaluation" ]; languages = [ "rust" ]; }
+  { name = "repair-evaluation"; attr = "repairEvaluation"; perWorkload = "evaluation"; needs = [ "repairs" ]; languages = [ "rust" ]; }
   # The variant to ship: the fastest that passes the regression check (never needs it to
   # pass), among the variants and the remedies.
-  { name = "best"; attr = "best"; }
+  { name = "best"; attr = "best"; needs = [ "evaluation" ]; }
   # <pname>-<version>-<system>.tar.gz: the shipped binary, provenance.json, SHA256SUMS.
   { name = "release"; attr = "release"; }
   { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; languages = [ "rust" ]; }

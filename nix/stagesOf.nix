@@ -15,11 +15,11 @@ let
   jobsOf =
     stage:
     let
-      value = pipeline.${stage.attr} or null;
+      value = pipeline.${stage.attr};
       perWorkload =
         if stage.perWorkload == "evaluation" then value.workloads else value;
     in
-    if value == null then
+    if !(import ./internal/hasStage.nix pipeline stage) then
       [ ]
     else if stage.perWorkload == false then
       [{ inherit (stage) name; inherit value; }]
@@ -32,5 +32,5 @@ let
         })
         (attrNames perWorkload);
 in
-# The stages of the pipeline's language (stages.nix `languages`).
-listToAttrs (concatMap jobsOf (filter (s: s.job && builtins.elem (pipeline.language or "rust") s.languages) (import ./stages.nix)))
+# The stages of the pipeline (its language's, stages.nix `languages`, that it has).
+listToAttrs (concatMap jobsOf (filter (s: s.job) (import ./stages.nix)))

@@ -45,7 +45,7 @@ test_stage_registry_names_every_stage_of_the_result() {
   echo "result: $result"
   echo "registry: $registry"
   # Every registered stage is in the result, and the result has nothing else but these.
-  jq -e -n --argjson r "$result" --argjson s "$registry" '($s - $r) == [] and ($r - $s) == ["language", "locked", "override", "profileUseRustflags", "workloads"]' >/dev/null ||
+  jq -e -n --argjson r "$result" --argjson s "$registry" '($s - $r) == [] and ($r - $s) == ["has", "language", "locked", "override", "profileUseRustflags", "workloads"]' >/dev/null ||
     fail "buildPgoPackage's result and the stage registry (nix/stages.nix) disagree"
 }
 
@@ -140,4 +140,41 @@ test_build_leftovers_beside_the_source_rebuild_nothing() {
   # A source file still counts.
   echo '// edited' >>"$rust/src/main.rs"
   [ "$(rust_drv)" != "${before%% *}" ] || fail "an edit of the source did not change baseline"
+}
+
+test_stage_presence_is_known_without_a_toolchain_and_agrees_with_the_stages() {
+  local lock out
+  # Which stages a pipeline has comes from its `has` (nix/internal/hasStage.nix): it must
+  # agree with which stages are null, for every way a stage can be absent.
+  out=$(nix eval --impure --json --expr '
+    let
+      demo = import ./tests/fixtures/demo.nix;
+      go = import ./tests/fixtures/go.nix { };
+      pipelines = {
+        inherit demo;
+        noBolt = demo.override { bolt = false; };
+        noEvaluation = demo.override { workloads = demo.workloads // { evaluation = { }; }; };
+        noRepairs = demo.override { repairs = [ ]; };
+        inherit (go) wordfreq primes;
+      };
+      disagree = p: builtins.filter
+        (s: builtins.elem (p.language or "rust") s.languages
+          && import ./nix/internal/hasStage.nix p s != ((p.${s.attr} or null) != null))
+        (import ./nix/stages.nix);
+    in builtins.mapAttrs (_: p: map (s: s.name) (disagree p)) pipelines')
+  echo "$out"
+  [ "$(jq -c '[.[] | select(. != [])]' <<<"$out")" = '[]' ] || fail "has and the stages disagree: $out"
+  # With a lock, the job and check names need neither the lock's entry nor a toolchain
+  # (the entry is for another toolchain here; any use of the toolchain throws).
+  lock=$(mktemp -d)/pgo.lock.json
+  echo '{"version":1,"profiles":{"pulldown-cmark":{"another-toolchain":{}}}}' >"$lock"
+  nix eval --impure --json --expr "
+    let
+      lib = import ./nix { toolchain = throw \"a toolchain was used to list names\"; };
+      demo = (import ./examples/pulldown-cmark { nixPgo = lib; }).override { lockFile = $lock; };
+    in {
+      jobs = builtins.attrNames (lib.stagesOf demo);
+      checks = builtins.attrNames (lib.checksFor { pipelines = { inherit demo; }; });
+    }" | jq -e '(.jobs | index("profile")) and (.checks | index("demo-profile-fresh"))' >/dev/null ||
+    fail "listing a locked package's jobs and checks used the toolchain or lost stages"
 }
