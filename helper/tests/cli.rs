@@ -345,6 +345,36 @@ fn canonicalize_round_trips() {
 }
 
 #[test]
+fn canonicalize_excludes_functions_as_call_targets_too() {
+    // `other` calls `helper` indirectly (PROFILE_B's value site): excluding helper
+    // must leave a profile that reads back as written, as llvm-profdata renders a
+    // target without a record as "** External Symbol **".
+    let profdata = llvm_profdata();
+    let dir = scratch("canonicalize-exclude");
+    let b = indexed_profile(&profdata, &dir, "b", PROFILE_B);
+    let out = dir.join("canon.profdata");
+    let text = dir.join("canon.proftext");
+    let output = nix_pgo(&[
+        "canonicalize",
+        "--llvm-profdata",
+        path_str(&profdata),
+        path_str(&b),
+        "-o",
+        path_str(&out),
+        "--exclude",
+        "helper",
+        "--text-output",
+        path_str(&text),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&text).expect("canonical text");
+    // helper's 9 calls are gone, main's 4 stay (PROFILE_B has no record of main, so
+    // llvm-profdata already named it "** External Symbol **").
+    assert!(!text.contains("helper") && !text.contains(":9\n"), "{text}");
+    assert!(text.contains("** External Symbol **:4\n"), "{text}");
+}
+
+#[test]
 fn check_toolchain_reports_every_mismatch() {
     let profdata = llvm_profdata();
     let dir = scratch("toolchain");
