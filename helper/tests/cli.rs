@@ -861,3 +861,30 @@ fn closed_stdout_ends_quietly_without_a_panic() {
         output.status
     );
 }
+
+#[test]
+fn verify_without_llvm_profdata_is_a_usage_error_not_a_mismatch() {
+    let dir = scratch("verify-no-llvm-profdata");
+    std::fs::create_dir_all(dir.join("pgo")).expect("pgo dir");
+    std::fs::write(dir.join("pgo/demo.profdata"), b"").expect("a checked-in profile");
+    let lock = dir.join("pgo.lock.json");
+    std::fs::write(&lock, r#"{"version":1,"profiles":{}}"#).expect("lock");
+    let output = Command::new(BIN)
+        .env_remove("NIX_PGO_LLVM_PROFDATA")
+        .args([
+            "verify",
+            "--lock-file",
+            path_str(&lock),
+            "--checked-in",
+            path_str(&dir.join("pgo")),
+        ])
+        .output()
+        .expect("run nix-pgo");
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(err.contains("no llvm-profdata given"), "{err}");
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains("MISMATCH"),
+        "{err}"
+    );
+}

@@ -42,7 +42,7 @@ let
     else if home != "" then
       "${home}/.rustup"
     else
-      fail "neither RUSTUP_HOME nor HOME is set. The host toolchain is read from the environment: build with `--impure` (e.g. `nix build --impure .#host.optimized`).";
+      fail "neither RUSTUP_HOME nor HOME is set. The host toolchain is read from the environment: build with `--impure` (e.g. `nix build --impure .#<package>`; nix-pgo's own flake: `.#host.optimized`).";
 
   # rustup's own precedence: RUSTUP_TOOLCHAIN, then the default in settings.toml.
   settingsFile = "${rustupHome'}/settings.toml";

@@ -87,6 +87,9 @@ test_locked_checked_in_profile_that_differs_is_refused() {
   git add -A
   expect_failure "checked-in profile of pulldown-cmark .* has fingerprint .* but pgo.lock.json locks" \
     nix build --impure --no-link --rebuild .#host.profile
+  # The copy is wrong, not the workloads: the fix is a copy of the locked profile.
+  expect_failure "it is not a copy of the locked profile" nix build --impure --no-link --rebuild .#host.profile
+  expect_failure "Copy the locked one there" nix build --impure --no-link --rebuild .#host.profile
   expect_failure "MISMATCH" "$(out_path .#host.helper)/bin/nix-pgo" verify \
     --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata --lock-file "$DEMO_LOCK" --checked-in examples/pulldown-cmark/pgo
 }

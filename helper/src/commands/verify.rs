@@ -6,7 +6,7 @@
 use crate::commands::GlobalArgs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 use nix_pgo::lock::{self, LockFile};
@@ -115,6 +115,20 @@ fn compare(what: &str, locked: &str, found: &str, problems: &mut Vec<String>) {
 
 pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
     let lock = LockFile::load(&args.lock_file)?;
+    // LLVM profiles are fingerprinted with llvm-profdata: without one, say so now, as
+    // the usage error it is, rather than as a mismatch of every profile.
+    let llvm_profiles = !args.profiles.is_empty()
+        || match &args.checked_in {
+            Some(dir) => lock::profdata_files(dir)?
+                .iter()
+                .any(|(_, path)| path.extension().is_some_and(|e| e == "profdata")),
+            None => false,
+        };
+    if llvm_profiles {
+        args.llvm_profdata.resolve().context(
+            "verify reads LLVM profiles (--profile, or .profdata files in --checked-in)",
+        )?;
+    }
     let wanted = |pname: &str| args.package.as_deref().is_none_or(|p| p == pname);
     let mut checks = Vec::new();
 

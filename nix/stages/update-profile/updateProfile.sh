@@ -16,6 +16,6 @@ mkdir -p "\$(dirname "\$lock")"
   --profile "$profile" --name "$lockName" ${workloadArgs[*]@Q}
 # The path is relative to where this runs; the package reads its lock from src.
 abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\$1" ;; esac; }
-echo "update-profile: wrote \$(abs "\$lock"); $pname reads its lock from its src's pgo.lock.json (or its lockFile): commit it there." >&2
+echo "update-profile: wrote \$(abs "\$lock"); $pname reads its lock from its src's pgo.lock.json (or its lockFile): commit it there (in a git flake, git add it first: Nix sees only files git knows)." >&2
 SCRIPT
 chmod +x "$out/bin/update-profile"
