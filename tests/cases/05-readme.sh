@@ -15,12 +15,12 @@ readme_block() {
 }
 
 # my_tool_project DIR: the user's project: my-tool's source, pgo/{train,eval}/*.sh and a
-# testdata/ directory of generated text (1 MB), committed to git as a user's flake is.
+# pgo/testdata/ directory of generated text (1 MB), committed to git as a user's flake is.
 my_tool_project() {
   local dir=$1 repo=$PWD
-  mkdir -p "$dir/pgo/train" "$dir/pgo/eval" "$dir/testdata"
+  mkdir -p "$dir/pgo/train" "$dir/pgo/eval" "$dir/pgo/testdata"
   cp -r tests/fixtures/my-tool/Cargo.toml tests/fixtures/my-tool/Cargo.lock tests/fixtures/my-tool/src "$dir/"
-  python3 - "$dir/testdata/text one.txt" <<'PY'
+  python3 - "$dir/pgo/testdata/text one.txt" <<'PY'
 import random, sys
 random.seed(1)
 words = ["".join(random.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(random.randint(2, 9))) for _ in range(3000)]
@@ -60,7 +60,7 @@ test_readme_example_builds_checks_and_reports_on_a_foreign_program() {
   # The README ships best: a variant it chose among its candidates, and that one's binary.
   jq -e '.chosen as $c | any(.candidates[]; .variant == $c)' "$shipped/nix-support/choice.json" >/dev/null ||
     fail "the README's default is not best's choice (nix-support/choice.json)"
-  "$shipped/bin/my-tool" "$dir/testdata/text one.txt" >"$dir/my-tool.out"
+  "$shipped/bin/my-tool" "$dir/pgo/testdata/text one.txt" >"$dir/my-tool.out"
   head -n 1 "$dir/my-tool.out"
   evaluation=$(user_nix "$dir" build --no-link --json .#checks.x86_64-linux.my-tool-evaluation -L | jq -r '.[0].outputs.out')
   cat "$evaluation/evaluation.json"
@@ -104,6 +104,8 @@ PY
 test_readme_example_flake_edit_rebuilds_no_stage() {
   # `src = ./.;` holds flake.nix and flake.lock: the user edits them to configure nix-pgo,
   # and an edit must not rebuild baseline or retrain (the cargo stages never see them).
+  # Nor an edit of the workloads' data in pgo/testdata, where the README puts it: it
+  # reruns the workloads (optimized changes), not the builds of the source.
   local dir attr before after
   dir=$(mktemp -d)
   my_tool_project "$dir"
@@ -114,6 +116,11 @@ test_readme_example_flake_edit_rebuilds_no_stage() {
     after=$(user_nix "$dir" eval --raw ".#packages.x86_64-linux.$attr.drvPath")
     [ "$before" = "$after" ] || fail "editing flake.nix changed $attr: $before, then $after"
   done
+  before=$(user_nix "$dir" eval --raw ".#packages.x86_64-linux.my-tool-baseline.drvPath")
+  echo "one more line" >>"$dir/pgo/testdata/text one.txt"
+  git -C "$dir" add -A
+  [ "$(user_nix "$dir" eval --raw ".#packages.x86_64-linux.my-tool-baseline.drvPath")" = "$before" ] ||
+    fail "editing the workloads' data in pgo/testdata changed baseline"
   rm -rf "$dir"
 }
 
