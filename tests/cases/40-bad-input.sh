@@ -69,9 +69,11 @@ test_workload_paths_with_a_space_or_a_leading_dot_are_used_as_given() {
 }
 
 test_unknown_binary_or_package_fails_before_compiling() {
-  expect_failure 'no binary named in nix-pgo.s `bins`' fixture_build unknownBinary
+  expect_failure 'no binary named pulldown-cmark-cli, which nix-pgo.s `bins` argument names' fixture_build unknownBinary
   expect_failure 'available bin targets' fixture_build unknownBinary
-  expect_failure 'no package named by nix-pgo.s `package`.*workspace member' fixture_build unknownPackage
+  expect_failure 'no workspace member named by nix-pgo.s `package`' fixture_build unknownPackage
+  # A dependency's name, which cargo answers with an error about features.
+  expect_failure 'no workspace member named by nix-pgo.s `package`' fixture_build dependencyAsPackage
   # Both in the dependency build, the first cargo run: cargo stops before compiling.
   expect_failure 'baseline-deps' fixture_build unknownPackage
   local output

@@ -67,10 +67,14 @@ cargoBuild() {
 # These errors come from the first cargo run (the dependency build), before anything compiles.
 explainCargoFailure() {
   local log=$NIX_BUILD_TOP/cargo-build.log
-  if grep -q 'did not match any packages' "$log"; then
-    die "cargo has no package named by nix-pgo's \`package\` argument (cargo flags: ${cargoFlags[*]}). Set \`package\` to the name of a workspace member (\`cargo metadata --no-deps\` lists them), or leave it null for the root package."
+  if grep -qE 'did not match any packages|cannot specify features for packages outside of workspace' "$log"; then
+    # (The second: \`package\` names a dependency, which cargo builds but not as a member.)
+    die "cargo has no workspace member named by nix-pgo's \`package\` argument (cargo flags: ${cargoFlags[*]}). Set \`package\` to the name of a workspace member (\`cargo metadata --no-deps\` lists them; a dependency is none), or leave it null for the root package."
   elif grep -q 'no bin target named' "$log"; then
-    die "the package has no binary named in nix-pgo's \`bins\` argument (cargo flags: ${cargoFlags[*]}); cargo lists the ones it has above. Set \`bins\` to those names."
+    local missing
+    # shellcheck disable=SC2016 # the backquotes are cargo's, not an expansion
+    missing=$(grep -o 'no bin target named `[^`]*`' "$log" | sed 's/.*`\(.*\)`/\1/' | sort -u | paste -sd, -)
+    die "the package has no binary named $missing, which nix-pgo's \`bins\` argument names (cargo flags: ${cargoFlags[*]}); cargo lists the ones it has above. Set \`bins\` to those names."
   fi
   die "cargo build failed with status $1 (its output is above)."
 }
