@@ -17,7 +17,8 @@
 let
   demo = import ../../examples/pulldown-cmark { inherit nixPgo; };
   # The demo's inputs (the Cargo Book and other crates' changelogs, pinned by hash).
-  inherit (demo.workloads.training.guide) inputs;
+  # (An evaluation workload's: the Cargo Book and the held-out trees, evaluationInputs.)
+  inherit (demo.workloads.evaluation.cargo-changelog) inputs;
   study = nixPgo.workloadsFromDir ./. { inherit inputs; };
   broad = {
     script = builtins.path {
