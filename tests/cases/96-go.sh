@@ -141,7 +141,7 @@ test_go_lock_writes_default_pgo_and_optimized_uses_only_the_locked_profile() {
   cp "$(go_build primes.profile)/primes.pgo" "$dir/default.pgo"
   # (The profile itself: an optimized build already in the store needs none of its inputs.)
   go_fails 'has fingerprint .* but pgo.lock.json locks' profile --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo"
-  go_fails 'update-profile' profile --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo"
+  go_fails "the package's updateProfile" profile --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo"
   mv "$dir/good.pgo" "$dir/default.pgo"
   # Locked, with the committed default.pgo: the profile is the fixed-output one.
   drv=$(nix eval --impure --raw -f tests/fixtures/go.nix --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo" profile.drvPath)
