@@ -175,10 +175,9 @@ let
         in
         if n > 1 && match "v[0-9]+" last != null then builtins.elemAt parts (n - 2) else last;
       goMod = inSrc (relative "${modRoot}/go.mod");
-      module = if goMod == null then null else
-      match "(.*
-)?[ \t]*module[ \t]+\"?([^\"\n \t]+).*"
-        (builtins.readFile goMod);
+      module =
+        if goMod == null then null
+        else match "(.*\n)?[ \t]*module[ \t]+\"?([^\"\n \t]+).*" (builtins.readFile goMod);
       package = relative (head subPackages);
     in
     if package != "" then lastOf package
