@@ -61,19 +61,11 @@ pub struct VerifyArgs {
 
 /// A checked-in profile file of `pname` against the lock's fingerprint.
 fn check_checked_in(args: &VerifyArgs, lock: &LockFile, pname: String, path: PathBuf) -> Check {
-    let mut check = Check {
-        kind: "checked-in",
-        package: pname,
-        toolchain: args.toolchain.clone(),
-        path: Some(path),
-        problem: None,
-    };
-    let path = check.path.as_deref().unwrap_or(Path::new(""));
-    check.problem = match lock.entry(&check.package, args.toolchain.as_deref()) {
-        Err(err) => Some(format!("{err:#}")),
-        Ok((toolchain, entry)) => {
-            check.toolchain = Some(toolchain.to_owned());
-            match lock::fingerprint_file(path, &args.llvm_profdata) {
+    let (toolchain, problem) = match lock.entry(&pname, args.toolchain.as_deref()) {
+        Err(err) => (args.toolchain.clone(), Some(format!("{err:#}"))),
+        Ok((toolchain, entry)) => (
+            Some(toolchain.to_owned()),
+            match lock::fingerprint_file(&path, &args.llvm_profdata) {
                 Err(err) => Some(format!("{err:#}")),
                 Ok((fp, _)) if fp == entry.fingerprint => None,
                 Ok((fp, _)) => Some(format!(
@@ -82,10 +74,16 @@ fn check_checked_in(args: &VerifyArgs, lock: &LockFile, pname: String, path: Pat
                      updateProfile to re-create both, and commit them together",
                     entry.fingerprint, entry.fingerprint_changed
                 )),
-            }
-        }
+            },
+        ),
     };
-    check
+    Check {
+        kind: "checked-in",
+        package: pname,
+        toolchain,
+        path: Some(path),
+        problem,
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -115,15 +113,17 @@ fn compare(what: &str, locked: &str, found: &str, problems: &mut Vec<String>) {
 
 pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
     let lock = LockFile::load(&args.lock_file)?;
+    // The checked-in profiles, listed once: <pname>.profdata and <pname>.pgo.
+    let checked_in = match &args.checked_in {
+        Some(dir) => lock::profdata_files(dir)?,
+        None => Vec::new(),
+    };
     // LLVM profiles are fingerprinted with llvm-profdata: without one, say so now, as
     // the usage error it is, rather than as a mismatch of every profile.
     let llvm_profiles = !args.profiles.is_empty()
-        || match &args.checked_in {
-            Some(dir) => lock::profdata_files(dir)?
-                .iter()
-                .any(|(_, path)| path.extension().is_some_and(|e| e == "profdata")),
-            None => false,
-        };
+        || checked_in
+            .iter()
+            .any(|(_, path)| path.extension().is_some_and(|e| e == "profdata"));
     if llvm_profiles {
         args.llvm_profdata.resolve().context(
             "verify reads LLVM profiles (--profile, or .profdata files in --checked-in)",
@@ -171,9 +171,8 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
     }
 
     if let Some(dir) = &args.checked_in {
-        let found = lock::profdata_files(dir)?;
         if let Some(pname) = &args.package {
-            if !found.iter().any(|(p, _)| p == pname) {
+            if !checked_in.iter().any(|(p, _)| p == pname) {
                 checks.push(Check {
                     kind: "checked-in",
                     package: pname.clone(),
@@ -188,7 +187,7 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
                 });
             }
         }
-        for (pname, path) in found.into_iter().filter(|(p, _)| wanted(p)) {
+        for (pname, path) in checked_in.into_iter().filter(|(p, _)| wanted(p)) {
             if pname == "default" && path.extension().is_some_and(|e| e == "pgo") {
                 // Go's default.pgo names no package: --default-pgo says whose.
                 checks.push(Check {
