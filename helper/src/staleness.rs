@@ -345,6 +345,17 @@ pub struct StalenessReport {
     pub log_unreadable_because: Option<String>,
 }
 
+impl StalenessReport {
+    /// The renamed functions that no edit moved, renamed by other crate hashes
+    /// (a build with other Cargo metadata), and their profile counts.
+    pub fn renamed_by_metadata(&self) -> (usize, u64) {
+        (
+            self.renamed_functions - self.moved_functions,
+            self.renamed_count.saturating_sub(self.moved_count),
+        )
+    }
+}
+
 /// How many stale functions the report lists.
 pub const MAX_STALE_LISTED: usize = 20;
 

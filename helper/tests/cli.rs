@@ -574,6 +574,32 @@ fn staleness_case(test: &str, profile_text: &str, log_text: &str) -> StalenessCa
     }
 }
 
+/// An internal function an edit moved to another codegen unit: its data is
+/// lost, the command says so, and --max-stale says how to refresh the profile
+/// (not to change Cargo settings, as for other crate hashes).
+#[test]
+fn staleness_reports_functions_moved_to_another_codegen_unit() {
+    let case = staleness_case(
+        "staleness-moved",
+        ":ir\n\
+         demo.0123456789abcdef-cgu.0;_ZN4demo4blur17h1111111111111111E\n1\n1\n3000\n\n\
+         _ZN4demo4main17h2222222222222222E\n2\n1\n1000\n",
+        "warning: demo.0123456789abcdef-cgu.3: no profile data available for function _ZN4demo4blur17h1111111111111111E Hash = 1 up to 0 count discarded\n",
+    );
+    let mut args = case.command();
+    args.extend(["--max-stale", "50"]);
+    let out = nix_pgo(&args);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("1 function(s) were compiled without profile data because they moved to other codegen units")
+            && err.contains("1 function(s) an edit moved to other codegen units")
+            && err.contains("Re-run the workloads on the current source")
+            && !err.contains("other Cargo metadata"),
+        "{err}"
+    );
+}
+
 /// A profile recorded from a build with other Cargo metadata: its functions
 /// are under other symbol hashes, rustc only says "no profile data". The
 /// report counts them as stale, the command says why, --max-stale fails.

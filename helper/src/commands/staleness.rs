@@ -135,10 +135,10 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
             percent::share(share(report.moved_count, total)),
         );
     }
-    if report.renamed_functions > report.moved_functions {
+    let (renamed_functions, renamed_count) = report.renamed_by_metadata();
+    if renamed_functions > 0 {
         // Not a stale profile in the usual sense: refreshing it from the same
         // instrumented build renames nothing back, so say what differs.
-        let renamed_count = report.renamed_count.saturating_sub(report.moved_count);
         eprintln!(
             "nix-pgo: warning: {} function(s) were compiled without profile data although the \
              profile has them under other symbol hashes ({} of the profile's counts): \
@@ -147,7 +147,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
              symbol names. Record the profile from a build with this build's Cargo settings: \
              give the instrumented stage the same ones (env such as CARGO_PROFILE_RELEASE_LTO, \
              features, Cargo.lock), then refresh the profile",
-            report.renamed_functions - report.moved_functions,
+            renamed_functions,
             percent::share(share(renamed_count, total)),
         );
     }
@@ -181,10 +181,10 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
             report.hash_mismatches
         ));
     }
-    if report.renamed_functions > report.moved_functions {
+    let (renamed_functions, _) = report.renamed_by_metadata();
+    if renamed_functions > 0 {
         causes.push(format!(
-            "{} function(s) the profile has under other symbol hashes",
-            report.renamed_functions - report.moved_functions
+            "{renamed_functions} function(s) the profile has under other symbol hashes"
         ));
     }
     if report.moved_functions > 0 {
@@ -224,7 +224,7 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
              data by its codegen unit: refresh the profile.",
         );
     }
-    if report.renamed_functions > report.moved_functions {
+    if renamed_functions > 0 {
         message.push_str(
             " The renamed ones show that the profile was recorded from a build with other \
              Cargo metadata (Cargo profile settings such as lto, features, dependency \
@@ -247,7 +247,8 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
              -Coverflow-checks or --cfg: buildPgoPackage's rustflags, not profileUseRustflags, \
              which only the builds that use the profile get).",
         );
-    } else if report.hash_mismatches > 0 || report.renamed_functions == 0 {
+    } else if report.hash_mismatches > 0 || renamed_functions == 0 {
+        // (A refresh helps unless only other Cargo metadata renamed them.)
         message.push_str(
             " Re-run the workloads on the current source to refresh the profile: the package's \
              updateProfile (`nix run .#<package>.updateProfile`; or rebuild the profile and `nix-pgo lock` it), then commit the \
