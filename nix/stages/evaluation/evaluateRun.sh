@@ -64,6 +64,9 @@ sameOutput() {
   exit 1
 }
 
+# The advice when two runs of one variant printed different things.
+nondeterministic="The workload's output is not deterministic (time, randomness, addresses, thread timing): make it deterministic."
+
 log "workload '$workloadName', variant '$variant'"
 runUnderCallgrind 1
 cp "$NIX_BUILD_TOP/run.stdout" "$NIX_BUILD_TOP/first.stdout"
@@ -76,9 +79,7 @@ else
     # Tell a workload whose output changes from run to run from a variant that prints
     # something else: run this variant once more (a failure's cost only).
     runUnderCallgrind again
-    cmp -s "$NIX_BUILD_TOP/first.stdout" "$NIX_BUILD_TOP/run.stdout" ||
-      sameOutput "$NIX_BUILD_TOP/first.stdout" "on its own first run (run again to tell why it differs from '$referenceName')" \
-        "The workload's output is not deterministic (time, randomness, addresses, thread timing): make it deterministic."
+    sameOutput "$NIX_BUILD_TOP/first.stdout" "on its own first run (run again to tell why it differs from '$referenceName')" "$nondeterministic"
   fi
   sameOutput "$reference/stdout" "'$referenceName'" \
     "It printed the same twice, so an optimization changed the program's behaviour, or the output depends on the binary itself (addresses, its path, its size): make the workload print only what the program computes."
@@ -99,8 +100,7 @@ if [ -n "$threads" ]; then
   log "workload '$workloadName', variant '$variant': it started threads (${threads//$'\n'/, }): $threadedRuns run(s) in all"
   for ((n = 2; n <= threadedRuns; n++)); do
     runUnderCallgrind "$n"
-    sameOutput "$NIX_BUILD_TOP/first.stdout" "on its first run (this was run $n)" \
-      "The workload's output is not deterministic (thread timing, time, randomness, addresses): make it deterministic."
+    sameOutput "$NIX_BUILD_TOP/first.stdout" "on its first run (this was run $n)" "$nondeterministic"
     runs+=("$cg/$n")
   done
 fi
