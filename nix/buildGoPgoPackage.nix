@@ -95,7 +95,8 @@ let
   # modRoot and subPackages as paths relative to src without "." components: the source
   # filter below compares whole paths, and `subPackages = [ "." ]` (the default) must name
   # src's own default.pgo, not "<src>/./default.pgo".
-  relative = p: concatStringsSep "/" (filter (c: builtins.isString c && c != "" && c != ".") (builtins.split "/" p));
+  components = p: filter (c: builtins.isString c && c != "" && c != ".") (builtins.split "/" p);
+  relative = p: concatStringsSep "/" (components p);
   subPackageDir = let dir = relative "${modRoot}/${head subPackages}"; in if dir == "" then "." else dir;
   defaultPgoPath' = if defaultPgoPath != null then defaultPgoPath else relative "${subPackageDir}/default.pgo";
 
@@ -169,7 +170,7 @@ let
     let
       lastOf = path:
         let
-          parts = filter (c: builtins.isString c && c != "") (builtins.split "/" path);
+          parts = components path;
           n = builtins.length parts;
           last = builtins.elemAt parts (n - 1);
         in

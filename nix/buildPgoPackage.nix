@@ -347,10 +347,14 @@ let
   # after re-locking, it is in the store as it was locked, even for a multithreaded
   # program, whose training would give another one if run again.
   onBoltInput = boltTraining boltInput;
-  # Not `if lockEntry == null then onBoltInput`, although without a lock the two are the
-  # same derivations: update-profile must not read the lock, which it is there to repair
-  # (an entry for another toolchain, or none for this package, throws).
-  onUnlockedProfile = boltTraining (buildBoltInput (profileUseArgsOf profileUnlocked true));
+  # Without a lock file the two are the same derivations. Asked of the file, not of
+  # `lockEntry`: update-profile must not read the entry, which it is there to repair (an
+  # entry for another toolchain, or none for this package, throws).
+  onUnlockedProfile =
+    if lockFile' == null then
+      onBoltInput
+    else
+      boltTraining (buildBoltInput (profileUseArgsOf profileUnlocked true));
   # The lock's BOLT profile, when the entry has one: `bolted` then follows from the
   # locked hashes alone, and BOLT's training runs only to verify a profile that is in no
   # store.
