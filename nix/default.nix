@@ -44,6 +44,7 @@ let
     evaluateVariants = call ./stages/evaluation/evaluateVariants.nix { };
     workloadsFromDir = call ./workloadsFromDir.nix { };
     fixedRandom = call ./internal/workload/fixedRandom.nix { };
+    fixedProc = call ./internal/workload/fixedProc.nix { };
     oneCpu = call ./internal/workload/oneCpu.nix { };
     lockedProfile = call ./stages/profile/lockedProfile.nix { };
     lockedBoltProfile = call ./stages/bolt-profile/lockedBoltProfile.nix { };

@@ -11,7 +11,8 @@
 # (workloadPath.nix) and becomes a dependency: the sandbox has it. A string that is not a store
 # path can't be reached from the sandbox and is refused. They are linked by name in one
 # derivation, $PGO_INPUTS.
-{ fixedRandom
+{ fixedProc
+, fixedRandom
 , oneCpu
 , mkStage
 , toolchain
@@ -67,7 +68,12 @@ in
     inputs = mapAttrs input (workload.inputs or { });
   }}";
   workloadTimeout = toString (timeoutFactor * (workload.timeout or 600));
-  workloadPreload = if deterministicRandom then "${fixedRandom}/lib/libnix-pgo-fixed-random.so" else "";
+  # LD_PRELOAD (space-separated): fixedProc always (what /proc says of the builder is no
+  # part of the workload), fixedRandom with deterministicRandom.
+  workloadPreload = builtins.concatStringsSep " " (
+    [ "${fixedProc}/lib/libnix-pgo-fixed-proc.so" ]
+    ++ (if deterministicRandom then [ "${fixedRandom}/lib/libnix-pgo-fixed-random.so" ] else [ ])
+  );
   # A CA bundle for programs that load the system's certificates when they start (an
   # HTTPS client built at start-up); the sandbox has no network either way.
   workloadPin = if pinned then "${oneCpu}/bin/nix-pgo-one-cpu" else "";
