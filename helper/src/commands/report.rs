@@ -127,6 +127,13 @@ pub fn run(_: &GlobalArgs, args: ReportArgs) -> Result<()> {
         )?;
         report::write(path, &updated)?;
     }
+    let busy = report::render::busy_warning(&report.machine);
+    if !busy.is_empty() {
+        eprint!(
+            "nix-pgo: warning: {}",
+            busy.trim_start_matches("- ").replace("**", "")
+        );
+    }
     eprintln!("nix-pgo: report written to {}", out.display());
     Ok(())
 }

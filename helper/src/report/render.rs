@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use serde_json::Value;
 
 use super::stats::RatioSummary;
-use super::{ProgramReport, Report, VariantTiming};
+use super::{Machine, ProgramReport, Report, VariantTiming};
 use crate::evaluation::{Metric, Range};
 
 pub const START_MARKER: &str = "<!-- report:start -->";
@@ -32,6 +32,7 @@ pub fn markdown(report: &Report) -> String {
         "- Machine: {} cores, {}; load average {} before, {} after",
         m.nproc, m.cpu_model, m.load_before, m.load_after
     );
+    s.push_str(&busy_warning(m));
     let _ = writeln!(
         s,
         "- Runs: {} warmup + {} measured rounds per workload; each round takes one sample of every \
@@ -64,6 +65,36 @@ pub fn markdown(report: &Report) -> String {
         s.push_str(&build_times_table(times));
     }
     s
+}
+
+/// A warning when the machine had more runnable processes than cores (the 1-minute load
+/// average, before or after the timed runs): processes then waited for a CPU, the time they
+/// waited fell into some samples and not others, and an interval that excludes 1 may be
+/// that load rather than the binary (an outside trial's report called a variant whose hot
+/// code was byte-identical 1.110 (1.012–1.262) of baseline at load 2.7 on 2 cores, and `~`
+/// on a quiet rerun). Empty when the load stayed within the cores, or is unknown.
+pub fn busy_warning(m: &Machine) -> String {
+    let one_minute = |load: &str| {
+        load.split_whitespace()
+            .next()
+            .and_then(|l| l.parse::<f64>().ok())
+    };
+    let peak = [one_minute(&m.load_before), one_minute(&m.load_after)]
+        .into_iter()
+        .flatten()
+        .fold(None, |peak: Option<f64>, l| {
+            Some(peak.map_or(l, |p| p.max(l)))
+        });
+    match peak {
+        Some(peak) if peak > m.nproc as f64 => format!(
+            "- **The machine was busy**: load average {peak:.2} on {} cores, so processes waited \
+             for a CPU during the timed runs. Wall-time ratios, and `~` or not, may show that \
+             load rather than the binaries; run the report again on a quiet machine. The \
+             instruction and estimated-cycle counts are not affected.\n",
+            m.nproc
+        ),
+        _ => String::new(),
+    }
 }
 
 /// The README's section: each program's table, and where the numbers come from.
@@ -909,6 +940,25 @@ pub mod tests {
             c.chosen = c.baseline.clone();
         }
         assert_eq!(wall_time_line(&report.programs[0]), "");
+    }
+
+    #[test]
+    fn a_busy_machine_is_named_in_the_report() {
+        let mut report = sample_report();
+        // 1.00 on 2 cores (the report's own process and one more): quiet.
+        assert_eq!(busy_warning(&report.machine), "");
+        assert!(!markdown(&report).contains("busy"));
+        report.machine.load_after = "2.70 1.90 1.20".into();
+        let warning = busy_warning(&report.machine);
+        assert!(
+            warning.starts_with("- **The machine was busy**: load average 2.70 on 2 cores"),
+            "{warning}"
+        );
+        assert!(markdown(&report).contains(&warning));
+        // Unknown (no /proc/loadavg): no claim either way.
+        report.machine.load_before = "unknown".into();
+        report.machine.load_after = "unknown".into();
+        assert_eq!(busy_warning(&report.machine), "");
     }
 
     #[test]
