@@ -70,6 +70,13 @@
 , quantize ? null
 , profileExclude ? [ ]
 , pkgConfigPath ? [ ]
+, # Tools that build scripts run (cmake, protoc, nasm): packages whose bin/ directory
+  # every cargo stage puts first on PATH. Only bin/: no setup hooks run, so libraries go
+  # through pkgConfigPath.
+  nativeBuildInputs ? [ ]
+, # Environment variables of every cargo run, build scripts included (CFLAGS, PROTOC,
+  # OPENSSL_NO_VENDOR): { NAME = "value"; }, the same in every stage.
+  env ? { }
 , # Compile each cargo stage's dependencies in a derivation of their own (passthru.deps),
   # so that editing the project's crates rebuilds no dependency (cargoBuild.nix).
   cacheDependencies ? true
@@ -227,6 +234,8 @@ let
       cargoExtraArgs
       rustflags
       pkgConfigPath
+      nativeBuildInputs
+      env
       cacheDependencies
       vendor
       ;
@@ -240,7 +249,7 @@ let
 
   baseline = buildBaseline common;
   # The cargo environment of every PGO build (pgoLto).
-  pgoEnv = if pgoLto == null then { } else { CARGO_PROFILE_RELEASE_LTO = pgoLto; };
+  pgoEnv = env // (if pgoLto == null then { } else { CARGO_PROFILE_RELEASE_LTO = pgoLto; });
   instrumented = buildInstrumented (
     common
     // {

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Steps shared by every cargo stage (sourced by build.sh, optimized.sh).
 # Environment (from cargoBuild.nix): src cargoLock vendor rustc cargo cc targetTriple bins
-# cargoFlags rustflags, and optionally profile (a directory with one .profdata) and
+# cargoFlags rustflags nativeBuildInputs, and optionally profile (a directory with one .profdata) and
 # cargoDeps (the dependency build, deps.sh).
 
 # cargoSetup: a writable copy of the source with our Cargo.lock, and a CARGO_HOME whose
@@ -23,6 +23,12 @@ CONFIG
   # Git dependencies' sources, replaced by the vendored directory too (vendor.sh).
   if [ -f "$vendor/.cargo-config.toml" ]; then cat "$vendor/.cargo-config.toml" >>"$CARGO_HOME/config.toml"; fi
 
+  # The package's nativeBuildInputs: tools its build scripts run (cmake, protoc).
+  local input
+  for input in "${nativeBuildInputs[@]}"; do
+    [ -d "$input/bin" ] || die "nativeBuildInputs: $input has no bin/ directory; give packages whose bin/ holds the tools build scripts run (libraries go in pkgConfigPath)"
+    PATH=$input/bin:$PATH
+  done
   export RUSTC=$rustc CC=$cc CARGO_TARGET_DIR=$NIX_BUILD_TOP/target
   # --target is always given, so RUSTFLAGS reach the target's crates but not build
   # scripts or proc macros: those are never instrumented or profile-optimized.

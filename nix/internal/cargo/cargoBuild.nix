@@ -35,6 +35,8 @@
 , stageRustflags ? [ ]
 , # Native libraries for -sys crates: pkg-config search paths.
   pkgConfigPath ? [ ]
+, # Packages whose bin/ goes first on PATH (tools build scripts run).
+  nativeBuildInputs ? [ ]
 , # Environment variables cargo reads (e.g. CARGO_PROFILE_RELEASE_LTO), set in the
   # dependency build too: cargo compares them like flags. (Other extra attributes are the
   # stage script's alone.)
@@ -85,6 +87,7 @@ let
       bins
       cargoFlags
       ;
+    inherit nativeBuildInputs;
     # One string: cargo splits RUSTFLAGS at spaces itself.
     rustflags = concatStringsSep " " (rustflags ++ stageRustflags);
     env = env // {
