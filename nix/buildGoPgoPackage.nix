@@ -262,6 +262,10 @@ let
     # and SHA256SUMS.
     release = buildRelease {
       inherit pname version lockEntry workloads evaluation profile;
+      # Where an imported profile's samples came from, if committed beside it.
+      importProvenance =
+        if lockEntry == null || !(isPath defaultPgo') || !(pathExists (defaultPgo' + ".provenance.json")) then null
+        else defaultPgo' + ".provenance.json";
       bins = null;
       shipped = if best != null then best else optimized;
       shippedStage = if best != null then "best" else "optimized";

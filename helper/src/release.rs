@@ -52,6 +52,10 @@ pub struct Spec {
     pub profile: PathBuf,
     /// The lock entry the profile was realised from, if the package is locked.
     pub lock_entry: Option<serde_json::Value>,
+    /// `nix-pgo import`'s provenance of the locked profile (where its samples came
+    /// from), when the committed profile has one beside it (Go's default.pgo).
+    #[serde(default)]
+    pub import_provenance: Option<PathBuf>,
     pub workloads: SpecWorkloads,
     pub evaluation: Option<PathBuf>,
     pub toolchain_id: String,
@@ -145,6 +149,10 @@ pub struct Profile {
     /// nix-support/profile.json: fingerprint, functions, total count.
     pub summary: serde_json::Value,
     pub lock_entry: Option<serde_json::Value>,
+    /// `nix-pgo import`'s provenance of this profile (sources, windows, build IDs), when
+    /// it was imported and its provenance was committed beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -306,6 +314,10 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
         )?),
         None => None,
     };
+    let profile_summary: serde_json::Value = read_json(
+        &spec.profile.join("nix-support/profile.json"),
+        "a profile summary (nix-support/profile.json)",
+    )?;
     let provenance = Provenance {
         format: PROVENANCE_FORMAT,
         package: Package {
@@ -325,10 +337,11 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
         profile: Profile {
             store_path: spec.profile.clone(),
             nar_hash: store_object(&spec.profile)?.nar_hash,
-            summary: read_json(
-                &spec.profile.join("nix-support/profile.json"),
-                "a profile summary (nix-support/profile.json)",
-            )?,
+            import: match &spec.import_provenance {
+                Some(path) => import_provenance(path, &profile_summary)?,
+                None => None,
+            },
+            summary: profile_summary,
             lock_entry: spec.lock_entry.clone(),
         },
         workloads: Workloads {
@@ -349,6 +362,35 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
         evaluation,
     };
     Ok((provenance, shipped))
+}
+
+/// The import provenance at `path`, if it describes the profile `summary` describes
+/// (the same fingerprint). One written by an earlier import, left beside a profile
+/// imported or trained since, is not carried: a warning says so and what to do.
+fn import_provenance(
+    path: &Path,
+    summary: &serde_json::Value,
+) -> Result<Option<serde_json::Value>> {
+    let provenance: serde_json::Value = read_json(path, "nix-pgo import's provenance")?;
+    let fingerprint = |v: &serde_json::Value| {
+        v.get("fingerprint")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    match (fingerprint(&provenance), fingerprint(summary)) {
+        (Some(imported), Some(locked)) if imported == locked => Ok(Some(provenance)),
+        (imported, locked) => {
+            eprintln!(
+                "nix-pgo: warning: the import provenance beside the committed profile describes \
+                 another profile (fingerprint {}) than the locked one ({}), so the release does \
+                 not carry it: it is left from an earlier `nix-pgo import`. Delete it, or import \
+                 again, which writes both.",
+                imported.as_deref().unwrap_or("none"),
+                locked.as_deref().unwrap_or("none")
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// SHA256SUMS for `files` (path in the archive, bytes), in `sha256sum`'s

@@ -83,6 +83,25 @@ test_go_import_pulls_merges_locks_and_builds() {
   eval_out=$(out_path -f "$GO_SERVICE" evaluation --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo")
   find "$eval_out" -name '*.json' | head -n 5
   jq . "$eval_out"/evaluation.json || fail "no evaluation.json in $eval_out"
+
+  # The release carries where the samples came from: the provenance beside default.pgo.
+  local fp release stale log
+  fp=$("$nix_pgo" pprof fingerprint "$dir/default.pgo")
+  release=$(out_path -f "$GO_SERVICE" release --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo")
+  tar -xzOf "$release"/*.tar.gz --wildcards '*/provenance.json' |
+    jq -e --arg fp "$fp" '.profile.import.fingerprint == $fp and (.profile.import.pulls | length == 4)
+      and .profile.lock_entry.fingerprint == $fp' >/dev/null ||
+    fail "the release does not carry the import's provenance"
+  # One left from another import describes another profile: not carried, and said.
+  stale=$(mktemp -d)
+  cp "$dir/default.pgo" "$stale/default.pgo"
+  jq '.fingerprint = "0123456789abcdef"' "$dir/default.pgo.provenance.json" >"$stale/default.pgo.provenance.json"
+  log=$(nix build --impure --no-link -L -f "$GO_SERVICE" release --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$stale/default.pgo" 2>&1)
+  echo "$log" | has "describes another profile (fingerprint 0123456789abcdef)" ||
+    fail "a stale import provenance was not named"
+  release=$(out_path -f "$GO_SERVICE" release --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$stale/default.pgo")
+  tar -xzOf "$release"/*.tar.gz --wildcards '*/provenance.json' | jq -e '.profile | has("import") | not' >/dev/null ||
+    fail "the release carries a provenance of another profile"
 }
 
 test_go_import_bad_inputs_name_the_fix() {

@@ -27,6 +27,9 @@
 , profile
 , # The lock entry the profile was realised from (null: an unlocked profile).
   lockEntry ? null
+, # `nix-pgo import`'s provenance of the locked profile (a path; null: none). The helper
+  # carries it when its fingerprint is the profile's.
+  importProvenance ? null
 , # { training = { <name> = { script, inputs ? { } }; }; evaluation = { … }; }
   workloads
 , # The cargo stages' source.
@@ -63,6 +66,7 @@ mkStage {
     baseline = "${baseline}";
     profile = "${profile}";
     evaluation = if evaluation == null then null else "${evaluation}";
+    importProvenance = if importProvenance == null then null else workloadPath importProvenance;
     source = "${src}";
     workloads = {
       training = workloadPaths (workloads.training or { });
