@@ -98,66 +98,33 @@ static int mode_of(int flags, va_list args) {
 
 #define NEXT(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
 
-int open(const char *path, int flags, ...) {
-  int fd = fixed_fd(path, flags);
-  if (fd >= 0) return fd;
-  va_list args;
-  va_start(args, flags);
-  int mode = mode_of(flags, args);
-  va_end(args);
-  return NEXT(open)(path, flags, mode);
-}
+/* open and openat in their four spellings (the mode comes only with O_CREAT or O_TMPFILE),
+ * and the entry points of _FORTIFY_SOURCE builds, which take no mode: PARAMS are the
+ * function's parameters, ARGS the real function's arguments. */
+#define WITH_MODE(name, params, args)      \
+  int name params {                        \
+    int fd = fixed_fd(path, flags);        \
+    if (fd >= 0) return fd;                \
+    va_list rest;                          \
+    va_start(rest, flags);                 \
+    int mode = mode_of(flags, rest);       \
+    va_end(rest);                          \
+    return NEXT(name) args;                \
+  }
+#define WITHOUT_MODE(name, params, args)   \
+  int name params {                        \
+    int fd = fixed_fd(path, flags);        \
+    return fd >= 0 ? fd : NEXT(name) args; \
+  }
 
-int open64(const char *path, int flags, ...) {
-  int fd = fixed_fd(path, flags);
-  if (fd >= 0) return fd;
-  va_list args;
-  va_start(args, flags);
-  int mode = mode_of(flags, args);
-  va_end(args);
-  return NEXT(open64)(path, flags, mode);
-}
-
-int openat(int dir, const char *path, int flags, ...) {
-  int fd = fixed_fd(path, flags);
-  if (fd >= 0) return fd;
-  va_list args;
-  va_start(args, flags);
-  int mode = mode_of(flags, args);
-  va_end(args);
-  return NEXT(openat)(dir, path, flags, mode);
-}
-
-int openat64(int dir, const char *path, int flags, ...) {
-  int fd = fixed_fd(path, flags);
-  if (fd >= 0) return fd;
-  va_list args;
-  va_start(args, flags);
-  int mode = mode_of(flags, args);
-  va_end(args);
-  return NEXT(openat64)(dir, path, flags, mode);
-}
-
-/* The entry points of _FORTIFY_SOURCE builds (open without a mode). */
-int __open_2(const char *path, int flags) {
-  int fd = fixed_fd(path, flags);
-  return fd >= 0 ? fd : NEXT(__open_2)(path, flags);
-}
-
-int __open64_2(const char *path, int flags) {
-  int fd = fixed_fd(path, flags);
-  return fd >= 0 ? fd : NEXT(__open64_2)(path, flags);
-}
-
-int __openat_2(int dir, const char *path, int flags) {
-  int fd = fixed_fd(path, flags);
-  return fd >= 0 ? fd : NEXT(__openat_2)(dir, path, flags);
-}
-
-int __openat64_2(int dir, const char *path, int flags) {
-  int fd = fixed_fd(path, flags);
-  return fd >= 0 ? fd : NEXT(__openat64_2)(dir, path, flags);
-}
+WITH_MODE(open, (const char *path, int flags, ...), (path, flags, mode))
+WITH_MODE(open64, (const char *path, int flags, ...), (path, flags, mode))
+WITH_MODE(openat, (int dir, const char *path, int flags, ...), (dir, path, flags, mode))
+WITH_MODE(openat64, (int dir, const char *path, int flags, ...), (dir, path, flags, mode))
+WITHOUT_MODE(__open_2, (const char *path, int flags), (path, flags))
+WITHOUT_MODE(__open64_2, (const char *path, int flags), (path, flags))
+WITHOUT_MODE(__openat_2, (int dir, const char *path, int flags), (dir, path, flags))
+WITHOUT_MODE(__openat64_2, (int dir, const char *path, int flags), (dir, path, flags))
 
 /* fopen's modes that only read: "r", with any of glibc's b, c, e, m, x but no '+'. */
 static FILE *fixed_file(const char *path, const char *mode) {
