@@ -76,19 +76,27 @@ runWorkload() {
 }
 
 # noProfileData BINDIR KIND [BUILD]: fail because the workload exited 0 without writing KIND
-# ("profile", "BOLT profile") data, i.e. it never ran a program of BINDIR, the BUILD
-# ("instrumented", Go's "profiling") build.
+# ("profile", "BOLT profile") data: it never ran a program of BINDIR, the BUILD
+# ("instrumented", Go's "profiling") build, or every run of it ended without exiting.
 noProfileData() {
   local binDir=$1 kind=$2 build=${3:-instrumented} programs
   programs=("$binDir"/*)
   programs=("${programs[@]##*/}")
   {
     echo "nix-pgo: error: workload '$workloadName' exited 0 but wrote no $kind data:"
-    echo "it never ran the $build program (${programs[*]})."
+    echo "it never ran the $build program (${programs[*]}), or every run of it ended without writing one."
     echo "--- last lines of its stdout:"
     tail -n 20 "$NIX_BUILD_TOP/$workloadName.stdout"
     echo "---"
-    echo "Make the workload ($workloadScript) call the program by name (it is first on PATH)."
+    echo "Make the workload (${workloadScriptGiven:-$workloadScript}) call the program by name (it is first on PATH)."
+    if [ "$kind" = "BOLT profile" ]; then
+      echo "BOLT's instrumented programs write their profile only when they exit: one stopped by a signal (a server"
+      echo "stopped with \`kill\`) writes none. Let it exit (a shutdown request, or its own SIGTERM handler that returns"
+      echo "from main), or set \`bolt = false\` (docs/workloads.md, \"Servers\")."
+    else
+      echo "A program killed by SIGKILL, that crashes, or that is still running when the workload ends writes none: stop a"
+      echo "server with \`kill\` (SIGTERM) and \`wait\` for it (docs/workloads.md, \"Servers\")."
+    fi
   } >&2
   exit 1
 }
