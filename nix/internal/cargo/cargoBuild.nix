@@ -86,8 +86,8 @@ let
       contentAddressed
       bins
       cargoFlags
+      nativeBuildInputs
       ;
-    inherit nativeBuildInputs;
     # One string: cargo splits RUSTFLAGS at spaces itself.
     rustflags = concatStringsSep " " (rustflags ++ stageRustflags);
     env = env // {
