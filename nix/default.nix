@@ -32,7 +32,7 @@ let
     crateSource = call ./crates/crateSource.nix { };
     vendorCargoDeps = call ./stages/vendor/vendorCargoDeps.nix { };
     buildBaseline = call ./stages/baseline/buildBaseline.nix { };
-    profileOnSignal = call ./stages/instrumented/profileOnSignal.nix { };
+    trainingRuntime = call ./stages/instrumented/trainingRuntime.nix { };
     buildInstrumented = call ./stages/instrumented/buildInstrumented.nix { };
     runWorkloadProfile = call ./stages/profiles/runWorkloadProfile.nix { };
     mergeProfiles = call ./stages/profile/mergeProfiles.nix { };

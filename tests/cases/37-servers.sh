@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # A training workload stops a server with `kill`, as docs/workloads.md ("Servers") shows:
 # LLVM's profile runtime writes the profile at exit, and a signal's default action ends
-# the process without one, so before profileOnSignal such a workload failed with "no
+# the process without one, so before trainingRuntime such a workload failed with "no
 # profile data". tests/fixtures/line-server: a TCP server on 127.0.0.1 that handles no
 # signal, and one that stops gracefully through its own SIGTERM handler, which calls the
 # handler it replaced first (as signal-hook, under tokio, does).
@@ -23,13 +23,18 @@ test_a_server_stopped_with_kill_writes_its_profile_and_is_evaluated() {
     fail "the server's evaluation is incomplete: $(cat "$evaluation/evaluation.json")"
 }
 
+test_a_run_that_wrote_no_profile_fails_the_workload_though_another_wrote_one() {
+  expect_failure "workload 'requests': 1 of the 2 runs of the instrumented program" \
+    nix build --impure --no-link -f "$ls_fixture" killed
+}
+
 test_bolt_training_of_a_killed_server_says_why_there_is_no_profile() {
   expect_failure "BOLT's instrumented programs write their profile only when they exit" \
     nix build --impure --no-link -f "$ls_fixture" withBolt.bolted
 }
 
 test_a_server_with_its_own_signal_handler_stops_its_own_way() {
-  # The workload waits for exit 0: profile-on-signal, called by the server's handler,
+  # The workload waits for exit 0: training-runtime, called by the server's handler,
   # must not kill it; its profile is written when main returns.
   local log
   ls_build graceful.profiles.graceful >/dev/null

@@ -5,7 +5,7 @@
 # writes .profraw files to LLVM_PROFILE_FILE; the profile stage sets that.
 # Takes cargoBuild's arguments (internal/cargoBuild.nix) without `stage`, plus:
 { cargoBuild
-, profileOnSignal
+, trainingRuntime
 }:
 {
   # Extra flags for the instrumented build only (e.g. -Cllvm-args=... for counters);
@@ -20,12 +20,13 @@ cargoBuild (
     # With a value: the cc crate (>= 1.1) parses CARGO_ENCODED_RUSTFLAGS and rejects a bare
     # -Cprofile-generate. The path is only the default; every workload's LLVM_PROFILE_FILE
     # overrides it, and a fixed one keeps the binary reproducible.
-    # profileOnSignal: a program killed by SIGINT, SIGTERM or SIGHUP writes its profile
-    # first (a server stopped with `kill`). A linked object: the profile runtime's functions
-    # are not exported, so a preloaded library could not call them.
+    # trainingRuntime: a program killed by SIGINT, SIGTERM or SIGHUP writes its profile
+    # first (a server stopped with `kill`), and each process records that it started. A
+    # linked object: the profile runtime's functions are not exported, so a preloaded
+    # library could not call them.
     stageRustflags = [
       "-Cprofile-generate=/tmp/nix-pgo-profraw"
-      "-Clink-arg=${profileOnSignal}/lib/nix-pgo-profile-on-signal.o"
+      "-Clink-arg=${trainingRuntime}/lib/nix-pgo-training-runtime.o"
     ] ++ instrumentRustflags;
   }
 )
