@@ -26,6 +26,8 @@ test_a_server_stopped_with_kill_writes_its_profile_and_is_evaluated() {
 test_a_run_that_wrote_no_profile_fails_the_workload_though_another_wrote_one() {
   expect_failure "workload 'requests': 1 of the 2 runs of the instrumented program" \
     nix build --impure --no-link -f "$ls_fixture" killed
+  expect_failure "evaluation workload 'held-out': 1 run\\(s\\) of the program \\(baseline, pid [0-9]+\\) ended before callgrind wrote their counts" \
+    nix build --impure --no-link -f "$ls_fixture" killedEvaluation
 }
 
 test_bolt_training_of_a_killed_server_says_why_there_is_no_profile() {

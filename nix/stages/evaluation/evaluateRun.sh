@@ -48,6 +48,14 @@ SHIM
   [ "${#messages[@]}" -eq 0 ] ||
     grep -hvE -e '-- warning: (L3 cache found, using its data for the LL simulation|(specified|simulated) LL cache: )' "${messages[@]}" >&2 || true
   [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
+  # callgrind writes a run's counts when it exits or dies of a signal; a run killed with
+  # SIGKILL, or still running when the workload ended, leaves a file without them.
+  local out unfinished=()
+  for out in "${outs[@]}"; do
+    grep -q '^events:' "$out" || unfinished+=("${out##*.}")
+  done
+  [ "${#unfinished[@]}" -eq 0 ] ||
+    die "evaluation workload '$workloadName': ${#unfinished[@]} run(s) of the program ($variant, pid ${unfinished[*]}) ended before callgrind wrote their counts: killed with SIGKILL, or still running when the workload ended. Stop a server with \`kill\` (SIGTERM) and \`wait\` for it (docs/workloads.md, \"Servers\")."
 }
 
 # sameOutput EXPECTED WHAT ADVICE: fail, showing the difference, if this run's stdout is
