@@ -67,6 +67,8 @@ runWorkload() {
       fi
       if [ "$status" -eq 124 ]; then
         echo "If the workload needs longer, raise its \`timeout\` (seconds natively; the evaluation allows 30 times it under callgrind)."
+        echo "If it waits for a server it started, stop the server with \`kill\` (SIGTERM): bash starts background jobs with SIGINT"
+        echo "ignored, so \`kill -INT\` stops only a server that handles SIGINT itself (docs/workloads.md, \"Servers\")."
       else
         echo "Fix the workload script (${workloadScriptGiven:-$workloadScript}) or the program; workloads must exit 0."
       fi
