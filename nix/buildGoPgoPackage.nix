@@ -311,6 +311,9 @@ else
       vendor = vendorHash != null;
     };
     locked = lockEntry != null;
+    # The Go toolchain identity the package's lock entries are keyed by (`nix-pgo import
+    # --toolchain`).
+    toolchainId = toolchain.go.id;
     inherit workloads profileUseGcflags;
     override = newArgs: buildGoPgoPackage (args // newArgs);
   }

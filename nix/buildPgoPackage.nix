@@ -663,6 +663,8 @@ else
     language = "rust";
     inherit has;
     locked = lockEntry != null;
+    # The toolchain identity the package's lock entries are keyed by (`nix-pgo lock`/`verify`).
+    toolchainId = toolchain.id;
     # The workloads as given (for evaluating other variants with evaluateVariants).
     inherit workloads;
     # The flags of the builds that use the profile, as given or defaulted (for building

@@ -44,7 +44,7 @@ test_go_pipeline_has_the_registry_stages_of_go() {
   registry=$(nix eval --json -f nix/stages.nix --apply 'ss: map (s: s.attr) (builtins.filter (s: builtins.elem "go" s.languages) ss)')
   echo "result: $result"
   echo "registry (go): $registry"
-  jq -e -n --argjson r "$result" --argjson s "$registry" '($s - $r) == [] and ($r - $s) == ["has", "language", "locked", "override", "profileUseGcflags", "workloads"]' >/dev/null ||
+  jq -e -n --argjson r "$result" --argjson s "$registry" '($s - $r) == [] and ($r - $s) == ["has", "language", "locked", "override", "profileUseGcflags", "toolchainId", "workloads"]' >/dev/null ||
     fail "buildGoPgoPackage's result and the registry's Go stages disagree"
   echo "$result" | jq -e 'index("instrumented") == null and index("bolted") == null' >/dev/null || fail "a Rust-only stage in the Go pipeline"
 }
