@@ -106,8 +106,9 @@
 , # Extra llvm-bolt options for `boltInstrumented` (e.g. --instrumentation-max-size=N).
   boltInstrumentOptions ? [ ]
 , # Locked profiles (docs/design.md "Locked profiles"). The lock file, by default src's
-  # pgo.lock.json; with an entry for this package and toolchain, `optimized` consumes the
-  # locked profile (a fixed-output derivation) instead of rerunning the workloads.
+  # pgo.lock.json (given, even null, src is not searched); with an entry for this package
+  # and toolchain, `optimized` consumes the locked profile (a fixed-output derivation)
+  # instead of rerunning the workloads.
   lockFile ? null
 , # A checked-in profile the locked one is copied from, by default src's pgo/<pname>.profdata.
   checkedInProfile ? null
@@ -185,12 +186,15 @@ let
     else
       fail "src is a derivation, so its Cargo.lock can't be read at evaluation time: pass `cargoLock = ./Cargo.lock;` (a copy of the lock file it builds with).";
 
-  # The lock and the checked-in profile, given or found in src by convention.
+  # The lock and the checked-in profiles: given (null too: none, so that one package of a
+  # flake whose src has a lock can build unlocked), or found in src by convention. As
+  # buildGoPgoPackage's lockFile and defaultPgo.
   srcIsPath = builtins.isPath src;
   inSrc = rel: if srcIsPath && builtins.pathExists (src + "/${rel}") then src + "/${rel}" else null;
-  lockFile' = if lockFile != null then lockFile else inSrc "pgo.lock.json";
-  checkedInProfile' = if checkedInProfile != null then checkedInProfile else inSrc "pgo/${pname}.profdata";
-  checkedInBoltProfile' = if checkedInBoltProfile != null then checkedInBoltProfile else inSrc "pgo/${pname}.bolt";
+  givenOrInSrc = name: rel: if args ? ${name} then args.${name} else inSrc rel;
+  lockFile' = givenOrInSrc "lockFile" "pgo.lock.json";
+  checkedInProfile' = givenOrInSrc "checkedInProfile" "pgo/${pname}.profdata";
+  checkedInBoltProfile' = givenOrInSrc "checkedInBoltProfile" "pgo/${pname}.bolt";
   # The cargo stages never see them: re-locking doesn't rebuild baseline or instrumented.
   # Nor cargo's own target/ (a local `cargo build` beside the flake).
   cargoSrc = import ./internal/pgoSource.nix {

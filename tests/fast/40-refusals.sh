@@ -35,3 +35,20 @@ test_a_lock_without_this_package_or_toolchain_is_refused_but_update_profile_stil
       fail "updateProfile does not evaluate with the lock $lock"
   done
 }
+
+test_lock_file_null_builds_unlocked_though_src_has_a_lock() {
+  # A flake whose src holds a lock can still build one package unlocked (`lockFile =
+  # null`), as with buildGoPgoPackage; not given, src's lock is found.
+  local dir pkg
+  dir=$(mktemp -d)
+  cp -r tests/fixtures/line-server/. "$dir"
+  echo '{"version":1,"profiles":{"line-server":{"some-toolchain":{}}}}' >"$dir/pgo.lock.json"
+  pkg="(import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }).buildPgoPackage {
+    pname = \"line-server\"; version = \"0.1.0\"; src = $dir; bolt = false;
+    workloads.training.run.script = builtins.toFile \"run.sh\" \"line-server\"; }"
+  [ "$(nix eval --impure --json --expr "($pkg).has.lock")" = true ] || fail "src's pgo.lock.json was not found"
+  [ "$(nix eval --impure --json --expr "(($pkg).override { lockFile = null; }).has.lock")" = false ] ||
+    fail "lockFile = null still used src's pgo.lock.json"
+  nix eval --impure --raw --expr "(($pkg).override { lockFile = null; }).optimized.drvPath" >/dev/null ||
+    fail "the unlocked package does not evaluate"
+}
