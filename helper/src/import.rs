@@ -104,10 +104,30 @@ pub fn parse_source(arg: &str) -> Result<Source, String> {
              pyroscope+http://127.0.0.1:4040), nor a file:PATH"
         ));
     }
+    // The window's length is --seconds alone: the pulls of one window run together, and the
+    // summary, the provenance and the timeout count on it (a URL's seconds=5 under the
+    // default --seconds 30 was summarized as a 30 s window; Go's handler reads seconds=0
+    // as 30).
+    if kind == Kind::NetHttpPprof && query_has(url, "seconds") {
+        return Err(format!(
+            "{url}: the URL sets seconds=, but the window's length is --seconds (every source \
+             of a window is profiled over the same seconds): drop seconds= from the URL and give \
+             --seconds N"
+        ));
+    }
     Ok(Source {
         kind,
         url: url.trim_end_matches('/').to_owned(),
         weight,
+    })
+}
+
+/// Whether `url`'s query has the parameter `name`.
+fn query_has(url: &str, name: &str) -> bool {
+    url.split_once('?').is_some_and(|(_, query)| {
+        query
+            .split('&')
+            .any(|p| p.split_once('=').map_or(p, |(n, _)| n) == name)
     })
 }
 
@@ -122,7 +142,7 @@ fn ends_in_query_name(url: &str) -> bool {
 
 /// The URL a net/http/pprof source is profiled at: the base URL gets
 /// `/debug/pprof/profile`; a URL with its own path is used as given; the
-/// duration is added unless the URL has `seconds=`.
+/// duration is added (parse_source refuses a URL with its own `seconds=`).
 pub fn pprof_url(source_url: &str, seconds: u64) -> String {
     let after_scheme = &source_url["http://".len()..];
     let mut url = if after_scheme.contains('/') {
@@ -130,10 +150,8 @@ pub fn pprof_url(source_url: &str, seconds: u64) -> String {
     } else {
         format!("{source_url}/debug/pprof/profile")
     };
-    if !url.contains("seconds=") {
-        url.push(if url.contains('?') { '&' } else { '?' });
-        url.push_str(&format!("seconds={seconds}"));
-    }
+    url.push(if url.contains('?') { '&' } else { '?' });
+    url.push_str(&format!("seconds={seconds}"));
     url
 }
 
@@ -268,8 +286,8 @@ fn request_error(url: &str, err: ureq::Error) -> anyhow::Error {
         )
     } else if matches!(err, ureq::Error::Timeout(_)) {
         anyhow::anyhow!(
-            "{url} did not answer in time ({err}); raise --timeout, or check the service is not \
-             overloaded"
+            "{url} did not answer within --seconds + --timeout; raise --timeout, or check the \
+             service is not overloaded"
         )
     } else if matches!(err, ureq::Error::HostNotFound) {
         anyhow::anyhow!("{url}: host not found; fix the --source URL")
@@ -296,16 +314,27 @@ mod tests {
             (s.kind, s.url.as_str(), s.weight),
             (Kind::NetHttpPprof, "http://127.0.0.1:6060", 3)
         );
-        let s = parse_source("http://h:1/debug/pprof/profile?seconds=30").unwrap();
+        // A query parameter's value is not a weight.
+        let s = parse_source("http://h:1/admin/profile?debug=1").unwrap();
         assert_eq!(
             (s.url.as_str(), s.weight),
-            ("http://h:1/debug/pprof/profile?seconds=30", 1)
+            ("http://h:1/admin/profile?debug=1", 1)
         );
-        let s = parse_source("http://h:1/debug/pprof/profile?seconds=30=2").unwrap();
+        let s = parse_source("http://h:1/admin/profile?debug=1=2").unwrap();
         assert_eq!(
             (s.url.as_str(), s.weight),
-            ("http://h:1/debug/pprof/profile?seconds=30", 2)
+            ("http://h:1/admin/profile?debug=1", 2)
         );
+        // The window's length is --seconds only.
+        for url in [
+            "http://h:1/debug/pprof/profile?seconds=5",
+            "http://h:1/p?debug=1&seconds=0=2",
+        ] {
+            let err = parse_source(url).unwrap_err();
+            assert!(err.contains("drop seconds= from the URL"), "{err}");
+        }
+        // Pyroscope's and a file's queries are theirs.
+        assert!(parse_source("file:cpu?seconds=5.pprof").is_ok());
         let s = parse_source("pyroscope+http://h:4040/=5").unwrap();
         assert_eq!(
             (s.kind, s.url.as_str(), s.weight),
@@ -334,8 +363,8 @@ mod tests {
             "http://h:1/admin/pprof/profile?seconds=5"
         );
         assert_eq!(
-            pprof_url("http://h:1/p?seconds=9", 5),
-            "http://h:1/p?seconds=9"
+            pprof_url("http://h:1/p?debug=0", 5),
+            "http://h:1/p?debug=0&seconds=5"
         );
     }
 
