@@ -119,12 +119,13 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
         eprintln!(
             "nix-pgo: note: the profiled program started threads ({} ran): counts of code whose \
              work depends on thread timing (work stealing, thread start and exit, the buffers \
-             each thread allocates) and, with plain counters, increments lost when threads \
+             each thread allocates, and in a server how socket reads and wake-ups fall between \
+             client and server) and, with plain counters, increments lost when threads \
              interleave can differ from run to run, so this profile may not rebuild \
              bit-identically. Lock it (update-profile, which locks the BOLT profile too): \
              `optimized` and `bolted` are then reproducible whatever the training does; or, \
-             where a few functions are to blame, set atomicCounters = true and profileExclude \
-             them (docs/design.md, \"Reproducible profiles\")",
+             where a few functions off the hot path are to blame, set atomicCounters = true and \
+             profileExclude them (docs/design.md, \"Reproducible profiles\")",
             thread_spawns[0]
         );
     }

@@ -87,8 +87,10 @@ noProfileData() {
   {
     echo "nix-pgo: error: workload '$workloadName' exited 0 but wrote no $kind data:"
     echo "it never ran the $build program (${programs[*]}), or every run of it ended without writing one."
+    echo "--- last lines of its stderr:"
+    tail -n 10 "$NIX_BUILD_TOP/$workloadName.stderr"
     echo "--- last lines of its stdout:"
-    tail -n 20 "$NIX_BUILD_TOP/$workloadName.stdout"
+    tail -n 10 "$NIX_BUILD_TOP/$workloadName.stdout"
     echo "---"
     echo "Make the workload (${workloadScriptGiven:-$workloadScript}) call the program by name (it is first on PATH)."
     if [ "$kind" = "BOLT profile" ]; then
