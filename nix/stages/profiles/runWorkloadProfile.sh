@@ -23,8 +23,8 @@ cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
 # A run that started and wrote nothing took its counts with it: the profile would describe
 # part of the workload (say, `prog --version` without the server after it).
 lost=()
-for started in "$NIX_PGO_STARTED_DIR"/*; do
-  pid=${started##*/}
+for marker in "$NIX_PGO_STARTED_DIR"/*; do
+  pid=${marker##*/}
   written=("$raw"/*_"$pid".profraw)
   [ "${#written[@]}" -gt 0 ] || lost+=("$pid")
 done
