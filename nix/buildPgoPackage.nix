@@ -191,10 +191,9 @@ let
   # buildGoPgoPackage's lockFile and defaultPgo.
   srcIsPath = builtins.isPath src;
   inSrc = rel: if srcIsPath && builtins.pathExists (src + "/${rel}") then src + "/${rel}" else null;
-  givenOrInSrc = name: rel: if args ? ${name} then args.${name} else inSrc rel;
-  lockFile' = givenOrInSrc "lockFile" "pgo.lock.json";
-  checkedInProfile' = givenOrInSrc "checkedInProfile" "pgo/${pname}.profdata";
-  checkedInBoltProfile' = givenOrInSrc "checkedInBoltProfile" "pgo/${pname}.bolt";
+  lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
+  checkedInProfile' = if args ? checkedInProfile then checkedInProfile else inSrc "pgo/${pname}.profdata";
+  checkedInBoltProfile' = if args ? checkedInBoltProfile then checkedInBoltProfile else inSrc "pgo/${pname}.bolt";
   # The cargo stages never see them: re-locking doesn't rebuild baseline or instrumented.
   # Nor cargo's own target/ (a local `cargo build` beside the flake).
   cargoSrc = import ./internal/pgoSource.nix {
