@@ -25,6 +25,7 @@ let
     workloadPath = import ./internal/workload/workloadPath.nix;
     lockEntryOf = import ./internal/lockEntry.nix;
     goBuild = call ./internal/go/goBuild.nix { };
+    compileC = call ./internal/compileC.nix { };
 
     # Public functions.
     fetchCrate = call ./crates/fetchCrate.nix { };

@@ -5,16 +5,11 @@
 # LD_PRELOAD: the mount table and cgroup files a process reads from /proc describe the
 # builder, and programs that size their thread pools read them; a fixed text makes their
 # profiles and instruction counts the same on every builder.
-{ mkStage
-, toolchain
-,
-}:
-mkStage {
+{ compileC }:
+compileC {
   name = "nix-pgo-fixed-proc";
-  script = builtins.toFile "build-fixed-proc.sh" ''
-    mkdir -p "$out/lib"
-    "$cc" -shared -fPIC -O2 -Wall -Werror -o "$out/lib/libnix-pgo-fixed-proc.so" "$source" -ldl
-  '';
   source = ./fixed-proc.c;
-  inherit (toolchain) cc;
+  output = "lib/libnix-pgo-fixed-proc.so";
+  flags = [ "-shared" "-fPIC" "-O2" "-Wall" "-Werror" ];
+  libraries = [ "-ldl" ];
 }

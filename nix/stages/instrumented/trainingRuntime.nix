@@ -6,16 +6,10 @@
 # handle the signal itself writes its profile first (a training workload can stop a server
 # with `kill`), and every process records that it started, so that the profile stage can
 # name the runs that wrote no profile.
-{ mkStage
-, toolchain
-,
-}:
-mkStage {
+{ compileC }:
+compileC {
   name = "nix-pgo-training-runtime";
-  script = builtins.toFile "build-training-runtime.sh" ''
-    mkdir -p "$out/lib"
-    "$cc" -c -fPIC -O2 -Wall -Werror -o "$out/lib/nix-pgo-training-runtime.o" "$source"
-  '';
   source = ./training-runtime.c;
-  inherit (toolchain) cc;
+  output = "lib/nix-pgo-training-runtime.o";
+  flags = [ "-c" "-fPIC" "-O2" "-Wall" "-Werror" ];
 }
