@@ -142,3 +142,24 @@ test_go_import_bad_inputs_name_the_fix() {
     "$nix_pgo" import --source "http://$a" --seconds 1 --output "$dir/default.pgo"
   [ ! -e "$dir/default.pgo" ] || fail "a failed import wrote default.pgo"
 }
+
+test_go_match_refuses_a_standard_library_benchmark_profile() {
+  local nix_pgo baseline dir go
+  nix_pgo="$(out_path .#host.helper)/bin/nix-pgo"
+  baseline=$(out_path -f "$GO_SERVICE" baseline)
+  go=$(jq -r .goroot nix/toolchain/hostGo.json)/bin/go
+  dir=$(mktemp -d)
+  # A real profile with no function of any program: only unicode/utf8, testing and the
+  # runtime, several of them (runtime.main, the GC) also in the service. Before the match
+  # looked at the stacks for the program's functions (package main, its module), this
+  # profile matched the service.
+  (cd "$dir" && GOCACHE=$dir/cache GOPATH=$dir/gopath GOFLAGS= "$go" test -run '^$' \
+    -bench RuneCountTenJapanese -benchtime 20000000x -cpuprofile utf8.pprof -o utf8.test unicode/utf8) >&2
+  expect_failure "is on any of .*utf8.pprof's stacks, .*a profile of a standard-library benchmark" \
+    "$nix_pgo" pprof match --profile "$dir/utf8.pprof" --binary "$baseline/bin/go-service"
+  # The service's main module comes from its build info.
+  # (The JSON is written before the match fails.)
+  "$nix_pgo" --json pprof match --profile "$dir/utf8.pprof" --binary "$baseline/bin/go-service" >"$dir/match.json" 2>/dev/null || true
+  jq -e '.mainModule == "example.com/go-service" and .programFunctions == 0' "$dir/match.json" >/dev/null ||
+    fail "the service's main module was not read: $(cat "$dir/match.json")"
+}

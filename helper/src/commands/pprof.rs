@@ -290,7 +290,8 @@ fn run_match(global: &GlobalArgs, args: MatchArgs) -> Result<()> {
         );
         if report.program_functions > 0 {
             println!(
-                "  the program's own functions (main and module packages): {:.1}% of their {}, {}/{} functions",
+                "  the program's own functions ({}): {:.1}% of the {} under them, {}/{} functions",
+                program_packages(&report),
                 100.0 * report.program_value_rate,
                 report.value_type,
                 report.program_functions_matched,
@@ -310,12 +311,23 @@ fn run_match(global: &GlobalArgs, args: MatchArgs) -> Result<()> {
             args.binary.display()
         );
     }
+    if report.program_value == 0 && report.main_only_value == 0 {
+        bail!(
+            "no function of the program ({}) is on any of {}'s stacks, only other packages \
+             (the Go runtime, the standard library, dependencies): a profile of a \
+             standard-library benchmark, or of another program? Take the profile from this \
+             program",
+            program_packages(&report),
+            args.profile.display()
+        );
+    }
     if report.program_value > 0 && report.program_value_matched == 0 {
         bail!(
-            "none of the program's own functions in {} (main and module packages, {} of them) is \
-             in {}'s symbol table, only the Go runtime and standard library match: a profile of \
-             another program? Take the profile from this program",
+            "none of the program's own functions in {} ({}, {} of them) is in {}'s symbol \
+             table, only the Go runtime and standard library match: a profile of another \
+             program? Take the profile from this program",
             args.profile.display(),
+            program_packages(&report),
             report.program_functions,
             args.binary.display()
         );
@@ -331,7 +343,43 @@ fn run_match(global: &GlobalArgs, args: MatchArgs) -> Result<()> {
             args.min_rate
         );
     }
+    if report.program_value == 0 {
+        eprintln!(
+            "nix-pgo: note: of the program's own functions only main.main is on {}'s stacks, \
+             and every Go program has one: this match can't tell the profile of this program \
+             from another's",
+            args.profile.display()
+        );
+    } else if report.program_value_matched < report.program_value {
+        let missing: Vec<&str> = report
+            .program_unmatched
+            .iter()
+            .take(5)
+            .map(|(name, _)| name.as_str())
+            .collect();
+        eprintln!(
+            "nix-pgo: warning: {:.1}% of {}'s {} under the program's own functions is in \
+             functions {} doesn't have (renamed or removed since the profile was taken), \
+             which Go's PGO can't use: {}. Take a new profile of this build (or re-lock it) \
+             to optimize them again",
+            100.0 * (1.0 - report.program_value_rate),
+            args.profile.display(),
+            report.value_type,
+            args.binary.display(),
+            missing.join(", ")
+        );
+    }
     Ok(())
+}
+
+/// What counts as the program's own packages, for messages.
+fn program_packages(report: &MatchReport) -> String {
+    match &report.main_module {
+        Some(module) => format!("package main and module {module}"),
+        None => "package main and packages whose path starts with a domain: the binary names no \
+                 main module"
+            .to_owned(),
+    }
 }
 
 #[cfg(test)]

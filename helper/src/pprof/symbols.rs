@@ -25,6 +25,10 @@ pub struct Binary {
     pub gnu_build_id: Option<String>,
     /// Go's own build ID (`.note.go.buildid`), as `go tool buildid` prints it.
     pub go_build_id: Option<String>,
+    /// The main module's path from Go's build info (`go version -m`'s `mod`
+    /// line): a module named without a domain (`go mod init goservice`) has
+    /// packages that look like the standard library's otherwise.
+    pub main_module: Option<String>,
 }
 
 pub fn read_binary(path: &Path) -> Result<Binary> {
@@ -61,11 +65,51 @@ pub fn read_binary(path: &Path) -> Result<Binary> {
         .section_by_name(".note.go.buildid")
         .and_then(|s| s.data().ok())
         .and_then(go_note);
+    let main_module = file
+        .section_by_name(".go.buildinfo")
+        .and_then(|s| s.data().ok())
+        .and_then(main_module);
     Ok(Binary {
         symbols,
         gnu_build_id,
         go_build_id,
+        main_module,
     })
+}
+
+/// The main module's path in Go's build info (section `.go.buildinfo`, the
+/// format of Go 1.18 and later: after a 32-byte header, the Go version and
+/// the module information as varint-length-prefixed strings; the module
+/// information has a line `mod\t<path>\t<version>...`). None when absent or
+/// in another format: the package names alone then decide.
+fn main_module(section: &[u8]) -> Option<String> {
+    const MAGIC: &[u8] = b"\xff Go buildinf:";
+    const INLINE_STRINGS: u8 = 0x2;
+    if !section.starts_with(MAGIC) || section.get(15)? & INLINE_STRINGS == 0 {
+        return None;
+    }
+    let mut rest = section.get(32..)?;
+    let mut next = || -> Option<&[u8]> {
+        let (mut len, mut shift, mut used) = (0usize, 0u32, 0usize);
+        for &b in rest.iter().take(10) {
+            used += 1;
+            len |= usize::from(b & 0x7f).checked_shl(shift)?;
+            shift += 7;
+            if b & 0x80 == 0 {
+                let text = rest.get(used..used.checked_add(len)?)?;
+                rest = &rest[used + len..];
+                return Some(text);
+            }
+        }
+        None
+    };
+    let _version = next()?;
+    let info = String::from_utf8_lossy(next()?).into_owned();
+    info.lines()
+        .find_map(|l| l.strip_prefix("mod\t"))
+        .and_then(|l| l.split('\t').next())
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned)
 }
 
 /// The descriptor of the ELF note `.note.go.buildid` (name "Go", type 4).
@@ -94,34 +138,74 @@ pub struct MatchReport {
     /// Value of the samples whose innermost location's function is in the binary.
     pub value_matched: i64,
     pub value_rate: f64,
-    /// The same for the program's own functions ([`is_program_function`]),
-    /// leaving out the runtime and standard library every Go binary has.
+    /// The main module, from the binary's build info, when it has one.
+    pub main_module: Option<String>,
+    /// The same for the program's own functions ([`is_program_function`])
+    /// other than `main.main`, leaving out the runtime and standard library
+    /// (and `main.main`) that every Go program has: the distinct ones on the
+    /// profile's stacks, and the value of the samples with one on their
+    /// stack, each counted for the innermost (the program's code the time was
+    /// spent in or under), matched when that one is in the binary.
     pub program_functions: usize,
     pub program_functions_matched: usize,
     pub program_value: i64,
     pub program_value_matched: i64,
     pub program_value_rate: f64,
+    /// Value of the samples whose only function of the program is `main.main`.
+    pub main_only_value: i64,
     /// The hottest functions not in the binary, with their flat value.
     pub unmatched: Vec<(String, i64)>,
+    /// The program's own functions not in the binary, with the value counted
+    /// for them (renamed or removed since the profile was taken).
+    pub program_unmatched: Vec<(String, i64)>,
 }
 
 /// Whether a Go function belongs to the program rather than the Go
-/// distribution: package `main`, or a package whose import path starts with
-/// a domain (standard library paths have no dot in their first element).
-pub fn is_program_function(name: &str) -> bool {
+/// distribution or a dependency: package `main` or a package of the main
+/// module. A binary without build info names no main module; then every
+/// package whose import path starts with a domain counts (standard library
+/// paths have no dot in their first element).
+pub fn is_program_function(name: &str, main_module: Option<&str>) -> bool {
     let after_slash = name.rfind('/').map_or(0, |i| i + 1);
     let package = match name[after_slash..].find('.') {
         Some(dot) => &name[..after_slash + dot],
         None => name,
     };
-    let first = package.split('/').next().unwrap_or(package);
-    package == "main" || first.contains('.')
+    if package == "main" {
+        return true;
+    }
+    match main_module {
+        Some(m) => {
+            package == m
+                || package
+                    .strip_prefix(m)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        }
+        None => package.split('/').next().unwrap_or(package).contains('.'),
+    }
+}
+
+/// Every Go program has it, so it tells no program from another.
+const MAIN_MAIN: &str = "main.main";
+
+/// The `n` largest entries, largest first (ties by name).
+fn largest(map: &BTreeMap<&str, i64>, n: usize, keep: impl Fn(&str) -> bool) -> Vec<(String, i64)> {
+    let mut v: Vec<(String, i64)> = map
+        .iter()
+        .filter(|(name, _)| keep(name))
+        .map(|(name, v)| ((*name).to_owned(), *v))
+        .collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(n);
+    v
 }
 
 pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
     if binary.symbols.is_empty() {
         bail!("it has no symbol table and no Go function table (.gopclntab): is it a Go program, or stripped by a tool that removed sections?");
     }
+    let module = binary.main_module.as_deref();
+    let own = |name: &str| name != MAIN_MAIN && is_program_function(name, module);
     let index = value_index(p);
     let names = function_names(p);
     let physical: BTreeMap<u64, Option<&str>> = p
@@ -140,42 +224,49 @@ pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
     for name in physical.values().flatten() {
         flat.entry(name).or_default();
     }
+    // Value counted for each of the program's own functions on a stack.
+    let mut program: BTreeMap<&str, i64> = BTreeMap::new();
     let (mut value, mut value_matched) = (0i64, 0i64);
-    let (mut program_value, mut program_value_matched) = (0i64, 0i64);
+    let (mut program_value, mut program_value_matched, mut main_only_value) = (0i64, 0i64, 0i64);
     for s in &p.sample {
         let v = s.value.get(index).copied().unwrap_or(0);
         value = value.saturating_add(v);
-        let leaf = s
+        // Leaf first.
+        let stack: Vec<&str> = s
+            .location_id
+            .iter()
+            .filter_map(|id| physical.get(id).copied().flatten())
+            .collect();
+        if let Some(leaf) = s
             .location_id
             .first()
-            .and_then(|id| physical.get(id).copied().flatten());
-        if let Some(leaf) = leaf {
+            .and_then(|id| physical.get(id).copied().flatten())
+        {
             *flat.entry(leaf).or_default() += v;
-            let found = binary.symbols.contains(leaf);
-            if found {
+            if binary.symbols.contains(leaf) {
                 value_matched = value_matched.saturating_add(v);
             }
-            if is_program_function(leaf) {
+        }
+        for name in stack.iter().filter(|n| own(n)) {
+            program.entry(name).or_default();
+        }
+        match stack.iter().find(|n| own(n)) {
+            Some(innermost) => {
+                *program.entry(innermost).or_default() += v;
                 program_value = program_value.saturating_add(v);
-                if found {
+                if binary.symbols.contains(*innermost) {
                     program_value_matched = program_value_matched.saturating_add(v);
                 }
             }
+            None if stack.contains(&MAIN_MAIN) => {
+                main_only_value = main_only_value.saturating_add(v)
+            }
+            None => {}
         }
     }
-    let functions_matched = flat.keys().filter(|n| binary.symbols.contains(**n)).count();
-    let program: Vec<&&str> = flat.keys().filter(|n| is_program_function(n)).collect();
-    let program_functions_matched = program
-        .iter()
-        .filter(|n| binary.symbols.contains(***n))
-        .count();
-    let mut unmatched: Vec<(String, i64)> = flat
-        .iter()
-        .filter(|(n, _)| !binary.symbols.contains(**n))
-        .map(|(n, v)| ((*n).to_owned(), *v))
-        .collect();
-    unmatched.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    unmatched.truncate(10);
+    let in_binary = |n: &str| binary.symbols.contains(n);
+    let functions_matched = flat.keys().filter(|n| in_binary(n)).count();
+    let program_functions_matched = program.keys().filter(|n| in_binary(n)).count();
     let rate = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
     Ok(MatchReport {
         functions: flat.len(),
@@ -185,12 +276,15 @@ pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
         value,
         value_matched,
         value_rate: rate(value_matched as f64, value as f64),
+        main_module: binary.main_module.clone(),
         program_functions: program.len(),
         program_functions_matched,
         program_value,
         program_value_matched,
         program_value_rate: rate(program_value_matched as f64, program_value as f64),
-        unmatched,
+        main_only_value,
+        unmatched: largest(&flat, 10, |n| !in_binary(n)),
+        program_unmatched: largest(&program, 10, |n| !in_binary(n)),
     })
 }
 
@@ -198,8 +292,178 @@ pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
 mod tests {
     use super::*;
 
+    use crate::pprof::proto::{Function, Line, Location, Sample, ValueType};
+
+    /// A CPU profile of the given stacks (leaf first) and their values.
+    fn profile(stacks: &[(&[&str], i64)]) -> Profile {
+        let mut p = Profile {
+            string_table: vec![String::new(), "cpu".into(), "nanoseconds".into()],
+            sample_type: vec![ValueType { r#type: 1, unit: 2 }],
+            ..Profile::default()
+        };
+        let mut id_of = BTreeMap::new();
+        for (stack, value) in stacks {
+            let mut ids = vec![];
+            for name in *stack {
+                let next = id_of.len() as u64 + 1;
+                let id = *id_of.entry(name.to_string()).or_insert(next);
+                if id == next {
+                    p.string_table.push(name.to_string());
+                    let name = p.string_table.len() as i64 - 1;
+                    p.function.push(Function {
+                        id,
+                        name,
+                        ..Function::default()
+                    });
+                    p.location.push(Location {
+                        id,
+                        line: vec![Line {
+                            function_id: id,
+                            ..Line::default()
+                        }],
+                        ..Location::default()
+                    });
+                }
+                ids.push(id);
+            }
+            p.sample.push(Sample {
+                location_id: ids,
+                value: vec![*value],
+                ..Sample::default()
+            });
+        }
+        p
+    }
+
+    fn binary(symbols: &[&str], main_module: Option<&str>) -> Binary {
+        Binary {
+            symbols: symbols.iter().map(|s| s.to_string()).collect(),
+            gnu_build_id: None,
+            go_build_id: None,
+            main_module: main_module.map(str::to_owned),
+        }
+    }
+
+    const SERVICE: &[&str] = &[
+        "main.main",
+        "main.handleGrep",
+        "example.com/svc/index.Search",
+        "runtime.main",
+        "net/http.(*conn).serve",
+        "regexp.(*Regexp).FindStringSubmatch",
+        "crypto/sha512.blockAMD64",
+    ];
+
+    #[test]
+    fn own_functions_are_counted_on_the_stack_not_only_at_the_leaf() {
+        // All time in the standard library, under the program's own handler.
+        let p = profile(&[
+            (
+                &[
+                    "regexp.(*Regexp).FindStringSubmatch",
+                    "main.handleGrep",
+                    "net/http.(*conn).serve",
+                ],
+                90,
+            ),
+            (&["runtime.gcBgMarkWorker"], 10),
+        ]);
+        let m = match_profile(&p, &binary(SERVICE, Some("example.com/svc"))).unwrap();
+        assert_eq!((m.program_value, m.program_value_matched), (90, 90));
+        assert_eq!((m.program_functions, m.program_functions_matched), (1, 1));
+    }
+
+    #[test]
+    fn another_programs_own_function_does_not_match_through_main_main() {
+        // Another program's main.work, all of its time in sha512, under main.main.
+        let p = profile(&[(
+            &[
+                "crypto/sha512.blockAMD64",
+                "main.work",
+                "main.main",
+                "runtime.main",
+            ],
+            100,
+        )]);
+        let m = match_profile(&p, &binary(SERVICE, Some("example.com/svc"))).unwrap();
+        assert_eq!((m.program_value, m.program_value_matched), (100, 0));
+        assert_eq!(m.program_unmatched, vec![("main.work".to_owned(), 100)]);
+    }
+
+    #[test]
+    fn a_standard_library_benchmark_has_no_function_of_the_program() {
+        let p = profile(&[(
+            &[
+                "unicode/utf8.RuneCount",
+                "unicode/utf8.BenchmarkRuneCount",
+                "testing.(*B).runN",
+            ],
+            100,
+        )]);
+        let m = match_profile(&p, &binary(SERVICE, Some("example.com/svc"))).unwrap();
+        assert_eq!(
+            (m.program_value, m.main_only_value, m.program_functions),
+            (0, 0, 0)
+        );
+    }
+
+    #[test]
+    fn the_innermost_own_function_carries_the_value() {
+        // A renamed handler under a middleware that still exists: the samples
+        // are the handler's, which the binary no longer has.
+        let p = profile(&[
+            (
+                &["sort.Strings", "main.handleGrep", "main.logged.func1"],
+                70,
+            ),
+            (
+                &["sort.Strings", "main.grepHandler", "main.logged.func1"],
+                30,
+            ),
+        ]);
+        let symbols = ["main.grepHandler", "main.logged.func1", "sort.Strings"];
+        let m = match_profile(&p, &binary(&symbols, Some("example.com/svc"))).unwrap();
+        assert_eq!((m.program_value, m.program_value_matched), (100, 30));
+        assert_eq!(
+            m.program_unmatched,
+            vec![("main.handleGrep".to_owned(), 70)]
+        );
+    }
+
+    #[test]
+    fn main_main_alone_tells_nothing() {
+        let p = profile(&[(&["crypto/sha256.block", "main.main", "runtime.main"], 100)]);
+        let m = match_profile(&p, &binary(SERVICE, None)).unwrap();
+        assert_eq!((m.program_value, m.main_only_value), (0, 100));
+    }
+
+    #[test]
+    fn the_main_module_makes_its_packages_the_programs() {
+        let module = Some("goservice");
+        assert!(is_program_function(
+            "goservice/internal/db.(*Pool).Get",
+            module
+        ));
+        assert!(is_program_function("goservice.Handler", module));
+        assert!(!is_program_function("goservicex/db.Get", module));
+        assert!(!is_program_function(
+            "github.com/klauspost/compress/flate.(*compressor).deflate",
+            module
+        ));
+        // Without build info, only the package names decide.
+        assert!(!is_program_function(
+            "goservice/internal/db.(*Pool).Get",
+            None
+        ));
+        assert!(is_program_function(
+            "github.com/klauspost/compress/flate.NewWriter",
+            None
+        ));
+    }
+
     #[test]
     fn program_functions_are_main_and_module_packages() {
+        let is_program_function = |name| is_program_function(name, None);
         assert!(is_program_function("main.render"));
         assert!(is_program_function("main.(*server).ServeHTTP"));
         assert!(is_program_function(
