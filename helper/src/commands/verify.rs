@@ -120,14 +120,16 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
     };
     // LLVM profiles are fingerprinted with llvm-profdata: without one, say so now, as
     // the usage error it is, rather than as a mismatch of every profile.
-    let llvm_profiles = !args.profiles.is_empty()
-        || checked_in
-            .iter()
-            .any(|(_, path)| path.extension().is_some_and(|e| e == "profdata"));
+    // (A directory that can't be listed is reported by its own check below.)
+    let is_llvm = |path: &Path| path.extension().is_some_and(|e| e == "profdata");
+    let llvm_profiles = checked_in.iter().any(|(_, path)| is_llvm(path))
+        || args.profiles.iter().any(|dir| {
+            lock::profdata_files(dir).is_ok_and(|found| found.iter().any(|(_, p)| is_llvm(p)))
+        });
     if llvm_profiles {
-        args.llvm_profdata.resolve().context(
-            "verify reads LLVM profiles (--profile, or .profdata files in --checked-in)",
-        )?;
+        args.llvm_profdata
+            .resolve()
+            .context("verify reads LLVM profiles (.profdata files in --profile or --checked-in)")?;
     }
     let wanted = |pname: &str| args.package.as_deref().is_none_or(|p| p == pname);
     let mut checks = Vec::new();
@@ -296,7 +298,13 @@ fn check_profile_dir(args: &VerifyArgs, lock: &LockFile, dir: &Path) -> Check {
         };
         check.package = pname.clone();
         if args.package.as_ref().is_some_and(|p| *p != pname) {
-            bail!("it holds {pname}.profdata, but --package asks for another package");
+            bail!(
+                "it holds {}, but --package asks for another package",
+                file.file_name().map_or_else(
+                    || file.display().to_string(),
+                    |n| n.to_string_lossy().into_owned()
+                )
+            );
         }
         let (toolchain, entry) = lock.entry(&pname, args.toolchain.as_deref())?;
         check.toolchain = Some(toolchain.to_owned());
