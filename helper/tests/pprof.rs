@@ -475,7 +475,7 @@ fn import_reads_profile_files_once_and_locks_them() {
     // Two files, one weighed twice, over two windows: each file is read once.
     let a = format!("file:{}", s(&fixture("cpu-a.pprof")));
     let b = format!("file:{}=2", s(&fixture("cpu-b.pprof")));
-    ok(&[
+    let summary = ok(&[
         "import",
         "--source",
         &a,
@@ -492,6 +492,10 @@ fn import_reads_profile_files_once_and_locks_them() {
         "--toolchain",
         "go-test",
     ]);
+    assert!(
+        summary.contains(" 2 profile(s) from 2 file(s): "),
+        "{summary}"
+    );
     let reference = dir.join("reference.pgo");
     let wa = format!("1:{}", s(&fixture("cpu-a.pprof")));
     let wb = format!("2:{}", s(&fixture("cpu-b.pprof")));
@@ -509,6 +513,26 @@ fn import_reads_profile_files_once_and_locks_them() {
     let provenance = read_json(format!("{out}.provenance.json"));
     assert_eq!(provenance["pulls"].as_array().unwrap().len(), 2);
     assert_eq!(provenance["sources"][0]["kind"], "file");
+    // Files have no windows (--seconds' default was recorded as their length), and
+    // each pull is dated by the profile's own time and duration, not the file's mtime.
+    assert!(
+        provenance.get("seconds").is_none() && provenance.get("windows").is_none(),
+        "{provenance}"
+    );
+    let a_profile = pprof::read(&fixture("cpu-a.pprof")).unwrap();
+    let start = a_profile.time_nanos / 1_000_000_000;
+    let end = (a_profile.time_nanos + a_profile.duration_nanos) / 1_000_000_000;
+    assert!(end > start, "the fixture has no duration");
+    assert_eq!(
+        (
+            &provenance["pulls"][0]["start"],
+            &provenance["pulls"][0]["end"]
+        ),
+        (
+            &Value::from(nix_pgo::date::format_utc(start as u64)),
+            &Value::from(nix_pgo::date::format_utc(end as u64))
+        )
+    );
     let json = read_json(&lock);
     assert_eq!(
         json["profiles"]["go-service"]["go-test"]["fingerprint"],

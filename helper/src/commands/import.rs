@@ -137,8 +137,12 @@ struct Provenance<'a> {
     output: &'a Path,
     #[serde(flatten)]
     summary: &'a Summary,
-    seconds: u64,
-    windows: u64,
+    /// The windows of the live sources; absent when every source is a file
+    /// (a file's pull has its own start and end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seconds: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    windows: Option<u64>,
     sources: &'a [Source],
     #[serde(skip_serializing_if = "Option::is_none")]
     pyroscope: Option<&'a PyroscopeQuery>,
@@ -266,11 +270,13 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
         p.push(".provenance.json");
         PathBuf::from(p)
     });
+    let live = args.sources.iter().filter(|s| s.kind != Kind::File).count();
+    let files = args.sources.len() - live;
     let provenance = Provenance {
         output: &args.output,
         summary: &summary,
-        seconds: args.seconds,
-        windows: args.windows,
+        seconds: (live > 0).then_some(args.seconds),
+        windows: (live > 0).then_some(args.windows),
         sources: &args.sources,
         pyroscope: args
             .sources
@@ -287,13 +293,22 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
     if global.json {
         return print_json(&provenance);
     }
+    // Windows are the live sources' only: a file is read once.
+    let mut from = Vec::new();
+    if live > 0 {
+        from.push(format!(
+            "{live} live source(s) × {} window(s) of {}s",
+            args.windows, args.seconds
+        ));
+    }
+    if files > 0 {
+        from.push(format!("{files} file(s)"));
+    }
     println!(
-        "{}: {} profile(s) from {} source(s) × {} window(s) of {}s: {} samples, {} {}, fingerprint {}",
+        "{}: {} profile(s) from {}: {} samples, {} {}, fingerprint {}",
         args.output.display(),
         pulls.len(),
-        args.sources.len(),
-        args.windows,
-        args.seconds,
+        from.join(" and "),
         summary.samples,
         summary.total_value,
         summary.value_type,
@@ -373,8 +388,9 @@ fn pull_all(args: &ImportArgs, client: &Client, query: &PyroscopeQuery) -> Resul
             pulls.push(result?);
         }
     }
-    // A file holds the same profile in every window: read once, dated by
-    // its modification time.
+    // A file holds the same profile in every window: read once, dated by the
+    // profile's own time and duration (Go's runtime/pprof writes both), else
+    // by the file's modification time.
     for (i, source) in args.sources.iter().enumerate() {
         if source.kind != Kind::File {
             continue;
@@ -382,13 +398,22 @@ fn pull_all(args: &ImportArgs, client: &Client, query: &PyroscopeQuery) -> Resul
         let path = Path::new(&source.url);
         let what = || format!("source {} (file {})", i + 1, path.display());
         let profile = pprof::read(path).with_context(what)?;
-        let modified = fs::metadata(path)
-            .and_then(|m| m.modified())
-            .with_context(what)?;
-        let ms = modified
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
-        pulls.push(describe(i, 0, source.url.clone(), ms, ms, profile));
+        let (start, end) = if profile.time_nanos > 0 {
+            let start = profile.time_nanos / 1_000_000;
+            (
+                start,
+                start.saturating_add(profile.duration_nanos.max(0) / 1_000_000),
+            )
+        } else {
+            let modified = fs::metadata(path)
+                .and_then(|m| m.modified())
+                .with_context(what)?;
+            let ms = modified
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            (ms, ms)
+        };
+        pulls.push(describe(i, 0, source.url.clone(), start, end, profile));
     }
     Ok(pulls)
 }
