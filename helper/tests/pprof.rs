@@ -260,6 +260,15 @@ fn bad_profiles_are_named_with_what_they_are() {
         err.contains("page.html is not a pprof profile") && err.contains("an HTML page"),
         "{err}"
     );
+    // A download cut short: the gzip stream ends early.
+    let whole = fs::read(fixture("cpu-a.pprof")).unwrap();
+    let cut = dir.join("cut.pprof");
+    fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let err = fails(&["pprof", "merge", "--output", out, s(&cut)]);
+    assert!(
+        err.contains("cut.pprof is not a pprof profile") && err.contains("truncated?"),
+        "{err}"
+    );
     let text = dir.join("top.txt");
     fs::write(
         &text,
@@ -452,7 +461,16 @@ fn go_profiles_lock_and_verify() {
         "go-service",
     ]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("its fingerprint is"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("its fingerprint is"), "{stdout}");
+    // An imported profile is re-locked as it is, not replaced by updateProfile's.
+    assert!(
+        stdout.contains(&format!(
+            "lock it as it is with `nix-pgo import --source file:{}",
+            s(&default_pgo)
+        )),
+        "{stdout}"
+    );
     // Another profile in its place: verify names the mismatch.
     ok(&[
         "pprof",
@@ -496,6 +514,54 @@ fn import_reads_profile_files_once_and_locks_them() {
         summary.contains(" 2 profile(s) from 2 file(s): "),
         "{summary}"
     );
+    // Re-locking the imported profile as it is keeps its provenance (the file
+    // sources above, here standing for a fleet's pulls).
+    let provenance_path = format!("{out}.provenance.json");
+    let before = fs::read(&provenance_path).unwrap();
+    let again = format!("file:{out}");
+    let relock = nix_pgo(&[
+        "import",
+        "--source",
+        &again,
+        "--output",
+        out,
+        "--lock",
+        s(&lock),
+        "--name",
+        "go-service",
+        "--toolchain",
+        "go-test",
+    ]);
+    assert!(
+        relock.status.success(),
+        "{}",
+        String::from_utf8_lossy(&relock.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&relock.stderr).contains("kept "),
+        "{}",
+        String::from_utf8_lossy(&relock.stderr)
+    );
+    assert_eq!(
+        fs::read(&provenance_path).unwrap(),
+        before,
+        "the provenance was replaced"
+    );
+    // A Rust toolchain's id is refused before anything is pulled.
+    let err = fails(&[
+        "import",
+        "--source",
+        &again,
+        "--output",
+        out,
+        "--lock",
+        s(&lock),
+        "--name",
+        "go-service",
+        "--toolchain",
+        "host-rust-1.95.0-llvm22-0123456789abcdef",
+    ]);
+    assert!(err.contains("is a Rust toolchain's id"), "{err}");
     let reference = dir.join("reference.pgo");
     let wa = format!("1:{}", s(&fixture("cpu-a.pprof")));
     let wb = format!("2:{}", s(&fixture("cpu-b.pprof")));

@@ -184,6 +184,17 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
         )
         .context("invalid store name (--store-name, or --name's PNAME-pgo-profile)")?;
     }
+    if let Some(id) = args
+        .toolchain
+        .as_deref()
+        .filter(|id| id.starts_with("host-rust-") || id.starts_with("nixpkgs-rust-"))
+    {
+        bail!(
+            "--toolchain {id} is a Rust toolchain's id, and a Go profile is locked for the Go \
+             toolchain that builds the package: pass its id (`nix eval --impure --raw \
+             .#<package>.toolchainId` of the Go package)"
+        );
+    }
     let expected = match (&args.expect_build_id, &args.binary) {
         (Some(id), _) => Some(id.clone()),
         (None, Some(bin)) => Some(read_binary(bin)?.gnu_build_id.with_context(|| {
@@ -289,7 +300,19 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
         warnings,
         lock: lock_report,
     };
-    write_json(&provenance_path, &provenance)?;
+    // Re-locking a profile as it is (`--source file:default.pgo`, what a build without a
+    // lock suggests) must not replace the provenance of the import it came from, which
+    // describes the same samples.
+    let kept = live == 0 && describes(&provenance_path, &summary.fingerprint);
+    if kept {
+        eprintln!(
+            "nix-pgo: kept {}: it describes this profile (fingerprint {}), the import it came from",
+            provenance_path.display(),
+            summary.fingerprint
+        );
+    } else {
+        write_json(&provenance_path, &provenance)?;
+    }
     if global.json {
         return print_json(&provenance);
     }
@@ -314,7 +337,9 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
         summary.value_type,
         summary.fingerprint
     );
-    println!("provenance: {}", provenance_path.display());
+    if !kept {
+        println!("provenance: {}", provenance_path.display());
+    }
     if let Some(l) = &provenance.lock {
         let what = match l.change {
             Change::Added => "added",
@@ -502,4 +527,16 @@ fn write_lock<'a>(
         change,
         entry: lock.profiles[pname][toolchain].clone(),
     })
+}
+
+/// Whether the provenance file at `path` describes the profile with `fingerprint`.
+fn describes(path: &Path, fingerprint: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Described {
+        fingerprint: String,
+    }
+    fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Described>(&bytes).ok())
+        .is_some_and(|d| d.fingerprint == fingerprint)
 }

@@ -59,6 +59,24 @@ pub struct VerifyArgs {
     pub llvm_profdata: LlvmProfdataArg,
 }
 
+/// How to make a checked-in profile and the lock agree again. A Go profile may
+/// come from production (`nix-pgo import`): updateProfile would replace it with
+/// one trained from the workloads, so it is offered second.
+fn relock_advice(path: &Path, pname: &str, toolchain: &str, lock_file: &Path) -> String {
+    if path.extension().is_some_and(|e| e == "pgo") {
+        format!(
+            "to keep this profile (one imported from production), lock it as it is with \
+             `nix-pgo import --source file:{path} --output {path} --lock {lock} --name {pname} \
+             --toolchain {toolchain}`; to train it from the workloads instead, run the \
+             package's updateProfile",
+            path = path.display(),
+            lock = lock_file.display()
+        )
+    } else {
+        "run the package's updateProfile to re-create both".to_owned()
+    }
+}
+
 /// A checked-in profile file of `pname` against the lock's fingerprint.
 fn check_checked_in(args: &VerifyArgs, lock: &LockFile, pname: String, path: PathBuf) -> Check {
     let (toolchain, problem) = match lock.entry(&pname, args.toolchain.as_deref()) {
@@ -70,9 +88,10 @@ fn check_checked_in(args: &VerifyArgs, lock: &LockFile, pname: String, path: Pat
                 Ok((fp, _)) if fp == entry.fingerprint => None,
                 Ok((fp, _)) => Some(format!(
                     "its fingerprint is {fp}, the lock has {} (locked on {}); the \
-                     checked-in profile and the lock disagree: run the package's \
-                     updateProfile to re-create both, and commit them together",
-                    entry.fingerprint, entry.fingerprint_changed
+                     checked-in profile and the lock disagree: {}, and commit them together",
+                    entry.fingerprint,
+                    entry.fingerprint_changed,
+                    relock_advice(&path, &pname, toolchain, &args.lock_file)
                 )),
             },
         ),

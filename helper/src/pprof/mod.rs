@@ -39,9 +39,10 @@ pub fn read(path: &Path) -> Result<Profile> {
 pub fn decode(bytes: &[u8]) -> Result<Profile> {
     let raw = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
-        MultiGzDecoder::new(bytes)
-            .read_to_end(&mut out)
-            .context("it starts like gzip but does not decompress")?;
+        MultiGzDecoder::new(bytes).read_to_end(&mut out).context(
+            "it starts like gzip but does not decompress (truncated? an interrupted \
+                 download or copy: take it again)",
+        )?;
         out
     } else {
         bytes.to_vec()
