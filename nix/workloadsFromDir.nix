@@ -20,10 +20,14 @@ dir:
   trainingInputs ? { }
 , # Seconds before a workload is killed (natively; evaluation under valgrind gets 30x).
   timeout ? 600
-,
-}:
+, # (Any other name is refused below, naming the ones there are: Nix's own error names
+  # only this file's line.)
+  ...
+}@args:
 let
-  inherit (builtins) attrNames filter listToAttrs match pathExists readDir;
+  inherit (builtins) attrNames concatStringsSep elem filter listToAttrs match pathExists readDir;
+  known = [ "inputs" "evaluationInputs" "trainingInputs" "timeout" ];
+  unknown = filter (n: !(elem n known)) (attrNames args);
   scriptsIn =
     sub: inputs:
     let
@@ -45,7 +49,9 @@ let
         files
     );
 in
-{
+if unknown != [ ] then
+  throw "nix-pgo: workloadsFromDir ${toString dir}: unknown argument(s) ${concatStringsSep ", " unknown}; it takes ${concatStringsSep ", " known} (docs/API.md, `workloadsFromDir`)."
+else {
   training = scriptsIn "train" (inputs // trainingInputs);
   evaluation = scriptsIn "eval" (inputs // evaluationInputs);
   broad = scriptsIn "broad" (inputs // trainingInputs);

@@ -21,6 +21,11 @@ test_a_misspelt_kind_of_workload_is_refused_at_evaluation() {
     nix eval --impure --raw -f tests/fixtures/go.nix misspeltKind.optimized.drvPath
 }
 
+test_a_misspelt_argument_of_workloads_from_dir_is_named() {
+  expect_failure "workloadsFromDir .*/go-other: unknown argument\(s\) evaluationInput; it takes inputs, evaluationInputs" \
+    nix eval --impure --expr '(import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }).workloadsFromDir ./tests/fixtures/go-other { evaluationInput = { }; }'
+}
+
 test_a_lock_without_this_package_or_toolchain_is_refused_but_update_profile_still_runs() {
   local dir demo
   dir=$(mktemp -d)
