@@ -153,7 +153,7 @@ test_go_match_refuses_a_standard_library_benchmark_profile() {
   # runtime, several of them (runtime.main, the GC) also in the service. Before the match
   # looked at the stacks for the program's functions (package main, its module), this
   # profile matched the service.
-  (cd "$dir" && GOCACHE=$dir/cache GOPATH=$dir/gopath GOFLAGS= "$go" test -run '^$' \
+  (cd "$dir" && GOCACHE=$dir/cache GOPATH=$dir/gopath GOFLAGS='' "$go" test -run '^$' \
     -bench RuneCountTenJapanese -benchtime 20000000x -cpuprofile utf8.pprof -o utf8.test unicode/utf8) >&2
   expect_failure "is on any of .*utf8.pprof's stacks, .*a profile of a standard-library benchmark" \
     "$nix_pgo" pprof match --profile "$dir/utf8.pprof" --binary "$baseline/bin/go-service"
