@@ -48,6 +48,7 @@ let
     fixedRandom = call ./internal/workload/fixedRandom.nix { };
     fixedProc = call ./internal/workload/fixedProc.nix { };
     oneCpu = call ./internal/workload/oneCpu.nix { };
+    exitOnSignal = call ./stages/bolt-profiles/exitOnSignal.nix { };
     lockedProfile = call ./stages/profile/lockedProfile.nix { };
     lockedBoltProfile = call ./stages/bolt-profile/lockedBoltProfile.nix { };
     updateProfile = call ./stages/update-profile/updateProfile.nix { };

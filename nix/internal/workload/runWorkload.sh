@@ -93,14 +93,10 @@ noProfileData() {
     tail -n 10 "$NIX_BUILD_TOP/$workloadName.stdout"
     echo "---"
     echo "Make the workload (${workloadScriptGiven:-$workloadScript}) call the program by name (it is first on PATH)."
-    if [ "$kind" = "BOLT profile" ]; then
-      echo "BOLT's instrumented programs write their profile only when they exit: one stopped by a signal (a server"
-      echo "stopped with \`kill\`) writes none. Let it exit (a shutdown request, or its own SIGTERM handler that returns"
-      echo "from main), or set \`bolt = false\` (docs/workloads.md, \"Servers\")."
-    else
-      echo "A program killed by SIGKILL, that crashes, or that is still running when the workload ends writes none: stop a"
-      echo "server with \`kill\` (SIGTERM) and \`wait\` for it (docs/workloads.md, \"Servers\")."
-    fi
+    echo "A program killed by SIGKILL, that crashes, or that is still running when the workload ends writes none: stop a"
+    echo "server with \`kill\` (SIGTERM) and \`wait\` for it (docs/workloads.md, \"Servers\")."
+    [ "$kind" != "BOLT profile" ] ||
+      echo "BOLT's runtime writes when the program exits: a server with its own SIGTERM handler must then return from main."
   } >&2
   exit 1
 }

@@ -1,4 +1,4 @@
-# workloadEnv :: { name, workload, deterministicRandom ? true, pinned ? false, timeoutFactor ? 1 } -> set
+# workloadEnv :: { name, workload, deterministicRandom ? true, pinned ? false, timeoutFactor ? 1, preload ? [ ], variables ? { } } -> set
 #
 # The one description of the environment a workload runs in, as attributes of the stage
 # that runs it (training, BOLT training, evaluation) and of the report, which times the
@@ -32,6 +32,9 @@
   pinned ? false
 , # The timeout is multiplied by this (valgrind runs programs 20-50x slower).
   timeoutFactor ? 1
+, # More shared libraries for LD_PRELOAD, after the ones every workload gets (the BOLT
+  # training's exitOnSignal).
+  preload ? [ ]
 , # Environment variables the workload's programs get: { NAME = "value"; } (the Go
   # pipeline fixes GOMAXPROCS and GOGC). They are exported by a generated script that
   # then sources the workload's own, so the report's runs get them too.
@@ -69,10 +72,11 @@ in
   }}";
   workloadTimeout = toString (timeoutFactor * (workload.timeout or 600));
   # LD_PRELOAD (space-separated): fixedProc always (what /proc says of the builder is no
-  # part of the workload), fixedRandom with deterministicRandom.
+  # part of the workload), fixedRandom with deterministicRandom, then the stage's own.
   workloadPreload = builtins.concatStringsSep " " (
     [ "${fixedProc}/lib/libnix-pgo-fixed-proc.so" ]
     ++ (if deterministicRandom then [ "${fixedRandom}/lib/libnix-pgo-fixed-random.so" ] else [ ])
+    ++ preload
   );
   # A CA bundle for programs that load the system's certificates when they start (an
   # HTTPS client built at start-up); the sandbox has no network either way.

@@ -7,6 +7,7 @@
 { mkStage
 , toolchain
 , workloadEnv
+, exitOnSignal
 ,
 }:
 { pname
@@ -19,7 +20,13 @@
 ,
 }:
 mkStage (
-  workloadEnv { inherit name workload deterministicRandom; }
+  # exitOnSignal: a server the workload stops with `kill` exits, and BOLT's runtime writes
+  # its profile at exit.
+  workloadEnv
+    {
+      inherit name workload deterministicRandom;
+      preload = [ "${exitOnSignal}/lib/libnix-pgo-exit-on-signal.so" ];
+    }
     // {
     name = "${pname}-bolt-profile-${name}-${version}";
     script = ./runBoltWorkloadProfile.sh;
