@@ -31,7 +31,7 @@
   modRoot ? "."
 , # The NAR hash ("sha256-…") of the module's vendor/ directory (`go mod vendor`), as
   # for buildGoModule; null when the module has no dependencies or src has vendor/.
-  vendorHash ? throw "buildGoPgoPackage (${pname}): `vendorHash` is required: the hash of `go mod vendor`'s output (build once with vendorHash = \"sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\" and copy the hash after \"got:\"), or null when the module has no dependencies."
+  vendorHash ? throw "buildGoPgoPackage (${pname}): `vendorHash` is required: the hash of `go mod vendor`'s output (build once with vendorHash = \"sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\" and copy the hash after \"got:\"), or null when the module has no dependencies or src has its vendor/ directory."
 , # Let the vendor stage download modules (it is fixed-output); off by default.
   proxyVendor ? false
 , # Main packages to build, relative to modRoot; each gives bin/<last path element>.
@@ -90,7 +90,7 @@
 }@args:
 let
   fail = msg: throw "buildGoPgoPackage (${pname}): ${msg}";
-  inherit (builtins) attrNames concatStringsSep elem filter head isPath listToAttrs mapAttrs match pathExists;
+  inherit (builtins) any attrNames concatStringsSep elem filter head listToAttrs mapAttrs match pathExists readDir readFile;
 
   # modRoot and subPackages as paths relative to src without "." components: the source
   # filter below compares whole paths, and `subPackages = [ "." ]` (the default) must name
@@ -100,8 +100,10 @@ let
   subPackageDir = let dir = relative "${modRoot}/${head subPackages}"; in if dir == "" then "." else dir;
   defaultPgoPath' = if defaultPgoPath != null then defaultPgoPath else relative "${subPackageDir}/default.pgo";
 
-  srcIsPath = isPath src;
-  inSrc = rel: if srcIsPath && pathExists (src + "/${rel}") then src + "/${rel}" else null;
+  # (A filtered src, or a flake's self, is looked in too: internal/sourcePath.nix.)
+  sourcePath = import ./internal/sourcePath.nix;
+  srcPath = sourcePath src;
+  inSrc = rel: if srcPath != null && pathExists (srcPath + "/${rel}") then srcPath + "/${rel}" else null;
   # Given (null too: none), or looked up in src. Given, src is not looked at, so that a
   # src computed from the toolchain (gofmt's GOROOT) is not evaluated when the flake only
   # lists names.
@@ -110,14 +112,20 @@ let
   # The builds never see the lock or default.pgo: re-locking rebuilds no baseline, and a
   # default.pgo never reaches a build but through the lock check (goLockedProfile).
   # (nix-pgo import writes default.pgo.provenance.json beside default.pgo.)
+  # Nor src's pgo/, the workloads' conventional directory (as for buildPgoPackage's cargo
+  # stages), unless it is a Go package: editing a workload or its held-out data then reruns
+  # that workload only, not the baseline and every training run.
+  pgoIsWorkloads =
+    let dir = inSrc "pgo"; in
+    dir != null && !(any (f: match ".*\\.go" f != null) (attrNames (readDir dir)));
   goSrc = import ./internal/pgoSource.nix {
     inherit src;
     name = "${pname}-source";
-    exclude = map relative [
+    exclude = map relative ([
       "pgo.lock.json"
       "${subPackageDir}/default.pgo"
       "${subPackageDir}/default.pgo.provenance.json"
-    ];
+    ] ++ (if pgoIsWorkloads then [ "pgo" ] else [ ]));
   };
 
   # A default.pgo without a lock is never built with (nix-pgo builds only with a profile
@@ -148,8 +156,18 @@ let
     (if (workloads.broad or null) == { } then removeAttrs workloads [ "broad" ] else workloads);
   benchmarkInEvaluation = filter (n: evaluationWorkloads.${n} ? benchmark) (attrNames evaluationWorkloads);
 
+  # src's own vendor/ against vendorHash, as nixpkgs' buildGoModule checks it (only where
+  # src can be read without building; a src Go can't build fails in go's own words).
+  hasVendorDir = inSrc (relative "${modRoot}/vendor/modules.txt") != null;
+  requiresModules =
+    let goMod = inSrc (relative "${modRoot}/go.mod"); in
+    goMod != null && match "(.*\n)?[ \t]*require[ \t(].*" (readFile goMod) != null;
   vendor =
-    if vendorHash == null then
+    if vendorHash != null && hasVendorDir then
+      fail "src has a vendor/ directory (${relative "${modRoot}/vendor"}), and vendorHash is set, so the builds would use a fresh `go mod vendor` instead of it: set `vendorHash = null;` to build with src's vendor/ as it is, or remove vendor/ from src."
+    else if vendorHash == null && srcPath != null && !hasVendorDir && requiresModules then
+      fail "vendorHash = null builds with src's own vendor/, but src has no ${relative "${modRoot}/vendor/modules.txt"} while go.mod requires modules: commit vendor/ (`go mod vendor`; with flakes, `git add vendor`), or give vendorHash to vendor in a derivation."
+    else if vendorHash == null then
       null
     else
       goModVendor {
@@ -264,7 +282,7 @@ let
       inherit pname version lockEntry workloads evaluation profile;
       # Where an imported profile's samples came from, if committed beside it.
       importProvenance =
-        if lockEntry == null || !(isPath defaultPgo') || !(pathExists (defaultPgo' + ".provenance.json")) then null
+        if lockEntry == null || sourcePath defaultPgo' == null || !(pathExists (defaultPgo' + ".provenance.json")) then null
         else defaultPgo' + ".provenance.json";
       bins = null;
       shipped = if best != null then best else optimized;
@@ -272,6 +290,7 @@ let
       inherit baseline;
       src = goSrc;
       flags = { inherit modRoot subPackages tags ldflags cgo runtimeVariables profileUseGcflags; };
+      toolchainId = toolchain.go.id;
       compiler = {
         name = "go";
         path = toolchain.go.go;

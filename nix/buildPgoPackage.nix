@@ -189,8 +189,9 @@ let
   # The lock and the checked-in profiles: given (null too: none, so that one package of a
   # flake whose src has a lock can build unlocked), or found in src by convention. As
   # buildGoPgoPackage's lockFile and defaultPgo.
-  srcIsPath = builtins.isPath src;
-  inSrc = rel: if srcIsPath && builtins.pathExists (src + "/${rel}") then src + "/${rel}" else null;
+  # (A filtered src, or a flake's self, is looked in too: internal/sourcePath.nix.)
+  srcPath = import ./internal/sourcePath.nix src;
+  inSrc = rel: if srcPath != null && builtins.pathExists (srcPath + "/${rel}") then srcPath + "/${rel}" else null;
   lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
   checkedInProfile' = if args ? checkedInProfile then checkedInProfile else inSrc "pgo/${pname}.profdata";
   checkedInBoltProfile' = if args ? checkedInBoltProfile then checkedInBoltProfile else inSrc "pgo/${pname}.bolt";

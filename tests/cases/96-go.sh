@@ -90,6 +90,7 @@ test_go_release_ships_best_with_go_provenance_and_verifies() {
   # program run by its script, and the variant best chose.
   jq -e --arg go "$("$GO" version)" --slurpfile choice "$best/nix-support/choice.json" '
       .toolchain.go == [$go] and (.toolchain | has("rustc") | not)
+      and (.toolchain.id | startswith("host-go-"))
       and (.workloads.training[] | select(.name == "bench") | .benchmark != null and .script == null)
       and (.workloads.training[] | select(.name == "text") | .script.nar_hash | startswith("sha256-"))
       and .shipped.variant == $choice[0].chosen

@@ -113,6 +113,39 @@ test_go_default_pgo_without_a_lock_is_named_not_silently_ignored() {
     nix eval --impure --raw -f tests/fixtures/go.nix --arg defaultPgo "$dir/default.pgo" optimized.drvPath
 }
 
+test_go_src_pgo_dir_vendor_dir_and_filtered_src_mean_what_the_user_means() {
+  local dir before after id
+  dir=$(mktemp -d)/module
+  cp -r tests/fixtures/go-wordfreq/module "$dir"
+  chmod -R u+w "$dir"
+  go_eval() { nix eval --impure --raw -f tests/fixtures/go.nix --arg src "\"$dir\"" "$@"; }
+  # src's pgo/ (workloads and held-out data, as the README lays them out) is not in the
+  # builds' source: editing it rebuilds no baseline (the Go service trial's did).
+  mkdir -p "$dir/pgo/eval"
+  echo "held-out line" >"$dir/pgo/eval/data.log"
+  before=$(go_eval baseline.drvPath)
+  echo "another held-out line" >>"$dir/pgo/eval/data.log"
+  after=$(go_eval baseline.drvPath)
+  [ "$before" = "$after" ] || fail "editing pgo/ changed the baseline: $before, then $after"
+  # A filtered src is still looked in for the lock (it silently built unlocked).
+  id=$(nix eval --impure --raw --expr '(import ./nix/toolchain/hostGo.nix { }).id')
+  jq -n --arg id "$id" '{version: 1, profiles: {wordfreq: {($id): {
+      fingerprint: "0123", fingerprintAlgorithm: "blake3-canonical-pprof-v1", fingerprintChanged: "2026-01-01",
+      narHash: "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", storePath: "/nix/store/00000000000000000000000000000000-wordfreq-pgo-profile"}}}}' >"$dir/pgo.lock.json"
+  [ "$(go_eval --arg filterSrc true --apply builtins.toJSON wordfreq.locked)" = true ] || fail "a filtered src's pgo.lock.json was not found"
+  rm "$dir/pgo.lock.json"
+  # vendor/ in src and a vendorHash: refused, as nixpkgs' buildGoModule does (its vendor/
+  # was silently replaced by a fresh go mod vendor).
+  mkdir -p "$dir/vendor"
+  echo "# example.com/textstats v0.0.0 => ./textstats" >"$dir/vendor/modules.txt"
+  expect_failure "src has a vendor/ directory \(vendor\), and vendorHash is set" go_eval baseline.drvPath
+  # vendorHash = null without vendor/ while go.mod requires modules: named (go's own
+  # "inconsistent vendoring" said to run go mod vendor).
+  rm -r "$dir/vendor"
+  expect_failure "src has no vendor/modules.txt while go.mod requires modules: commit vendor/" \
+    go_eval --arg vendorHash null baseline.drvPath
+}
+
 test_go_main_program_is_the_binary_go_build_names() {
   local dir
   dir=$(mktemp -d)/module

@@ -34,8 +34,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "ID")]
     pub toolchain: Option<String>,
 
-    /// A built profile directory holding <pname>.profdata: its NAR hash and
-    /// fingerprint must be the lock's. Repeatable.
+    /// A built profile directory holding <pname>.profdata (or Go's
+    /// <pname>.pgo): its NAR hash and fingerprint must be the lock's. Repeatable.
     #[arg(long = "profile", value_name = "DIR")]
     pub profiles: Vec<PathBuf>,
 

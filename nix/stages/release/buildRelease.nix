@@ -36,6 +36,9 @@
   src
 , # rustflags and cargo flags, recorded as given.
   flags ? { }
+, # The toolchain id the profile is locked for (provenance.json's toolchain.id): the Go
+  # pipeline's is toolchain.go.id.
+  toolchainId ? toolchain.id
 , # The compiler that built the binaries, and how it prints its version (provenance.json's
   # toolchain.rustc or toolchain.go).
   compiler ? {
@@ -61,7 +64,7 @@ mkStage {
     inherit pname version bins shippedStage lockEntry flags;
     inherit (toolchain) system;
     inherit compiler;
-    toolchainId = toolchain.id;
+    inherit toolchainId;
     shipped = "${shipped}";
     baseline = "${baseline}";
     profile = "${profile}";
