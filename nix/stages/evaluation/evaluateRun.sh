@@ -39,7 +39,11 @@ exec "$valgrind" --tool=callgrind --quiet $options--log-file="$dir/valgrind.%p.l
 SHIM
     chmod +x "$shims/${exe##*/}"
   done
-  runWorkload "$NIX_BUILD_TOP/run" "$shims"
+  # A failed workload (runWorkload has said so) is checked for a crash of callgrind's
+  # first, often its cause: a script that waits for a server that crashed callgrind sees
+  # valgrind's exit status 1.
+  local status=0
+  (runWorkload "$NIX_BUILD_TOP/run" "$shims") || status=$?
   # valgrind's messages, if any, in the build log; not its warnings about the host's own
   # last-level cache (its geometry as detected, then rounded), which --LL replaces: the
   # simulated one is the fixed one (callgrind.out's "desc: LL cache"), and on a CPU with
@@ -47,7 +51,6 @@ SHIM
   local messages=("$dir"/valgrind.*.log) outs=("$dir"/callgrind.out.*)
   [ "${#messages[@]}" -eq 0 ] ||
     grep -hvE -e '-- warning: (L3 cache found, using its data for the LL simulation|(specified|simulated) LL cache: )' "${messages[@]}" >&2 || true
-  [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
   # callgrind writes a run's counts when it exits or dies of a signal; a run killed with
   # SIGKILL, or still running when the workload ended, leaves a file without them, and so
   # does a run in which valgrind itself failed an assertion (its log says so).
@@ -74,6 +77,8 @@ SHIM
   fi
   [ "${#crashed[@]}" -eq 0 ] ||
     die "evaluation workload '$workloadName': callgrind itself crashed ($variant, pid ${crashed[*]}), so the run(s) have no counts: \"$crash\" (valgrind's log above). This is a valgrind bug, not the program's: make the workload avoid what the program was doing then (the log's stack traces show where each thread was), or report it to valgrind with that log."
+  [ "$status" -eq 0 ] || exit "$status"
+  [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
   [ "${#unfinished[@]}" -eq 0 ] ||
     die "evaluation workload '$workloadName': ${#unfinished[@]} run(s) of the program ($variant, pid ${unfinished[*]}) ended before callgrind wrote their counts: killed with SIGKILL, or still running when the workload ended. Stop a server with \`kill\` (SIGTERM) and \`wait\` for it (docs/workloads.md, \"Servers\")."
 }
