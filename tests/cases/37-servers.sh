@@ -49,3 +49,19 @@ test_a_server_with_its_own_signal_handler_stops_its_own_way() {
   log=$(nix log --impure -f "$ls_fixture" graceful.profiles.graceful)
   echo "$log" | has -F "line-server: stopped gracefully" || fail "the server did not stop its own way"
 }
+
+test_a_handler_that_crashes_callgrind_is_named_and_kill_hup_avoids_it() {
+  # A graceful shutdown whose handler runs on a signal stack above the stack it interrupts
+  # (every Go handler runs on one) crashes callgrind when the handler returns: the
+  # evaluation quotes valgrind's assertion and names the way out, not "killed with SIGKILL"
+  # (an outside trial with a Go net/http server, signal.NotifyContext; the fixture's
+  # --signal-stack makes it deterministic). Its script waits for the server strictly, so
+  # the workload's own failure (valgrind's status 1) must not hide the crash either.
+  expect_failure "evaluation workload 'held-out': callgrind itself crashed while the program handled a signal \\(baseline, pid [0-9]+\\), so the run\\(s\\) have no counts: \"Callgrind: threads.c:[0-9]+ \\(vgCallgrind_post_signal\\): Assertion .* Stop the server with a signal it does not catch, \`kill -HUP\`" \
+    nix build --impure --no-link -f "$ls_fixture" signalStack
+  # What the message advises trains it (the profile has the requests) and evaluates it.
+  jq -e '.total_count > 10000' "$(ls_build signalStackHup.profile)/nix-support/profile.json" >/dev/null ||
+    fail "the profile of the server stopped with kill -HUP has almost no counts: $(cat "$(ls_build signalStackHup.profile)/nix-support/profile.json")"
+  jq -e '.instructions > 0' "$(ls_build signalStackHup.evaluation.workloads.held-out.runs.baseline)/baseline.json" >/dev/null ||
+    fail "the server stopped with kill -HUP was not evaluated"
+}

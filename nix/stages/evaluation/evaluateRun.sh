@@ -39,7 +39,11 @@ exec "$valgrind" --tool=callgrind --quiet $options--log-file="$dir/valgrind.%p.l
 SHIM
     chmod +x "$shims/${exe##*/}"
   done
-  runWorkload "$NIX_BUILD_TOP/run" "$shims"
+  # A failed workload (runWorkload has said so) is checked for a crash of callgrind's
+  # first, often its cause: a script that waits for a server that crashed callgrind sees
+  # valgrind's exit status 1.
+  local status=0
+  (runWorkload "$NIX_BUILD_TOP/run" "$shims") || status=$?
   # valgrind's messages, if any, in the build log; not its warnings about the host's own
   # last-level cache (its geometry as detected, then rounded), which --LL replaces: the
   # simulated one is the fixed one (callgrind.out's "desc: LL cache"), and on a CPU with
@@ -47,13 +51,34 @@ SHIM
   local messages=("$dir"/valgrind.*.log) outs=("$dir"/callgrind.out.*)
   [ "${#messages[@]}" -eq 0 ] ||
     grep -hvE -e '-- warning: (L3 cache found, using its data for the LL simulation|(specified|simulated) LL cache: )' "${messages[@]}" >&2 || true
-  [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
   # callgrind writes a run's counts when it exits or dies of a signal; a run killed with
-  # SIGKILL, or still running when the workload ended, leaves a file without them.
-  local out unfinished=()
+  # SIGKILL, or still running when the workload ended, leaves a file without them, and so
+  # does a run in which valgrind itself failed an assertion (its log says so).
+  local out pid failure unfinished=() crashed=() crash=
   for out in "${outs[@]}"; do
-    grep -q '^events:' "$out" || unfinished+=("${out##*.}")
+    grep -q '^events:' "$out" && continue
+    pid=${out##*.}
+    failure=$(grep -m1 -E -e "Assertion '.*' failed" -e "the 'impossible' happened" "$dir/valgrind.$pid.log" 2>/dev/null) || true
+    if [ -n "$failure" ]; then
+      crashed+=("$pid") crash=$failure
+    else
+      unfinished+=("$pid")
+    fi
   done
+  # callgrind follows calls by the stack pointer: a signal handler on an alternate signal
+  # stack above the stack it interrupted looks like a return from every frame, so callgrind
+  # ends the handler there and fails its assertion when the handler really returns. Go
+  # runs every signal handler on such a stack: a Go server that shuts down gracefully on
+  # the SIGTERM that stops it (signal.NotifyContext) crashes callgrind (docs/go.md,
+  # "Runtime settings of the workloads"). A signal the program doesn't catch kills it
+  # inside the handler, which never returns, and callgrind writes the counts.
+  if [ "${#crashed[@]}" -gt 0 ] && [[ $crash == *_signal\)* ]]; then
+    die "evaluation workload '$workloadName': callgrind itself crashed while the program handled a signal ($variant, pid ${crashed[*]}), so the run(s) have no counts: \"$crash\" (valgrind's log above). This is a valgrind bug, hit when a signal handler returns on an alternate signal stack, as every Go handler does: most often a server that catches the signal that stops it for a graceful shutdown (Go's signal.Notify). Stop the server with a signal it does not catch, \`kill -HUP\` (training writes its profile on SIGHUP too), or let it exit by itself (a shutdown request, or the end of its stdin) (docs/workloads.md, \"Servers\")."
+  fi
+  [ "${#crashed[@]}" -eq 0 ] ||
+    die "evaluation workload '$workloadName': callgrind itself crashed ($variant, pid ${crashed[*]}), so the run(s) have no counts: \"$crash\" (valgrind's log above). This is a valgrind bug, not the program's: make the workload avoid what the program was doing then (the log's stack traces show where each thread was), or report it to valgrind with that log."
+  [ "$status" -eq 0 ] || exit "$status"
+  [ "${#outs[@]}" -gt 0 ] || die "evaluation workload '$workloadName' never ran the program ($variant): make it call the program by name (it is first on PATH)."
   [ "${#unfinished[@]}" -eq 0 ] ||
     die "evaluation workload '$workloadName': ${#unfinished[@]} run(s) of the program ($variant, pid ${unfinished[*]}) ended before callgrind wrote their counts: killed with SIGKILL, or still running when the workload ended. Stop a server with \`kill\` (SIGTERM) and \`wait\` for it (docs/workloads.md, \"Servers\")."
 }
