@@ -123,7 +123,8 @@ test_build_leftovers_beside_the_source_rebuild_nothing() {
   # nix build's result links, cargo's target/ and the flake's own files, in a Rust and a Go
   # source given as paths (nix/internal/pgoSource.nix).
   rust=$(mktemp -d)
-  cp -r --no-preserve=mode "$(nix eval --raw -f tests/fixtures/demo.nix baseline.src)/." "$rust"
+  # (Built, not only evaluated: on a cold store the crate's source is not there yet.)
+  cp -r --no-preserve=mode "$(nix build --no-link --json -f tests/fixtures/demo.nix baseline.src | jq -r '.[0].outputs.out')/." "$rust"
   go=$(mktemp -d)/module
   cp -r --no-preserve=mode tests/fixtures/go-wordfreq/module "$go"
   rust_drv() { nix eval --impure --raw -f tests/fixtures --argstr sourceDir "$rust" localSource.baseline.drvPath; }
