@@ -103,7 +103,7 @@ let
   # (A filtered src, or a flake's self, is looked in too: internal/sourcePath.nix.)
   sourcePath = import ./internal/sourcePath.nix;
   srcPath = sourcePath src;
-  inSrc = rel: if srcPath != null && pathExists (srcPath + "/${rel}") then srcPath + "/${rel}" else null;
+  inSrc = import ./internal/inSource.nix src;
   # Given (null too: none), or looked up in src. Given, src is not looked at, so that a
   # src computed from the toolchain (gofmt's GOROOT) is not evaluated when the flake only
   # lists names.
@@ -115,9 +115,10 @@ let
   # Nor src's pgo/, the workloads' conventional directory (as for buildPgoPackage's cargo
   # stages), unless it is a Go package: editing a workload or its held-out data then reruns
   # that workload only, not the baseline and every training run.
+  # (A file named pgo is no directory to leave out.)
   pgoIsWorkloads =
-    let dir = inSrc "pgo"; in
-    dir != null && !(any (f: match ".*\\.go" f != null) (attrNames (readDir dir)));
+    srcPath != null && (readDir srcPath).pgo or null == "directory"
+    && !(any (f: match ".*\\.go" f != null) (attrNames (readDir (srcPath + "/pgo"))));
   goSrc = import ./internal/pgoSource.nix {
     inherit src;
     name = "${pname}-source";
@@ -165,7 +166,7 @@ let
   vendor =
     if vendorHash != null && hasVendorDir then
       fail "src has a vendor/ directory (${relative "${modRoot}/vendor"}), and vendorHash is set, so the builds would use a fresh `go mod vendor` instead of it: set `vendorHash = null;` to build with src's vendor/ as it is, or remove vendor/ from src."
-    else if vendorHash == null && srcPath != null && !hasVendorDir && requiresModules then
+    else if vendorHash == null && !hasVendorDir && requiresModules then
       fail "vendorHash = null builds with src's own vendor/, but src has no ${relative "${modRoot}/vendor/modules.txt"} while go.mod requires modules: commit vendor/ (`go mod vendor`; with flakes, `git add vendor`), or give vendorHash to vendor in a derivation."
     else if vendorHash == null then
       null

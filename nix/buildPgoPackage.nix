@@ -190,8 +190,7 @@ let
   # flake whose src has a lock can build unlocked), or found in src by convention. As
   # buildGoPgoPackage's lockFile and defaultPgo.
   # (A filtered src, or a flake's self, is looked in too: internal/sourcePath.nix.)
-  srcPath = import ./internal/sourcePath.nix src;
-  inSrc = rel: if srcPath != null && builtins.pathExists (srcPath + "/${rel}") then srcPath + "/${rel}" else null;
+  inSrc = import ./internal/inSource.nix src;
   lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
   checkedInProfile' = if args ? checkedInProfile then checkedInProfile else inSrc "pgo/${pname}.profdata";
   checkedInBoltProfile' = if args ? checkedInBoltProfile then checkedInBoltProfile else inSrc "pgo/${pname}.bolt";
