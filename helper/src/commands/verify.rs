@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use nix_pgo::lock::{self, LockFile};
+use nix_pgo::lock::{self, Format, LockFile};
 use nix_pgo::output::print_json;
 use nix_pgo::store::{self, NarHash, DEFAULT_STORE_DIR};
 use nix_pgo::tool::LlvmProfdataArg;
@@ -59,11 +59,16 @@ pub struct VerifyArgs {
     pub llvm_profdata: LlvmProfdataArg,
 }
 
+/// Whether a profile file is named as a profile of `format` (`.profdata`, `.pgo`).
+fn named_as(path: &Path, format: Format) -> bool {
+    path.extension().is_some_and(|e| e == format.extension())
+}
+
 /// How to make a checked-in profile and the lock agree again. A Go profile may
 /// come from production (`nix-pgo import`): updateProfile would replace it with
 /// one trained from the workloads, so it is offered second.
 fn relock_advice(path: &Path, pname: &str, toolchain: &str, lock_file: &Path) -> String {
-    if path.extension().is_some_and(|e| e == "pgo") {
+    if named_as(path, Format::Pprof) {
         format!(
             "to keep this profile (one imported from production), lock it as it is with \
              `nix-pgo import --source file:{path} --output {path} --lock {lock} --name {pname} \
@@ -140,7 +145,7 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
     // LLVM profiles are fingerprinted with llvm-profdata: without one, say so now, as
     // the usage error it is, rather than as a mismatch of every profile.
     // (A directory that can't be listed is reported by its own check below.)
-    let is_llvm = |path: &Path| path.extension().is_some_and(|e| e == "profdata");
+    let is_llvm = |path: &Path| named_as(path, Format::Llvm);
     let llvm_profiles = checked_in.iter().any(|(_, path)| is_llvm(path))
         || args.profiles.iter().any(|dir| {
             lock::profdata_files(dir).is_ok_and(|found| found.iter().any(|(_, p)| is_llvm(p)))
@@ -209,7 +214,7 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
             }
         }
         for (pname, path) in checked_in.into_iter().filter(|(p, _)| wanted(p)) {
-            if pname == "default" && path.extension().is_some_and(|e| e == "pgo") {
+            if pname == "default" && named_as(&path, Format::Pprof) {
                 // Go's default.pgo names no package: --default-pgo says whose.
                 checks.push(Check {
                     kind: "checked-in",

@@ -206,6 +206,7 @@ pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
     }
     let module = binary.main_module.as_deref();
     let own = |name: &str| name != MAIN_MAIN && is_program_function(name, module);
+    let in_binary = |name: &str| binary.symbols.contains(name);
     let index = value_index(p);
     let names = function_names(p);
     let physical: BTreeMap<u64, Option<&str>> = p
@@ -231,22 +232,19 @@ pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
     for s in &p.sample {
         let v = s.value.get(index).copied().unwrap_or(0);
         value = value.saturating_add(v);
-        // Leaf first.
-        let stack: Vec<&str> = s
+        // Leaf first; a location without a function names none.
+        let frames: Vec<Option<&str>> = s
             .location_id
             .iter()
-            .filter_map(|id| physical.get(id).copied().flatten())
+            .map(|id| physical.get(id).copied().flatten())
             .collect();
-        if let Some(leaf) = s
-            .location_id
-            .first()
-            .and_then(|id| physical.get(id).copied().flatten())
-        {
+        if let Some(leaf) = frames.first().copied().flatten() {
             *flat.entry(leaf).or_default() += v;
-            if binary.symbols.contains(leaf) {
+            if in_binary(leaf) {
                 value_matched = value_matched.saturating_add(v);
             }
         }
+        let stack: Vec<&str> = frames.into_iter().flatten().collect();
         for name in stack.iter().filter(|n| own(n)) {
             program.entry(name).or_default();
         }
@@ -254,7 +252,7 @@ pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
             Some(innermost) => {
                 *program.entry(innermost).or_default() += v;
                 program_value = program_value.saturating_add(v);
-                if binary.symbols.contains(*innermost) {
+                if in_binary(innermost) {
                     program_value_matched = program_value_matched.saturating_add(v);
                 }
             }
@@ -264,7 +262,6 @@ pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
             None => {}
         }
     }
-    let in_binary = |n: &str| binary.symbols.contains(n);
     let functions_matched = flat.keys().filter(|n| in_binary(n)).count();
     let program_functions_matched = program.keys().filter(|n| in_binary(n)).count();
     let rate = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
