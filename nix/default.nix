@@ -33,7 +33,6 @@ let
     crateSource = call ./crates/crateSource.nix { };
     vendorCargoDeps = call ./stages/vendor/vendorCargoDeps.nix { };
     buildBaseline = call ./stages/baseline/buildBaseline.nix { };
-    trainingRuntime = call ./stages/instrumented/trainingRuntime.nix { };
     buildInstrumented = call ./stages/instrumented/buildInstrumented.nix { };
     runWorkloadProfile = call ./stages/profiles/runWorkloadProfile.nix { };
     mergeProfiles = call ./stages/profile/mergeProfiles.nix { };
@@ -48,7 +47,8 @@ let
     fixedRandom = call ./internal/workload/fixedRandom.nix { };
     fixedProc = call ./internal/workload/fixedProc.nix { };
     oneCpu = call ./internal/workload/oneCpu.nix { };
-    exitOnSignal = call ./stages/bolt-profiles/exitOnSignal.nix { };
+    trainingRuntime = call ./internal/workload/trainingRuntime.nix { };
+    exitOnSignal = call ./internal/workload/exitOnSignal.nix { };
     lockedProfile = call ./stages/profile/lockedProfile.nix { };
     lockedBoltProfile = call ./stages/bolt-profile/lockedBoltProfile.nix { };
     updateProfile = call ./stages/update-profile/updateProfile.nix { };
