@@ -56,13 +56,13 @@ pub struct Counts {
     pub total: Cost,
     /// Self cost per function name, summed over objects, files and runs.
     pub functions: BTreeMap<String, Cost>,
-    /// How many callgrind output files were read.
-    pub runs: u64,
+    /// How many callgrind output files were read: one per process.
+    pub processes: u64,
 }
 
 impl Counts {
     fn add(&mut self, other: Counts) -> Result<()> {
-        let first = self.runs == 0;
+        let first = self.processes == 0;
         self.total = if first {
             other.total
         } else {
@@ -83,7 +83,7 @@ impl Counts {
                 cost.estimated_cycles = None;
             }
         }
-        self.runs += other.runs;
+        self.processes += other.processes;
         Ok(())
     }
 }
@@ -366,7 +366,7 @@ pub fn parse(text: &str) -> Result<Counts> {
     Ok(Counts {
         total,
         functions,
-        runs: 1,
+        processes: 1,
     })
 }
 
@@ -588,7 +588,7 @@ totals: 8589934594
         fs::write(&a, "events: Ir\nsummary: 5\nfn=(1) f\n1 5\n").expect("write");
         fs::write(&b, "events: Ir\nsummary: 7\nfn=(1) g\n1 3\nfn=(2) f\n1 4\n").expect("write");
         let c = read_files(&[&a, &b]).expect("valid");
-        assert_eq!((c.total.instructions, c.runs), (12, 2));
+        assert_eq!((c.total.instructions, c.processes), (12, 2));
         assert_eq!(instructions(&c), counts(&[("f", 9), ("g", 3)]));
         let _ = fs::remove_dir_all(&dir);
         assert!(read_files::<&Path>(&[]).is_err());

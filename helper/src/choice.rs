@@ -329,7 +329,7 @@ mod tests {
                             VariantSummary {
                                 instructions: *n,
                                 estimated_cycles: *cycles,
-                                runs: 1,
+                                processes: 1,
                                 stdout_sha256: out.to_string(),
                                 spread: None,
                             },
@@ -484,7 +484,7 @@ mod tests {
                             VariantSummary {
                                 instructions: median / 2,
                                 estimated_cycles: median,
-                                runs: 1,
+                                processes: 1,
                                 stdout_sha256: "x".into(),
                                 spread: Some(Spread {
                                     repeats: 5,

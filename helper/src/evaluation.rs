@@ -35,7 +35,10 @@ pub struct VariantRun {
     pub variant: String,
     pub instructions: u64,
     pub estimated_cycles: u64,
-    pub runs: u64,
+    /// The processes callgrind saw in one run of the workload. Named `runs`
+    /// before 2026-11; the alias reads release artifacts published then.
+    #[serde(alias = "runs")]
+    pub processes: u64,
     pub stdout_sha256: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spread: Option<Spread>,
@@ -89,7 +92,10 @@ pub struct FunctionCount {
 pub struct VariantSummary {
     pub instructions: u64,
     pub estimated_cycles: u64,
-    pub runs: u64,
+    /// The processes callgrind saw in one run of the workload. Named `runs`
+    /// before 2026-11; the alias reads release artifacts published then.
+    #[serde(alias = "runs")]
+    pub processes: u64,
     pub stdout_sha256: String,
     /// Present when the workload started threads (absent: one deterministic run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,7 +272,7 @@ mod tests {
                     VariantSummary {
                         instructions: 2_371_760_123,
                         estimated_cycles: 3_000_000_123,
-                        runs: 1,
+                        processes: 1,
                         stdout_sha256: "ab".into(),
                         spread: None,
                     },
@@ -276,7 +282,7 @@ mod tests {
                     VariantSummary {
                         instructions: 5_000_000_000,
                         estimated_cycles: 7_000_000_000,
-                        runs: 2,
+                        processes: 2,
                         stdout_sha256: "ab".into(),
                         spread: Some(Spread {
                             repeats: 5,
@@ -297,7 +303,7 @@ mod tests {
         let text = serde_json::to_string(&result).expect("serialize");
         assert_eq!(
             text,
-            r#"{"workload":"html \"two\"","variants":{"optimized":{"instructions":2371760123,"estimated_cycles":3000000123,"runs":1,"stdout_sha256":"ab"},"baseline":{"instructions":5000000000,"estimated_cycles":7000000000,"runs":2,"stdout_sha256":"ab","spread":{"repeats":5,"instructions":{"min":4999999000,"max":5000000100},"estimated_cycles":{"min":6900000000,"max":7100000000},"threads_started_by":["pthread_create@@GLIBC_2.34"]}}}}"#
+            r#"{"workload":"html \"two\"","variants":{"optimized":{"instructions":2371760123,"estimated_cycles":3000000123,"processes":1,"stdout_sha256":"ab"},"baseline":{"instructions":5000000000,"estimated_cycles":7000000000,"processes":2,"stdout_sha256":"ab","spread":{"repeats":5,"instructions":{"min":4999999000,"max":5000000100},"estimated_cycles":{"min":6900000000,"max":7100000000},"threads_started_by":["pthread_create@@GLIBC_2.34"]}}}}"#
         );
         let back: WorkloadResult = serde_json::from_str(&text).expect("parse");
         assert_eq!(back, result);
@@ -324,7 +330,11 @@ mod tests {
         );
         assert_eq!(Range::of([3, 1, 2]), Some(Range { min: 1, max: 3 }));
         assert_eq!(Range::of([]), None);
-        let dup = r#"{"workload":"w","variants":{"a":{"instructions":1,"estimated_cycles":1,"runs":1,"stdout_sha256":""},"a":{"instructions":1,"estimated_cycles":1,"runs":1,"stdout_sha256":""}}}"#;
+        // An evaluation.json written before `runs` was named `processes`.
+        let old = r#"{"workload":"w","variants":{"a":{"instructions":1,"estimated_cycles":1,"runs":3,"stdout_sha256":""}}}"#;
+        let old: WorkloadResult = serde_json::from_str(old).expect("old name");
+        assert_eq!(old.variants.get("a").map(|v| v.processes), Some(3));
+        let dup = r#"{"workload":"w","variants":{"a":{"instructions":1,"estimated_cycles":1,"processes":1,"stdout_sha256":""},"a":{"instructions":1,"estimated_cycles":1,"processes":1,"stdout_sha256":""}}}"#;
         assert!(serde_json::from_str::<WorkloadResult>(dup).is_err());
     }
 

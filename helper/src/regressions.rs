@@ -252,7 +252,7 @@ mod tests {
 
     fn variant_file(variant: &str, instructions: u64, functions: &str) -> String {
         format!(
-            r#"{{"workload":"w","variant":"{variant}","instructions":{instructions},"estimated_cycles":5000000000,"runs":1,"stdout_sha256":"x","functions":[{functions}]}}"#
+            r#"{{"workload":"w","variant":"{variant}","instructions":{instructions},"estimated_cycles":5000000000,"processes":1,"stdout_sha256":"x","functions":[{functions}]}}"#
         )
     }
 
@@ -264,7 +264,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         write(
             &dir.join("result.json"),
-            r#"{"workload":"w","variants":{"baseline":{"instructions":4294967296,"estimated_cycles":5000000000,"runs":1,"stdout_sha256":"x"},"optimized":{"instructions":4294967396,"estimated_cycles":5000000000,"runs":1,"stdout_sha256":"x"}}}"#,
+            r#"{"workload":"w","variants":{"baseline":{"instructions":4294967296,"estimated_cycles":5000000000,"processes":1,"stdout_sha256":"x"},"optimized":{"instructions":4294967396,"estimated_cycles":5000000000,"processes":1,"stdout_sha256":"x"}}}"#,
         );
         // Missing files.
         let err = compare_workload(&dir, &args(&dir)).unwrap_err();

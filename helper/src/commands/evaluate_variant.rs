@@ -122,7 +122,7 @@ pub fn run(_: &GlobalArgs, args: EvaluateVariantArgs) -> Result<()> {
         variant: args.variant,
         instructions: median.total.instructions,
         estimated_cycles: estimated,
-        runs: median.runs,
+        processes: median.processes,
         stdout_sha256: sha256_file(&args.stdout)?,
         spread,
         functions,
@@ -134,7 +134,7 @@ pub fn run(_: &GlobalArgs, args: EvaluateVariantArgs) -> Result<()> {
         "nix-pgo: {} instructions, {} estimated cycles in {} process(es), {} functions, stdout sha256 {}",
         run.instructions,
         run.estimated_cycles,
-        run.runs,
+        run.processes,
         run.functions.len(),
         run.stdout_sha256
     );

@@ -43,7 +43,7 @@ pub fn run(_: &GlobalArgs, args: EvaluationResultArgs) -> Result<()> {
             VariantSummary {
                 instructions: run.instructions,
                 estimated_cycles: run.estimated_cycles,
-                runs: run.runs,
+                processes: run.processes,
                 stdout_sha256: run.stdout_sha256,
                 spread: run.spread,
             },

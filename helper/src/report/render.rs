@@ -617,8 +617,8 @@ pub mod tests {
               "baseline": {"path": "/nix/store/b", "bins": {"demo": 2097152}},
               "optimized": {"path": "/nix/store/o", "bins": {"demo": 2200000}}},
             "evaluation": {"workloads": [{"workload": "w", "variants": {
-              "baseline": {"instructions": 1000, "estimated_cycles": 1500, "runs": 1, "stdout_sha256": "aa"},
-              "optimized": {"instructions": 900, "estimated_cycles": 1400, "runs": 1, "stdout_sha256": "aa"}}}]},
+              "baseline": {"instructions": 1000, "estimated_cycles": 1500, "processes": 1, "stdout_sha256": "aa"},
+              "optimized": {"instructions": 900, "estimated_cycles": 1400, "processes": 1, "stdout_sha256": "aa"}}}]},
             "profile": {"fingerprint": "0123456789abcdef0123", "functions": 5},
             "coverage": {"coverage_percent": 99.5}, "staleness": null,
             "timing": {"bash": "/bin/bash", "path": "/usr/bin:/bin", "workloads": {
