@@ -114,6 +114,7 @@ in
 {
   name = "host";
   inherit system targetTriple llvmMajor;
+  # `nix-pgo import` refuses a Go lock for an id with this prefix (helper/src/commands/import.rs).
   id = "host-rust-${builtins.replaceStrings [ " " "(" ")" ] [ "-" "" "" ] rustVersion}-llvm${llvmMajor}-${
     builtins.substring 0 16 (hashString "sha256" (concatStringsSep "\n" identityParts))
   }";

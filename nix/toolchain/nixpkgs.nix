@@ -106,6 +106,7 @@ assert lib.assertMsg (lib.versions.major rustc.llvmPackages.llvm.version == llvm
 {
   name = "nixpkgs";
   inherit system targetTriple llvmMajor;
+  # `nix-pgo import` refuses a Go lock for an id with this prefix (helper/src/commands/import.rs).
   id = "nixpkgs-rust-${rustc.version}-llvm${llvmMajor}-${system}-${substring 0 16 (hashString "sha256" identity)}";
 
   rustc = checkProfiler (lib.getExe' rustc "rustc");

@@ -184,6 +184,9 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
         )
         .context("invalid store name (--store-name, or --name's PNAME-pgo-profile)")?;
     }
+    // The two Rust toolchains nix-pgo ships name their ids so (`id` in
+    // nix/toolchain/host.nix and nixpkgs.nix); a toolchain described with mkLib
+    // chooses its own, and a wrong one fails later, when the build checks the lock.
     if let Some(id) = args
         .toolchain
         .as_deref()
