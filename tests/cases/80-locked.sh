@@ -87,11 +87,23 @@ test_locked_checked_in_profile_that_differs_is_refused() {
   git add -A
   expect_failure "checked-in profile of pulldown-cmark .* has fingerprint .* but pgo.lock.json locks" \
     nix build --impure --no-link --rebuild .#host.profile
-  # The copy is wrong, not the workloads: the fix is a copy of the locked profile.
+  # The copy is wrong, not the workloads: the fix is re-locking, which rewrites the copy too
+  # (an outside trial copied from the lock's storePath, a failed build's leftover).
   expect_failure "it is not a copy of the locked profile" nix build --impure --no-link --rebuild .#host.profile
-  expect_failure "Copy the locked one there" nix build --impure --no-link --rebuild .#host.profile
+  expect_failure "rewrites the lock and the copies in pgo/ together" nix build --impure --no-link --rebuild .#host.profile
   expect_failure "MISMATCH" "$(out_path .#host.helper)/bin/nix-pgo" verify \
     --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata --lock-file "$DEMO_LOCK" --checked-in examples/pulldown-cmark/pgo
+  nix run --impure .#host.update-profile 2>&1 | has "and $PWD/examples/pulldown-cmark/pgo/pulldown-cmark.profdata;" ||
+    fail "update-profile did not say it rewrote the checked-in copy"
+  cmp "$(out_path .#host.profile-unlocked)/pulldown-cmark.profdata" examples/pulldown-cmark/pgo/pulldown-cmark.profdata ||
+    fail "update-profile did not rewrite the checked-in copy"
+  git add -A
+  out_path .#host.profile >/dev/null
+  nix build --impure --no-link --rebuild .#host.profile
+  "$(out_path .#host.helper)/bin/nix-pgo" verify --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata \
+    --lock-file "$DEMO_LOCK" --checked-in examples/pulldown-cmark/pgo
+  # No BOLT copy was checked in, and none is created.
+  [ ! -e examples/pulldown-cmark/pgo/pulldown-cmark.bolt ] || fail "update-profile created a BOLT copy"
 }
 
 test_locked_lock_for_another_toolchain_is_refused() {
@@ -170,6 +182,13 @@ test_locked_checked_in_bolt_profile_is_used_and_one_that_differs_is_refused() {
     nix build --impure --no-link --rebuild .#host.bolt-profile
   expect_failure "MISMATCH: checked-in BOLT profile pulldown-cmark" "$(out_path .#host.helper)/bin/nix-pgo" verify \
     --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata --lock-file "$DEMO_LOCK" --checked-in examples/pulldown-cmark/pgo
+  # Re-locking rewrites the copy with the lock.
+  nix run --impure .#host.update-profile
+  git add -A
+  out_path .#host.bolt-profile >/dev/null
+  nix build --impure --no-link --rebuild .#host.bolt-profile
+  "$(out_path .#host.helper)/bin/nix-pgo" verify --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata \
+    --lock-file "$DEMO_LOCK" --checked-in examples/pulldown-cmark/pgo
 }
 
 test_early_cutoff_content_addressed_profile_does_not_rebuild_optimized() {

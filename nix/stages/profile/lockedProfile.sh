@@ -13,7 +13,7 @@ fi
 actual=$("$helper" fingerprint --llvm-profdata "$llvmProfdata" "$out/$pname.profdata")
 if [ "$actual" != "$expectedFingerprint" ] && [ "$sourceKind" = checked-in ]; then
   die "the checked-in profile of $pname ($source) has fingerprint $actual, but pgo.lock.json locks $expectedFingerprint: it is not a copy of the locked profile, and nix-pgo never uses another profile than the locked one.
-Copy the locked one there (\`$pname.profdata\` of the package's \`profile\` output, where it was built or substituted), or remove the copy; or, if the copy is the profile you want, lock it with \`nix-pgo lock\` (update-profile locks the workloads' profile and writes no copy)."
+Re-lock with $relockHint: it retrains, and rewrites the lock and the copies in pgo/ together; or remove the copy; or, if the copy is the profile you want, lock it as it is with \`nix-pgo lock\`."
 elif [ "$actual" != "$expectedFingerprint" ]; then
   die "the $sourceKind profile of $pname ($source) has fingerprint $actual, but pgo.lock.json locks $expectedFingerprint.
 The workloads, the program or the toolchain changed since the profile was locked, and nix-pgo never uses another profile than the locked one.

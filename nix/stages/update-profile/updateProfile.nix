@@ -5,7 +5,9 @@
 # profile rebuilt from its workloads, for this toolchain. `nix run` builds the unlocked
 # profiles first (they are in this script's closure), so running it is "rerun the
 # workloads and re-lock". Re-locking an unchanged profile leaves the file as it was. With
-# BOLT, the BOLT profile trained on the new profile's binary is locked with it.
+# BOLT, the BOLT profile trained on the new profile's binary is locked with it. Checked-in
+# copies of the profiles, where the package looks for them, are rewritten with the lock:
+# a copy the lock no longer locks fails the next build.
 { helper
 , mkStage
 , toolchain
@@ -23,6 +25,11 @@
 , boltLockName ? null
 , # Where the lock is written when no argument is given, relative to the working directory.
   defaultLockPath ? "pgo.lock.json"
+, # The checked-in copies of the profile and the BOLT profile, relative to the lock's
+  # directory, where buildPgoPackage finds them beside src's pgo.lock.json; or null. Each
+  # is rewritten when it exists: one that doesn't is not created.
+  profileCopy ? "pgo/${pname}.profdata"
+, boltProfileCopy ? "pgo/${pname}.bolt"
 ,
 }:
 let
@@ -32,6 +39,9 @@ mkStage {
   name = "${pname}-update-profile";
   script = ./updateProfile.sh;
   inherit pname lockName defaultLockPath profile;
+  profileCopy = if profileCopy == null then "" else profileCopy;
+  boltProfileCopy = if boltProfile == null || boltProfileCopy == null then "" else boltProfileCopy;
+  boltProfile = if boltProfile == null then "" else "${boltProfile}";
   helper = "${helper}/bin/nix-pgo";
   toolchainId = toolchain.id;
   inherit (toolchain) llvmProfdata;

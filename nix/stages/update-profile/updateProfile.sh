@@ -16,6 +16,19 @@ mkdir -p "\$(dirname "\$lock")"
   --profile "$profile" --name "$lockName" ${workloadArgs[*]@Q}
 # The path is relative to where this runs; the package reads its lock from src.
 abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\$1" ;; esac; }
-echo "update-profile: wrote \$(abs "\$lock"); $pname reads its lock from its src's pgo.lock.json (or its lockFile): commit it there (in a git flake, git add it first: Nix sees only files git knows)." >&2
+wrote=\$(abs "\$lock")
+# Checked-in copies, beside the lock as in src (pgo.lock.json, pgo/): the package copies
+# its locked profiles from them, so they must follow the lock.
+dir=\$(dirname "\$lock")
+if [ -n "$profileCopy" ] && [ -e "\$dir/$profileCopy" ]; then
+  install -m 644 "$profile/$pname.profdata" "\$dir/$profileCopy"
+  wrote+=" and \$(abs "\$dir/$profileCopy")"
+fi
+if [ -n "$boltProfileCopy" ] && [ -e "\$dir/$boltProfileCopy" ]; then
+  rm -rf "\$dir/$boltProfileCopy"
+  cp -r --no-preserve=mode "$boltProfile" "\$dir/$boltProfileCopy"
+  wrote+=" and \$(abs "\$dir/$boltProfileCopy")"
+fi
+echo "update-profile: wrote \$wrote; $pname reads its lock from its src's pgo.lock.json (or its lockFile), and checked-in copies from its pgo/: commit them there (in a git flake, git add them first: Nix sees only files git knows)." >&2
 SCRIPT
 chmod +x "$out/bin/update-profile"
