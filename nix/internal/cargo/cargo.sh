@@ -80,6 +80,14 @@ explainCargoFailure() {
     local missing
     # shellcheck disable=SC2016 # the backquotes are cargo's, not an expansion
     missing=$(grep -o 'no bin target named `[^`]*`' "$log" | sed 's/.*`\(.*\)`/\1/' | sort -u | paste -sd, -)
+    local members
+    # shellcheck disable=SC2016 # as above
+    members=$(grep -o 'available bin in `[^`]*` package' "$log" | sed 's/.*`\(.*\)`.*/\1/' | sort -u | paste -sd, - || true)
+    if [ -n "$members" ]; then
+      # The binary is another workspace member's than the one(s) cargo built: \`package\`'s,
+      # or with package = null the workspace's default members.
+      die "$missing is a binary of the workspace member(s) $members, which cargo did not build: it builds \`package\`, or with \`package = null\` the workspace's default members (cargo flags: ${cargoFlags[*]}). Set \`package\` to the member that has every binary in \`bins\`, or, for binaries of several members in one package, add \`cargoExtraArgs = [ \"--workspace\" ];\`."
+    fi
     die "the package has no binary named $missing, which nix-pgo's \`bins\` argument names (cargo flags: ${cargoFlags[*]}); cargo lists the ones it has above. Set \`bins\` to those names."
   fi
   die "cargo build failed with status $1 (its output is above)."
