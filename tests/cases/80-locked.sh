@@ -142,6 +142,10 @@ test_locked_stale_profile_is_reported_and_refused_above_threshold() {
   cat "$optimized/nix-support/pgo-staleness.json"
   jq -e '.hash_mismatches >= 1 and .matching_count_percent < 95' "$optimized/nix-support/pgo-staleness.json" >/dev/null ||
     fail "editing the hottest function did not make the profile's matching counts drop"
+  # Below maxStale the build goes on, and its log says what to do (the workspace trial saw
+  # the count and no remedy).
+  nix log "$optimized" | has -E "changed since the profile was recorded .* refresh the profile \(the package's updateProfile\)" ||
+    fail "the stale profile's build log does not say to refresh it"
   expect_failure "staleness|stale" nix build --impure --no-link -f tests/fixtures --argstr lockFile "$copy/$DEMO_LOCK" staleProfile.refused
 }
 

@@ -124,6 +124,21 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     } else {
         println!("{line}");
     }
+    if report.hash_mismatches > 0
+        && args
+            .max_stale
+            .is_none_or(|max| report.stale_count_percent <= max)
+    {
+        // Below the maximum the build goes on: say what it costs and the remedy, as the
+        // BOLT and freshness checks do, so that a locked profile's slow decay is seen.
+        eprintln!(
+            "nix-pgo: note: {} function(s) changed since the profile was recorded and are \
+             compiled without profile data ({} of the profile's counts no longer match); \
+             refresh the profile (the package's updateProfile) to profile them again",
+            report.hash_mismatches,
+            percent::share(report.stale_count_percent),
+        );
+    }
     if report.moved_functions > 0 {
         eprintln!(
             "nix-pgo: warning: {} function(s) were compiled without profile data because they \
