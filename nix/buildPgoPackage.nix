@@ -52,6 +52,9 @@
 , cargoFeatures ? [ ]
 , noDefaultFeatures ? false
 , cargoExtraArgs ? [ ]
+, # The Cargo profile every stage builds with (`--profile`): the package's release profile,
+  # or another it defines (cargo-dist's `[profile.dist]`).
+  cargoProfile ? "release"
 , # RUSTFLAGS for every stage (PGO flags are added per stage).
   rustflags ? [ ]
 , instrumentRustflags ? [ ]
@@ -235,6 +238,7 @@ let
       cargoFeatures
       noDefaultFeatures
       cargoExtraArgs
+      cargoProfile
       rustflags
       pkgConfigPath
       nativeBuildInputs
@@ -252,7 +256,13 @@ let
 
   baseline = buildBaseline common;
   # The cargo environment of every PGO build (pgoLto).
-  pgoEnv = env // (if pgoLto == null then { } else { CARGO_PROFILE_RELEASE_LTO = pgoLto; });
+  pgoEnv = env // (if pgoLto == null then { } else { "CARGO_PROFILE_${cargoProfileVariable}_LTO" = pgoLto; });
+  # Cargo's name of the profile in its environment variables (CARGO_PROFILE_<NAME>_LTO).
+  cargoProfileVariable =
+    let
+      letters = chars: builtins.genList (i: builtins.substring i 1 chars) 26;
+    in
+    builtins.replaceStrings ([ "-" ] ++ letters "abcdefghijklmnopqrstuvwxyz") ([ "_" ] ++ letters "ABCDEFGHIJKLMNOPQRSTUVWXYZ") cargoProfile;
   instrumented = buildInstrumented (
     common
     // {
@@ -619,7 +629,7 @@ let
       baseline = asProgram baseline;
       src = cargoSrc;
       flags = {
-        inherit rustflags instrumentRustflags profileUseRustflags pgoLto cargoFeatures noDefaultFeatures cargoExtraArgs package boltOptions;
+        inherit rustflags instrumentRustflags profileUseRustflags pgoLto cargoFeatures noDefaultFeatures cargoExtraArgs cargoProfile package boltOptions;
       };
     };
     # bin/update-profile: rerun the workloads and write the lock entry.

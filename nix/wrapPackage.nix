@@ -32,6 +32,13 @@ let
     cargoFeatures = pkg.buildFeatures or [ ];
     noDefaultFeatures = pkg.buildNoDefaultFeatures or false;
     cargoExtraArgs = asList (pkg.cargoBuildFlags or [ ]) ++ asList (pkg.cargoExtraArgs or "");
+    # The Cargo profile: crane's CARGO_PROFILE ("": none, cargo's dev), buildRustPackage's
+    # buildType, which it passes on as cargoBuildType ("debug": cargo's dev).
+    cargoProfile =
+      let
+        given = pkg.CARGO_PROFILE or pkg.env.CARGO_PROFILE or pkg.cargoBuildType or "release";
+      in
+      if given == "" || given == "debug" then "dev" else given;
     rustflags = asList (pkg.RUSTFLAGS or pkg.env.RUSTFLAGS or "");
     bins = [ (pkg.meta.mainProgram or pname) ];
     meta = pkg.meta or { };

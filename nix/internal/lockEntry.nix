@@ -33,8 +33,8 @@ if lockFile == null then
 else if (lock.version or null) != 1 then
   fail "${toString lockFile} has lock format version ${toString (lock.version or "none")}; this nix-pgo reads version 1. Update nix-pgo, or re-lock with this one."
 else if forPackage == { } then
-  # (Several packages of one src share its lock, a Cargo workspace's members say: each is
-  # locked by its own updateProfile, which adds its entry and keeps the others'.)
+# (Several packages of one src share its lock, a Cargo workspace's members say: each is
+# locked by its own updateProfile, which adds its entry and keeps the others'.)
   fail "${toString lockFile} has no entry for ${pname}: ${relock} (updateProfile adds ${pname}'s entry and keeps the other packages'); or, to build ${pname} unlocked, give it `lockFile = null;`."
 else if !(forPackage ? ${toolchainId}) then
   fail "${toString lockFile} locks ${pname} for toolchain(s) ${builtins.concatStringsSep ", " (builtins.attrNames forPackage)}, not for this build's toolchain ${toolchainId}. A profile of another toolchain is never reused: ${relock}."

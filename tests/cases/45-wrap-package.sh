@@ -32,6 +32,11 @@ test_wrapping_a_crane_package_takes_its_cargo_flags() {
     grep -q -- '--features simd' <<<"$flags" || fail "$attr of the crane package is built without its --features simd: $flags"
   done
   [ "$(fixture_eval wrapped.crane.optimized.meta.mainProgram)" = pulldown-cmark ] || fail "lost meta.mainProgram"
+  # crane's CARGO_PROFILE is the profile every stage builds with.
+  for attr in baseline instrumented optimized boltInput; do
+    flags=$(drv_attrs "$(fixture_eval "wrapped.craneDist.$attr.drvPath")" | jq -r '.cargoFlags | join(" ")')
+    grep -q -- '--profile dist' <<<"$flags" || fail "$attr of the crane package with CARGO_PROFILE = \"dist\" is built without --profile dist: $flags"
+  done
 }
 
 test_wrapped_package_refusals_say_what_to_do() {

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Steps shared by every cargo stage (sourced by build.sh, optimized.sh).
 # Environment (from cargoBuild.nix): src cargoLock vendor rustc cargo cc targetTriple bins
-# cargoFlags rustflags nativeBuildInputs, and optionally profile (a directory with one .profdata) and
+# cargoFlags cargoProfileDir rustflags nativeBuildInputs, and optionally profile (a directory with one .profdata) and
 # cargoDeps (the dependency build, deps.sh).
 
 # cargoSetup: a writable copy of the source with our Cargo.lock, and a CARGO_HOME whose
@@ -97,6 +97,6 @@ explainCargoFailure() {
 installBins() {
   local b
   for b in "${bins[@]}"; do
-    install -D -m 755 "$CARGO_TARGET_DIR/$targetTriple/release/$b" "$out/bin/$b"
+    install -D -m 755 "$CARGO_TARGET_DIR/$targetTriple/$cargoProfileDir/$b" "$out/bin/$b"
   done
 }

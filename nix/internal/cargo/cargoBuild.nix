@@ -26,6 +26,9 @@
   package ? null
 , # The binaries to build and install into $out/bin.
   bins
+, # The Cargo profile to build with: `--release`, or `--profile <name>` for another
+  # (cargo-dist's "dist"); its binaries are in target/<triple>/<name>.
+  cargoProfile ? "release"
 , # Cargo features, `--no-default-features`, and any other cargo arguments.
   cargoFeatures ? [ ]
 , noDefaultFeatures ? false
@@ -58,8 +61,8 @@
 let
   inherit (builtins) concatLists concatStringsSep map;
   cargoFlags =
-    [
-      "--release"
+    (if cargoProfile == "release" then [ "--release" ] else [ "--profile" cargoProfile ])
+    ++ [
       "--frozen"
       "--target"
       toolchain.targetTriple
@@ -88,6 +91,8 @@ let
       cargoFlags
       nativeBuildInputs
       ;
+    # Where cargo puts the profile's binaries (its `dev` profile's are in debug/).
+    cargoProfileDir = if cargoProfile == "dev" then "debug" else cargoProfile;
     # One string: cargo splits RUSTFLAGS at spaces itself.
     rustflags = concatStringsSep " " (rustflags ++ stageRustflags);
     env = env // {

@@ -17,7 +17,7 @@ for member in "${localPackages[@]}"; do
   find "$CARGO_TARGET_DIR" -regextype posix-extended -regex ".*/\.fingerprint/$member-[0-9a-f]{16}" -prune -exec rm -rf {} +
 done
 for b in "${bins[@]}"; do
-  rm -f "$CARGO_TARGET_DIR/$targetTriple/release/$b"
+  rm -f "$CARGO_TARGET_DIR/$targetTriple/$cargoProfileDir/$b"
 done
 rm -f "$CARGO_TARGET_DIR/.rustc_info.json"
 mkdir -p "$out"
