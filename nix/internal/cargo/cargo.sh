@@ -69,6 +69,13 @@ cargoBuild() {
   [ "$status" -eq 0 ] || explainCargoFailure "$status"
 }
 
+# cargoNamed PATTERN: the names cargo quoted in backquotes in the lines of its log that match
+# PATTERN, deduplicated and comma-separated; empty when none match.
+cargoNamed() {
+  # shellcheck disable=SC2016 # the backquotes are cargo's, not an expansion
+  grep -o "$1" "$NIX_BUILD_TOP/cargo-build.log" | sed 's/[^`]*`\([^`]*\)`.*/\1/' | sort -u | paste -sd, - || true
+}
+
 # explainCargoFailure STATUS: fail, saying which nix-pgo argument a cargo error points at.
 # These errors come from the first cargo run (the dependency build), before anything compiles.
 explainCargoFailure() {
@@ -77,12 +84,11 @@ explainCargoFailure() {
     # (The second: \`package\` names a dependency, which cargo builds but not as a member.)
     die "cargo has no workspace member named by nix-pgo's \`package\` argument (cargo flags: ${cargoFlags[*]}). Set \`package\` to the name of a workspace member (\`cargo metadata --no-deps\` lists them; a dependency is none), or leave it null for the root package."
   elif grep -q 'no bin target named' "$log"; then
-    local missing
-    # shellcheck disable=SC2016 # the backquotes are cargo's, not an expansion
-    missing=$(grep -o 'no bin target named `[^`]*`' "$log" | sed 's/.*`\(.*\)`/\1/' | sort -u | paste -sd, -)
-    local members
-    # shellcheck disable=SC2016 # as above
-    members=$(grep -o 'available bin in `[^`]*` package' "$log" | sed 's/.*`\(.*\)`.*/\1/' | sort -u | paste -sd, - || true)
+    local missing members
+    # shellcheck disable=SC2016 # as in cargoNamed
+    missing=$(cargoNamed 'no bin target named `[^`]*`')
+    # shellcheck disable=SC2016 # as in cargoNamed
+    members=$(cargoNamed 'available bin in `[^`]*` package')
     if [ -n "$members" ]; then
       # The binary is another workspace member's than the one(s) cargo built: \`package\`'s,
       # or with package = null the workspace's default members.
