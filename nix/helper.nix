@@ -36,6 +36,8 @@ cargoBuild {
     inherit cargoLock;
   };
   bins = [ "nix-pgo" ];
+  # The helper reads the other packages' .cargo/config.toml; its own has none.
+  cargoConfigRustflags = false;
   # What the integration tests (helper/tests) run: they fail without them.
   env = {
     NIX_PGO_LLVM_PROFDATA = toolchain.llvmProfdata;

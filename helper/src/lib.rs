@@ -5,6 +5,7 @@
 //! thin layers over it.
 
 pub mod callgrind;
+pub mod cargo_config;
 pub mod cargo_messages;
 pub mod choice;
 pub mod coverage;

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::CheckToolchain(args) => commands::check_toolchain::run(&global, args),
         Command::Coverage(args) => commands::coverage::run(&global, args),
         Command::CargoMessages(args) => commands::cargo_messages::run(&global, args),
+        Command::CargoRustflags(args) => commands::cargo_rustflags::run(&global, args),
         Command::Staleness(args) => commands::staleness::run(&global, args),
         Command::NarHash(args) => commands::nar_hash::run(&global, args),
         Command::StorePath(args) => commands::store_path::run(&global, args),

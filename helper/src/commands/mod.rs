@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 pub mod callgrind_threads;
 pub mod canonicalize;
 pub mod cargo_messages;
+pub mod cargo_rustflags;
 pub mod check_toolchain;
 pub mod choose_variant;
 pub mod coverage;
@@ -68,6 +69,8 @@ pub enum Command {
     Coverage(coverage::CoverageArgs),
     /// Save cargo's JSON messages (stdin) to a file and print its diagnostics.
     CargoMessages(cargo_messages::CargoMessagesArgs),
+    /// Print the rustflags the project's .cargo/config.toml gives the target's crates.
+    CargoRustflags(cargo_rustflags::CargoRustflagsArgs),
     /// Weigh a build's hash mismatches by profile counts: how stale the profile is.
     Staleness(staleness::StalenessArgs),
     /// Print the NAR hash (SRI) of a path, as `nix hash path` does.

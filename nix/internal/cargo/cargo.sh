@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # Steps shared by every cargo stage (sourced by build.sh, optimized.sh).
 # Environment (from cargoBuild.nix): src cargoLock vendor rustc cargo cc targetTriple bins
-# cargoFlags cargoProfileDir rustflags nativeBuildInputs, and optionally profile (a directory with one .profdata) and
-# cargoDeps (the dependency build, deps.sh).
+# cargoFlags cargoProfileDir rustflags nativeBuildInputs, and optionally profile (a directory with one .profdata),
+# cargoDeps (the dependency build, deps.sh) and helper (nix-pgo, for the project's configured rustflags).
 
 # cargoSetup: a writable copy of the source with our Cargo.lock, and a CARGO_HOME whose
 # only registry is the vendored directory.
@@ -36,9 +36,17 @@ CONFIG
   export "CARGO_TARGET_${triple//-/_}_LINKER=$cc"
   if [ "${NIX_BUILD_CORES:-0}" -gt 0 ]; then export CARGO_BUILD_JOBS=$NIX_BUILD_CORES; fi
   export SOURCE_DATE_EPOCH=1 CARGO_TERM_COLOR=never
+  # RUSTFLAGS replaces the rustflags of the project's .cargo/config.toml in cargo; they go
+  # first, so that every stage builds what `cargo build` does, plus its own flags
+  # (helper/src/cargo_config.rs). Not for the helper's own build (cargoBuild.nix).
+  local configFlags=""
+  if [ -n "${helper:-}" ]; then
+    configFlags=$("$helper" cargo-rustflags --target "$targetTriple" --rustc "$rustc") ||
+      die "could not read the rustflags of the project's Cargo configuration (.cargo/config.toml; the reason is above)"
+  fi
   # Paths of this build (the build directory, the vendor store path) must not end up in
   # the binary: they would make it depend on where it was built and keep sources alive.
-  export RUSTFLAGS="$rustflags --remap-path-prefix=$NIX_BUILD_TOP=/build --remap-path-prefix=$vendor=/vendor"
+  export RUSTFLAGS="${configFlags:+$configFlags }$rustflags --remap-path-prefix=$NIX_BUILD_TOP=/build --remap-path-prefix=$vendor=/vendor"
 
   if [ -n "${profile:-}" ]; then
     local profiles=("$profile"/*.profdata)

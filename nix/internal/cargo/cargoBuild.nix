@@ -11,6 +11,7 @@
 { cargoSkeleton
 , mkStage
 , toolchain
+, helper
 ,
 }:
 { pname
@@ -36,6 +37,9 @@
 , # The user's RUSTFLAGS, the same in every stage, and the stage's own.
   rustflags ? [ ]
 , stageRustflags ? [ ]
+, # Put the rustflags of the project's .cargo/config.toml first in RUSTFLAGS, which would
+  # replace them (`nix-pgo cargo-rustflags`). Off only for the helper, which is that tool.
+  cargoConfigRustflags ? true
 , # Native libraries for -sys crates: pkg-config search paths.
   pkgConfigPath ? [ ]
 , # Packages whose bin/ goes first on PATH (tools build scripts run).
@@ -99,7 +103,8 @@ let
       PKG_CONFIG_PATH = concatStringsSep ":" (toolchain.pkgConfigPath ++ pkgConfigPath);
     };
   }
-  // (if profile != null then { inherit profile; } else { });
+  // (if profile != null then { inherit profile; } else { })
+  // (if cargoConfigRustflags then { helper = "${helper}/bin/nix-pgo"; } else { });
 
   deps = mkStage (
     cargoEnv
@@ -129,6 +134,7 @@ mkStage (
     "cargoExtraArgs"
     "rustflags"
     "stageRustflags"
+    "cargoConfigRustflags"
     "pkgConfigPath"
     "profile"
     "cacheDependencies"
