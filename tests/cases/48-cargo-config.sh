@@ -72,3 +72,14 @@ EOF
   expect_failure 'rustflag "feature=\\"a b\\"" \(build.rustflags in .*config.toml\) contains whitespace' \
     fixture_build --argstr sourceDir "$dir" cargoConfig.baseline
 }
+
+test_a_configured_linker_the_sandbox_lacks_is_named_with_the_fix() {
+  local dir
+  # A faster linker for development, a common .cargo/config.toml line; no mold here.
+  dir=$(config_variant <<'EOF2'
+printf '%s\n' "[target.'cfg(all())']" 'rustflags = ["-Clink-arg=-fuse-ld=mold"]' >config.toml
+EOF2
+)
+  expect_failure 'linking failed .*rustflags -Clink-arg=-fuse-ld=mold, which every stage uses .*nativeBuildInputs' \
+    fixture_build --argstr sourceDir "$dir" cargoConfig.baseline
+}

@@ -39,7 +39,8 @@ CONFIG
   # RUSTFLAGS replaces the rustflags of the project's .cargo/config.toml in cargo; they go
   # first, so that every stage builds what `cargo build` does, plus its own flags
   # (helper/src/cargo_config.rs). Not for the helper's own build (cargoBuild.nix).
-  local configFlags=""
+  # (A global: explainCargoFailure names them.)
+  configFlags=""
   if [ -n "${helper:-}" ]; then
     configFlags=$("$helper" cargo-rustflags --target "$targetTriple" --rustc "$rustc") ||
       die "could not read the rustflags of the project's Cargo configuration (.cargo/config.toml; the reason is above)"
@@ -103,6 +104,10 @@ explainCargoFailure() {
       die "$missing is a binary of the workspace member(s) $members, which cargo did not build: it builds \`package\`, or with \`package = null\` the workspace's default members (cargo flags: ${cargoFlags[*]}). Set \`package\` to the member that has every binary in \`bins\`, or, for binaries of several members in one package, add \`cargoExtraArgs = [ \"--workspace\" ];\`."
     fi
     die "the package has no binary named $missing, which nix-pgo's \`bins\` argument names (cargo flags: ${cargoFlags[*]}); cargo lists the ones it has above. Set \`bins\` to those names."
+  fi
+  if [ -n "${configFlags:-}" ] && grep -q 'error: linking with' "$log"; then
+    # A linker chosen for development (-fuse-ld=mold) is only on the developer's machine.
+    die "cargo build failed with status $1: linking failed (its output is above). The project's .cargo/config.toml gives the rustflags $configFlags, which every stage uses as \`cargo build\` does: a tool they name (a linker such as mold or lld) must come from \`nativeBuildInputs\`, or the flag must move out of the project's configuration (to ~/.cargo/config.toml, which no Nix build reads)."
   fi
   die "cargo build failed with status $1 (its output is above)."
 }
