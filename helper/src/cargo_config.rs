@@ -121,24 +121,22 @@ pub fn rustflags(
 
 /// A list-or-string value merged across the files the way cargo merges them.
 fn string_list(files: &[ConfigFile], key: &[&str]) -> Result<Option<Vec<String>>> {
+    /// The value so far, whether it was an array, and the file it last came from.
+    struct Merged<'a> {
+        flags: Vec<String>,
+        array: bool,
+        from: &'a Path,
+    }
     let dotted = key.join(".");
-    let mut merged: Option<(Vec<String>, bool, &Path)> = None;
+    let mut merged: Option<Merged> = None;
     for file in files {
-        let mut value = None;
-        let mut table = Some(&file.table);
-        for (i, part) in key.iter().enumerate() {
-            let item = table.and_then(|t| t.get(*part));
-            if i + 1 == key.len() {
-                value = item;
-            } else {
-                table = item.and_then(toml::Value::as_table);
-            }
-        }
-        let Some(value) = value else { continue };
-        let (list, is_array) = match value {
+        let Some(value) = lookup(&file.table, key) else {
+            continue;
+        };
+        let (flags, array) = match value {
             toml::Value::String(s) => (s.split_whitespace().map(str::to_string).collect(), false),
             toml::Value::Array(items) => {
-                let list = items
+                let flags = items
                     .iter()
                     .map(|item| item.as_str().map(str::to_string))
                     .collect::<Option<Vec<_>>>()
@@ -149,7 +147,7 @@ fn string_list(files: &[ConfigFile], key: &[&str]) -> Result<Option<Vec<String>>
                             file.path.display()
                         )
                     })?;
-                (list, true)
+                (flags, true)
             }
             other => bail!(
                 "{dotted} in {} is a {}; cargo needs a string or an array of strings there",
@@ -157,22 +155,34 @@ fn string_list(files: &[ConfigFile], key: &[&str]) -> Result<Option<Vec<String>>
                 other.type_str()
             ),
         };
+        let from = file.path.as_path();
         merged = Some(match merged {
-            None => (list, is_array, &file.path),
-            Some((mut acc, true, _)) if is_array => {
-                acc.extend(list);
-                (acc, true, &file.path)
+            None => Merged { flags, array, from },
+            // Arrays join, the deeper file's items last; a deeper string replaces.
+            Some(mut m) if m.array && array => {
+                m.flags.extend(flags);
+                Merged { from, ..m }
             }
-            Some((_, false, _)) if !is_array => (list, false, &file.path),
-            Some((_, _, earlier)) => bail!(
+            Some(m) if !m.array && !array => Merged { flags, array, from },
+            Some(m) => bail!(
                 "{dotted} is an array in one of {} and {} and a string in the other; cargo \
                  refuses to merge them (\"failed to merge configuration\"): make both arrays",
-                earlier.display(),
+                m.from.display(),
                 file.path.display()
             ),
         });
     }
-    Ok(merged.map(|(list, _, _)| list))
+    Ok(merged.map(|m| m.flags))
+}
+
+/// The value at a dotted key (`["build", "rustflags"]`), if every table on the way is one.
+fn lookup<'a>(table: &'a toml::Table, key: &[&str]) -> Option<&'a toml::Value> {
+    let (last, parents) = key.split_last()?;
+    let mut table = table;
+    for part in parents {
+        table = table.get(*part)?.as_table()?;
+    }
+    table.get(*last)
 }
 
 /// rustc's `--print cfg` for `triple` with these flags, as cargo asks it.
