@@ -51,6 +51,10 @@ test_workload_runner_failures_name_the_workload_and_the_cause() {
   echo 'echo "No CA certificates were loaded from the system" >&2; exit 3' >"$dir/fail.sh"
   expect_failure "workload 'check' exited with status 3" run_workload "$dir/fail.sh" "$dir/inputs" "$dir/s" "$dir/bin"
   expect_failure "caCertificates = true" run_workload "$dir/fail.sh" "$dir/inputs" "$dir/s" "$dir/bin"
+  # A file the workload doesn't get: the inputs it has are named.
+  ln -s "$dir/fail.sh" "$dir/inputs/corpus"
+  echo 'cat "$PGO_INPUTS/held-out/data.txt"' >"$dir/missing.sh"
+  expect_failure "inputs, in .PGO_INPUTS: corpus\. A workload gets its own" run_workload "$dir/missing.sh" "$dir/inputs" "$dir/s" "$dir/bin"
   echo 'sleep 30' >"$dir/slow.sh"
   expect_failure "workload 'check' timed out after 1s" run_workload "$dir/slow.sh" "$dir/inputs" "$dir/s" "$dir/bin" workloadTimeout=1
 }

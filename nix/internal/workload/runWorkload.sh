@@ -18,6 +18,9 @@ networkErrors='could not resolve|name or service not known|temporary failure in 
 # What TLS libraries print when they find no CA certificates (rustls-native-certs,
 # OpenSSL, Go's crypto/x509, curl).
 certificateErrors='no CA certificates|ca certificates were loaded|unable to get local issuer certificate|certificate verify failed|CAfile|SSL_CERT_FILE|system root|native root'
+# What a program prints for a file it can't find (libc's strerror, Rust's io::Error, Go's
+# os.PathError): the workload may have read an input it doesn't get.
+missingFileErrors='no such file or directory|os error 2|cannot open|not found'
 
 runWorkload() {
   local logBase=$1 binDir=$2
@@ -64,6 +67,13 @@ runWorkload() {
         echo "It looks like the program looked for CA certificates (to build a TLS client) and found none: the sandbox has no"
         echo "system certificates. Give the package \`caCertificates = true;\` (or the workload \`caCertificates = true;\`), which sets"
         echo "SSL_CERT_FILE to the toolchain's CA bundle."
+      fi
+      if grep -qiE "$missingFileErrors" "$logBase.stderr" "$logBase.stdout"; then
+        local inputNames
+        inputNames=$(find -L "$workloadInputs" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort | paste -sd ' ' -)
+        echo "A file was not found. This workload's inputs, in \$PGO_INPUTS: ${inputNames:-none}. A workload gets its own"
+        echo "\`inputs\`, the package's \`inputs\` and its kind's: \`trainingInputs\` (training and broad workloads) or"
+        echo "\`evaluationInputs\` (evaluation workloads), never the other kind's; and it runs in an empty directory."
       fi
       if [ "$status" -eq 124 ]; then
         echo "If the workload needs longer, raise its \`timeout\` (seconds natively; the evaluation allows 30 times it under callgrind)."
