@@ -97,6 +97,10 @@ pub struct Choice {
     /// The variants that passed, in evaluation order (baseline first).
     pub candidates: Vec<Candidate>,
     pub dropped: Vec<Dropped>,
+    /// Evaluation workloads on which no variant printed anything: the check
+    /// that a variant prints what the baseline prints checked nothing there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub silent_workloads: Vec<String>,
 }
 
 /// Estimated cycles see what layout changes (BOLT, function order) and
@@ -217,7 +221,19 @@ pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result
         fastest_within_noise,
         candidates,
         dropped,
+        silent_workloads: evaluation.silent_workloads(),
     })
+}
+
+/// What a choice made on workloads that printed nothing did not check, and
+/// what to do (the `best` log and the report say it).
+pub fn silent_warning(workloads: &[String]) -> String {
+    format!(
+        "evaluation workload(s) {} printed nothing, so that every variant prints what the \
+         baseline prints was not checked there: let the program print its output (to stdout, \
+         e.g. `cat` a file it wrote) (docs/workloads.md)",
+        workloads.join(", ")
+    )
 }
 
 /// Where `v` fails the regression check against `base` on `workload`.
@@ -338,6 +354,36 @@ mod tests {
                     .collect(),
             ),
         }
+    }
+
+    #[test]
+    fn names_the_workloads_on_which_no_variant_printed_anything() {
+        // The hash evaluate-variant records for an empty stdout.
+        let empty_file = std::env::temp_dir().join(format!("nix-pgo-empty-{}", std::process::id()));
+        std::fs::write(&empty_file, b"").unwrap();
+        let empty = crate::evaluation::sha256_file(&empty_file).unwrap();
+        std::fs::remove_file(&empty_file).unwrap();
+        let evaluation = Evaluation {
+            workloads: vec![
+                workload(
+                    "prints",
+                    &[("baseline", 1000, "x"), ("optimized", 800, "x")],
+                ),
+                workload(
+                    "to-file",
+                    &[("baseline", 1000, &empty), ("optimized", 800, &empty)],
+                ),
+            ],
+        };
+        let choice = choose(&evaluation, "baseline", 0.0).unwrap();
+        assert_eq!(choice.chosen, "optimized");
+        assert_eq!(choice.silent_workloads, ["to-file"]);
+        // Absent from choice.json when every workload printed something.
+        let loud = Evaluation {
+            workloads: evaluation.workloads[..1].to_vec(),
+        };
+        let json = serde_json::to_string(&choose(&loud, "baseline", 0.0).unwrap()).unwrap();
+        assert!(!json.contains("silent_workloads"), "{json}");
     }
 
     #[test]

@@ -109,10 +109,34 @@ pub struct WorkloadResult {
     pub variants: Ordered<VariantSummary>,
 }
 
+impl WorkloadResult {
+    /// Whether every variant printed nothing: then that each prints what the
+    /// baseline prints was checked on nothing (evaluateRun.sh only warns in
+    /// its log, which `nix build` shows only with -L).
+    pub fn printed_nothing(&self) -> bool {
+        let empty = hex(&Sha256::digest(b""));
+        self.variants
+            .0
+            .iter()
+            .all(|(_, v)| v.stdout_sha256 == empty)
+    }
+}
+
 /// evaluation.json.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evaluation {
     pub workloads: Vec<WorkloadResult>,
+}
+
+impl Evaluation {
+    /// The workloads on which no variant printed anything.
+    pub fn silent_workloads(&self) -> Vec<String> {
+        self.workloads
+            .iter()
+            .filter(|w| w.printed_nothing())
+            .map(|w| w.workload.clone())
+            .collect()
+    }
 }
 
 /// The costs the evaluation measures, each a deterministic count from
@@ -254,8 +278,11 @@ pub fn sha256_file(path: &Path) -> Result<String> {
         }
         hasher.update(&buffer[..n]);
     }
-    let digest: [u8; 32] = hasher.finalize().into();
-    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&hasher.finalize()))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

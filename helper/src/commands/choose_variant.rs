@@ -36,6 +36,12 @@ pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
     let evaluation: Evaluation = read_json(&args.evaluation, "an evaluation (evaluation.json)")?;
     let choice = choice::choose(&evaluation, &args.baseline, args.tolerance)?;
     write_json(&args.output, &choice)?;
+    if !choice.silent_workloads.is_empty() {
+        eprintln!(
+            "nix-pgo: warning: {}",
+            choice::silent_warning(&choice.silent_workloads)
+        );
+    }
     for d in &choice.dropped {
         eprintln!(
             "nix-pgo: warning: not shipping '{}': {}",

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::stats::RatioSummary;
 use super::{Machine, ProgramReport, Report, VariantTiming};
+use crate::choice;
 use crate::evaluation::{Metric, Range};
 
 pub const START_MARKER: &str = "<!-- report:start -->";
@@ -279,6 +280,13 @@ pub fn choice_line(p: &ProgramReport) -> String {
         let _ = write!(s, "; dropped {}: {}", d.variant, d.reason);
     }
     s.push_str(".\n");
+    if !c.silent_workloads.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n**Warning**: {}.",
+            choice::silent_warning(&c.silent_workloads)
+        );
+    }
     s
 }
 
@@ -900,6 +908,15 @@ pub mod tests {
              baseline's 100 (tolerance 0%).\n"
         );
         let mut p = sample_report().programs.remove(0);
+        if let Some(c) = p.choice.as_mut() {
+            c.silent_workloads = vec!["to-file".into()];
+        }
+        assert!(
+            choice_line(&p)
+                .contains("\n**Warning**: evaluation workload(s) to-file printed nothing"),
+            "{}",
+            choice_line(&p)
+        );
         p.choice = None;
         assert_eq!(choice_line(&p), "");
     }
