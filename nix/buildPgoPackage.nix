@@ -502,7 +502,9 @@ let
           };
         })
         ([ "optimized" ] ++ (if bolt then [ "bolted" ] else [ ])));
-  # The broad workloads' profiles, and the merge where training outweighs them.
+  # The broad workloads' profiles, and the merge where training outweighs them: run only
+  # when optimized regressed, as optimized-broad is built only then.
+  broadNeededIf = if repairPlans == null then null else repairPlans.optimized;
   broadProfiles = builtins.mapAttrs
     (
       name: workload:
@@ -516,6 +518,7 @@ let
             canonicalizeFlags
             ;
           name = "broad-${name}";
+          neededIf = broadNeededIf;
         }
     )
     broadWorkloads;
@@ -524,6 +527,7 @@ let
     version = "${version}-broad";
     profiles = profiles // builtins.listToAttrs (map (n: { name = "broad-${n}"; value = broadProfiles.${n}; }) (builtins.attrNames broadProfiles));
     weights = builtins.mapAttrs (w: _: broadWeight * (workloadWeights.${w} or 1)) training;
+    neededIf = broadNeededIf;
   };
   remedies = {
     optimized-unprofiled = {

@@ -19,6 +19,10 @@
 , # Attributes for the caller (other stages, tests), not part of the derivation.
   passthru ? { }
 , meta ? { }
+, # A repair plan (repairPlan's result) for a stage only a remedy needs (the broad
+  # workloads' profiles): when the plan says its variant passed, the stage does nothing
+  # but write $out/nix-support/repair = not-needed (stage.sh). null: always needed.
+  neededIf ? null
 , # A floating content-addressed derivation (experimental feature ca-derivations):
   # its store path follows from its output's content, so dependents whose inputs came
   # out the same are not rebuilt.
@@ -32,7 +36,9 @@ let
       "meta"
       "script"
       "contentAddressed"
+      "neededIf"
     ]
+    // (if neededIf != null then { neededIf = "${neededIf}"; } else { })
     // {
       inherit name env;
       inherit (toolchain) system;

@@ -39,5 +39,14 @@ log() {
   echo "nix-pgo: $*" >&2
 }
 
+# A stage only a remedy needs (mkStage's neededIf): the remedy copies its variant when the
+# variant passed, so the work (running broad workloads) would be for nothing.
+if [ -n "${neededIf:-}" ] && [ "$(cat "$neededIf/verdict")" != regressed ]; then
+  log "not needed: the repair plan says the variant passed, so no remedy uses this stage's result"
+  mkdir -p "$out/nix-support"
+  echo not-needed >"$out/nix-support/repair"
+  exit 0
+fi
+
 # shellcheck disable=SC1090
 source "$1"

@@ -80,6 +80,17 @@ test_a_variant_that_passed_is_not_rebuilt_by_its_remedies() {
       cmp "$repaired/bin/$bin" "$(ns_build "rhai-untrained.$v")/bin/$bin" || fail "$remedy's $bin is not $v's"
     done
   done
+  # Nor does optimized-broad run the broad workloads: their profiles and the merge say
+  # not-needed and hold no profile.
+  local broad profile
+  broad=rhai-untrained.repaired.optimized-broad.profile
+  for profile in $broad $(nix eval --impure --json -f "$never_slower_fixture" "$broad.profiles" --apply builtins.attrNames |
+    jq -r '.[] | select(startswith("broad-"))' | sed "s/^/$broad.profiles./"); do
+    repaired=$(ns_build "$profile")
+    if [ "$(cat "$repaired/nix-support/repair" 2>/dev/null)" != not-needed ] || [ -n "$(find "$repaired" -name '*.profdata')" ]; then
+      fail "$profile was made though optimized passed: $(ls -R "$repaired")"
+    fi
+  done
   # Not built means no cargo run: the remedy's derivation has no dependency build either.
   nix-store --query --references "$(nix eval --impure --raw -f "$never_slower_fixture" rhai-untrained.repaired.optimized-no-pgso.drvPath)" |
     has -- '-deps-' && fail "a remedy depends on a dependency build, which would be built whether it is needed or not"

@@ -21,6 +21,8 @@
   canonicalizeFlags ? [ ]
 , # Content-addressed output (mkStage.nix).
   contentAddressed ? false
+, # A repair plan: run only when its variant regressed (mkStage.nix; the broad workloads').
+  neededIf ? null
 ,
 }:
 let
@@ -35,7 +37,7 @@ else
   mkStage {
     name = "${pname}-profile-${version}";
     script = ./mergeProfiles.sh;
-    inherit contentAddressed;
+    inherit contentAddressed neededIf;
     helper = "${helper}/bin/nix-pgo";
     inherit pname;
     inherit (toolchain) rustc llvmProfdata;

@@ -26,6 +26,8 @@
   contentAddressed ? false
 , # `nix-pgo canonicalize` options, as for mergeProfiles.
   canonicalizeFlags ? [ ]
+, # A repair plan: run only when its variant regressed (mkStage.nix; the broad workloads').
+  neededIf ? null
 ,
 }:
 mkStage (
@@ -33,7 +35,7 @@ mkStage (
     // {
     name = "${pname}-profile-${name}-${version}.profdata";
     script = ./runWorkloadProfile.sh;
-    inherit contentAddressed instrumented canonicalizeFlags;
+    inherit contentAddressed instrumented canonicalizeFlags neededIf;
     helper = "${helper}/bin/nix-pgo";
     inherit (toolchain) rustc llvmProfdata;
     passthru = {
