@@ -354,7 +354,8 @@ fn profile_line(p: &ProgramReport) -> String {
         if !crates.is_empty() {
             let _ = write!(
                 s,
-                " (of the functions of {}; dependencies are not counted)",
+                " (of the functions of {} with a profile record, whether training ran them or \
+                 not; dependencies are not counted)",
                 crates.join(", ")
             );
         }
@@ -990,7 +991,8 @@ pub mod tests {
         let md = markdown(&own);
         assert!(
             md.contains(
-                "coverage 100.0 % (of the functions of resvg; dependencies are not counted)."
+                "coverage 100.0 % (of the functions of resvg with a profile record, whether \
+                 training ran them or not; dependencies are not counted)."
             ),
             "{md}"
         );
