@@ -112,7 +112,7 @@ else
     # Tell a workload whose output changes from run to run from a variant that prints
     # something else: run this variant once more (a failure's cost only).
     runUnderCallgrind again
-    sameOutput "$NIX_BUILD_TOP/first.stdout" "on its own first run (run again to tell why it differs from '$referenceName')" "$nondeterministic"
+    sameOutput "$NIX_BUILD_TOP/first.stdout" "on its own first run (nix-pgo ran it twice, as it differed from '$referenceName': it differs from itself too)" "$nondeterministic"
   fi
   sameOutput "$reference/stdout" "'$referenceName'" \
     "It printed the same twice, so an optimization changed the program's behaviour, or the output depends on the binary itself (addresses, its path, its size): make the workload print only what the program computes."
