@@ -41,8 +41,11 @@ let
       getEnv "RUSTUP_HOME"
     else if home != "" then
       "${home}/.rustup"
+    # (Pure evaluation has no currentTime: how to tell it from an environment without HOME.)
+    else if !(builtins ? currentTime) then
+      fail "the host toolchain is read from the environment (RUSTUP_HOME or HOME), which Nix hides from a pure evaluation: build with `--impure` (e.g. `nix build --impure .#<package>`; nix-pgo's own flake: `.#host.optimized`)."
     else
-      fail "neither RUSTUP_HOME nor HOME is set. The host toolchain is read from the environment: build with `--impure` (e.g. `nix build --impure .#<package>`; nix-pgo's own flake: `.#host.optimized`).";
+      fail "neither RUSTUP_HOME nor HOME is set, and the host toolchain is read from rustup's directory: set one of them, or give the toolchain's `rustupHome`.";
 
   # rustup's own precedence: RUSTUP_TOOLCHAIN, then the default in settings.toml.
   settingsFile = "${rustupHome'}/settings.toml";

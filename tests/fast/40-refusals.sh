@@ -63,3 +63,13 @@ test_lock_file_null_builds_unlocked_though_src_has_a_lock() {
   nix eval --impure --raw --expr "(($pkg).override { lockFile = null; }).optimized.drvPath" >/dev/null ||
     fail "the unlocked package does not evaluate"
 }
+
+test_the_host_toolchain_says_what_a_pure_evaluation_and_a_missing_home_need() {
+  local flake
+  # A user's flake on lib.host, evaluated without --impure (the trial's first mistake).
+  flake=$(mktemp -d)
+  printf '{ inputs.nix-pgo.url = "git+file://%s"; outputs = { nix-pgo, ... }: { rustc = nix-pgo.lib.host.toolchain.rustc; }; }\n' "$PWD" >"$flake/flake.nix"
+  expect_failure "which Nix hides from a pure evaluation: build with .--impure." nix eval "path:$flake#rustc"
+  expect_failure "neither RUSTUP_HOME nor HOME is set" \
+    env -u HOME -u RUSTUP_HOME nix eval --impure --expr "(import $PWD/nix/toolchain/host.nix { }).rustc"
+}
