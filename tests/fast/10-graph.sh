@@ -179,3 +179,34 @@ test_stage_presence_is_known_without_a_toolchain_and_agrees_with_the_stages() {
     }" | jq -e '(.jobs | index("profile")) and (.checks | index("demo-profile-fresh"))' >/dev/null ||
     fail "listing a locked package's jobs and checks used the toolchain or lost stages"
 }
+
+test_a_workload_script_given_by_path_in_a_flake_survives_edits_of_the_flake() {
+  # `script = ./pgo/run.sh;` in a user's flake (not workloadsFromDir): the script is in the
+  # flake's source, whose store path changes with any edit. Its profile must not.
+  local flake before after
+  flake=$(mktemp -d)
+  cp -r --no-preserve=mode tests/fixtures/cargo-config/. "$flake"
+  cat >"$flake/flake.nix" <<NIX
+{
+  inputs.nix-pgo.url = "git+file://$PWD";
+  outputs = { nix-pgo, ... }: {
+    probe = nix-pgo.lib.host.buildPgoPackage {
+      pname = "cfg-probe";
+      version = "0.1.0";
+      src = ./.;
+      workloads.training.run.script = ./pgo/run.sh;
+    };
+  };
+}
+NIX
+  git -C "$flake" init -q && git -C "$flake" add -A
+  profile_drv() { nix eval --impure --raw "git+file://$flake#probe.profiles.run.drvPath" 2>/dev/null; }
+  before=$(profile_drv)
+  sed -i '1i # an edit that changes no build' "$flake/flake.nix"
+  git -C "$flake" add -A
+  after=$(profile_drv)
+  [ "$before" = "$after" ] || fail "a comment in flake.nix changed the workload profile: $before, then $after"
+  # Messages still name the script as the user knows it.
+  drv_attrs "$after" | jq -e '.workloadScriptGiven == "pgo/run.sh"' >/dev/null ||
+    fail "the workload script is named $(drv_attrs "$after" | jq .workloadScriptGiven)"
+}

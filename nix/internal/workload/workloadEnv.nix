@@ -61,9 +61,22 @@ in
         ${builtins.concatStringsSep "\n" (builtins.attrValues (mapAttrs (n: v: "export ${n}=${builtins.toJSON v}") variables))}
         source ${workloadPath workload.script}
       '';
-  # The script as the user gave it (its path, not copied), for messages: workloadScript
-  # may be a generated wrapper that sets `variables` and sources it.
-  workloadScriptGiven = toString workload.script;
+  # The script as the user gave it, for messages: workloadScript may be a generated
+  # wrapper that sets `variables` and sources it. Not its whole path, which would make the
+  # stage depend on where the source is: in a flake, the source's store path changes with
+  # every edit of any file (a comment in flake.nix rebuilt every profile, and through the
+  # merge everything after it); elsewhere, where the checkout is. A path in a store
+  # path is named from that store path's root (`pgo/train/x.sh`), another path by its
+  # directory and name; a string (a store path, a derivation's output) as it is.
+  workloadScriptGiven =
+    let
+      given = toString workload.script;
+      inStorePath = builtins.match "${builtins.storeDir}/[^/]+/(.+)" given;
+      dirAndName = builtins.match ".*/([^/]+/[^/]+)" given;
+    in
+    if inStorePath != null then builtins.head inStorePath
+    else if builtins.isPath workload.script && dirAndName != null then builtins.head dirAndName
+    else given;
   # $PGO_INPUTS: a directory of links, <name> -> <store path>.
   workloadInputs = "${mkStage {
     name = "workload-inputs";
