@@ -351,6 +351,7 @@ let
                 name
                 workload
                 deterministicRandom
+                contentAddressed
                 ;
             }
         )
@@ -359,7 +360,7 @@ let
     {
       inherit boltInstrumented boltProfiles;
       boltProfile = mergeBoltProfiles {
-        inherit pname version boltProfiles bins boltInput;
+        inherit pname version boltProfiles bins boltInput contentAddressed;
       };
     };
   boltInput = buildBoltInput profileUseArgs;

@@ -195,14 +195,16 @@ test_locked_checked_in_bolt_profile_is_used_and_one_that_differs_is_refused() {
     --lock-file "$DEMO_LOCK" --checked-in examples/pulldown-cmark/pgo
 }
 
-test_early_cutoff_content_addressed_profile_does_not_rebuild_optimized() {
+test_early_cutoff_content_addressed_profiles_rebuild_neither_optimized_nor_bolted() {
   local log
   fixture_build contentAddressed.plain >/dev/null
   # A comment never seen before: its workload derivation is new even on a warm store.
   log=$(nix build --impure --no-link -f tests/fixtures --argstr caComment "run $(date +%s%N)" contentAddressed.commented 2>&1)
   echo "$log"
   echo "$log" | has "profile-tiny" || fail "the edited workload's profile was not rebuilt"
+  echo "$log" | has "bolt-profile-tiny" || fail "the edited workload's BOLT profile was not rebuilt"
   echo "$log" | has "building '.*-optimized-" && fail "optimized was rebuilt although its profile came out the same"
+  echo "$log" | has "building '.*-bolted-" && fail "bolted was rebuilt although its BOLT profile came out the same"
   true
 }
 

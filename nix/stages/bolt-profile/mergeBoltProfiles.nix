@@ -18,6 +18,8 @@
   bins
 , # buildBoltInput's result, which the workloads ran (instrumented).
   boltInput
+, # Content-addressed output (mkStage.nix), as for runBoltWorkloadProfile.
+  contentAddressed ? false
 ,
 }:
 if boltProfiles == { } then
@@ -28,7 +30,7 @@ else
     script = ./mergeBoltProfiles.sh;
     boltScriptLib = ../../internal/bolt/bolt.sh;
     inherit (toolchain) mergeFdata;
-    inherit bins boltInput;
+    inherit bins boltInput contentAddressed;
     # The workloads in a fixed order (bash's associative arrays have none) and their BOLT
     # profiles, { <workload> = path; }.
     workloadNames = builtins.attrNames boltProfiles;

@@ -17,6 +17,9 @@
   name
 , workload
 , deterministicRandom ? true
+, # Content-addressed output (mkStage.nix), as the PGO profiles with buildPgoPackage's
+  # contentAddressed: a workload edit that leaves the BOLT profile the same stops there.
+  contentAddressed ? false
 ,
 }:
 mkStage (
@@ -31,7 +34,7 @@ mkStage (
     name = "${pname}-bolt-profile-${name}-${version}";
     script = ./runBoltWorkloadProfile.sh;
     boltScriptLib = ../../internal/bolt/bolt.sh;
-    inherit boltInstrumented;
+    inherit boltInstrumented contentAddressed;
     inherit (boltInstrumented) boltProfileDir;
     inherit (toolchain) mergeFdata;
     passthru = {
