@@ -914,3 +914,54 @@ fn verify_without_llvm_profdata_is_a_usage_error_not_a_mismatch() {
         "{err}"
     );
 }
+
+#[test]
+fn diff_names_a_source_change_when_functions_changed_control_flow() {
+    let dir = scratch("diff-cause");
+    let profdata = llvm_profdata();
+    let locked = indexed_profile(&profdata, &dir, "locked", PROFILE_A);
+    // The same function names; `main` with another hash (its control flow changed, as
+    // after an edit) and other counts.
+    let edited = PROFILE_A
+        .replace("1234\n", "5678\n")
+        .replace("10\n3\n", "1\n30\n");
+    let edited = indexed_profile(&profdata, &dir, "edited", &edited);
+    // Only other counts: the workloads moved, the source did not.
+    let retrained = PROFILE_A
+        .replace("10\n3\n", "1\n30\n")
+        .replace("0x99\n1\n7\n", "0x99\n1\n700\n");
+    let retrained = indexed_profile(&profdata, &dir, "retrained", &retrained);
+    let diff = |b: &Path| {
+        nix_pgo(&[
+            "diff",
+            "--llvm-profdata",
+            path_str(&profdata),
+            "--max-drift",
+            "1",
+            path_str(&locked),
+            path_str(b),
+        ])
+    };
+    let source = diff(&edited);
+    assert!(
+        !source.status.success(),
+        "a drifted profile passed: {}",
+        stderr(&source)
+    );
+    assert!(
+        stderr(&source).contains("1 function(s) have another control flow than when the profile was locked, so the source changed"),
+        "{}",
+        stderr(&source)
+    );
+    let workloads = diff(&retrained);
+    assert!(
+        !workloads.status.success(),
+        "a drifted profile passed: {}",
+        stderr(&workloads)
+    );
+    assert!(
+        stderr(&workloads).contains("the workloads now exercise the program differently. If"),
+        "{}",
+        stderr(&workloads)
+    );
+}

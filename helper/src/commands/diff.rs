@@ -78,11 +78,21 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<()> {
             } else {
                 String::new()
             };
+            // Functions whose control flow changed were edited (or compiled otherwise):
+            // the source moved, not (only) the workloads.
+            let cause = match report.overlap.functions_mismatch {
+                0 => "the workloads now exercise the program differently".to_owned(),
+                n => format!(
+                    "{n} function(s) have another control flow than when the profile was \
+                     locked, so the source changed (an edit of a hot function moves most of \
+                     the counts), and the workloads may exercise the program differently too"
+                ),
+            };
             bail!(
                 "the profiles differ by {drift:.3}% (edge profile overlap {:.3}%), more than \
-                 --max-drift {max}%: the workloads now exercise the program differently. If \
-                 that is expected, re-lock the new profile (the package's updateProfile); \
-                 otherwise check the workloads and the source changes.{details}",
+                 --max-drift {max}%: {cause}. If that is expected, re-lock the new profile \
+                 (the package's updateProfile); otherwise check the workloads and the source \
+                 changes.{details}",
                 report.overlap.edge_overlap_percent
             );
         }

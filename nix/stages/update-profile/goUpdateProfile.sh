@@ -20,6 +20,6 @@ install -m 644 "$profile/$pname.pgo" "\$pgo"
   --profile "$profile" --name "$lockName" ${workloadArgs[*]@Q}
 # The paths are relative to where this runs; the package reads them from its src.
 abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\$1" ;; esac; }
-echo "update-profile: wrote \$(abs "\$pgo") and \$(abs "\$lock"); $pname reads them from its src ($lockPath, $defaultPgoPath there): commit both there (in a git flake, git add them first: Nix sees only files git knows)." >&2
+echo "update-profile: wrote \$(abs "\$pgo") and \$(abs "\$lock"); $pname reads them from its src ($lockPath, $defaultPgoPath there): commit both there (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
 SCRIPT
 chmod +x "$out/bin/update-profile"
