@@ -9,7 +9,7 @@ test_failing_workload_names_itself_and_shows_its_output() {
   expect_failure "workload 'failing' exited with status 3" fixture_build failingWorkload
   expect_failure "this workload is about to fail" fixture_build failingWorkload
   # The script as given, not a store copy or a generated wrapper.
-  expect_failure "Fix the workload script \($PWD/tests/fixtures/workloads/failing.sh\)" fixture_build failingWorkload
+  expect_failure "Fix the workload script \(workloads/failing.sh\)" fixture_build failingWorkload
 }
 
 test_workload_that_never_runs_the_binary_is_refused() {

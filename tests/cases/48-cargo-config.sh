@@ -5,13 +5,15 @@
 # `cargo build` on the host builds from the same source, not with a list written here.
 
 # cargo_built DIR: what the binary `cargo build --release` builds from DIR says it was
-# built with (the host's cargo, offline: the fixture has no dependencies).
+# built with (the host's cargo, offline: the fixture has no dependencies). Its first line,
+# by sed, which reads the rest: `head` would close the pipe, and the program fail on its
+# second line whenever it came after that (a failure that depends on timing).
 cargo_built() {
   local target triple
   target=$(mktemp -d)
   triple=$(rustc -vV | sed -n 's/^host: //p')
   (cd "$1" && CARGO_TARGET_DIR=$target cargo build --quiet --release --offline --target "$triple" 2>/dev/null)
-  "$target/$triple/release/cfg-probe" 1 | head -n 1
+  "$target/$triple/release/cfg-probe" 1 | sed -n 1p
   rm -rf "$target"
 }
 
@@ -19,7 +21,7 @@ cargo_built() {
 nix_built() {
   local out
   out=$(fixture_build ${2:+--argstr sourceDir "$2"} "cargoConfig.$1" | jq -r '.[0].outputs.out')
-  "$out/bin/cfg-probe" 1 | head -n 1
+  "$out/bin/cfg-probe" 1 | sed -n 1p
 }
 
 # config_variant: a copy of the fixture, with .cargo/ as given on stdin (a shell snippet
