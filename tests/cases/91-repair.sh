@@ -81,13 +81,14 @@ test_a_variant_that_passed_is_not_rebuilt_by_its_remedies() {
     done
   done
   # Nor does optimized-broad run the broad workloads: their profiles and the merge say
-  # not-needed and hold no profile.
+  # not-needed and hold no profile (-mindepth 1: a workload profile's output is itself
+  # named *.profdata).
   local broad profile
   broad=rhai-untrained.repaired.optimized-broad.profile
   for profile in $broad $(nix eval --impure --json -f "$never_slower_fixture" "$broad.profiles" --apply builtins.attrNames |
     jq -r '.[] | select(startswith("broad-"))' | sed "s/^/$broad.profiles./"); do
     repaired=$(ns_build "$profile")
-    if [ "$(cat "$repaired/nix-support/repair" 2>/dev/null)" != not-needed ] || [ -n "$(find "$repaired" -name '*.profdata')" ]; then
+    if [ "$(cat "$repaired/nix-support/repair" 2>/dev/null)" != not-needed ] || [ -n "$(find "$repaired" -mindepth 1 -name '*.profdata')" ]; then
       fail "$profile was made though optimized passed: $(ls -R "$repaired")"
     fi
   done
