@@ -55,6 +55,13 @@ test_workload_runner_failures_name_the_workload_and_the_cause() {
   ln -s "$dir/fail.sh" "$dir/inputs/corpus"
   echo 'cat "$PGO_INPUTS/held-out/data.txt"' >"$dir/missing.sh"
   expect_failure "inputs, in .PGO_INPUTS: corpus\. A workload gets its own" run_workload "$dir/missing.sh" "$dir/inputs" "$dir/s" "$dir/bin"
+  # A misspelt program is not a missing input.
+  echo 'no-such-program' >"$dir/misspelt.sh"
+  local output
+  output=$(run_workload "$dir/misspelt.sh" "$dir/inputs" "$dir/s" "$dir/bin" 2>&1) && fail "a misspelt program ran"
+  echo "$output" | has 'command not found' || fail "the misspelt program's error is not shown: $output"
+  echo "$output" | has 'A file was not found' && fail "a misspelt program was reported as a missing input"
+  true
   echo 'sleep 30' >"$dir/slow.sh"
   expect_failure "workload 'check' timed out after 1s" run_workload "$dir/slow.sh" "$dir/inputs" "$dir/s" "$dir/bin" workloadTimeout=1
 }

@@ -19,8 +19,9 @@ networkErrors='could not resolve|name or service not known|temporary failure in 
 # OpenSSL, Go's crypto/x509, curl).
 certificateErrors='no CA certificates|ca certificates were loaded|unable to get local issuer certificate|certificate verify failed|CAfile|SSL_CERT_FILE|system root|native root'
 # What a program prints for a file it can't find (libc's strerror, Rust's io::Error, Go's
-# os.PathError): the workload may have read an input it doesn't get.
-missingFileErrors='no such file or directory|os error 2|cannot open|not found'
+# os.PathError, Python's FileNotFoundError): the workload may have read an input it doesn't
+# get. Not bash's "command not found", a misspelt program.
+missingFileErrors='no such file or directory|os error 2|cannot open|file not found|filenotfounderror'
 
 runWorkload() {
   local logBase=$1 binDir=$2
