@@ -114,7 +114,7 @@ impl WorkloadResult {
     /// baseline prints was checked on nothing (evaluateRun.sh only warns in
     /// its log, which `nix build` shows only with -L).
     pub fn printed_nothing(&self) -> bool {
-        let empty = hex(&Sha256::digest(b""));
+        let empty = sha256_hex(b"");
         self.variants
             .0
             .iter()
@@ -279,6 +279,11 @@ pub fn sha256_file(path: &Path) -> Result<String> {
         hasher.update(&buffer[..n]);
     }
     Ok(hex(&hasher.finalize()))
+}
+
+/// The SHA-256 of `data` in hex, as sha256sum prints it.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
 }
 
 fn hex(digest: &[u8]) -> String {

@@ -17,9 +17,9 @@ use anyhow::{bail, ensure, Context, Result};
 use flate2::read::GzDecoder;
 use flate2::{Compression, GzBuilder};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::choice::Choice;
+use crate::evaluation::sha256_hex;
 use crate::evaluation::Evaluation;
 use crate::output::read_json;
 use crate::store::nar_hash;
@@ -192,13 +192,6 @@ pub struct Toolchain {
 pub struct Variant {
     pub store_path: PathBuf,
     pub binaries: Vec<FileHash>,
-}
-
-fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn store_object(path: &Path) -> Result<StoreObject> {
