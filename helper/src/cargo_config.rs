@@ -87,11 +87,7 @@ pub fn rustflags(
     triple: &str,
     target_cfg: Option<&[Cfg]>,
 ) -> Result<(Vec<String>, Source)> {
-    let keys: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|file| file.table.get("target")?.as_table())
-        .flat_map(|targets| targets.keys().map(String::as_str))
-        .collect();
+    let keys = target_keys(files);
     let mut flags = Vec::new();
     let mut used = Vec::new();
     // The triple's table first, then the matching cfg(…) ones in key order: cargo
@@ -117,6 +113,15 @@ pub fn rustflags(
         Some(list) if !list.is_empty() => Ok((list, Source::Build)),
         _ => Ok((Vec::new(), Source::None)),
     }
+}
+
+/// The keys of every file's `target` table: triples and `cfg(…)`s, sorted.
+fn target_keys(files: &[ConfigFile]) -> BTreeSet<&str> {
+    files
+        .iter()
+        .filter_map(|file| file.table.get("target")?.as_table())
+        .flat_map(|targets| targets.keys().map(String::as_str))
+        .collect()
 }
 
 /// A list-or-string value merged across the files the way cargo merges them.
@@ -216,6 +221,10 @@ pub fn settled_rustflags(
     rustc: &Tool,
 ) -> Result<(Vec<String>, Source)> {
     let mut current = rustflags(files, triple, None)?;
+    // Without cfg(…) tables rustc's cfg changes nothing: no need to ask it.
+    if !target_keys(files).iter().any(|key| key.starts_with("cfg(")) {
+        return Ok(current);
+    }
     // Cargo gives up after a few turns too, keeping the last flags.
     for _ in 0..3 {
         let cfg = target_cfg(rustc, triple, &current.0)?;
