@@ -15,6 +15,7 @@ pub mod evaluation;
 pub mod fingerprint;
 pub mod import;
 pub mod inspect;
+pub mod instrumented_functions;
 pub mod lock;
 pub mod merge;
 pub mod output;

@@ -965,3 +965,113 @@ fn diff_names_a_source_change_when_functions_changed_control_flow() {
         stderr(&workloads)
     );
 }
+
+/// The tests' profile cut down to the program: records of functions the
+/// instrumented program has stay, others go; a profile with none of them fails.
+#[test]
+fn canonicalize_keeps_only_the_functions_of_an_instrumented_program() {
+    let profdata = llvm_profdata();
+    let pd = path_str(&profdata);
+    let dir = scratch("canonicalize-functions-of");
+    let source = dir.join("prog.rs");
+    std::fs::write(
+        &source,
+        "#[inline(never)] fn square(x: u64) -> u64 { x * x }\n\
+         fn main() { let n: u64 = std::env::args().count() as u64; println!(\"{}\", square(n)); }\n",
+    )
+    .unwrap();
+    let program = dir.join("prog");
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let status = Command::new(&rustc)
+        .args(["-O", "-Cprofile-generate", "-o"])
+        .args([&program, &source])
+        .status()
+        .expect("run rustc");
+    assert!(
+        status.success(),
+        "{rustc} could not build an instrumented program"
+    );
+    let raw = dir.join("prog.profraw");
+    let status = Command::new(&program)
+        .env("LLVM_PROFILE_FILE", &raw)
+        .status()
+        .expect("run the instrumented program");
+    assert!(status.success());
+    // The program's own profile, plus a function it doesn't have (a test's).
+    let foreign = indexed_profile(
+        &profdata,
+        &dir,
+        "foreign",
+        ":ir\n_ZN5tests12only_a_test17h0123456789abcdefE\n7\n1\n42\n",
+    );
+    let merged = dir.join("merged.profdata");
+    let status = Command::new(&profdata)
+        .args([
+            "merge",
+            "-o",
+            path_str(&merged),
+            path_str(&raw),
+            path_str(&foreign),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let out = dir.join("kept.profdata");
+    let text = dir.join("kept.proftext");
+    let output = nix_pgo(&[
+        "canonicalize",
+        "--llvm-profdata",
+        pd,
+        path_str(&merged),
+        "-o",
+        path_str(&out),
+        "--functions-of",
+        path_str(&program),
+        "--text-output",
+        path_str(&text),
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["foreign_functions"], 1, "{report}");
+    assert_eq!(report["foreign_count"], 42, "{report}");
+    let text = std::fs::read_to_string(&text).unwrap();
+    assert!(!text.contains("only_a_test"), "{text}");
+    assert!(text.contains("6square"), "{text}");
+    assert!(stderr(&output).contains("the other 1 are not in the program"));
+
+    // Nothing of the program: an error naming the binary.
+    let output = nix_pgo(&[
+        "canonicalize",
+        "--llvm-profdata",
+        pd,
+        path_str(&foreign),
+        "-o",
+        path_str(&dir.join("none.profdata")),
+        "--functions-of",
+        path_str(&program),
+    ]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains("is a function of") && message.contains(path_str(&program)),
+        "{message}"
+    );
+    // A binary without instrumentation says so.
+    let output = nix_pgo(&[
+        "canonicalize",
+        "--llvm-profdata",
+        pd,
+        path_str(&merged),
+        "-o",
+        path_str(&dir.join("plain.profdata")),
+        "--functions-of",
+        "/bin/sh",
+    ]);
+    assert!(
+        stderr(&output).contains("not a build instrumented"),
+        "{}",
+        stderr(&output)
+    );
+}

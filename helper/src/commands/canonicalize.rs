@@ -3,13 +3,16 @@
 //! byte-identical profiles (and thus identical downstream derivations).
 
 use crate::commands::GlobalArgs;
+use std::collections::HashSet;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
+use nix_pgo::instrumented_functions::instrumented_functions;
 use nix_pgo::output::print_json;
+use nix_pgo::percent::share;
 use nix_pgo::profile;
 use nix_pgo::threads::thread_spawns;
 use nix_pgo::tool::LlvmProfdataArg;
@@ -41,6 +44,14 @@ pub struct CanonicalizeArgs {
     #[arg(long, value_name = "SUBSTRING")]
     pub exclude: Vec<String>,
 
+    /// Keep only the functions the instrumented program BINARY has (its
+    /// `__llvm_prf_names`; repeatable, for the binaries of one build): for a
+    /// profile recorded by other programs built from the same crates, such as
+    /// a package's test binaries, whose own functions match nothing in the
+    /// program.
+    #[arg(long, value_name = "BINARY")]
+    pub functions_of: Vec<PathBuf>,
+
     /// Also keep the canonical text form at this path.
     #[arg(long, value_name = "PATH")]
     pub text_output: Option<PathBuf>,
@@ -52,6 +63,9 @@ struct CanonicalizeReport {
     output: PathBuf,
     quantize_bits: Option<u32>,
     excluded_functions: usize,
+    /// Functions `--functions-of`'s binaries don't have, and their counts.
+    foreign_functions: usize,
+    foreign_count: u64,
     /// std's thread spawn functions that ran (the workload started threads).
     thread_spawns: Vec<String>,
     functions: usize,
@@ -64,6 +78,11 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
     let mut profile = profile::load(&llvm_profdata, &args.input)?;
     let thread_spawns = thread_spawns(&profile);
     let excluded_functions = profile.exclude(&args.exclude);
+    let (foreign_functions, foreign_count) = if args.functions_of.is_empty() {
+        (0, 0)
+    } else {
+        keep_functions_of(&mut profile, &args.input, &args.functions_of)?
+    };
     if let Some(bits) = args.quantize {
         profile.quantize(bits);
     }
@@ -135,6 +154,8 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
         output: args.output,
         quantize_bits: args.quantize,
         excluded_functions,
+        foreign_functions,
+        foreign_count,
         thread_spawns,
         functions: profile.functions(),
         total_count: profile.total_count(),
@@ -151,4 +172,40 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
         );
         Ok(())
     }
+}
+
+/// Remove the records of functions none of `binaries` has; fail when no
+/// record is left. Returns what `retain_functions` removed.
+fn keep_functions_of(
+    profile: &mut profile::Profile,
+    input: &Path,
+    binaries: &[PathBuf],
+) -> Result<(usize, u64)> {
+    let mut functions = HashSet::new();
+    for binary in binaries {
+        functions.extend(instrumented_functions(binary)?);
+    }
+    let (functions_before, count_before) = (profile.functions(), profile.total_count());
+    let (removed, removed_count) = profile.retain_functions(&functions);
+    if profile.functions() == 0 {
+        bail!(
+            "none of the {functions_before} functions in {} is a function of {}: \
+             the programs that recorded it were built from other code, or with other settings \
+             (Cargo features, the Cargo profile, panic strategy), than the program, and every \
+             symbol differs",
+            input.display(),
+            binaries
+                .iter()
+                .map(|b| b.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    eprintln!(
+        "nix-pgo: kept {} of {functions_before} functions ({} of the counts); the other \
+         {removed} are not in the program",
+        profile.functions(),
+        share(100.0 * (count_before - removed_count) as f64 / count_before.max(1) as f64),
+    );
+    Ok((removed, removed_count))
 }

@@ -37,6 +37,7 @@
 //! profile data can be dumped in different orders; [`Profile::canonicalize`]
 //! fixes an order, which is what makes fingerprints reproducible.
 
+use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write as _;
 
 use anyhow::{bail, Context, Result};
@@ -155,15 +156,30 @@ impl Profile {
     /// with value profiling on failed its round-trip check); and a function
     /// optimized as without PGO is no call site's profiled target either.
     pub fn exclude(&mut self, patterns: &[String]) -> usize {
-        let excluded = |name: &str| patterns.iter().any(|p| name.contains(p.as_str()));
+        self.remove_where(|r| patterns.iter().any(|p| r.name.contains(p.as_str())))
+            .0
+    }
+
+    /// Keep only the records of the functions named in `functions` (the PGO
+    /// names a program's instrumented build has, `instrumented_functions`):
+    /// a profile recorded by other programs, such as a package's test
+    /// binaries, then holds only what a build of that program can use.
+    /// Returns the number of records removed and the sum of their counters.
+    pub fn retain_functions(&mut self, functions: &HashSet<String>) -> (usize, u64) {
+        self.remove_where(|r| !functions.contains(&r.name))
+    }
+
+    /// Remove the records `remove` picks, as indirect-call targets too (see
+    /// [`Profile::exclude`]); the number removed and the sum of their counters.
+    fn remove_where(&mut self, remove: impl Fn(&Record) -> bool) -> (usize, u64) {
         let before = self.records.len();
-        let removed: std::collections::BTreeSet<String> = self
-            .records
-            .iter()
-            .filter(|r| excluded(&r.name))
-            .map(|r| r.name.clone())
-            .collect();
-        self.records.retain(|r| !excluded(&r.name));
+        let mut removed_count = 0u64;
+        let mut removed = BTreeSet::new();
+        for record in self.records.iter().filter(|r| remove(r)) {
+            removed_count = removed_count.saturating_add(record.total_count());
+            removed.insert(record.name.clone());
+        }
+        self.records.retain(|r| !remove(r));
         for kind in self
             .records
             .iter_mut()
@@ -174,7 +190,7 @@ impl Profile {
                 site.retain(|v| !removed.contains(&v.value));
             }
         }
-        before - self.records.len()
+        (before - self.records.len(), removed_count)
     }
 
     /// Keep only the top `bits` significant bits of every count (counters
