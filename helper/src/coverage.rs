@@ -25,7 +25,7 @@
 //! `-pgo-warn-missing-function`. Without it, coverage is "unknown" and
 //! `--min-coverage` fails.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -67,6 +67,10 @@ pub struct LogFindings {
     /// The project's own (path) crates rustc compiled in this build, from
     /// cargo's `compiler-artifact` records with `"fresh": false`.
     pub compiled_local_crates: BTreeSet<String>,
+    /// How many of the build's target crates (libraries and binaries, compiled
+    /// or fresh) have each crate name: a package's library and binary often
+    /// share one, from cargo's `compiler-artifact` records.
+    pub crates_by_name: BTreeMap<String, usize>,
 }
 
 impl LogFindings {
@@ -240,21 +244,30 @@ fn record_evidence(value: &serde_json::Value, findings: &mut LogFindings) {
     findings.json_records += 1;
     match reason {
         "build-finished" => findings.build_finished = value["success"].as_bool(),
-        "compiler-artifact" if value["fresh"] == serde_json::Value::Bool(false) => {
-            // Path crates only: cargo passes --cap-lints allow to registry and
-            // git crates. Build scripts and proc macros get no RUSTFLAGS
-            // (always --target), so they prove nothing either.
-            let local = value["package_id"]
-                .as_str()
-                .is_some_and(|id| id.starts_with("path+"));
+        "compiler-artifact" => {
             let kinds = value["target"]["kind"].as_array();
             let target_crate = kinds.is_some_and(|kinds| {
                 kinds
                     .iter()
                     .all(|k| !matches!(k.as_str(), Some("custom-build" | "proc-macro")))
             });
+            let name = value["target"]["name"].as_str().unwrap_or("?");
+            if target_crate {
+                *findings
+                    .crates_by_name
+                    .entry(name.replace('-', "_"))
+                    .or_default() += 1;
+            }
+            if value["fresh"] != serde_json::Value::Bool(false) {
+                return;
+            }
+            // Path crates only: cargo passes --cap-lints allow to registry and
+            // git crates. Build scripts and proc macros get no RUSTFLAGS
+            // (always --target), so they prove nothing either.
+            let local = value["package_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("path+"));
             if local && target_crate {
-                let name = value["target"]["name"].as_str().unwrap_or("?");
                 findings.compiled_local_crates.insert(name.to_owned());
             }
         }

@@ -203,11 +203,37 @@ fn renamed(
             profiled_ids.entry(crate_name).or_default().insert(id);
         }
     }
+    // The crate ids the log shows, by crate name.
+    let mut logged_ids: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (module, _) in findings
+        .without_profile
+        .iter()
+        .chain(&findings.hash_mismatches)
+    {
+        if let Some((crate_name, id)) = module_crate_id(module) {
+            logged_ids.entry(crate_name).or_default().insert(id);
+        }
+    }
+    // A crate id of the build the profile lacks shows other metadata only when
+    // the profile's ids of that name can't be the build's other crates of
+    // that name, which compiled without a warning: a package's library and
+    // binary share a name, and a profile of the library alone (its tests) has
+    // records of the library's id and none of the binary's.
     let other_metadata = |module: &str| {
         module_crate_id(module).is_some_and(|(crate_name, id)| {
-            profiled_ids
+            let Some(ids) = profiled_ids.get(crate_name) else {
+                return false;
+            };
+            let logged = logged_ids.get(crate_name);
+            let unlogged_in_build = findings
+                .crates_by_name
                 .get(crate_name)
-                .is_some_and(|ids| !ids.contains(id))
+                .map_or(0, |n| n.saturating_sub(logged.map_or(0, BTreeSet::len)));
+            let unlogged_in_profile = ids
+                .iter()
+                .filter(|i| !logged.is_some_and(|l| l.contains(*i)))
+                .count();
+            !ids.contains(id) && unlogged_in_profile > unlogged_in_build
         })
     };
     // The log's symbols (each with its warnings' modules) and the profile's,
@@ -269,7 +295,13 @@ fn renamed(
         let Some((old_module, _)) = profiled.rsplit_once(';') else {
             continue;
         };
-        if old_module == *module || !found.records.insert(*record) {
+        // Moved within its crate; a copy in another crate (an #[inline] function
+        // of the library compiled into the binary) is another function.
+        let other_crate = matches!(
+            (module_crate_id(old_module), module_crate_id(module)),
+            (Some(old), Some(new)) if old != new
+        );
+        if old_module == *module || other_crate || !found.records.insert(*record) {
             continue;
         }
         found.moved.insert(*record);
@@ -537,6 +569,60 @@ warning: demo.x-cgu.0: no profile data available for function _ZN4demo3new Hash 
         );
         assert_eq!((stale.renamed_functions, stale.stale_count), (1, 500));
         assert_eq!((stale.moved_functions, stale.moved_count), (1, 500));
+    }
+
+    #[test]
+    fn a_profile_of_the_library_alone_is_no_rename_of_its_binary_namesake() {
+        // The package's tests recorded the library `demo` (crate id aaaa…); the
+        // binary, also `demo` (bbbb…), has its own instance of a generic
+        // function and an #[inline] one, without data.
+        let profile = text::parse(
+            ":ir\n\
+             demo.aaaaaaaaaaaaaaaa-cgu.1;_ZN4core4iter4fold17h1111111111111111E\n1\n1\n900\n\n\
+             demo.aaaaaaaaaaaaaaaa-cgu.2;_ZN4demo5small17h2222222222222222E\n2\n1\n50\n",
+        )
+        .unwrap();
+        let warnings = [
+            "_ZN4core4iter4fold17h3333333333333333E",
+            "_ZN4demo5small17h2222222222222222E",
+        ]
+        .iter()
+        .map(|symbol| {
+            format!(
+                "warning: demo.bbbbbbbbbbbbbbbb-cgu.0: no profile data available for function \
+                 {symbol} Hash = 9 up to 0 count discarded\n"
+            )
+        })
+        .collect::<String>();
+        let artifact = |kind: &str| {
+            format!(
+                r#"{{"reason":"compiler-artifact","package_id":"path+file:///src#demo@0.1.0","target":{{"kind":["{kind}"],"name":"demo"}},"fresh":false}}"#
+            ) + "\n"
+        };
+        let log = format!(
+            "{}{}{warnings}{}\n",
+            artifact("lib"),
+            artifact("bin"),
+            r#"{"reason":"build-finished","success":true}"#
+        );
+        let stale = stale_counts(&profile, &coverage::parse_log(&log));
+        assert_eq!(stale.renamed, []);
+        assert_eq!(stale.stale_count, 0);
+
+        // With one crate of that name in the build, the same warnings are
+        // the profile's functions under another crate id: renamed (the
+        // #[inline] copy, same symbol in another crate, is not "moved").
+        let log = format!("{}{warnings}", artifact("bin"));
+        let stale = stale_counts(&profile, &coverage::parse_log(&log));
+        assert_eq!(
+            stale.renamed,
+            [Renamed {
+                name: "_ZN4core4iter4fold17h3333333333333333E".to_owned(),
+                profile_name: "_ZN4core4iter4fold17h1111111111111111E".to_owned(),
+                count: 900,
+            }]
+        );
+        assert_eq!(stale.moved_functions, 0);
     }
 
     #[test]
