@@ -31,6 +31,7 @@
 , regressionCheck
 , repairPlan
 , runBoltWorkloadProfile
+, runTestProfile
 , runWorkloadProfile
 , toolchain
 , unprofileRegressed
@@ -223,6 +224,16 @@ let
   training = withDefaults (workloads.training or { });
   evaluationWorkloads = withDefaults (workloads.evaluation or { });
   broadWorkloads = withDefaults (workloads.broad or { });
+  # The training workloads that run the program, which BOLT's training runs too: the
+  # package's tests (cargoTest) run test binaries, not the program BOLT rewrites.
+  scriptTraining = builtins.removeAttrs training (testsIn training);
+  testsIn = set: builtins.filter (n: set.${n} ? cargoTest) (builtins.attrNames set);
+  # Workloads with neither or both of a script and cargoTest, by kind.
+  kindless = builtins.concatLists (map
+    (kind: map (n: "${kind}.${n}") (builtins.filter
+      (n: (workloads.${kind}.${n} ? script) == (workloads.${kind}.${n} ? cargoTest))
+      (builtins.attrNames (workloads.${kind} or { }))))
+    [ "training" "evaluation" "broad" ]);
 
   # pname names store paths.
   validName = name: builtins.match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" name != null;
@@ -263,32 +274,32 @@ let
       letters = chars: builtins.genList (i: builtins.substring i 1 chars) 26;
     in
     builtins.replaceStrings ([ "-" ] ++ letters "abcdefghijklmnopqrstuvwxyz") ([ "_" ] ++ letters "ABCDEFGHIJKLMNOPQRSTUVWXYZ") cargoProfile;
-  instrumented = buildInstrumented (
-    common
-    // {
-      env = pgoEnv;
-      instrumentRustflags =
-        (if atomicCounters then [ "-Cllvm-args=-instrprof-atomic-counter-update-all" ] else [ ])
+  instrumentedArgs = common // {
+    env = pgoEnv;
+    instrumentRustflags =
+      (if atomicCounters then [ "-Cllvm-args=-instrprof-atomic-counter-update-all" ] else [ ])
         ++ (if valueProfiling then [ ] else [ "-Cllvm-args=-disable-vp" ])
         ++ instrumentRustflags;
-    }
-  );
+  };
+  instrumented = buildInstrumented instrumentedArgs;
+  # A training or broad workload's profile: a script's runs of the instrumented program, or
+  # the package's tests (cargoTest) built with its flags.
+  workloadProfile =
+    args:
+    let
+      shared = {
+        inherit deterministicRandom canonicalizeFlags instrumented;
+        pinned = pinTraining;
+      } // args;
+    in
+    if args.workload ? cargoTest then
+      runTestProfile (shared // { inherit instrumentedArgs; })
+    else
+      runWorkloadProfile (shared // { inherit pname version; });
   profiles = builtins.mapAttrs
     (
       name: workload:
-        runWorkloadProfile {
-          inherit
-            pname
-            version
-            instrumented
-            name
-            workload
-            deterministicRandom
-            contentAddressed
-            canonicalizeFlags
-            ;
-          pinned = pinTraining;
-        }
+        workloadProfile { inherit name workload contentAddressed; }
     )
     training;
   profileUnlocked = mergeProfiles {
@@ -355,7 +366,7 @@ let
                 ;
             }
         )
-        training;
+        scriptTraining;
     in
     {
       inherit boltInstrumented boltProfiles;
@@ -386,7 +397,7 @@ let
   inherit (boltTrainingUsed) boltInstrumented;
   # One per training workload whichever training is used: named without asking which,
   # so that listing jobs reads no lock entry (stagesOf).
-  boltProfiles = builtins.mapAttrs (name: _: boltTrainingUsed.boltProfiles.${name}) training;
+  boltProfiles = builtins.mapAttrs (name: _: boltTrainingUsed.boltProfiles.${name}) scriptTraining;
   boltProfileUnlocked = boltTrainingUsed.boltProfile;
   boltProfile =
     if boltLockEntry == null then
@@ -509,15 +520,8 @@ let
   broadProfiles = builtins.mapAttrs
     (
       name: workload:
-        runWorkloadProfile {
-          inherit
-            pname
-            version
-            instrumented
-            workload
-            deterministicRandom
-            canonicalizeFlags
-            ;
+        workloadProfile {
+          inherit workload;
           name = "broad-${name}";
           neededIf = broadNeededIf;
         }
@@ -664,6 +668,12 @@ if !validName pname then
   fail "pname '${pname}' can't name a store path: use letters, digits and '-', '_', '.', '+'."
 else if workloadProblems != [ ] then
   fail (builtins.concatStringsSep " " workloadProblems)
+else if kindless != [ ] then
+  fail "workload(s) ${builtins.concatStringsSep ", " kindless} need either `script` (a run of the program, `script = ./train.sh;`) or `cargoTest` (the package's tests, `cargoTest = { };`), not both or neither."
+else if testsIn evaluationWorkloads != [ ] then
+  fail "evaluation workload(s) ${builtins.concatStringsSep ", " (testsIn evaluationWorkloads)} are the package's tests (cargoTest); evaluation compares the built programs (baseline, optimized), so its workloads are scripts that run them. Tests can be training or broad workloads."
+else if bolt && training != { } && scriptTraining == { } then
+  fail "every training workload is the package's tests (cargoTest), which don't run the program BOLT rewrites, so BOLT would have no training: add a training workload that runs the program (`script`), or set `bolt = false;`."
 else if training == { } then
   fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (or use workloadsFromDir with a train/ directory): without them there is no profile to optimize with."
 else if badRepairs != [ ] then

@@ -35,6 +35,7 @@ let
     buildBaseline = call ./stages/baseline/buildBaseline.nix { };
     buildInstrumented = call ./stages/instrumented/buildInstrumented.nix { };
     runWorkloadProfile = call ./stages/profiles/runWorkloadProfile.nix { };
+    runTestProfile = call ./stages/profiles/runTestProfile.nix { };
     mergeProfiles = call ./stages/profile/mergeProfiles.nix { };
     buildOptimized = call ./stages/optimized/buildOptimized.nix { };
     buildBoltInput = call ./stages/bolt-input/buildBoltInput.nix { };

@@ -93,6 +93,9 @@ pub struct SpecWorkload {
     /// A Go benchmark workload (`go test -bench`), as buildGoPgoPackage was given it.
     #[serde(default)]
     pub benchmark: Option<serde_json::Value>,
+    /// A Rust package's tests (`cargo test`), as buildPgoPackage was given them.
+    #[serde(default, rename = "cargoTest")]
+    pub cargo_test: Option<serde_json::Value>,
     #[serde(default)]
     pub inputs: BTreeMap<String, PathBuf>,
 }
@@ -168,6 +171,8 @@ pub struct Workload {
     pub script: Option<StoreObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benchmark: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cargo_test: Option<serde_json::Value>,
     pub inputs: BTreeMap<String, StoreObject>,
 }
 
@@ -248,14 +253,21 @@ fn binaries(dir: &Path, bins: &[String]) -> Result<Vec<Binary>> {
 fn workloads(set: &BTreeMap<String, SpecWorkload>) -> Result<Vec<Workload>> {
     set.iter()
         .map(|(name, w)| {
+            let kinds = [
+                w.script.is_some(),
+                w.benchmark.is_some(),
+                w.cargo_test.is_some(),
+            ];
             ensure!(
-                w.script.is_some() != w.benchmark.is_some(),
-                "workload {name} of the release specification needs a script or a benchmark, not both or neither"
+                kinds.iter().filter(|&&k| k).count() == 1,
+                "workload {name} of the release specification needs one of a script, a benchmark \
+                 or cargoTest"
             );
             Ok(Workload {
                 name: name.clone(),
                 script: w.script.as_deref().map(store_object).transpose()?,
                 benchmark: w.benchmark.clone(),
+                cargo_test: w.cargo_test.clone(),
                 inputs: w
                     .inputs
                     .iter()

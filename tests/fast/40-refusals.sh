@@ -73,3 +73,21 @@ test_the_host_toolchain_says_what_a_pure_evaluation_and_a_missing_home_need() {
   expect_failure "neither RUSTUP_HOME nor HOME is set" \
     env -u HOME -u RUSTUP_HOME nix eval --impure --expr "(import $PWD/nix/toolchain/host.nix { }).rustc"
 }
+
+test_tests_as_workloads_are_refused_where_they_cannot_apply() {
+  local demo="(import ./tests/fixtures/demo.nix)"
+  # Evaluation compares built programs; tests don't run them.
+  expect_failure "evaluation workload\(s\) unit are the package's tests \(cargoTest\)" \
+    nix eval --impure --raw --expr "($demo.override { workloads = $demo.workloads // { evaluation.unit.cargoTest = { }; }; }).optimized.drvPath"
+  # BOLT trains on runs of the program it rewrites.
+  expect_failure "every training workload is the package's tests \(cargoTest\).*set .bolt = false;." \
+    nix eval --impure --raw --expr "($demo.override { workloads.training.unit.cargoTest = { }; }).optimized.drvPath"
+  # A script and tests at once, or neither.
+  expect_failure "workload\(s\) training.both need either .script.* or .cargoTest." \
+    nix eval --impure --raw --expr "($demo.override { workloads.training.both = { script = ./tests/fixtures/workloads/tiny.sh; cargoTest = { }; }; }).optimized.drvPath"
+  expect_failure "workload\(s\) broad.none need either" \
+    nix eval --impure --raw --expr "($demo.override { workloads = $demo.workloads // { broad.none = { inputs = { }; }; }; }).optimized.drvPath"
+  # A misspelt setting of cargoTest.
+  expect_failure "cargoTest has testargs; it takes .args." \
+    nix eval --impure --raw --expr "($demo.override { workloads = $demo.workloads // { training = $demo.workloads.training // { unit.cargoTest.testargs = [ ]; }; }; }).profiles.unit.drvPath"
+}

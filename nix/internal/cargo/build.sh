@@ -3,7 +3,7 @@
 # shellcheck source=./cargo.sh
 source "$cargoBuildScript"
 cargoSetup
-cargoBuild
+cargoBuild build
 if [ -n "${checkCommand:-}" ]; then
   log "running tests: $checkCommand"
   eval "$checkCommand"

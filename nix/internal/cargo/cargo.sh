@@ -70,12 +70,15 @@ CONFIG
   fi
 }
 
-# cargoBuild: run cargo, keeping its output in $NIX_BUILD_TOP/cargo-build.log.
+# cargoBuild SUBCOMMAND [ARG...]: run `cargo SUBCOMMAND` (build; test for runTestProfile) with
+# the stage's flags and ARGs, keeping its output in $NIX_BUILD_TOP/cargo-build.log.
 cargoBuild() {
+  local subcommand=$1
+  shift
   log "RUSTFLAGS=$RUSTFLAGS"
   local status=0
-  "$cargo" build "${cargoFlags[@]}" 2>&1 | tee "$NIX_BUILD_TOP/cargo-build.log" || status=$?
-  [ "$status" -eq 0 ] || explainCargoFailure "$status"
+  "$cargo" "$subcommand" "${cargoFlags[@]}" "$@" 2>&1 | tee "$NIX_BUILD_TOP/cargo-build.log" || status=$?
+  [ "$status" -eq 0 ] || explainCargoFailure "$status" "$subcommand"
 }
 
 # cargoNamed PATTERN: the names cargo quoted in backquotes in the lines of its log that match
@@ -85,7 +88,7 @@ cargoNamed() {
   grep -o "$1" "$NIX_BUILD_TOP/cargo-build.log" | sed 's/[^`]*`\([^`]*\)`.*/\1/' | sort -u | paste -sd, - || true
 }
 
-# explainCargoFailure STATUS: fail, saying which nix-pgo argument a cargo error points at.
+# explainCargoFailure STATUS SUBCOMMAND: fail, saying which nix-pgo argument a cargo error points at.
 # These errors come from the first cargo run (the dependency build), before anything compiles.
 explainCargoFailure() {
   local log=$NIX_BUILD_TOP/cargo-build.log
@@ -107,9 +110,9 @@ explainCargoFailure() {
   fi
   if [ -n "${configFlags:-}" ] && grep -q 'error: linking with' "$log"; then
     # A linker chosen for development (-fuse-ld=mold) is only on the developer's machine.
-    die "cargo build failed with status $1: linking failed (its output is above). The project's .cargo/config.toml gives the rustflags $configFlags, which every stage uses as \`cargo build\` does: a tool they name (a linker such as mold or lld) must come from \`nativeBuildInputs\`, or the flag must move out of the project's configuration (to ~/.cargo/config.toml, which no Nix build reads)."
+    die "cargo $2 failed with status $1: linking failed (its output is above). The project's .cargo/config.toml gives the rustflags $configFlags, which every stage uses as \`cargo build\` does: a tool they name (a linker such as mold or lld) must come from \`nativeBuildInputs\`, or the flag must move out of the project's configuration (to ~/.cargo/config.toml, which no Nix build reads)."
   fi
-  die "cargo build failed with status $1 (its output is above)."
+  die "cargo $2 failed with status $1 (its output is above)."
 }
 
 # installBins: copy each built binary to $out/bin.

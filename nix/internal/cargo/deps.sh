@@ -4,7 +4,7 @@
 # shellcheck source=./cargo.sh
 source "$cargoBuildScript"
 cargoSetup
-cargoBuild
+cargoBuild build
 
 # Keep only what the dependencies made. The project's own crates (the lock's packages
 # without a `source`: workspace members and path dependencies) were built from

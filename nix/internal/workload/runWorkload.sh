@@ -69,7 +69,7 @@ runWorkload() {
         echo "system certificates. Give the package \`caCertificates = true;\` (or the workload \`caCertificates = true;\`), which sets"
         echo "SSL_CERT_FILE to the toolchain's CA bundle."
       fi
-      if grep -qiE "$missingFileErrors" "$logBase.stderr" "$logBase.stdout"; then
+      if [ -n "$missingFileErrors" ] && grep -qiE "$missingFileErrors" "$logBase.stderr" "$logBase.stdout"; then
         local inputNames
         inputNames=$(find -L "$workloadInputs" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort | paste -sd ' ' -)
         echo "A file was not found. This workload's inputs, in \$PGO_INPUTS: ${inputNames:-none}. A workload gets its own"

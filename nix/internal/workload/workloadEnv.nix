@@ -21,7 +21,8 @@
 }:
 {
   # The workload's name (checked by buildPgoPackage) and its description:
-  # { script, inputs ? { }, timeout ? 600, caCertificates ? false }.
+  # { script, inputs ? { }, timeout ? 600, caCertificates ? false }; without `script`, a
+  # stage's own kind of workload (runTestProfile's `cargoTest`).
   name
 , workload
 , # Give the workload a fixed getrandom sequence (fixedRandom.nix), so that HashMap
@@ -53,6 +54,28 @@ in
 {
   workloadRunner = ./runWorkload.sh;
   workloadName = name;
+  # $PGO_INPUTS: a directory of links, <name> -> <store path>.
+  workloadInputs = "${mkStage {
+    name = "workload-inputs";
+    script = ./linkInputs.sh;
+    inputs = mapAttrs input (workload.inputs or { });
+  }}";
+  workloadTimeout = toString (timeoutFactor * (workload.timeout or 600));
+  # LD_PRELOAD (space-separated): fixedProc always (what /proc says of the builder is no
+  # part of the workload), fixedRandom with deterministicRandom, then the stage's own.
+  workloadPreload = builtins.concatStringsSep " " (
+    [ "${fixedProc}/lib/libnix-pgo-fixed-proc.so" ]
+    ++ (if deterministicRandom then [ "${fixedRandom}/lib/libnix-pgo-fixed-random.so" ] else [ ])
+    ++ preload
+  );
+  # A CA bundle for programs that load the system's certificates when they start (an
+  # HTTPS client built at start-up); the sandbox has no network either way.
+  workloadPin = if pinned then "${oneCpu}/bin/nix-pgo-one-cpu" else "";
+  workloadCaBundle = if workload.caCertificates or false then toolchain.caBundle else "";
+}
+  # A workload without a script is a stage's own kind (runTestProfile's cargoTest), whose
+  # stage writes the script it runs.
+  // (if workload ? script then {
   workloadScript =
     if variables == { } then
       workloadPath workload.script
@@ -77,22 +100,4 @@ in
     if inStorePath != null then builtins.head inStorePath
     else if builtins.isPath workload.script && dirAndName != null then builtins.head dirAndName
     else given;
-  # $PGO_INPUTS: a directory of links, <name> -> <store path>.
-  workloadInputs = "${mkStage {
-    name = "workload-inputs";
-    script = ./linkInputs.sh;
-    inputs = mapAttrs input (workload.inputs or { });
-  }}";
-  workloadTimeout = toString (timeoutFactor * (workload.timeout or 600));
-  # LD_PRELOAD (space-separated): fixedProc always (what /proc says of the builder is no
-  # part of the workload), fixedRandom with deterministicRandom, then the stage's own.
-  workloadPreload = builtins.concatStringsSep " " (
-    [ "${fixedProc}/lib/libnix-pgo-fixed-proc.so" ]
-    ++ (if deterministicRandom then [ "${fixedRandom}/lib/libnix-pgo-fixed-random.so" ] else [ ])
-    ++ preload
-  );
-  # A CA bundle for programs that load the system's certificates when they start (an
-  # HTTPS client built at start-up); the sandbox has no network either way.
-  workloadPin = if pinned then "${oneCpu}/bin/nix-pgo-one-cpu" else "";
-  workloadCaBundle = if workload.caCertificates or false then toolchain.caBundle else "";
-}
+} else { })

@@ -3,7 +3,8 @@
 #
 # The release build with LLVM's IR instrumentation (`-Cprofile-generate`). Running it
 # writes .profraw files to LLVM_PROFILE_FILE; the profile stage sets that.
-# Takes cargoBuild's arguments (internal/cargoBuild.nix) without `stage`, plus:
+# Takes cargoBuild's arguments (internal/cargoBuild.nix), `stage` optional (another
+# build with the same flags: runTestProfile's tests), plus:
 { cargoBuild
 , trainingRuntime
 }:
@@ -16,7 +17,7 @@
 cargoBuild (
   removeAttrs args [ "instrumentRustflags" ]
     // {
-    stage = "instrumented";
+    stage = args.stage or "instrumented";
     # With a value: the cc crate (>= 1.1) parses CARGO_ENCODED_RUSTFLAGS and rejects a bare
     # -Cprofile-generate. The path is only the default; every workload's LLVM_PROFILE_FILE
     # overrides it, and a fixed one keeps the binary reproducible.

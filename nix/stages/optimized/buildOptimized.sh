@@ -15,7 +15,7 @@ cargoBuildWithMessages() {
   { "$cargo" build "${cargoFlags[@]}" --message-format=json |
     "$helper" cargo-messages --save "$NIX_BUILD_TOP/cargo-messages.json"; } 2>&1 |
     tee "$NIX_BUILD_TOP/cargo-build.log" || status=$?
-  [ "$status" -eq 0 ] || explainCargoFailure "$status"
+  [ "$status" -eq 0 ] || explainCargoFailure "$status" build
 }
 
 cargoSetup

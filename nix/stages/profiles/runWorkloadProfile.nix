@@ -35,6 +35,7 @@ mkStage (
     // {
     name = "${pname}-profile-${name}-${version}.profdata";
     script = ./runWorkloadProfile.sh;
+    workloadProfileScript = ./workloadProfile.sh;
     inherit contentAddressed instrumented canonicalizeFlags neededIf;
     helper = "${helper}/bin/nix-pgo";
     inherit (toolchain) rustc llvmProfdata;

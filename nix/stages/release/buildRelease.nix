@@ -51,8 +51,11 @@
 let
   inherit (builtins) mapAttrs;
   workloadPaths = mapAttrs (_: w:
-    # A script, or a Go benchmark (`go test -bench`: its settings, no script).
-    (if w ? benchmark then { inherit (w) benchmark; } else { script = workloadPath w.script; })
+    # A script, a Go benchmark (`go test -bench`) or a Rust package's tests (`cargoTest`):
+    # their settings, no script.
+    (if w ? benchmark then { inherit (w) benchmark; }
+    else if w ? cargoTest then { inherit (w) cargoTest; }
+    else { script = workloadPath w.script; })
     // { inputs = mapAttrs (_: workloadPath) (w.inputs or { }); });
 in
 mkStage {
