@@ -11,8 +11,15 @@ pkg: args:
 let
   inherit (builtins)
     filter
+    attrNames
+    elemAt
+    genList
+    head
+    isAttrs
     isList
     isString
+    length
+    mapAttrs
     parseDrvName
     split
     ;
@@ -46,10 +53,33 @@ let
   }
   # importCargoLock's passthru (buildRustPackage's `cargoLock.lockFile`).
   // (if pkg ? cargoDeps.lockFile then { cargoLock = pkg.cargoDeps.lockFile; } else { });
+
+  # What the package's own check phase runs `cargo test` with: nixpkgs' cargoTestFlags
+  # (cargo's arguments) and checkFlags (the test binaries', where maintainers skip the tests
+  # that can't pass in the sandbox), crane's cargoTestExtraArgs ("<cargo's> -- <the
+  # binaries'>"). A cargoTest workload gets them unless it sets its own.
+  craneTest =
+    let
+      w = words (pkg.cargoTestExtraArgs or "");
+      at = builtins.filter (i: elemAt w i == "--") (genList (i: i) (length w));
+    in
+    if at == [ ] then { args = w; testArgs = [ ]; }
+    else {
+      args = genList (elemAt w) (head at);
+      testArgs = genList (i: elemAt w (i + head at + 1)) (length w - head at - 1);
+    };
+  packageTest = {
+    args = asList (pkg.cargoTestFlags or [ ]) ++ craneTest.args;
+    testArgs = asList (pkg.checkFlags or [ ]) ++ craneTest.testArgs;
+  };
+  withPackageTests = mapAttrs (kind: set:
+    if kind == "evaluation" || !isAttrs set then set
+    else mapAttrs (_: w: if isAttrs (w.cargoTest or null) then w // { cargoTest = packageTest // w.cargoTest; } else w) set);
+  given = args // (if isAttrs (args.workloads or null) then { workloads = withPackageTests args.workloads; } else { });
 in
 if (pkg.buildAndTestSubdir or null) != null && !(args ? package) then
   fail "it builds in the subdirectory ${pkg.buildAndTestSubdir} (buildAndTestSubdir): pass `package = \"<that crate's name>\";` so that every stage builds the same workspace member."
 else if (pkg.cargoRoot or null) != null && !(args ? src) then
   fail "its Cargo workspace is in ${pkg.cargoRoot} (cargoRoot): pass `src` pointing at that directory."
 else
-  buildPgoPackage (fromPackage // args)
+  buildPgoPackage (fromPackage // given)

@@ -48,3 +48,17 @@ test_wrapped_package_refusals_say_what_to_do() {
   done
   fixture_eval wrapped.darwin.optimized.name >/dev/null || fail "optimized is refused on macOS although it needs no BOLT"
 }
+
+test_wrapped_package_tests_run_with_its_check_phase_settings() {
+  # nixpkgs' cargoTestFlags and checkFlags, crane's cargoTestExtraArgs; the workload's own win.
+  local expected attr got
+  declare -A expected=(
+    [buildRustPackage]='{"testCargoArgs":["--lib"],"testHarnessArgs":["--skip=slow"]}'
+    [crane]='{"testCargoArgs":["--test","html"],"testHarnessArgs":["--skip=x","--exact"]}'
+    [ownSettings]='{"testCargoArgs":[],"testHarnessArgs":[]}'
+  )
+  for attr in "${!expected[@]}"; do
+    got=$(drv_attrs "$(fixture_eval "wrapped.withTests.$attr.profiles.tests.drvPath")" | jq -c '{testCargoArgs, testHarnessArgs}')
+    [ "$got" = "${expected[$attr]}" ] || fail "$attr: the tests run with $got, expected ${expected[$attr]}"
+  done
+}
