@@ -1017,21 +1017,28 @@ fn canonicalize_keeps_only_the_functions_of_an_instrumented_program() {
         .unwrap();
     assert!(status.success());
 
-    let out = dir.join("kept.profdata");
+    // canonicalize INPUT, keeping the functions of BINARY, with more arguments.
+    let keeping = |input: &Path, binary: &str, more: &[&str]| {
+        let out = dir.join("kept.profdata");
+        let mut args = vec![
+            "canonicalize",
+            "--llvm-profdata",
+            pd,
+            path_str(input),
+            "-o",
+            path_str(&out),
+            "--functions-of",
+            binary,
+        ];
+        args.extend_from_slice(more);
+        nix_pgo(&args)
+    };
     let text = dir.join("kept.proftext");
-    let output = nix_pgo(&[
-        "canonicalize",
-        "--llvm-profdata",
-        pd,
-        path_str(&merged),
-        "-o",
-        path_str(&out),
-        "--functions-of",
+    let output = keeping(
+        &merged,
         path_str(&program),
-        "--text-output",
-        path_str(&text),
-        "--json",
-    ]);
+        &["--text-output", path_str(&text), "--json"],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["foreign_functions"], 1, "{report}");
@@ -1042,16 +1049,7 @@ fn canonicalize_keeps_only_the_functions_of_an_instrumented_program() {
     assert!(stderr(&output).contains("the other 1 are not in the program"));
 
     // Nothing of the program: an error naming the binary.
-    let output = nix_pgo(&[
-        "canonicalize",
-        "--llvm-profdata",
-        pd,
-        path_str(&foreign),
-        "-o",
-        path_str(&dir.join("none.profdata")),
-        "--functions-of",
-        path_str(&program),
-    ]);
+    let output = keeping(&foreign, path_str(&program), &[]);
     assert!(!output.status.success());
     let message = stderr(&output);
     assert!(
@@ -1059,16 +1057,7 @@ fn canonicalize_keeps_only_the_functions_of_an_instrumented_program() {
         "{message}"
     );
     // A binary without instrumentation says so.
-    let output = nix_pgo(&[
-        "canonicalize",
-        "--llvm-profdata",
-        pd,
-        path_str(&merged),
-        "-o",
-        path_str(&dir.join("plain.profdata")),
-        "--functions-of",
-        "/bin/sh",
-    ]);
+    let output = keeping(&merged, "/bin/sh", &[]);
     assert!(
         stderr(&output).contains("not a build instrumented"),
         "{}",
