@@ -1056,6 +1056,47 @@ fn canonicalize_keeps_only_the_functions_of_an_instrumented_program() {
         message.contains("is a function of") && message.contains(path_str(&program)),
         "{message}"
     );
+    // square under another crate hash (the tests' build of the same code) is renamed to
+    // the program's symbol when its control-flow hash is the program's (read from the
+    // binary's __llvm_prf_data, whose records name functions by MD5), else removed.
+    let program_text = Command::new(&profdata)
+        .args(["merge", "--text", "-o", "-", path_str(&raw)])
+        .output()
+        .unwrap();
+    let program_text = String::from_utf8(program_text.stdout).unwrap();
+    let record = program_text
+        .split("\n\n")
+        .find(|r| r.contains("6square"))
+        .expect("the program's profile has square");
+    let name = record
+        .lines()
+        .find(|l| l.contains("6square"))
+        .unwrap()
+        .to_owned();
+    let hash = &name[name.len() - 17..name.len() - 1];
+    let other = name.replace(hash, "0123456789abcdef");
+    let func_hash: u64 = record
+        .lines()
+        .skip_while(|l| !l.starts_with("# Func Hash"))
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let same_code = record.replace(&name, &other);
+    let other_code = same_code.replace(&func_hash.to_string(), &(func_hash ^ 1).to_string());
+    for (text, renamed) in [(same_code, 1), (other_code, 0)] {
+        let tests = indexed_profile(&profdata, &dir, "tests", &format!(":ir\n{text}\n"));
+        let output = keeping(&tests, path_str(&program), &["--json"]);
+        if renamed == 0 {
+            assert!(!output.status.success(), "a record of other code was kept");
+            continue;
+        }
+        assert!(output.status.success(), "{}", stderr(&output));
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["renamed_functions"], renamed, "{report}");
+        assert_eq!(report["functions"], 1, "{report}");
+    }
+
     // A binary without instrumentation says so.
     let output = keeping(&merged, "/bin/sh", &[]);
     assert!(

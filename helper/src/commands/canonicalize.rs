@@ -3,14 +3,13 @@
 //! byte-identical profiles (and thus identical downstream derivations).
 
 use crate::commands::GlobalArgs;
-use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use nix_pgo::instrumented_functions::instrumented_functions;
+use nix_pgo::instrumented_functions::{fit_to_program, instrumented_functions, Fit};
 use nix_pgo::output::print_json;
 use nix_pgo::percent::share;
 use nix_pgo::profile;
@@ -63,9 +62,11 @@ struct CanonicalizeReport {
     output: PathBuf,
     quantize_bits: Option<u32>,
     excluded_functions: usize,
-    /// Functions `--functions-of`'s binaries don't have, and their counts.
+    /// Functions `--functions-of`'s binaries don't have (as they are there), and their
+    /// counts; and those renamed to the binaries' symbols of the same code.
     foreign_functions: usize,
     foreign_count: u64,
+    renamed_functions: usize,
     /// std's thread spawn functions that ran (the workload started threads).
     thread_spawns: Vec<String>,
     functions: usize,
@@ -78,8 +79,8 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
     let mut profile = profile::load(&llvm_profdata, &args.input)?;
     let thread_spawns = thread_spawns(&profile);
     let excluded_functions = profile.exclude(&args.exclude);
-    let (foreign_functions, foreign_count) = if args.functions_of.is_empty() {
-        (0, 0)
+    let fit = if args.functions_of.is_empty() {
+        Fit::default()
     } else {
         keep_functions_of(&mut profile, &args.input, &args.functions_of)?
     };
@@ -154,8 +155,9 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
         output: args.output,
         quantize_bits: args.quantize,
         excluded_functions,
-        foreign_functions,
-        foreign_count,
+        foreign_functions: fit.removed,
+        foreign_count: fit.removed_count,
+        renamed_functions: fit.renamed,
         thread_spawns,
         functions: profile.functions(),
         total_count: profile.total_count(),
@@ -174,25 +176,21 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
     }
 }
 
-/// Remove the records of functions none of `binaries` has; fail when no
-/// record is left. Returns what `retain_functions` removed.
+/// Fit the profile to the programs `binaries` (`fit_to_program`); fail when no record
+/// is left.
 fn keep_functions_of(
     profile: &mut profile::Profile,
     input: &Path,
     binaries: &[PathBuf],
-) -> Result<(usize, u64)> {
-    let mut functions = HashSet::new();
-    for binary in binaries {
-        functions.extend(instrumented_functions(binary)?);
-    }
+) -> Result<Fit> {
+    let program = instrumented_functions(binaries)?;
     let (functions_before, count_before) = (profile.functions(), profile.total_count());
-    let (removed, removed_count) = profile.retain_functions(&functions);
+    let fit = fit_to_program(profile, &program);
     if profile.functions() == 0 {
         bail!(
             "none of the {functions_before} functions in {} is a function of {}: \
              the programs that recorded it were built from other code, or with other settings \
-             (Cargo features, the Cargo profile, panic strategy), than the program, and every \
-             symbol differs",
+             (Cargo features, the Cargo profile, panic strategy), than the program",
             input.display(),
             binaries
                 .iter()
@@ -201,11 +199,17 @@ fn keep_functions_of(
                 .join(", ")
         );
     }
+    let kept_share =
+        share(100.0 * (count_before - fit.removed_count) as f64 / count_before.max(1) as f64);
     eprintln!(
-        "nix-pgo: kept {} of {functions_before} functions ({} of the counts); the other \
-         {removed} are not in the program",
+        "nix-pgo: kept {} of {functions_before} functions ({kept_share} of the counts); {} of \
+         them renamed to the program's symbols (the same code, compiled under other crate \
+         hashes: dev-dependencies turn on more features of shared dependencies, and Cargo \
+         renames every crate built on them); the other {} are not in the program, or not as \
+         they are there",
         profile.functions(),
-        share(100.0 * (count_before - removed_count) as f64 / count_before.max(1) as f64),
+        fit.renamed,
+        fit.removed,
     );
-    Ok((removed, removed_count))
+    Ok(fit)
 }

@@ -37,7 +37,7 @@
 //! profile data can be dumped in different orders; [`Profile::canonicalize`]
 //! fixes an order, which is what makes fingerprints reproducible.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use anyhow::{bail, Context, Result};
@@ -160,13 +160,34 @@ impl Profile {
             .0
     }
 
-    /// Keep only the records of the functions named in `functions` (the PGO
-    /// names a program's instrumented build has, `instrumented_functions`):
-    /// a profile recorded by other programs, such as a package's test
-    /// binaries, then holds only what a build of that program can use.
-    /// Returns the number of records removed and the sum of their counters.
-    pub fn retain_functions(&mut self, functions: &HashSet<String>) -> (usize, u64) {
-        self.remove_where(|r| !functions.contains(&r.name))
+    /// Keep only the records `keep` accepts (as `exclude` removes, indirect-call
+    /// targets included); the number of records removed and the sum of their counters.
+    pub fn retain_where(&mut self, keep: impl Fn(&Record) -> bool) -> (usize, u64) {
+        self.remove_where(|r| !keep(r))
+    }
+
+    /// Rename functions, `renames` maps old to new names, as indirect-call targets too;
+    /// the number of records renamed.
+    pub fn rename_functions(&mut self, renames: &HashMap<String, String>) -> usize {
+        let mut renamed = 0;
+        for record in &mut self.records {
+            if let Some(new) = renames.get(&record.name) {
+                record.name.clone_from(new);
+                renamed += 1;
+            }
+            for kind in record
+                .value_kinds
+                .iter_mut()
+                .filter(|k| k.kind == INDIRECT_CALL_TARGET)
+            {
+                for value in kind.sites.iter_mut().flatten() {
+                    if let Some(new) = renames.get(&value.value) {
+                        value.value.clone_from(new);
+                    }
+                }
+            }
+        }
+        renamed
     }
 
     /// Remove the records `remove` picks, as indirect-call targets too (see
