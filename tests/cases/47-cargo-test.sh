@@ -24,6 +24,10 @@ test_cargo_test_trains_the_program_and_the_profile_holds_only_its_functions() {
   fi
   log=$(nix log "$(fixture_eval cargoTests.program.profiles.tests.drvPath)")
   echo "$log" | has -E 'kept [0-9]+ of [0-9]+ functions' || fail "the log does not say what was kept"
+  # How many tests ran.
+  echo "$log" | has -E '^test result: ok\. 2 passed' || fail "the log does not say how many tests ran"
+  # The harness's threads, one test at a time, are no reason for the note on threads.
+  if echo "$log" | has 'started threads'; then fail "the tests' profile warns of threads"; fi
 }
 
 test_cargo_test_profile_alone_is_not_stale_and_best_ships_it() {
@@ -48,7 +52,11 @@ test_cargo_test_profile_rebuilds_bit_identically() {
 test_cargo_test_failure_names_the_test_and_how_to_skip_it() {
   expect_failure "counts_a_text_from_the_network" fixture_build cargoTests.failing
   expect_failure 'skip it with the workload.s cargoTest.testArgs = \[ "--skip" "<name>" \]' fixture_build cargoTests.failing
-  expect_failure "It looks like the workload tried to reach the network" fixture_build cargoTests.failing
+  expect_failure "Make the failing tests pass in the sandbox, or skip them" fixture_build cargoTests.failing
+  # Not the hints for a script's workload: inputs, $PGO_INPUTS, the workload script.
+  if fixture_build cargoTests.failing 2>&1 | has -e 'PGO_INPUTS' -e 'Fix the workload script'; then
+    fail "the failure of a test gives a script workload's advice"
+  fi
 }
 
 test_cargo_test_target_that_does_not_exist_is_cargos_error() {

@@ -88,6 +88,9 @@ test_tests_as_workloads_are_refused_where_they_cannot_apply() {
   expect_failure "workload\(s\) broad.none need either" \
     nix eval --impure --raw --expr "($demo.override { workloads = $demo.workloads // { broad.none = { inputs = { }; }; }; }).optimized.drvPath"
   # A misspelt setting of cargoTest.
+  # A string would reach cargo as one argument.
+  expect_failure "cargoTest.testArgs must be a list of strings, one per argument" \
+    nix eval --impure --raw --expr "($demo.override { workloads = $demo.workloads // { training = $demo.workloads.training // { unit.cargoTest.testArgs = \"--skip x\"; }; }; }).profiles.unit.drvPath"
   expect_failure "cargoTest has testargs; it takes .args." \
     nix eval --impure --raw --expr "($demo.override { workloads = $demo.workloads // { training = $demo.workloads.training // { unit.cargoTest.testargs = [ ]; }; }; }).profiles.unit.drvPath"
 }

@@ -134,7 +134,9 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
         );
     }
 
-    if !thread_spawns.is_empty() && args.exclude.is_empty() {
+    // Not for a profile of tests (--functions-of): the test harness starts a thread per
+    // test, and runTestProfile runs them one at a time.
+    if !thread_spawns.is_empty() && args.exclude.is_empty() && args.functions_of.is_empty() {
         // Where a `nix build --rebuild` that differs sends the user.
         eprintln!(
             "nix-pgo: note: the profiled program started threads ({} ran): counts of code whose \

@@ -60,7 +60,7 @@ runWorkload() {
       echo "--- last lines of its stdout:"
       tail -n 20 "$logBase.stdout"
       echo "---"
-      if grep -qiE "$networkErrors" "$logBase.stderr" "$logBase.stdout"; then
+      if [ -n "$networkErrors" ] && grep -qiE "$networkErrors" "$logBase.stderr" "$logBase.stdout"; then
         echo "It looks like the workload tried to reach the network. Workloads run in the Nix build sandbox, which has none (and a"
         echo "profile must not depend on what a server answers): give it its data as an input (\`inputs\`, read from \$PGO_INPUTS)."
       fi
@@ -81,7 +81,7 @@ runWorkload() {
         echo "If it waits for a server it started, stop the server with \`kill\` (SIGTERM): bash starts background jobs with SIGINT"
         echo "ignored, so \`kill -INT\` stops only a server that handles SIGINT itself (docs/workloads.md, \"Servers\")."
       else
-        echo "Fix the workload script (${workloadScriptGiven:-$workloadScript}) or the program; workloads must exit 0."
+        echo "${workloadFailureAdvice:-Fix the workload script (${workloadScriptGiven:-$workloadScript}) or the program; workloads must exit 0.}"
       fi
     } >&2
     exit 1

@@ -35,11 +35,17 @@
 let
   test = workload.cargoTest;
   unknown = builtins.filter (n: !builtins.elem n [ "args" "testArgs" ]) (builtins.attrNames test);
+  # Lists of strings: a string would reach cargo as one argument ("--skip x").
+  notLists = builtins.filter
+    (n: test ? ${n} && !(builtins.isList test.${n} && builtins.all builtins.isString test.${n}))
+    [ "args" "testArgs" ];
 in
 if !builtins.isAttrs test then
   throw "nix-pgo: workload '${name}': cargoTest must be a set, { args = [ … ]; testArgs = [ … ]; } (`{ }` runs `cargo test`)."
 else if unknown != [ ] then
   throw "nix-pgo: workload '${name}': cargoTest has ${builtins.concatStringsSep ", " unknown}; it takes `args` (cargo test's arguments, e.g. [ \"--test\" \"parse\" ]) and `testArgs` (the test binaries', after --, e.g. [ \"--skip\" \"network\" ])."
+else if notLists != [ ] then
+  throw "nix-pgo: workload '${name}': cargoTest.${builtins.head notLists} must be a list of strings, one per argument: [ \"--skip\" \"network\" ], not \"--skip network\"."
 else
   buildInstrumented (
     instrumentedArgs

@@ -32,15 +32,20 @@ workloadScript=$NIX_BUILD_TOP/cargo-test.sh
   echo '}'
 } >"$workloadScript"
 workloadScriptGiven="cargo test${testCargoArgs[*]:+ ${testCargoArgs[*]}}${testHarnessArgs[*]:+ -- ${testHarnessArgs[*]}}"
-# The hint for a missing file speaks of inputs and an empty directory: not the tests'
-# case, which run in the package's directory.
-missingFileErrors=
+# runWorkload's hints for a missing file or network speak of inputs, an empty directory and
+# the workload script: not the tests' case, whose fix is to skip the test (the script's
+# own message says how).
+missingFileErrors= networkErrors=
+workloadFailureAdvice="Make the failing tests pass in the sandbox, or skip them (cargoTest.testArgs, above)."
 
 profileRuns
 log "running the tests: $workloadScriptGiven"
 testPrograms=$CARGO_TARGET_DIR/$targetTriple/$cargoProfileDir
 runWorkload "$NIX_BUILD_TOP/$workloadName" "$testPrograms"
 cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
+# How many tests ran (libtest prints it on stdout, which the log doesn't otherwise show): a
+# --skip that matched nothing, or one that matched everything, shows here.
+grep -E '^test result:' "$NIX_BUILD_TOP/$workloadName.stdout" >&2 || true
 profiles=("$raw"/*.profraw)
 [ "${#profiles[@]}" -gt 0 ] ||
   die "workload '$workloadName': cargo test ran no test (its output is above): the package has no tests${testCargoArgs[*]:+ that cargoTest.args (${testCargoArgs[*]}) select}."
