@@ -11,7 +11,6 @@ pkg: args:
 let
   inherit (builtins)
     filter
-    attrNames
     elemAt
     genList
     head

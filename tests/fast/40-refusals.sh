@@ -76,21 +76,25 @@ test_the_host_toolchain_says_what_a_pure_evaluation_and_a_missing_home_need() {
 
 test_tests_as_workloads_are_refused_where_they_cannot_apply() {
   local demo="(import ./tests/fixtures/demo.nix)"
+  # refused PATTERN OVERRIDE [ATTR]: evaluating ATTR (optimized) of the demo with OVERRIDE
+  # fails, matching PATTERN.
+  refused() {
+    expect_failure "$1" nix eval --impure --raw --expr "($demo.override { $2 }).${3:-optimized}.drvPath"
+  }
+  local withTraining="workloads = $demo.workloads // { training = $demo.workloads.training"
   # Evaluation compares built programs; tests don't run them.
-  expect_failure "evaluation workload\(s\) unit are the package's tests \(cargoTest\)" \
-    nix eval --impure --raw --expr "($demo.override { workloads = $demo.workloads // { evaluation.unit.cargoTest = { }; }; }).optimized.drvPath"
+  refused "evaluation workload\(s\) unit are the package's tests \(cargoTest\)" \
+    "workloads = $demo.workloads // { evaluation.unit.cargoTest = { }; };"
   # BOLT trains on runs of the program it rewrites.
-  expect_failure "every training workload is the package's tests \(cargoTest\).*set .bolt = false;." \
-    nix eval --impure --raw --expr "($demo.override { workloads.training.unit.cargoTest = { }; }).optimized.drvPath"
+  refused "every training workload is the package's tests \(cargoTest\).*set .bolt = false;." \
+    "workloads.training.unit.cargoTest = { };"
   # A script and tests at once, or neither.
-  expect_failure "workload\(s\) training.both need either .script.* or .cargoTest." \
-    nix eval --impure --raw --expr "($demo.override { workloads.training.both = { script = ./tests/fixtures/workloads/tiny.sh; cargoTest = { }; }; }).optimized.drvPath"
-  expect_failure "workload\(s\) broad.none need either" \
-    nix eval --impure --raw --expr "($demo.override { workloads = $demo.workloads // { broad.none = { inputs = { }; }; }; }).optimized.drvPath"
-  # A misspelt setting of cargoTest.
+  refused "workload\(s\) training.both need either .script.* or .cargoTest." \
+    "workloads.training.both = { script = ./tests/fixtures/workloads/tiny.sh; cargoTest = { }; };"
+  refused "workload\(s\) broad.none need either" "workloads = $demo.workloads // { broad.none = { inputs = { }; }; };"
   # A string would reach cargo as one argument.
-  expect_failure "cargoTest.testArgs must be a list of strings, one per argument" \
-    nix eval --impure --raw --expr "($demo.override { workloads = $demo.workloads // { training = $demo.workloads.training // { unit.cargoTest.testArgs = \"--skip x\"; }; }; }).profiles.unit.drvPath"
-  expect_failure "cargoTest has testargs; it takes .args." \
-    nix eval --impure --raw --expr "($demo.override { workloads = $demo.workloads // { training = $demo.workloads.training // { unit.cargoTest.testargs = [ ]; }; }; }).profiles.unit.drvPath"
+  refused "cargoTest.testArgs must be a list of strings, one per argument" \
+    "$withTraining // { unit.cargoTest.testArgs = \"--skip x\"; }; };" profiles.unit
+  # A misspelt setting.
+  refused "cargoTest has testargs; it takes .args." "$withTraining // { unit.cargoTest.testargs = [ ]; }; };" profiles.unit
 }

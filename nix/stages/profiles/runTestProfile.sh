@@ -35,7 +35,7 @@ workloadScriptGiven="cargo test${testCargoArgs[*]:+ ${testCargoArgs[*]}}${testHa
 # runWorkload's hints for a missing file or network speak of inputs, an empty directory and
 # the workload script: not the tests' case, whose fix is to skip the test (the script's
 # own message says how).
-missingFileErrors= networkErrors=
+missingFileErrors='' networkErrors=''
 workloadFailureAdvice="Make the failing tests pass in the sandbox, or skip them (cargoTest.testArgs, above)."
 
 profileRuns
