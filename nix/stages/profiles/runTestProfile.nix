@@ -6,9 +6,11 @@
 # at a time, in the workload environment; $out is their profile, canonical, like
 # runWorkloadProfile's. The tests share code with the program, its library crate and
 # dependencies, compiled with the same flags, features and Cargo profile, so under the
-# same symbols; what only the tests have (the test functions, the harness, a crate
-# compiled with cfg(test) for its unit tests) is dropped (`canonicalize --functions-of`
-# the instrumented program), or it would count as stale in `optimized`.
+# same symbols, or under other crate hashes where dev-dependencies turned on more features
+# of a shared dependency (then renamed to the program's symbols where the code is the
+# same); what only the tests have (the test functions, the harness, a crate compiled with
+# cfg(test) for its unit tests) is dropped (`canonicalize --functions-of` the instrumented
+# program), or it would count as stale in `optimized`.
 #
 # The tests' build compiles everything in this derivation (no cached dependency build:
 # dev-dependencies are not in the stages' skeleton build).
