@@ -181,7 +181,7 @@ fn name_ref(name: &str) -> u64 {
 }
 
 /// The names in a `__llvm_prf_names` section.
-pub fn decode_names(mut bytes: &[u8]) -> Result<HashSet<String>> {
+fn decode_names(mut bytes: &[u8]) -> Result<HashSet<String>> {
     let mut names = HashSet::new();
     while !bytes.is_empty() {
         let uncompressed = read_uleb128(&mut bytes)?;

@@ -43,8 +43,10 @@ pub struct CanonicalizeArgs {
     #[arg(long, value_name = "SUBSTRING")]
     pub exclude: Vec<String>,
 
-    /// Keep only the functions the instrumented program BINARY has (its
-    /// `__llvm_prf_names`; repeatable, for the binaries of one build): for a
+    /// Keep only the functions the instrumented program BINARY has, with its
+    /// control-flow hashes (its `__llvm_prf_names` and `__llvm_prf_data`;
+    /// repeatable, for the binaries of one build), renaming a record of the
+    /// same code under other crate hashes to the program's symbol: for a
     /// profile recorded by other programs built from the same crates, such as
     /// a package's test binaries, whose own functions match nothing in the
     /// program.
