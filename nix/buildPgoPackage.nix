@@ -639,6 +639,8 @@ let
       src = cargoSrc;
       flags = {
         inherit rustflags instrumentRustflags profileUseRustflags pgoLto cargoFeatures noDefaultFeatures cargoExtraArgs cargoProfile package boltOptions;
+        # How the workloads' profiles were weighed in the merge.
+        inherit workloadWeights broadWeight;
       };
     };
     # bin/update-profile: rerun the workloads and write the lock entry.

@@ -27,8 +27,11 @@ use crate::store::nar_hash;
 /// The mtime of every archive entry: 1, as Nix gives every file in the store.
 pub const MTIME: u64 = 1;
 
-/// The version of provenance.json's layout.
-pub const PROVENANCE_FORMAT: u32 = 1;
+/// The version of provenance.json's layout. 2 added what the shipped binary was
+/// built from (`shipped.profile`, `.bolt_profile`, `.remedy`) and the broad
+/// workloads; `verify-release` reads both.
+pub const PROVENANCE_FORMAT: u32 = 2;
+const READABLE_FORMATS: [u32; 2] = [1, PROVENANCE_FORMAT];
 
 pub const PROVENANCE_FILE: &str = "provenance.json";
 pub const SUMS_FILE: &str = "SHA256SUMS";
@@ -49,7 +52,11 @@ pub struct Spec {
     pub shipped_stage: String,
     pub shipped: PathBuf,
     pub baseline: PathBuf,
+    /// The package's profile (trained, or realised from the lock).
     pub profile: PathBuf,
+    /// What each candidate of the shipped stage was built from, by variant
+    /// name: `best`'s choice.json names the one shipped.
+    pub variants: BTreeMap<String, SpecVariant>,
     /// The lock entry the profile was realised from, if the package is locked.
     pub lock_entry: Option<serde_json::Value>,
     /// `nix-pgo import`'s provenance of the locked profile (where its samples came
@@ -64,6 +71,20 @@ pub struct Spec {
     pub source: PathBuf,
     /// rustflags and cargo flags, as buildPgoPackage was given them.
     pub flags: serde_json::Value,
+}
+
+/// One candidate variant: its store path and what it was built from.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SpecVariant {
+    pub path: PathBuf,
+    /// The PGO profile it was compiled with (none: the baseline).
+    pub profile: Option<PathBuf>,
+    /// The BOLT profile it was rewritten with (a bolted variant).
+    pub bolt_profile: Option<PathBuf>,
+    /// A remedy's variant: the one it copies when that one needed no repair
+    /// (its `nix-support/repair` then says `not-needed`).
+    pub original: Option<PathBuf>,
 }
 
 /// `rustc` (buildPgoPackage) or `go` (buildGoPgoPackage).
@@ -82,6 +103,8 @@ pub struct SpecCompiler {
 pub struct SpecWorkloads {
     pub training: BTreeMap<String, SpecWorkload>,
     pub evaluation: BTreeMap<String, SpecWorkload>,
+    #[serde(default)]
+    pub broad: BTreeMap<String, SpecWorkload>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -143,6 +166,34 @@ pub struct Shipped {
     /// That stage's nix-support/choice.json (the candidates' numbers, the dropped
     /// variants and why), if it has one.
     pub choice: Option<Choice>,
+    /// The PGO profile the shipped binaries were compiled with: the package's
+    /// (`profile`) unless a remedy changed it; none for the baseline.
+    /// (Format 2; absent in format 1.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ShippedProfile>,
+    /// The BOLT profile they were rewritten with, for a bolted variant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bolt_profile: Option<StoreObject>,
+    /// The remedy, when the variant is one (`optimized-broad`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<Remedy>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct ShippedProfile {
+    pub store_path: PathBuf,
+    pub nar_hash: String,
+    /// Its nix-support/profile.json's fingerprint, if it has one.
+    pub fingerprint: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Remedy {
+    pub name: String,
+    /// False when the variant it repairs passed the regression check, or the
+    /// remedy could not be made: the remedy is then that variant, copied, and
+    /// what it was built from is that variant's.
+    pub applied: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -162,6 +213,9 @@ pub struct Profile {
 pub struct Workloads {
     pub training: Vec<Workload>,
     pub evaluation: Vec<Workload>,
+    /// The optimized-broad remedy's extra workloads. (Format 2.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broad: Vec<Workload>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -312,6 +366,33 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
     } else {
         None
     };
+    let variant = choice
+        .as_ref()
+        .map_or_else(|| spec.shipped_stage.clone(), |c| c.chosen.clone());
+    let (built, remedy) = built_from(spec, &variant)?;
+    same_binaries(&shipped, &binaries(&built.path, &bins)?, &variant, built)?;
+    let shipped_profile = built
+        .profile
+        .as_deref()
+        .map(|path| -> Result<ShippedProfile> {
+            let summary = path.join("nix-support/profile.json");
+            let fingerprint = if summary.exists() {
+                let summary: serde_json::Value =
+                    read_json(&summary, "a profile summary (nix-support/profile.json)")?;
+                summary
+                    .get("fingerprint")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+            } else {
+                None
+            };
+            Ok(ShippedProfile {
+                store_path: path.to_owned(),
+                nar_hash: store_object(path)?.nar_hash,
+                fingerprint,
+            })
+        })
+        .transpose()?;
     let evaluation = match &spec.evaluation {
         Some(dir) => Some(read_json(
             &dir.join("evaluation.json"),
@@ -332,12 +413,17 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
         },
         binaries: shipped.iter().map(|(h, _)| h.clone()).collect(),
         shipped: Shipped {
-            variant: choice
-                .as_ref()
-                .map_or_else(|| spec.shipped_stage.clone(), |c| c.chosen.clone()),
+            variant,
             stage: spec.shipped_stage.clone(),
             store_path: spec.shipped.clone(),
             choice,
+            profile: shipped_profile,
+            bolt_profile: built
+                .bolt_profile
+                .as_deref()
+                .map(store_object)
+                .transpose()?,
+            remedy,
         },
         profile: Profile {
             store_path: spec.profile.clone(),
@@ -352,6 +438,7 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
         workloads: Workloads {
             training: workloads(&spec.workloads.training)?,
             evaluation: workloads(&spec.workloads.evaluation)?,
+            broad: workloads(&spec.workloads.broad)?,
         },
         toolchain: Toolchain {
             id: spec.toolchain_id.clone(),
@@ -367,6 +454,82 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
         evaluation,
     };
     Ok((provenance, shipped))
+}
+
+/// What the variant `name` was built from, and the remedy it is, if one. A
+/// remedy whose variant passed the regression check, or that could not be
+/// made, is that variant, copied (its `nix-support/repair` says `not-needed`
+/// or `not-applicable`): it was built from what that variant was built from.
+fn built_from<'a>(spec: &'a Spec, name: &str) -> Result<(&'a SpecVariant, Option<Remedy>)> {
+    let variant = spec.variants.get(name).with_context(|| {
+        format!(
+            "the shipped variant {name} is not among the candidates the release specification \
+             describes ({}): buildRelease's `evaluation` must be the one `shipped` chose by",
+            spec.variants
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    let Some(original) = &variant.original else {
+        return Ok((variant, None));
+    };
+    let marker = variant.path.join("nix-support/repair");
+    let status = fs::read_to_string(&marker).with_context(|| {
+        format!(
+            "could not read {} (a remedy says whether it was applied)",
+            marker.display()
+        )
+    })?;
+    let remedy = |applied| {
+        Some(Remedy {
+            name: name.to_owned(),
+            applied,
+        })
+    };
+    match status.trim() {
+        "applied" => Ok((variant, remedy(true))),
+        // Copies of the variant: it passed, or the remedy could not be made.
+        "not-needed" | "not-applicable" => {
+            let copied = spec
+                .variants
+                .values()
+                .find(|v| &v.path == original)
+                .with_context(|| {
+                    format!(
+                        "the remedy {name} is a copy of {}, which is not among the release's candidates",
+                        original.display()
+                    )
+                })?;
+            Ok((copied, remedy(false)))
+        }
+        other => bail!(
+            "{}: unknown repair status {other:?} (expected applied, not-needed or not-applicable)",
+            marker.display()
+        ),
+    }
+}
+
+/// The shipped binaries must be those of the build the provenance describes.
+fn same_binaries(
+    shipped: &[Binary],
+    built: &[Binary],
+    variant: &str,
+    from: &SpecVariant,
+) -> Result<()> {
+    for ((shipped, _), (built, _)) in shipped.iter().zip(built) {
+        ensure!(
+            shipped.sha256 == built.sha256,
+            "the shipped {} (sha256 {}) is not {}'s (sha256 {}), the build of variant {variant} \
+             that provenance.json would describe: the shipped stage did not copy the variant it chose",
+            shipped.path,
+            shipped.sha256,
+            from.path.display(),
+            built.sha256
+        );
+    }
+    Ok(())
 }
 
 /// The import provenance at `path`, if it describes the profile `summary` describes
@@ -482,7 +645,12 @@ pub struct Verified {
     pub top: String,
     pub files: Vec<FileHash>,
     pub shipped_variant: String,
+    /// The fingerprint of the profile the shipped binaries were compiled with
+    /// (format 1: the package's profile).
     pub profile_fingerprint: Option<String>,
+    /// False when provenance.json says they were compiled without one (the
+    /// baseline).
+    pub profiled: bool,
 }
 
 /// Read a release archive: its top directory and regular files (path below
@@ -612,9 +780,10 @@ pub fn verify(archive: &Path) -> Result<Verified> {
     };
     let mut verified_files = Vec::new();
     if let Some(p) = &provenance {
-        if p.format != PROVENANCE_FORMAT {
+        if !READABLE_FORMATS.contains(&p.format) {
             problems.push(format!(
-                "{PROVENANCE_FILE} has format {}, this nix-pgo reads format {PROVENANCE_FORMAT}",
+                "{PROVENANCE_FILE} has format {}, this nix-pgo reads formats {READABLE_FORMATS:?}: \
+                 verify it with the nix-pgo that built it",
                 p.format
             ));
         }
@@ -655,17 +824,27 @@ pub fn verify(archive: &Path) -> Result<Verified> {
         );
     }
     let provenance = provenance.expect("no problems means provenance.json was read");
+    let (profile_fingerprint, profiled) = if provenance.format == 1 {
+        let fingerprint = provenance
+            .profile
+            .summary
+            .get("fingerprint")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        (fingerprint, true)
+    } else {
+        match provenance.shipped.profile {
+            Some(p) => (p.fingerprint, true),
+            None => (None, false),
+        }
+    };
     Ok(Verified {
         archive: archive.to_owned(),
         top,
         files: verified_files,
         shipped_variant: provenance.shipped.variant,
-        profile_fingerprint: provenance
-            .profile
-            .summary
-            .get("fingerprint")
-            .and_then(|f| f.as_str())
-            .map(str::to_owned),
+        profile_fingerprint,
+        profiled,
     })
 }
 
@@ -694,6 +873,54 @@ mod tests {
         assert!(String::from_utf8(read["SHA256SUMS"].clone())
             .unwrap()
             .contains("  bin/tool\n"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn variant(path: &Path, profile: &str, original: Option<&Path>) -> SpecVariant {
+        SpecVariant {
+            path: path.to_owned(),
+            profile: Some(PathBuf::from(profile)),
+            bolt_profile: None,
+            original: original.map(Path::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_remedy_is_built_from_its_own_profile_unless_it_was_not_needed() {
+        let dir = std::env::temp_dir().join(format!("nix-pgo-built-from-{}", std::process::id()));
+        let (optimized, broad) = (dir.join("optimized"), dir.join("broad"));
+        fs::create_dir_all(broad.join("nix-support")).unwrap();
+        let spec_json = serde_json::json!({
+            "pname": "tool", "version": "1", "system": "x86_64-linux", "bins": ["tool"],
+            "shippedStage": "best", "shipped": "/s", "baseline": "/b", "profile": "/p",
+            "variants": {}, "lockEntry": null, "evaluation": null, "toolchainId": "t",
+            "compiler": { "name": "rustc", "path": "/rustc", "versionArgs": ["-vV"] },
+            "source": "/src", "flags": {}, "workloads": { "training": {}, "evaluation": {} }
+        });
+        let mut spec: Spec = serde_json::from_value(spec_json).unwrap();
+        spec.variants = BTreeMap::from([
+            ("optimized".to_owned(), variant(&optimized, "/p", None)),
+            (
+                "optimized-broad".to_owned(),
+                variant(&broad, "/p-broad", Some(&optimized)),
+            ),
+        ]);
+        let (built, remedy) = built_from(&spec, "optimized").unwrap();
+        assert_eq!(built.profile.as_deref(), Some(Path::new("/p")));
+        assert!(remedy.is_none());
+
+        fs::write(broad.join("nix-support/repair"), "applied\n").unwrap();
+        let (built, remedy) = built_from(&spec, "optimized-broad").unwrap();
+        assert_eq!(built.profile.as_deref(), Some(Path::new("/p-broad")));
+        assert_eq!(remedy.map(|r| r.applied), Some(true));
+
+        fs::write(broad.join("nix-support/repair"), "not-needed\n").unwrap();
+        let (built, remedy) = built_from(&spec, "optimized-broad").unwrap();
+        assert_eq!(built.profile.as_deref(), Some(Path::new("/p")));
+        assert_eq!(remedy.map(|r| r.applied), Some(false));
+
+        let err = built_from(&spec, "bolted").unwrap_err().to_string();
+        assert!(err.contains("optimized, optimized-broad"), "{err}");
         fs::remove_dir_all(&dir).unwrap();
     }
 

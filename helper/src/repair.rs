@@ -130,6 +130,33 @@ pub fn unprofile(profile: &mut Profile, plan: &Plan) -> Removed {
     removed
 }
 
+/// Whether callgrind named `name` by address (`0x00000000001c9b50`): the
+/// function's binary has no symbol table.
+pub fn is_address(name: &str) -> bool {
+    name.strip_prefix("0x")
+        .is_some_and(|hex| !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Why `plan` can't name the functions to unprofile, if it can't: every
+/// function that grew is an address, because the evaluated binaries have no
+/// symbol table (a Cargo profile with `strip = true`).
+pub fn unnamed(plan: &Plan) -> Option<String> {
+    if plan.grew.is_empty() || !plan.grew.iter().all(|f| is_address(f)) {
+        return None;
+    }
+    Some(format!(
+        "{variant} regressed on {workloads}, but callgrind named the {n} functions that grew \
+         there by address: the evaluated binaries have no symbol table (the package's Cargo \
+         profile strips them, `strip = true` or \"symbols\"), so no profile record can be \
+         found for them and this remedy can't be tried; `best` chooses among the other \
+         candidates. To let it work, keep the symbols in every stage, e.g. buildPgoPackage's \
+         `rustflags = [ \"-Cstrip=debuginfo\" ]` (larger binaries).",
+        variant = plan.variant,
+        workloads = plan.workloads.join(", "),
+        n = plan.grew.len()
+    ))
+}
+
 /// Read a plan written by `nix-pgo repair-plan`.
 pub fn read_plan(path: &Path) -> Result<Plan> {
     read_json(path, "a repair plan (nix-pgo repair-plan)")
@@ -153,6 +180,22 @@ mod tests {
             profile_name("_ZN4demo4main17h39aef552e0cae38bE"),
             "demo::main"
         );
+    }
+
+    #[test]
+    fn a_plan_of_addresses_names_no_function() {
+        let plan = |grew: &[&str]| Plan {
+            variant: "optimized".into(),
+            regressed: true,
+            workloads: vec!["w".into()],
+            grew: grew.iter().map(|&f| f.to_owned()).collect(),
+            executed: vec![],
+        };
+        assert!(unnamed(&plan(&["0x00000000001c9b50", "0x1a"])).is_some());
+        assert!(unnamed(&plan(&["0x00000000001c9b50", "demo::main"])).is_none());
+        assert!(unnamed(&plan(&[])).is_none());
+        assert!(!is_address("0x"));
+        assert!(!is_address("0xg1"));
     }
 
     #[test]

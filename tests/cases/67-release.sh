@@ -59,6 +59,20 @@ test_release_archive_is_deterministic_and_its_provenance_is_the_pipelines() {
       and .evaluation == $evaluation[0]
       and (.flags.profileUseRustflags | length) > 0' "$top/provenance.json" >/dev/null ||
     fail "provenance.json does not match the pipeline's artifacts"
+  # What the shipped binary was built from: the demo regresses nowhere, so no remedy was
+  # applied, and every variant but the baseline was compiled with the package's profile;
+  # a bolted one also names the BOLT profile.
+  local bolt_profile
+  bolt_profile=$(out_path .#host.bolt-profile)
+  jq -e --arg profile "$profile" --arg profileNar "$(nix hash path "$profile")" \
+    --arg bolt "$bolt_profile" --arg boltNar "$(nix hash path "$bolt_profile")" '
+      .format == 2 and (.shipped.remedy == null or .shipped.remedy.applied == false)
+      and if .shipped.variant == "baseline" then .shipped.profile == null
+        else .shipped.profile.store_path == $profile and .shipped.profile.nar_hash == $profileNar
+          and .shipped.profile.fingerprint == .profile.summary.fingerprint end
+      and if (.shipped.variant | startswith("bolted")) then .shipped.bolt_profile == { store_path: $bolt, nar_hash: $boltNar }
+        else .shipped.bolt_profile == null end' "$top/provenance.json" >/dev/null ||
+    fail "provenance.json does not say what the shipped binary was built from"
   # Workloads: the names of the demo's train/ and eval/ scripts, each with the NAR hash
   # `nix hash path` gives its script.
   diff <(jq -r '.workloads.training[].name' "$top/provenance.json") \

@@ -120,3 +120,65 @@ test_best_ships_a_variant_never_slower_than_baseline_and_not_one_that_regressed(
     fail "no remedy was a candidate of best"
   [ "$chosen" != baseline ] || fail "best fell back to baseline: no remedy repaired the regression"
 }
+
+test_the_release_of_a_repaired_variant_names_the_profile_it_was_compiled_with() {
+  # grep-lite's best ships a remedy; its release must name the remedy's profile (not the
+  # package's, which the shipped binary was not compiled with) and the broad workloads.
+  local best chosen release archive dir provenance profile package_profile
+  best=$(ns_build grep-lite.best)
+  chosen=$(jq -r .chosen "$best/nix-support/choice.json")
+  case $chosen in
+    optimized-*) ;;
+    *) fail "grep-lite's best ships $chosen, not an optimized remedy: the reproduction no longer exercises this" ;;
+  esac
+  release=$(ns_build grep-lite.release)
+  archive=$release/grep-lite-0.1.0-x86_64-linux.tar.gz
+  dir=$(mktemp -d)
+  tar -xzf "$archive" -C "$dir"
+  provenance=$dir/grep-lite-0.1.0-x86_64-linux/provenance.json
+  jq '{shipped: (.shipped | del(.choice)), profile: .profile.store_path, broad: .workloads.broad}' "$provenance"
+  profile=$(nix eval --impure --raw -f "$never_slower_fixture" "grep-lite.repaired.$chosen.profile.outPath")
+  package_profile=$(ns_build grep-lite.profile)
+  jq -e --arg chosen "$chosen" --arg profile "$profile" --arg nar "$(nix hash path "$profile")" \
+    --arg fingerprint "$(jq -r .fingerprint "$profile/nix-support/profile.json")" --arg package "$package_profile" '
+      .format == 2 and .shipped.variant == $chosen
+      and .shipped.remedy == { name: $chosen, applied: true }
+      and .shipped.profile == { store_path: $profile, nar_hash: $nar, fingerprint: $fingerprint }
+      and .shipped.bolt_profile == null
+      and .profile.store_path == $package and $package != $profile' "$provenance" >/dev/null ||
+    fail "provenance.json does not name the profile $chosen was compiled with ($profile)"
+  # The broad workloads, with the NAR hashes nix computes.
+  diff <(jq -r '.workloads.broad[].name' "$provenance") \
+    <(find bench/never-slower/grep-lite/pgo/broad -name '*.sh' -printf '%f\n' | sed 's/\.sh$//' | LC_ALL=C sort) ||
+    fail "provenance.json's broad workloads are not grep-lite's"
+  jq -r '.workloads.broad[].script | "\(.store_path) \(.nar_hash)"' "$provenance" | while read -r path hash; do
+    [ "$(nix hash path "$path")" = "$hash" ] || fail "$path: provenance.json's NAR hash is not nix's"
+  done
+  "$(out_path .#host.helper)/bin/nix-pgo" verify-release "$archive" | tee /dev/stderr |
+    has "variant $chosen, profile fingerprint $(jq -r .fingerprint "$profile/nix-support/profile.json")" ||
+    fail "verify-release does not name the shipped binary's profile"
+}
+
+test_a_package_that_strips_its_symbols_gets_best_without_the_remedy_that_needs_them() {
+  # With `strip = true` the plan names the functions that grew by address, so
+  # optimized-unprofiled can't be made: it says why and copies optimized, and best, the
+  # release and the other remedies still build (they failed before).
+  local plan profile repaired best chosen release
+  plan=$(ns_build grep-lite-stripped.repairPlans.optimized)
+  [ "$(cat "$plan/verdict")" = regressed ] || fail "stripped grep-lite's optimized did not regress: nothing to repair"
+  jq -e '.grew | length > 0 and all(test("^0x[0-9a-f]+$"))' "$plan/plan.json" >/dev/null ||
+    fail "the plan names functions though the binaries have no symbols: $(jq -c .grew "$plan/plan.json")"
+  profile=$(ns_build grep-lite-stripped.repaired.optimized-unprofiled.profile)
+  has 'no symbol table' <"$profile/nix-support/not-applicable" || fail "the unprofiled profile does not say why it can't be made"
+  has -- '-Cstrip=debuginfo' <"$profile/nix-support/not-applicable" || fail "the unprofiled profile does not say how to keep the symbols"
+  repaired=$(ns_build grep-lite-stripped.repaired.optimized-unprofiled)
+  [ "$(cat "$repaired/nix-support/repair")" = not-applicable ] || fail "optimized-unprofiled is not marked not-applicable"
+  cmp "$repaired/bin/grep-lite" "$(ns_build grep-lite-stripped.optimized)/bin/grep-lite" || fail "the remedy that can't apply is not optimized, copied"
+  best=$(ns_build grep-lite-stripped.best)
+  chosen=$(jq -r .chosen "$best/nix-support/choice.json")
+  echo "best ships $chosen"
+  [ "$chosen" != optimized-unprofiled ] || fail "best ships the remedy that could not be made"
+  release=$(ns_build grep-lite-stripped.release)
+  tar -xzOf "$release"/grep-lite-0.1.0-x86_64-linux.tar.gz grep-lite-0.1.0-x86_64-linux/provenance.json |
+    jq -e --arg chosen "$chosen" '.shipped.variant == $chosen' >/dev/null || fail "the release does not ship best's $chosen"
+}

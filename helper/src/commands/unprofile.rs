@@ -29,6 +29,12 @@ pub struct UnprofileArgs {
     /// Where to write the profile without those functions (.proftext).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: PathBuf,
+
+    /// When the plan names functions only by address (the evaluated binaries
+    /// have no symbols), write why to this file and the profile unchanged to
+    /// OUT, instead of failing.
+    #[arg(long, value_name = "FILE")]
+    pub not_applicable: Option<PathBuf>,
 }
 
 pub fn run(global: &GlobalArgs, args: UnprofileArgs) -> Result<()> {
@@ -42,6 +48,18 @@ pub fn run(global: &GlobalArgs, args: UnprofileArgs) -> Result<()> {
         );
     }
     let mut profile = profile::load(&llvm_profdata, &args.input)?;
+    if let (Some(file), Some(why)) = (&args.not_applicable, repair::unnamed(&plan)) {
+        eprintln!("nix-pgo: warning: {why}");
+        fs::write(file, format!("{why}\n"))
+            .with_context(|| format!("could not write {}", file.display()))?;
+        fs::write(&args.output, profile.to_text())
+            .with_context(|| format!("could not write {}", args.output.display()))?;
+        return if global.json {
+            print_json(&repair::Removed::default())
+        } else {
+            Ok(())
+        };
+    }
     let removed = repair::unprofile(&mut profile, &plan);
     if removed.functions.is_empty() {
         bail!(

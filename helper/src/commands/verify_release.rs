@@ -21,12 +21,19 @@ pub fn run(global: &GlobalArgs, args: VerifyReleaseArgs) -> Result<()> {
     if global.json {
         return print_json(&verified);
     }
+    let profile = if verified.profiled {
+        format!(
+            "profile fingerprint {}",
+            verified.profile_fingerprint.as_deref().unwrap_or("unknown")
+        )
+    } else {
+        "built without a profile".to_owned()
+    };
     println!(
-        "{}: OK ({}/, variant {}, profile fingerprint {})",
+        "{}: OK ({}/, variant {}, {profile})",
         verified.archive.display(),
         verified.top,
         verified.shipped_variant,
-        verified.profile_fingerprint.as_deref().unwrap_or("unknown")
     );
     for file in &verified.files {
         println!(

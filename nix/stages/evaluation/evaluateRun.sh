@@ -11,11 +11,12 @@ source "$workloadRunner"
 # shellcheck disable=SC2154 # variantName, variantPath, reference, referenceName and callgrindOptions come from .attrs.sh
 variant=$variantName
 mkdir -p "$out"
-# A remedy that was not needed (stages/repair/) is its variant's binaries, copied: not a
-# candidate of its own, so not run (its counts would differ from the variant's only by
-# the path it runs from).
-if [ -f "$variantPath/nix-support/repair" ] && [ "$(cat "$variantPath/nix-support/repair")" = not-needed ]; then
-  log "workload '$workloadName', variant '$variant': not run, a remedy that was not needed"
+# A remedy that was not needed or could not be made (stages/repair/) is its variant's
+# binaries, copied: not a candidate of its own, so not run (its counts would differ from
+# the variant's only by the path it runs from).
+repairStatus=$(cat "$variantPath/nix-support/repair" 2>/dev/null || true)
+if [ "$repairStatus" = not-needed ] || [ "$repairStatus" = not-applicable ]; then
+  log "workload '$workloadName', variant '$variant': not run, a remedy that was $repairStatus"
   touch "$out/not-run"
   exit 0
 fi

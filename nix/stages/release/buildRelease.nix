@@ -30,7 +30,7 @@
 , # `nix-pgo import`'s provenance of the locked profile (a path; null: none). The helper
   # carries it when its fingerprint is the profile's.
   importProvenance ? null
-, # { training = { <name> = { script, inputs ? { } }; }; evaluation = { … }; }
+, # { training = { <name> = { script, inputs ? { } }; }; evaluation = { … }; broad ? { … }; }
   workloads
 , # The cargo stages' source.
   src
@@ -50,6 +50,23 @@
 }:
 let
   inherit (builtins) mapAttrs;
+  pathOrNull = p: if p == null then null else "${p}";
+  # What each candidate of the shipped stage was built from, from its stage's passthru:
+  # the PGO profile (optimized and the remedies built like it: buildOptimized's; bolted:
+  # its input's), the BOLT profile, and for a remedy the variant it copies when that
+  # variant needed no repair or the remedy could not be made. The helper describes the one `best` chose (its choice.json),
+  # so that provenance names the profile the shipped binary was compiled with, which a
+  # remedy changes (optimized-unprofiled, optimized-broad), and none for the baseline.
+  # Without an evaluation there is no choice: the shipped stage is the one candidate.
+  candidates = if evaluation == null then { ${shippedStage} = shipped; } else evaluation.variants;
+  builtFrom = mapAttrs
+    (_: v: {
+      path = "${v}";
+      profile = pathOrNull (v.profile or (v.boltInput.profile or null));
+      boltProfile = pathOrNull (v.boltProfile or null);
+      original = pathOrNull (v.original or null);
+    })
+    candidates;
   workloadPaths = mapAttrs (_: w:
     # A script, a Go benchmark (`go test -bench`) or a Rust package's tests (`cargoTest`):
     # their settings, no script.
@@ -74,9 +91,12 @@ mkStage {
     evaluation = if evaluation == null then null else "${evaluation}";
     importProvenance = if importProvenance == null then null else workloadPath importProvenance;
     source = "${src}";
+    variants = builtFrom;
     workloads = {
       training = workloadPaths (workloads.training or { });
       evaluation = workloadPaths (workloads.evaluation or { });
+      # The optimized-broad remedy's profile has them (buildPgoPackage's workloads.broad).
+      broad = workloadPaths (workloads.broad or { });
     };
   };
 }

@@ -6,8 +6,9 @@
 # variant itself, copied (no cargo build), so that a package that doesn't regress pays
 # nothing for its repairs. Compiled in one derivation, dependencies included
 # (cacheDependencies = false): a dependency build of its own would be built whether the
-# remedy is needed or not. $out/nix-support/repair says what was done: `applied` or
-# `not-needed`.
+# remedy is needed or not. $out/nix-support/repair says what was done: `applied`,
+# `not-needed`, or `not-applicable` (its profile has nix-support/not-applicable, which says
+# why: the variant is copied).
 # Takes buildOptimized's arguments, plus:
 { buildOptimized }:
 {

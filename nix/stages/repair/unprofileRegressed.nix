@@ -5,9 +5,9 @@
 # record of a function whose self instructions grew on the regressing workload, and the
 # all-zero records of the functions that workload ran, which PGO would compile as cold
 # code. Those functions then compile as without PGO. A directory with <pname>.profdata
-# (canonical, as mergeProfiles writes it) and nix-support/unprofile.json (what was
-# removed); when the plan says the variant passed, the profile unchanged (and no
-# unprofile.json).
+# (canonical, as mergeProfiles writes it), nix-support/profile.json (its fingerprint) and
+# nix-support/unprofile.json (what was removed); when the plan says the variant passed,
+# the profile unchanged (and no unprofile.json).
 { helper
 , mkStage
 , toolchain
