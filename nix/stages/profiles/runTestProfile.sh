@@ -49,4 +49,11 @@ grep -E '^test result:' "$NIX_BUILD_TOP/$workloadName.stdout" >&2 || true
 profiles=("$raw"/*.profraw)
 [ "${#profiles[@]}" -gt 0 ] ||
   die "workload '$workloadName': cargo test ran no test (its output is above): the package has no tests${testCargoArgs[*]:+ that cargoTest.args (${testCargoArgs[*]}) select}."
+# A test binary writes its profile even when its filters left no test to run: count the
+# tests that passed ("test result: ok. N passed; ..."), so that a filter that matches
+# nothing fails here rather than give a profile of the harness alone.
+passed=$(awk '/^test result:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^passed;?$/) n += $i } END { print n + 0 }' \
+  "$NIX_BUILD_TOP/$workloadName.stdout")
+[ "$passed" -gt 0 ] ||
+  die "workload '$workloadName': no test ran: every test was filtered out or ignored (the \"test result:\" lines above)${testHarnessArgs[*]:+. The test filters cargoTest.testArgs (${testHarnessArgs[*]}) match no test: a filter selects the tests whose names contain it, e.g. \"cli::\"}."
 writeProfile "$testPrograms" --functions-of "$instrumented"/bin/*
