@@ -21,6 +21,13 @@ test_a_misspelt_kind_of_workload_is_refused_at_evaluation() {
     nix eval --impure --raw -f tests/fixtures/go.nix misspeltKind.optimized.drvPath
 }
 
+test_a_misspelt_or_mistyped_workload_setting_is_refused_at_evaluation() {
+  expect_failure "training workload 'tiny' has 'timout', which is not a workload setting: the settings are script, inputs, timeout" \
+    fixture_eval misspeltSetting.optimized.drvPath
+  expect_failure "the timeout of training workload 'tiny' must be a number of seconds, an integer above 0 \\(e.g. timeout = 1200;\\), not \"600\"" \
+    fixture_eval stringTimeout.optimized.drvPath
+}
+
 test_a_misspelt_argument_of_workloads_from_dir_is_named() {
   expect_failure "workloadsFromDir .*/go-other: unknown argument\(s\) evaluationInput; it takes inputs, evaluationInputs" \
     nix eval --impure --expr '(import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }).workloadsFromDir ./tests/fixtures/go-other { evaluationInput = { }; }'
