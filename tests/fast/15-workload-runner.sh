@@ -89,3 +89,35 @@ test_workload_runner_pins_the_workload_to_one_cpu_when_told() {
   [[ $err == "nix-pgo-one-cpu: /nonexistent: No such file"* ]] ||
     fail "nix-pgo-one-cpu does not name the command it could not run: $err"
 }
+
+test_fixed_random_fixes_libc_getrandom_and_the_syscall_wrapper() {
+  # The getrandom crate 0.2 (rand 0.8, proptest) seeds through syscall(SYS_getrandom, ...),
+  # not libc's getrandom(): both must give the fixed sequence, and every other syscall()
+  # must still be the kernel's.
+  local lib dir a b
+  lib=$(nix build --impure --no-link --json --expr \
+    '(import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }).fixedRandom' | jq -r '.[0].outputs.out')
+  dir=$(mktemp -d)
+  cat >"$dir/draw.c" <<'C'
+#include <stdio.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void) {
+  unsigned char a[8], b[8];
+  if (syscall(SYS_getrandom, a, sizeof a, 0) != 8 || getrandom(b, sizeof b, 0) != 8) return 1;
+  if (syscall(SYS_getpid) != getpid()) return 2;
+  for (int i = 0; i < 8; i++) printf("%02x", a[i]);
+  printf(" ");
+  for (int i = 0; i < 8; i++) printf("%02x", b[i]);
+  printf("\n");
+  return 0;
+}
+C
+  cc -o "$dir/draw" "$dir/draw.c" || fail "could not compile the check"
+  a=$(LD_PRELOAD=$lib/lib/libnix-pgo-fixed-random.so "$dir/draw") || fail "the check failed under fixedRandom"
+  b=$(LD_PRELOAD=$lib/lib/libnix-pgo-fixed-random.so "$dir/draw") || fail "the check failed under fixedRandom"
+  echo "$a"
+  [ "$a" = "$b" ] || fail "two runs under fixedRandom drew different bytes: $a, then $b"
+  [ "$("$dir/draw")" != "$a" ] || fail "without fixedRandom the check drew the fixed sequence"
+}

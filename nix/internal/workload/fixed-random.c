@@ -6,10 +6,18 @@
  * to run. With this library a deterministic program runs identically every time, which is
  * what makes per-workload profiles and evaluation counts reproducible. The sequence is
  * splitmix64 from a fixed seed: values never repeat within a process, so programs that
- * retry on collisions (temporary file names) still make progress. Only libc's functions
- * are replaced; a program that issues the raw syscall still gets real randomness. */
+ * retry on collisions (temporary file names) still make progress. libc's getrandom and
+ * getentropy are replaced, and libc's syscall(2) wrapper when it is asked for
+ * SYS_getrandom: the getrandom crate 0.2 (rand 0.8's, proptest's) calls
+ * syscall(SYS_getrandom, ...), so without it a program seeded through that crate draws
+ * real entropy and its profile differs from run to run. Every other syscall() goes to
+ * libc's. A program that issues the instruction itself (Go) still gets real randomness. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 
 static uint64_t state = 0x6e69782d70676f31ULL; /* "nix-pgo1" */
@@ -34,4 +42,18 @@ ssize_t getrandom(void *buf, size_t len, unsigned int flags) {
 int getentropy(void *buf, size_t len) {
   getrandom(buf, len, 0);
   return 0;
+}
+
+/* libc's syscall() takes up to six arguments after the number and reads all six, whatever
+ * the call passed; so does this one, to hand them on unchanged. */
+long syscall(long number, ...) {
+  va_list ap;
+  long a[6];
+  va_start(ap, number);
+  for (int i = 0; i < 6; i++) a[i] = va_arg(ap, long);
+  va_end(ap);
+  if (number == SYS_getrandom) return getrandom((void *)a[0], (size_t)a[1], (unsigned int)a[2]);
+  static long (*libc_syscall)(long, ...);
+  if (!libc_syscall) libc_syscall = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+  return libc_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
