@@ -79,12 +79,19 @@ struct CanonicalizeReport {
 pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
     let llvm_profdata = args.llvm_profdata.resolve()?;
     let mut profile = profile::load(&llvm_profdata, &args.input)?;
-    let thread_spawns = thread_spawns(&profile);
+    let spawns_in_profile = thread_spawns(&profile);
     let excluded_functions = profile.exclude(&args.exclude);
     let fit = if args.functions_of.is_empty() {
         Fit::default()
     } else {
         keep_functions_of(&mut profile, &args.input, &args.functions_of)?
+    };
+    // A profile of tests (--functions-of) counts only the program's own spawns: the test
+    // harness starts a thread per test, and runTestProfile runs them one at a time.
+    let thread_spawns = if args.functions_of.is_empty() {
+        spawns_in_profile
+    } else {
+        thread_spawns(&profile)
     };
     if let Some(bits) = args.quantize {
         profile.quantize(bits);
@@ -136,9 +143,7 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
         );
     }
 
-    // Not for a profile of tests (--functions-of): the test harness starts a thread per
-    // test, and runTestProfile runs them one at a time.
-    if !thread_spawns.is_empty() && args.exclude.is_empty() && args.functions_of.is_empty() {
+    if !thread_spawns.is_empty() && args.exclude.is_empty() {
         // Where a `nix build --rebuild` that differs sends the user.
         eprintln!(
             "nix-pgo: note: the profiled program started threads ({} ran): counts of code whose \
