@@ -14,18 +14,17 @@ let
   isWorkloadName = name: match "[A-Za-z0-9_][A-Za-z0-9_+-]*" name != null;
   isInputName = name: match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" name != null;
   unknown = filter (k: !elem k kinds) (attrNames workloads);
-  # [ { workload = bool; text; } ]: each bad name, a workload's or an input's.
-  badNames = concatLists (map
+  # f KIND NAME SPEC, a list, for every workload of every kind, concatenated.
+  forEachWorkload = f: concatLists (map
     (kind:
       let set = workloads.${kind} or { }; in
-      if !isAttrs set then [ ] else
-      concatLists (attrValues (mapAttrs
-        (w: spec:
-          (if isWorkloadName w then [ ] else [{ workload = true; text = "${kind} workload '${w}'"; }])
-          ++ map (i: { workload = false; text = "input '${i}' of ${kind} workload '${w}'"; })
-            (filter (i: !isInputName i) (attrNames (if isAttrs spec && isAttrs (spec.inputs or { }) then spec.inputs or { } else { }))))
-        set)))
+      if !isAttrs set then [ ] else concatLists (attrValues (mapAttrs (f kind) set)))
     kinds);
+  # [ { workload = bool; text; } ]: each bad name, a workload's or an input's.
+  badNames = forEachWorkload (kind: w: spec:
+    (if isWorkloadName w then [ ] else [{ workload = true; text = "${kind} workload '${w}'"; }])
+    ++ map (i: { workload = false; text = "input '${i}' of ${kind} workload '${w}'"; })
+      (filter (i: !isInputName i) (attrNames (if isAttrs spec && isAttrs (spec.inputs or { }) then spec.inputs or { } else { }))));
   example =
     if builtins.any (b: b.workload) badNames
     then "e.g. rename the workload file `html two.sh` to `html-two.sh`"
@@ -36,31 +35,24 @@ let
   # ignored, and a `timeout` that is a string fail deep in workloadEnv without the
   # workload's name.
   settings = [ "script" "inputs" "timeout" "caCertificates" "cargoTest" "benchmark" ];
-  settingProblems = concatLists (map
-    (kind:
-      let set = workloads.${kind} or { }; in
-      if !isAttrs set then [ ] else
-      concatLists (attrValues (mapAttrs
-        (w: spec:
-          let
-            where = "${kind} workload '${w}'";
-            unknownSettings = filter (k: !elem k settings) (attrNames spec);
-          in
-          if !isAttrs spec then [ "${where} must be a set, { script = ./${w}.sh; }." ] else
-          (if unknownSettings == [ ] then [ ] else [
-            "${where} has ${concatStringsSep ", " (map (k: "'${k}'") unknownSettings)}, which is not a workload setting: the settings are ${concatStringsSep ", " settings} (misspelt?)."
-          ])
-          ++ (if spec ? timeout && !(isInt spec.timeout && spec.timeout > 0) then [
-            "the timeout of ${where} must be a number of seconds, an integer above 0 (e.g. timeout = 1200;), not ${builtins.toJSON spec.timeout}."
-          ] else [ ])
-          ++ (if spec ? caCertificates && !isBool spec.caCertificates then [
-            "caCertificates of ${where} must be true or false."
-          ] else [ ])
-          ++ (if spec ? inputs && !isAttrs spec.inputs then [
-            "the inputs of ${where} must be a set, { <name> = ./path; }."
-          ] else [ ]))
-        set)))
-    kinds);
+  settingProblems = forEachWorkload (kind: w: spec:
+    let
+      where = "${kind} workload '${w}'";
+      unknownSettings = filter (k: !elem k settings) (attrNames spec);
+    in
+    if !isAttrs spec then [ "${where} must be a set, { script = ./${w}.sh; }." ] else
+    (if unknownSettings == [ ] then [ ] else [
+      "${where} has ${concatStringsSep ", " (map (k: "'${k}'") unknownSettings)}, which is not a workload setting: the settings are ${concatStringsSep ", " settings} (misspelt?)."
+    ])
+    ++ (if spec ? timeout && !(isInt spec.timeout && spec.timeout > 0) then [
+      "the timeout of ${where} must be a number of seconds, an integer above 0 (e.g. timeout = 1200;), not ${builtins.toJSON spec.timeout}."
+    ] else [ ])
+    ++ (if spec ? caCertificates && !isBool spec.caCertificates then [
+      "caCertificates of ${where} must be true or false."
+    ] else [ ])
+    ++ (if spec ? inputs && !isAttrs spec.inputs then [
+      "the inputs of ${where} must be a set, { <name> = ./path; }."
+    ] else [ ]));
 in
 (if unknown == [ ] then [ ] else [
   "workloads has ${concatStringsSep ", " (map (k: "'${k}'") unknown)}, which is not a kind of workload: the kinds are ${concatStringsSep ", " kinds} (misspelt?)."
