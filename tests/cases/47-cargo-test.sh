@@ -73,7 +73,7 @@ test_cargo_test_target_that_does_not_exist_is_cargos_error() {
 test_cargo_test_filter_that_matches_no_test_fails() {
   # Each test binary writes a profile even when its filter left it nothing to run.
   expect_failure "no test ran: every test was filtered out or ignored" fixture_build cargoTests.filteredOut
-  expect_failure "cargoTest.testArgs (no_such_test_name) match no test" fixture_build cargoTests.filteredOut
+  expect_failure "cargoTest.testArgs \\(no_such_test_name\\) match no test" fixture_build cargoTests.filteredOut
 }
 
 test_cargo_test_workload_in_release_provenance() {
