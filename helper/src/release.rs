@@ -82,8 +82,9 @@ pub struct SpecVariant {
     pub profile: Option<PathBuf>,
     /// The BOLT profile it was rewritten with (a bolted variant).
     pub bolt_profile: Option<PathBuf>,
-    /// A remedy's variant: the one it copies when that one needed no repair
-    /// (its `nix-support/repair` then says `not-needed`).
+    /// A remedy's variant: the one it copies when that one needed no repair or
+    /// the remedy could not be made (its `nix-support/repair` then says
+    /// `not-needed` or `not-applicable`).
     pub original: Option<PathBuf>,
 }
 

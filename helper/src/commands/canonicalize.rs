@@ -79,20 +79,20 @@ struct CanonicalizeReport {
 pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
     let llvm_profdata = args.llvm_profdata.resolve()?;
     let mut profile = profile::load(&llvm_profdata, &args.input)?;
-    let spawns_in_profile = thread_spawns(&profile);
+    // A profile of tests (--functions-of) counts only the program's own spawns, looked for
+    // after the fit below: the test harness starts a thread per test, and runTestProfile
+    // runs them one at a time.
+    let spawns_in_profile = args
+        .functions_of
+        .is_empty()
+        .then(|| thread_spawns(&profile));
     let excluded_functions = profile.exclude(&args.exclude);
     let fit = if args.functions_of.is_empty() {
         Fit::default()
     } else {
         keep_functions_of(&mut profile, &args.input, &args.functions_of)?
     };
-    // A profile of tests (--functions-of) counts only the program's own spawns: the test
-    // harness starts a thread per test, and runTestProfile runs them one at a time.
-    let thread_spawns = if args.functions_of.is_empty() {
-        spawns_in_profile
-    } else {
-        thread_spawns(&profile)
-    };
+    let thread_spawns = spawns_in_profile.unwrap_or_else(|| thread_spawns(&profile));
     if let Some(bits) = args.quantize {
         profile.quantize(bits);
     }

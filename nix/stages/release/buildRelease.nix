@@ -54,9 +54,10 @@ let
   # What each candidate of the shipped stage was built from, from its stage's passthru:
   # the PGO profile (optimized and the remedies built like it: buildOptimized's; bolted:
   # its input's), the BOLT profile, and for a remedy the variant it copies when that
-  # variant needed no repair or the remedy could not be made. The helper describes the one `best` chose (its choice.json),
-  # so that provenance names the profile the shipped binary was compiled with, which a
-  # remedy changes (optimized-unprofiled, optimized-broad), and none for the baseline.
+  # variant needed no repair or the remedy could not be made. The helper describes the one
+  # `best` chose (its choice.json), so that provenance names the profile the shipped binary
+  # was compiled with, which a remedy changes (optimized-unprofiled, optimized-broad), and
+  # none for the baseline.
   # Without an evaluation there is no choice: the shipped stage is the one candidate.
   candidates = if evaluation == null then { ${shippedStage} = shipped; } else evaluation.variants;
   builtFrom = mapAttrs
