@@ -159,6 +159,26 @@ test_the_release_of_a_repaired_variant_names_the_profile_it_was_compiled_with() 
     fail "verify-release does not name the shipped binary's profile"
 }
 
+test_bolted_is_stripped_when_the_package_strips() {
+  # The bolt input keeps the symbols llvm-bolt needs whatever the package says; bolted
+  # strips them again when the package does, and only then.
+  local stripped plain sections
+  stripped=$(ns_build grep-lite-stripped.bolted)
+  plain=$(ns_build grep-lite.bolted)
+  has -x 'grep-lite symbols' <"$(ns_build grep-lite-stripped.bolted.passthru.boltInput)/nix-support/package-strip" ||
+    fail "the bolt input does not record that the package strips"
+  has -x 'grep-lite debuginfo' <"$(ns_build grep-lite.bolted.passthru.boltInput)/nix-support/package-strip" ||
+    fail "the bolt input does not record grep-lite's own strip setting (cargo's release default)"
+  sections=$(readelf -SW "$stripped/bin/grep-lite")
+  has -F '.bolt.org.text' <<<"$sections" || fail "stripped grep-lite's bolted was not rewritten by BOLT"
+  ! has -F '.symtab' <<<"$sections" || fail "bolted keeps the symbols the package strips"
+  readelf -SW "$plain/bin/grep-lite" | has -F '.symtab' || fail "bolted lost the symbols of a package that keeps them"
+  # The stripped binary still runs, and finds what the unstripped one finds.
+  diff <("$stripped/bin/grep-lite" -c 'fn\s+\w+' tests/cases/91-repair.sh) \
+    <("$plain/bin/grep-lite" -c 'fn\s+\w+' tests/cases/91-repair.sh) || fail "the stripped bolted binary's output differs"
+  echo "bolted: $(stat -c %s "$plain/bin/grep-lite") bytes, stripped $(stat -c %s "$stripped/bin/grep-lite")"
+}
+
 test_a_package_that_strips_its_symbols_gets_best_without_the_remedy_that_needs_them() {
   # With `strip = true` the plan names the functions that grew by address, so
   # optimized-unprofiled can't be made: it says why and copies optimized, and best, the

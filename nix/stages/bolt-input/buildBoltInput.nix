@@ -23,10 +23,14 @@ buildOptimized (
     # A rustc flag, after cargo's own `-C strip` (the last one wins), not the Cargo
     # profile's `strip`: Cargo hashes its profile settings into every symbol name, so
     # CARGO_PROFILE_RELEASE_STRIP made all of a stripped package's functions miss their
-    # profile records (the README's my-tool: 0 % of the counts matched).
+    # profile records (the README's my-tool: 0 % of the counts matched). buildBolted strips
+    # its result when the package strips (buildBoltInput.sh).
     stageRustflags = (args.stageRustflags or [ ]) ++ [
       "-Clink-arg=-Wl,--emit-relocs"
       "-Cstrip=debuginfo"
     ];
+    # Records which binaries the package strips (nix-support/package-strip).
+    script = ./buildBoltInput.sh;
+    optimizedScript = ../optimized/buildOptimized.sh;
   }
 )

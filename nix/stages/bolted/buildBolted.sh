@@ -28,4 +28,11 @@ for bin in $(boltBins); do
   # A profile that matches little of the binary means it was taken from another build.
   grep -E 'BOLT-(INFO|WARNING).*(profile|stale)' "$NIX_BUILD_TOP/bolt/$bin.log" >&2 || true
   sed "s|$NIX_BUILD_TOP|/build|g" "$NIX_BUILD_TOP/bolt/$bin.log" >"$out/nix-support/bolt-$bin.log"
+  # The bolt input kept the symbols llvm-bolt needs; a binary the package strips
+  # (buildBoltInput.sh's record) is stripped again, as `optimized` is. (An input built
+  # elsewhere has no record and keeps them.)
+  if grep -qxF "$bin symbols" "$boltInput/nix-support/package-strip" 2>/dev/null; then
+    log "$bin: stripping its symbols, as the package's own build does (strip = true in its Cargo profile, or -C strip=symbols in its rustflags)"
+    strip --strip-all "$out/bin/$bin"
+  fi
 done
