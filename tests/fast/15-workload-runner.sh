@@ -28,6 +28,7 @@ test_workload_runner_gives_the_documented_environment_afresh_each_run() {
 [ "$(tool)" = tool ]
 [ -z "${SSL_CERT_FILE:-}" ] && [ -z "${LD_PRELOAD:-}" ]
 [ -z "${NIX_PGO_SHOULD_NOT_LEAK:-}" ]
+[ -z "${BASH_ENV:-}" ] && [ "$(bash -c 'echo "${BASH_ENV:-}"')" = "" ] # the runner's own
 read -r line || [ -z "${line:-}" ] # stdin is /dev/null
 touch made-a-file
 echo done
@@ -62,6 +63,17 @@ test_workload_runner_failures_name_the_workload_and_the_cause() {
   echo "$output" | has 'command not found' || fail "the misspelt program's error is not shown: $output"
   echo "$output" | has 'A file was not found' && fail "a misspelt program was reported as a missing input"
   true
+  # The line that failed; a pipeline's gets what pipefail means for a program writing into head.
+  printf 'echo start\ntrue && false\necho never\n' >"$dir/line.sh"
+  output=$(run_workload "$dir/line.sh" "$dir/inputs" "$dir/s" "$dir/bin" 2>&1) && fail "a failing line passed"
+  echo "$output" | has -F 'It failed at line 2 of the script: true && false' || fail "the failing line is not named: $output"
+  echo "$output" | has 'pipefail' && fail "a line without a pipeline got the pipefail hint: $output"
+  printf '#!/bin/sh\nexec seq 1 1000000\n' >"$dir/bin/producer"
+  chmod +x "$dir/bin/producer"
+  printf 'echo start\n\nproducer | head -n 1\n' >"$dir/pipe.sh"
+  output=$(run_workload "$dir/pipe.sh" "$dir/inputs" "$dir/s" "$dir/bin" 2>&1) && fail "a producer killed by head's early exit passed"
+  echo "$output" | has -F 'It failed at line 3 of the script: producer | head -n 1' || fail "the failing pipeline is not named: $output"
+  echo "$output" | has -F 'sed -n 1,3p' || fail "the pipeline gets no hint about head: $output"
   echo 'sleep 30' >"$dir/slow.sh"
   expect_failure "workload 'check' timed out after 1s" run_workload "$dir/slow.sh" "$dir/inputs" "$dir/s" "$dir/bin" workloadTimeout=1
 }

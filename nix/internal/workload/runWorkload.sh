@@ -33,6 +33,13 @@ runWorkload() {
   # would put the inputs' hash into every path they are given.
   ln -s "$workloadInputs" "$dir/inputs"
 
+  # Where the script failed: bash reads BASH_ENV before a script, and this one makes every
+  # command that fails the script (errexit's and ERR's conditions are the same) write its
+  # line number. It unsets BASH_ENV, so that neither the workload's programs nor the bash
+  # scripts they start see it.
+  local failedAt=$dir/failed-at
+  printf 'unset BASH_ENV\nset -o errtrace\ntrap %q ERR\n' "echo \$LINENO >$(printf %q "$failedAt")" >"$dir/on-error.sh"
+
   local status=0
   (
     cd "$dir/work"
@@ -45,6 +52,7 @@ runWorkload() {
     if [ -n "$workloadPreload" ]; then export LD_PRELOAD=$workloadPreload; fi
     if [ -n "$workloadCaBundle" ]; then export SSL_CERT_FILE=$workloadCaBundle NIX_SSL_CERT_FILE=$workloadCaBundle; fi
     mkdir -p "$TMPDIR"
+    export BASH_ENV=$dir/on-error.sh
     # workloadPin (training only; unset in the report, which times the evaluation
     # workloads): the command that runs the workload on one CPU.
     exec ${workloadPin:+"$workloadPin"} timeout --kill-after=10 "$workloadTimeout" "$BASH" -euo pipefail "$workloadScript"
@@ -60,6 +68,17 @@ runWorkload() {
       echo "--- last lines of its stdout:"
       tail -n 20 "$logBase.stdout"
       echo "---"
+      local line
+      if [ "$status" -ne 124 ] && line=$(cat "$failedAt" 2>/dev/null) && [ -n "$line" ]; then
+        local text
+        text=$(sed -n "${line}p" "$workloadScript")
+        echo "It failed at line $line of the script: $text"
+        if [[ $text == *'|'* ]]; then
+          echo "That line has a pipeline, and workloads run with \`pipefail\`: a command of it that fails fails the workload, though a"
+          echo "later one succeeds. A program writing into \`head\` or \`grep -q\`/\`-m\`, which stop reading early, fails on the closed pipe"
+          echo "(a Rust program exits with an error on EPIPE): read its whole output instead (\`sed -n 1,3p\`, \`grep -c\`)."
+        fi
+      fi
       if [ -n "$networkErrors" ] && grep -qiE "$networkErrors" "$logBase.stderr" "$logBase.stdout"; then
         echo "It looks like the workload tried to reach the network. Workloads run in the Nix build sandbox, which has none (and a"
         echo "profile must not depend on what a server answers): give it its data as an input (\`inputs\`, read from \$PGO_INPUTS)."
