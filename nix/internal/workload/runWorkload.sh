@@ -76,7 +76,7 @@ runWorkload() {
         if [[ $text == *'|'* ]]; then
           echo "That line has a pipeline, and workloads run with \`pipefail\`: a command of it that fails fails the workload, though a"
           echo "later one succeeds. A program writing into \`head\` or \`grep -q\`/\`-m\`, which stop reading early, fails on the closed pipe"
-          echo "(a Rust program exits with an error on EPIPE): read its whole output instead (\`sed -n 1,3p\`, \`grep -c\`)."
+          echo "(fd exits 1 on it, a Rust program printing with println! panics): read its whole output instead (\`sed -n 1,3p\`, \`grep -c\`)."
         fi
       fi
       if [ -n "$networkErrors" ] && grep -qiE "$networkErrors" "$logBase.stderr" "$logBase.stdout"; then
