@@ -195,6 +195,18 @@ let
   # buildGoPgoPackage's lockFile and defaultPgo.
   # (A filtered src, or a flake's self, is looked in too: internal/sourcePath.nix.)
   inSrc = import ./internal/inSource.nix src;
+  # Where the package reads its lock (for update-profile's message: where to commit it).
+  # A derivation as src (crateSource) can't be looked into at evaluation.
+  lockSource =
+    if args ? lockFile then
+      (if lockFile == null then
+        "its lockFile, null in this evaluation (given, even as null, it is not searched for in src): give it the file written here, `lockFile = ./${lockPath};`, to build from the lock"
+      else
+        "its lockFile, ${toString lockFile}, and checked-in copies from its checkedInProfile/checkedInBoltProfile")
+    else if import ./internal/sourcePath.nix src != null then
+      "its src's pgo.lock.json, and checked-in copies from its pgo/"
+    else
+      "nowhere yet: its src is a derivation, which Nix does not look into at evaluation, so no pgo.lock.json is searched for in it. Give it `lockFile = ./${lockPath};`, and, so that a machine without these profiles in its store can build, copies of the profiles: `checkedInProfile = ./pgo/${pname}.profdata;` (a copy of the `profile` stage's ${pname}.profdata) and `checkedInBoltProfile = ./pgo/${pname}.bolt;` (a copy of the `boltProfile` stage's directory)";
   lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
   checkedInProfile' = if args ? checkedInProfile then checkedInProfile else inSrc "pgo/${pname}.profdata";
   checkedInBoltProfile' = if args ? checkedInBoltProfile then checkedInBoltProfile else inSrc "pgo/${pname}.bolt";
@@ -650,6 +662,7 @@ let
       boltProfile = if bolt then requireElf onUnlockedProfile.boltProfile else null;
       boltLockName = "${pname}-bolt-profile";
       defaultLockPath = lockPath;
+      inherit lockSource;
     };
     # A check that the locked profile hasn't drifted from what the workloads give now.
     # (With a lock file, whose entry for this package and toolchain lockEntry checks.)

@@ -105,3 +105,35 @@ test_tests_as_workloads_are_refused_where_they_cannot_apply() {
   # A misspelt setting.
   refused "cargoTest has testargs; it takes .args." "$withTraining // { unit.cargoTest.testargs = [ ]; }; };" profiles.unit
 }
+
+test_update_profile_says_where_the_package_reads_its_lock() {
+  # A derivation as src (crateSource) is not searched for pgo.lock.json: update-profile's
+  # message says so and what to give instead (the fd trial committed a lock nothing read).
+  local package='let nixPgo = import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }; in nixPgo.buildPgoPackage {
+    pname = "pulldown-cmark"; version = "0.13.6";
+    src = nixPgo.crateSource { pname = "pulldown-cmark"; version = "0.13.6"; sha256 = "3db2be46835f013dd3f4fa7f5f7402c537787b54ebb6fe2b94bbdd7e2669bb7b"; };
+    cargoLock = ./examples/pulldown-cmark/Cargo.lock;
+    workloads.training.tiny.script = ./tests/fixtures/workloads/tiny.sh;
+  }'
+  nix eval --impure --raw --expr "($package).updateProfile.lockSource" |
+    has -F 'its src is a derivation, which Nix does not look into at evaluation, so no pgo.lock.json is searched for in it. Give it `lockFile = ./pgo.lock.json;`' ||
+    fail "update-profile does not say that a derivation src is not searched"
+  nix eval --impure --raw --expr "(($package).override { src = ./tests/fixtures/workspace; }).updateProfile.lockSource" |
+    has -F "its src's pgo.lock.json" || fail "update-profile does not name src's pgo.lock.json"
+  # The demo gives lockFile (null until the file exists).
+  nix eval --impure --raw -f tests/fixtures/demo.nix updateProfile.lockSource |
+    has -F 'its lockFile, null in this evaluation' || fail "update-profile does not name the demo's lockFile"
+  # The script it writes prints the message as it is (it holds backquotes): the script
+  # made by updateProfile.sh, run with `true` as the helper.
+  local dir source
+  dir=$(mktemp -d)
+  source=$(nix eval --impure --raw --expr "($package).updateProfile.lockSource")
+  (
+    export out=$dir/out pname=p toolchainId=t defaultLockPath=pgo.lock.json helper=true llvmProfdata=x \
+      profile=x lockName=n profileCopy='' boltProfileCopy='' boltProfile='' lockSource=$source
+    workloadArgs=()
+    source nix/stages/update-profile/updateProfile.sh
+  )
+  (cd "$dir" && "$dir/out/bin/update-profile" 2>"$dir/message") || fail "update-profile failed: $(cat "$dir/message")"
+  has -F "p reads its lock from $source. Commit" <"$dir/message" || fail "update-profile's message is not the lockSource: $(cat "$dir/message")"
+}

@@ -25,6 +25,8 @@
 , boltLockName ? null
 , # Where the lock is written when no argument is given, relative to the working directory.
   defaultLockPath ? "pgo.lock.json"
+, # Where the package reads its lock, for the message (buildPgoPackage's `lockSource`).
+  lockSource ? "its src's pgo.lock.json (or its lockFile), and checked-in copies from its pgo/"
 , # The checked-in copies of the profile and the BOLT profile, relative to the lock's
   # directory, where buildPgoPackage finds them beside src's pgo.lock.json; or null. Each
   # is rewritten when it exists: one that doesn't is not created.
@@ -38,7 +40,7 @@ in
 mkStage {
   name = "${pname}-update-profile";
   script = ./updateProfile.sh;
-  inherit pname lockName defaultLockPath profile;
+  inherit pname lockName defaultLockPath profile lockSource;
   profileCopy = if profileCopy == null then "" else profileCopy;
   boltProfileCopy = if boltProfile == null || boltProfileCopy == null then "" else boltProfileCopy;
   boltProfile = if boltProfile == null then "" else "${boltProfile}";

@@ -29,6 +29,6 @@ if [ -n "$boltProfileCopy" ] && [ -e "\$dir/$boltProfileCopy" ]; then
   cp -r --no-preserve=mode "$boltProfile" "\$dir/$boltProfileCopy"
   wrote+=" and \$(abs "\$dir/$boltProfileCopy")"
 fi
-echo "update-profile: wrote \$wrote; $pname reads its lock from its src's pgo.lock.json (or its lockFile), and checked-in copies from its pgo/: commit them there (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
+echo "update-profile: wrote \$wrote; $pname reads its lock from "${lockSource@Q}". Commit the files (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
 SCRIPT
 chmod +x "$out/bin/update-profile"
