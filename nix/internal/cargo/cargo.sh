@@ -122,3 +122,17 @@ installBins() {
     install -D -m 755 "$CARGO_TARGET_DIR/$targetTriple/$cargoProfileDir/$b" "$out/bin/$b"
   done
 }
+
+# keepBuildScriptDirectives TARGET_DIR: the build scripts' captured output in TARGET_DIR
+# (build/<pkg>-<hash>/output, stderr) cut down to the directives cargo replays from it when
+# the script's run is fresh (`cargo:` lines, in their order). The rest is the script's own
+# log, whose order a parallel `make` changes from run to run (jemalloc-sys's configure and
+# make: fd 10.5.0's dependency build did not rebuild bit-identically).
+keepBuildScriptDirectives() {
+  local output
+  while IFS= read -r -d '' output; do
+    grep -a '^cargo:' "$output" >"$output.directives" || true
+    mv "$output.directives" "$output"
+    : >"${output%/output}/stderr"
+  done < <(find "$1" -path '*/build/*/output' -type f -print0)
+}

@@ -20,5 +20,6 @@ for b in "${bins[@]}"; do
   rm -f "$CARGO_TARGET_DIR/$targetTriple/$cargoProfileDir/$b"
 done
 rm -f "$CARGO_TARGET_DIR/.rustc_info.json"
+keepBuildScriptDirectives "$CARGO_TARGET_DIR"
 mkdir -p "$out"
 mv "$CARGO_TARGET_DIR" "$out/target"
