@@ -109,6 +109,16 @@ let
   # lists names.
   lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
   defaultPgo' = if args ? defaultPgo then defaultPgo else inSrc "${subPackageDir}/default.pgo";
+  # Where the package reads its lock and default.pgo (for update-profile's message).
+  lockSource = import ./internal/lockSource.nix {
+    inherit src args lockPath;
+    copies = [{
+      arg = "defaultPgo";
+      path = relative "${subPackageDir}/default.pgo";
+      what = "default.pgo";
+      hint = "the default.pgo written here";
+    }];
+  };
   # The builds never see the lock or default.pgo: re-locking rebuilds no baseline, and a
   # default.pgo never reaches a build but through the lock check (goLockedProfile).
   # (nix-pgo import writes default.pgo.provenance.json beside default.pgo.)
@@ -299,7 +309,7 @@ let
       };
     };
     updateProfile = goUpdateProfile {
-      inherit pname profiles lockPath;
+      inherit pname profiles lockPath lockSource;
       defaultPgoPath = defaultPgoPath';
       profile = profileUnlocked;
       lockName = "${pname}-pgo-profile";

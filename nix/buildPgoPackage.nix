@@ -195,18 +195,21 @@ let
   # buildGoPgoPackage's lockFile and defaultPgo.
   # (A filtered src, or a flake's self, is looked in too: internal/sourcePath.nix.)
   inSrc = import ./internal/inSource.nix src;
-  # Where the package reads its lock (for update-profile's message: where to commit it).
-  # A derivation as src (crateSource) can't be looked into at evaluation.
-  lockSource =
-    if args ? lockFile then
-      (if lockFile == null then
-        "its lockFile, null in this evaluation (given, even as null, it is not searched for in src): give it the file written here, `lockFile = ./${lockPath};`, to build from the lock"
-      else
-        "its lockFile, ${toString lockFile}, and checked-in copies from its checkedInProfile/checkedInBoltProfile")
-    else if import ./internal/sourcePath.nix src != null then
-      "its src's pgo.lock.json, and checked-in copies from its pgo/"
-    else
-      "nowhere yet: its src is a derivation, which Nix does not look into at evaluation, so no pgo.lock.json is searched for in it. Give it `lockFile = ./${lockPath};`, and, so that a machine without these profiles in its store can build, copies of the profiles: `checkedInProfile = ./pgo/${pname}.profdata;` (a copy of the `profile` stage's ${pname}.profdata) and `checkedInBoltProfile = ./pgo/${pname}.bolt;` (a copy of the `boltProfile` stage's directory)";
+  # Where the package reads its lock and copies (for update-profile's message).
+  lockSource = import ./internal/lockSource.nix {
+    inherit src args lockPath;
+    copies = [{
+      arg = "checkedInProfile";
+      path = "pgo/${pname}.profdata";
+      what = "checked-in profile";
+      hint = "a copy of the `profile` stage's ${pname}.profdata, so that a machine without it in its store can build";
+    }] ++ (if bolt then [{
+      arg = "checkedInBoltProfile";
+      path = "pgo/${pname}.bolt";
+      what = "checked-in BOLT profile";
+      hint = "a copy of the `boltProfile` stage's directory";
+    }] else [ ]);
+  };
   lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
   checkedInProfile' = if args ? checkedInProfile then checkedInProfile else inSrc "pgo/${pname}.profdata";
   checkedInBoltProfile' = if args ? checkedInBoltProfile then checkedInBoltProfile else inSrc "pgo/${pname}.bolt";

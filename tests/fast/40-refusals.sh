@@ -123,6 +123,10 @@ test_update_profile_says_where_the_package_reads_its_lock() {
   # The demo gives lockFile (null until the file exists).
   nix eval --impure --raw -f tests/fixtures/demo.nix updateProfile.lockSource |
     has -F 'its lockFile, null in this evaluation' || fail "update-profile does not name the demo's lockFile"
+  # Go's says the same of its lock and default.pgo (internal/lockSource.nix).
+  nix eval --impure --raw -f tests/fixtures/go.nix primes.updateProfile.lockSource |
+    has -Fx "its src's pgo.lock.json, and its default.pgo from its src's default.pgo" ||
+    fail "Go's update-profile does not say where its package reads the lock and default.pgo"
   # The script it writes prints the message as it is (it holds backquotes): the script
   # made by updateProfile.sh, run with `true` as the helper.
   local dir source

@@ -17,12 +17,15 @@
 , lockName
 , lockPath ? "pgo.lock.json"
 , defaultPgoPath ? "default.pgo"
+, # Where the package reads its lock and default.pgo, for the message
+  # (buildGoPgoPackage's `lockSource`, internal/lockSource.nix).
+  lockSource ? "its src's pgo.lock.json, and its default.pgo from its src"
 ,
 }:
 mkStage {
   name = "${pname}-update-profile";
   script = ./goUpdateProfile.sh;
-  inherit pname lockName lockPath defaultPgoPath;
+  inherit pname lockName lockPath defaultPgoPath lockSource;
   profile = "${profile}";
   helper = "${helper}/bin/nix-pgo";
   toolchainId = toolchain.go.id;

@@ -25,8 +25,9 @@
 , boltLockName ? null
 , # Where the lock is written when no argument is given, relative to the working directory.
   defaultLockPath ? "pgo.lock.json"
-, # Where the package reads its lock, for the message (buildPgoPackage's `lockSource`).
-  lockSource ? "its src's pgo.lock.json (or its lockFile), and checked-in copies from its pgo/"
+, # Where the package reads its lock, for the message (buildPgoPackage's `lockSource`,
+  # internal/lockSource.nix).
+  lockSource ? "its src's pgo.lock.json (or its lockFile), and its checked-in copies from its src's pgo/"
 , # The checked-in copies of the profile and the BOLT profile, relative to the lock's
   # directory, where buildPgoPackage finds them beside src's pgo.lock.json; or null. Each
   # is rewritten when it exists: one that doesn't is not created.
