@@ -153,8 +153,9 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
              interleave can differ from run to run, so this profile may not rebuild \
              bit-identically (`nix build --rebuild` of a workload's profile, \
              `.#profiles.<name>`, tells; a rebuild of the merged `profile` does not, as it \
-             merges the same workload profiles again). Lock it (update-profile, which locks the BOLT profile too): \
-             `optimized` and `bolted` are then reproducible whatever the training does; or, \
+             merges the same workload profiles again). Lock it (update-profile, which \
+             locks the BOLT profile too): `optimized` and `bolted` are then reproducible \
+             whatever the training does; or, \
              where a few functions off the hot path are to blame, set atomicCounters = true and \
              profileExclude them (docs/design.md, \"Reproducible profiles\")",
             thread_spawns[0]
