@@ -195,24 +195,27 @@ let
   # buildGoPgoPackage's lockFile and defaultPgo.
   # (A filtered src, or a flake's self, is looked in too: internal/sourcePath.nix.)
   inSrc = import ./internal/inSource.nix src;
+  # Where the checked-in copies are found in src by convention.
+  profileCopyPath = "pgo/${pname}.profdata";
+  boltProfileCopyPath = "pgo/${pname}.bolt";
   # Where the package reads its lock and copies (for update-profile's message).
   lockSource = import ./internal/lockSource.nix {
     inherit src args lockPath;
     copies = [{
       arg = "checkedInProfile";
-      path = "pgo/${pname}.profdata";
+      path = profileCopyPath;
       what = "checked-in profile";
       hint = "a copy of the `profile` stage's ${pname}.profdata, so that a machine without it in its store can build";
     }] ++ (if bolt then [{
       arg = "checkedInBoltProfile";
-      path = "pgo/${pname}.bolt";
+      path = boltProfileCopyPath;
       what = "checked-in BOLT profile";
       hint = "a copy of the `boltProfile` stage's directory";
     }] else [ ]);
   };
   lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
-  checkedInProfile' = if args ? checkedInProfile then checkedInProfile else inSrc "pgo/${pname}.profdata";
-  checkedInBoltProfile' = if args ? checkedInBoltProfile then checkedInBoltProfile else inSrc "pgo/${pname}.bolt";
+  checkedInProfile' = if args ? checkedInProfile then checkedInProfile else inSrc profileCopyPath;
+  checkedInBoltProfile' = if args ? checkedInBoltProfile then checkedInBoltProfile else inSrc boltProfileCopyPath;
   # The cargo stages never see them: re-locking doesn't rebuild baseline or instrumented.
   # Nor cargo's own target/ (a local `cargo build` beside the flake).
   cargoSrc = import ./internal/pgoSource.nix {
