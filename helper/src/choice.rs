@@ -103,6 +103,54 @@ pub struct Choice {
     pub silent_workloads: Vec<String>,
 }
 
+impl Choice {
+    /// The evaluation workloads the choice was made on: the baseline's, which
+    /// always passes and so is always a candidate.
+    pub fn workloads(&self) -> Result<Vec<&str>> {
+        let Some(base) = self.candidates.iter().find(|c| c.variant == self.baseline) else {
+            bail!(
+                "the baseline {:?} is not among its candidates (it always passes the regression \
+                 check)",
+                self.baseline
+            );
+        };
+        Ok(base.workloads.iter().map(|w| w.workload.as_str()).collect())
+    }
+
+    /// That a choice read from a file (a lock's) is one `choose` could have
+    /// made: the variant chosen passed, and every candidate was measured on the
+    /// same workloads.
+    pub fn validate(&self) -> Result<()> {
+        let workloads = self.workloads()?;
+        if workloads.is_empty() {
+            bail!("it was made on no evaluation workloads");
+        }
+        if !self.candidates.iter().any(|c| c.variant == self.chosen) {
+            bail!(
+                "the chosen variant {:?} is not among its candidates ({})",
+                self.chosen,
+                self.candidates
+                    .iter()
+                    .map(|c| c.variant.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        for c in &self.candidates {
+            let these: Vec<&str> = c.workloads.iter().map(|w| w.workload.as_str()).collect();
+            if these != workloads {
+                bail!(
+                    "candidate {:?} was measured on {} but the baseline on {}",
+                    c.variant,
+                    these.join(", "),
+                    workloads.join(", ")
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Estimated cycles see what layout changes (BOLT, function order) and
 /// instructions don't; both are checked for losses.
 const RANKED_BY: Metric = Metric::EstimatedCycles;

@@ -21,7 +21,8 @@
 //!           "narHash": "sha256-<base64>",
 //!           "name": "<store path name>",
 //!           "storePath": "/nix/store/<hash>-<name>"
-//!         }
+//!         },
+//!         "choice": { "chosen": "<variant>", "candidates": [ ... ], ... }
 //!       }
 //!     }
 //!   }
@@ -50,6 +51,14 @@
 //!   NAR hash is the whole identity: the files are sorted text. Without it
 //!   BOLT's training reruns whenever `bolted` is built, and a multithreaded
 //!   program's BOLT profile differs from run to run.
+//! - `choice` (optional, a package with `lockChoice = true`) locks the variant
+//!   `best` ships: the `best` stage's `nix-support/choice.json` (`nix-pgo
+//!   choose-variant`), made by the evaluation of the variants built from this
+//!   profile. A locked build ships that variant with these numbers and runs no
+//!   evaluation for it: a multithreaded program's evaluation counts move from
+//!   run to run, and without it neither its choice nor its release archive
+//!   would be the same in every store. It applies while the package's
+//!   evaluation workloads are the ones its candidates were measured on.
 //!
 //! Keys are sorted and the file is pretty-printed with a trailing newline, so
 //! re-locking the same profile rewrites nothing and diffs stay small.
@@ -61,7 +70,9 @@
 //!   take the new values (e.g. a new name after a version bump); `workloads`
 //!   and `bolt` take the given ones (`--workload`, `--bolt-profile`), or stay
 //!   as they were if none are given. (A new `fingerprint` drops an old `bolt`
-//!   that is not given again: it was trained on the old profile's binary.) So a workload whose profile changed without changing the merged
+//!   that is not given again: it was trained on the old profile's binary.)
+//!   `choice` takes the given one (`--choice`), or none: an old choice was made
+//!   on binaries or workloads that may have changed since. So a workload whose profile changed without changing the merged
 //!   profile (e.g. run-to-run noise that quantizing the merged profile removes) is
 //!   recorded, but does not make the profile look newer.
 
@@ -72,6 +83,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::choice::Choice;
 use crate::date::parse_date;
 use crate::fingerprint;
 use crate::store::{self, NarHash};
@@ -81,7 +93,7 @@ use crate::tool::LlvmProfdataArg;
 pub const LOCK_VERSION: u64 = 1;
 
 /// The whole lock file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LockFile {
     pub version: u64,
@@ -91,7 +103,7 @@ pub struct LockFile {
 
 /// One locked profile. Unknown fields are an error rather than silently
 /// dropped on the next rewrite.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LockEntry {
     pub fingerprint: String,
@@ -107,6 +119,9 @@ pub struct LockEntry {
     pub fingerprint_changed: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bolt: Option<BoltLock>,
+    /// The variant `best` ships and why (its choice.json), when locked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice: Option<Choice>,
 }
 
 /// The locked BOLT profile of an entry: a fixed-output path like the
@@ -259,6 +274,9 @@ impl LockEntry {
         if let Some(bolt) = &self.bolt {
             NarHash::parse_sri(&bolt.nar_hash).context("invalid \"bolt.narHash\"")?;
             store::check_name(&bolt.name).context("invalid \"bolt.name\"")?;
+        }
+        if let Some(choice) = &self.choice {
+            choice.validate().context("invalid \"choice\"")?;
         }
         Ok(())
     }
@@ -478,6 +496,7 @@ mod tests {
             workloads: BTreeMap::new(),
             fingerprint_changed: date.to_owned(),
             bolt: None,
+            choice: None,
         }
     }
 
@@ -487,6 +506,90 @@ mod tests {
             name: "demo-bolt-profile".to_owned(),
             store_path: "/nix/store/00000000000000000000000000000000-demo-bolt-profile".to_owned(),
         })
+    }
+
+    /// A choice `choose-variant` made on two workloads, shipping `chosen`.
+    fn choice(chosen: &str) -> Choice {
+        let workloads: Vec<serde_json::Value> = ["a", "b"]
+            .iter()
+            .map(|w| serde_json::json!({
+                "workload": w,
+                "variants": {
+                    "baseline": { "instructions": 100, "estimated_cycles": 200, "stdout_sha256": "x", "processes": 1 },
+                    "optimized": { "instructions": 90, "estimated_cycles": 180, "stdout_sha256": "x", "processes": 1 },
+                    "bolted": { "instructions": 95, "estimated_cycles": 170, "stdout_sha256": "x", "processes": 1 }
+                }
+            }))
+            .collect();
+        let evaluation: crate::evaluation::Evaluation =
+            serde_json::from_value(serde_json::json!({ "workloads": workloads })).unwrap();
+        let mut choice = crate::choice::choose(&evaluation, "baseline", 0.0).unwrap();
+        choice.chosen = chosen.to_owned();
+        choice
+    }
+
+    #[test]
+    fn a_choice_is_locked_only_as_given() {
+        let mut lock = LockFile::new();
+        let with_choice = LockEntry {
+            choice: Some(choice("bolted")),
+            ..entry('a', "2025-01-01")
+        };
+        update(&mut lock, "demo", "t", with_choice.clone(), None);
+        let text = lock.to_json().unwrap();
+        assert!(text.contains("\"chosen\": \"bolted\""), "{text}");
+        assert_eq!(LockFile::parse(&text).unwrap(), lock);
+        assert_eq!(
+            update(&mut lock, "demo", "t", with_choice, None),
+            Change::Unchanged
+        );
+        // Re-locked without one (the package no longer locks its choice, or
+        // `nix-pgo lock` by hand): the old choice goes, the date stays.
+        let change = update(&mut lock, "demo", "t", entry('a', "2025-02-01"), None);
+        assert_eq!(change, Change::Updated);
+        let e = &lock.profiles["demo"]["t"];
+        assert_eq!(e.choice, None);
+        assert_eq!(e.fingerprint_changed, "2025-01-01");
+    }
+
+    #[test]
+    fn a_locked_choice_must_be_one_choose_could_make() {
+        let lock_with = |c: Choice| {
+            let mut lock = LockFile::new();
+            let e = LockEntry {
+                choice: Some(c),
+                ..entry('a', "2025-01-01")
+            };
+            update(&mut lock, "demo", "t", e, None);
+            LockFile::parse(&lock.to_json().unwrap())
+        };
+        assert!(lock_with(choice("bolted")).is_ok());
+        let err = format!("{:#}", lock_with(choice("bolted-gentle")).unwrap_err());
+        assert!(
+            err.contains("invalid \"choice\"")
+                && err.contains("\"bolted-gentle\" is not among its candidates"),
+            "{err}"
+        );
+        let mut other = choice("optimized");
+        if let Some(c) = other
+            .candidates
+            .iter_mut()
+            .find(|c| c.variant == "optimized")
+        {
+            c.workloads.pop();
+        }
+        let err = format!("{:#}", lock_with(other).unwrap_err());
+        assert!(
+            err.contains("candidate \"optimized\" was measured on a but the baseline on a, b"),
+            "{err}"
+        );
+        let mut no_baseline = choice("optimized");
+        no_baseline.candidates.remove(0);
+        let err = format!("{:#}", lock_with(no_baseline).unwrap_err());
+        assert!(
+            err.contains("the baseline \"baseline\" is not among its candidates"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! `nix-pgo choose-variant`.
 
 use crate::commands::GlobalArgs;
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 use nix_pgo::choice;
 use nix_pgo::coverage::parse_percent;
 use nix_pgo::evaluation::Evaluation;
+use nix_pgo::lock::LockFile;
 use nix_pgo::output::{read_json, write_json};
 use std::path::PathBuf;
 
@@ -13,11 +14,27 @@ use std::path::PathBuf;
 /// above it beyond the tolerance), the lowest geometric mean of cost relative
 /// to the baseline; the baseline as the last resort. Prints the chosen
 /// variant's name on stdout and a warning on stderr for each dropped variant.
+/// With --locked-in, the choice a lock holds instead (written by `nix-pgo lock
+/// --choice`), as it was made.
 #[derive(Debug, clap::Args)]
 pub struct ChooseVariantArgs {
     /// The evaluation's evaluation.json.
-    #[arg(value_name = "EVALUATION_JSON")]
-    pub evaluation: PathBuf,
+    #[arg(value_name = "EVALUATION_JSON", required_unless_present = "locked_in")]
+    pub evaluation: Option<PathBuf>,
+
+    /// Take the choice this lock file holds for --package and --toolchain
+    /// instead of choosing from an evaluation (a package with a locked choice
+    /// ships without evaluating).
+    #[arg(long, value_name = "LOCK_FILE", conflicts_with = "evaluation", requires_all = ["package", "toolchain"])]
+    pub locked_in: Option<PathBuf>,
+
+    /// With --locked-in: the package whose entry holds the choice.
+    #[arg(long = "package", value_name = "PNAME", requires = "locked_in")]
+    pub package: Option<String>,
+
+    /// With --locked-in: the toolchain id of that entry.
+    #[arg(long, value_name = "ID", requires = "locked_in")]
+    pub toolchain: Option<String>,
 
     /// Where to write the decision and its numbers (choice.json).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -33,8 +50,33 @@ pub struct ChooseVariantArgs {
 }
 
 pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
-    let evaluation: Evaluation = read_json(&args.evaluation, "an evaluation (evaluation.json)")?;
-    let choice = choice::choose(&evaluation, &args.baseline, args.tolerance)?;
+    let choice = match (&args.locked_in, &args.evaluation) {
+        (Some(lock_file), _) => {
+            let (pname, toolchain) = (
+                args.package.as_deref().unwrap_or_default(),
+                args.toolchain.as_deref(),
+            );
+            let lock = LockFile::load(lock_file)?;
+            let (_, entry) = lock.entry(pname, toolchain)?;
+            let choice = entry.choice.clone().with_context(|| {
+                format!(
+                    "{}'s entry for {pname} locks no choice: re-lock it with the package's \
+                     updateProfile and lockChoice = true",
+                    lock_file.display()
+                )
+            })?;
+            eprintln!(
+                "nix-pgo: the choice locked in {} (no evaluation ran for it):",
+                lock_file.display()
+            );
+            choice
+        }
+        (None, Some(evaluation)) => {
+            let evaluation: Evaluation = read_json(evaluation, "an evaluation (evaluation.json)")?;
+            choice::choose(&evaluation, &args.baseline, args.tolerance)?
+        }
+        (None, None) => bail!("give an evaluation.json, or --locked-in LOCK_FILE"),
+    };
     write_json(&args.output, &choice)?;
     if !choice.silent_workloads.is_empty() {
         eprintln!(

@@ -520,6 +520,8 @@ fn write_lock<'a>(
         },
         // Go programs have no BOLT stages.
         bolt: None,
+        // An imported profile's variants have not been evaluated yet.
+        choice: None,
     };
     let change = update(lock, pname, toolchain, entry, None);
     write_if_changed(path, &lock.to_json()?)?;

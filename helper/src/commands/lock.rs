@@ -2,11 +2,12 @@
 
 use crate::commands::GlobalArgs;
 use anyhow::{bail, Context, Result};
+use nix_pgo::choice::Choice;
 use nix_pgo::date::{parse_date, today};
 use nix_pgo::lock::{
     fingerprint_file, profile_file, update, write_if_changed, BoltLock, Change, LockEntry, LockFile,
 };
-use nix_pgo::output::print_json;
+use nix_pgo::output::{print_json, read_json};
 use nix_pgo::store::{self, DEFAULT_STORE_DIR};
 use nix_pgo::tool::LlvmProfdataArg;
 use serde::Serialize;
@@ -56,6 +57,12 @@ pub struct LockArgs {
     /// "pulldown-cmark-bolt-profile".
     #[arg(long, value_name = "STORE_NAME", requires = "bolt_profile")]
     pub bolt_name: Option<String>,
+
+    /// The variant to ship, locked: the `best` stage's nix-support/choice.json
+    /// (`nix-pgo choose-variant`), made by the evaluation of the variants
+    /// built from this profile. Without it the entry keeps no choice.
+    #[arg(long, value_name = "FILE")]
+    pub choice: Option<PathBuf>,
 
     /// The day to record when the fingerprint changes. Defaults to today
     /// (UTC), from $SOURCE_DATE_EPOCH if set, else the system clock.
@@ -133,6 +140,18 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
         (Some(dir), Some(name)) => Some(bolt_lock(dir, name, &args.store_dir)?),
         _ => None,
     };
+    let choice = args
+        .choice
+        .as_deref()
+        .map(|path| -> Result<Choice> {
+            let choice: Choice =
+                read_json(path, "a variant choice (the best stage's choice.json)")?;
+            choice
+                .validate()
+                .with_context(|| format!("{} is not a choice to lock", path.display()))?;
+            Ok(choice)
+        })
+        .transpose()?;
     let entry = LockEntry {
         fingerprint,
         fingerprint_algorithm: algorithm.to_owned(),
@@ -145,6 +164,7 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
             None => today()?,
         },
         bolt,
+        choice,
     };
     let workloads = (!args.workloads.is_empty()).then_some(workloads);
     let change = update(&mut lock, &args.package, &args.toolchain, entry, workloads);
@@ -179,6 +199,9 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
         );
         if let Some(bolt) = &entry.bolt {
             println!("  BOLT profile: {} {}", bolt.store_path, bolt.nar_hash);
+        }
+        if let Some(choice) = &entry.choice {
+            println!("  ships: {}", choice.chosen);
         }
         Ok(())
     }
