@@ -65,6 +65,9 @@
   # the (first) main package's directory. null: none (src is not searched).
   lockFile ? null
 , defaultPgo ? null
+, # Lock the variant `best` ships with the profile, as buildPgoPackage's lockChoice: every
+  # Go program starts threads, so its evaluation counts move from run to run.
+  lockChoice ? false
 , # Where `updateProfile` writes the lock and default.pgo, relative to the directory it runs in.
   lockPath ? "pgo.lock.json"
 , # default: <modRoot>/<first subPackage>/default.pgo
@@ -275,7 +278,18 @@ let
       asProgram (chooseBest {
         inherit pname version evaluation;
         tolerance = regressionTolerance;
+        locked = lockedChoice;
       });
+  # The lock's choice, while it applies (lockChoice).
+  lockedChoice = import ./internal/lockedChoice.nix {
+    inherit lockEntry pname;
+    lockFile = lockFile';
+    toolchainId = toolchain.go.id;
+    evaluationWorkloads = attrNames evaluationWorkloads;
+    variants = [ "baseline" "optimized" ];
+    who = "buildGoPgoPackage (${pname})";
+    relock = "run the package's updateProfile (${import ./internal/relockHint.nix})";
+  };
 
   stageValues = {
     inherit vendor baseline profiling profiles profile profileUnlocked optimized evaluation best;
@@ -290,7 +304,9 @@ let
     # The published artifact: best's binaries (every file of its bin/), provenance.json
     # and SHA256SUMS.
     release = buildRelease {
-      inherit pname version lockEntry workloads evaluation profile;
+      inherit pname version lockEntry workloads profile;
+      # The numbers `best` chose by (none for a locked choice: they are in its choice.json).
+      evaluation = if best != null then best.evaluation else null;
       # Where an imported profile's samples came from, if committed beside it.
       importProvenance =
         if lockEntry == null || sourcePath defaultPgo' == null || !(pathExists (defaultPgo' + ".provenance.json")) then null
@@ -313,6 +329,8 @@ let
       defaultPgoPath = defaultPgoPath';
       profile = profileUnlocked;
       lockName = "${pname}-pgo-profile";
+      # The unlocked package's `best`: the choice its evaluation makes.
+      choice = if lockChoice then (buildGoPgoPackage (args // { lockFile = null; defaultPgo = null; })).best else null;
     };
   };
 in
@@ -322,6 +340,8 @@ else if (workloads.broad or { }) != { } then
   fail "workloads.broad (workloadsFromDir's broad/) feeds Rust's optimized-broad remedy, which Go pipelines don't have: move those scripts to train/, or remove them."
 else if workloadProblems != [ ] then
   fail (concatStringsSep " " workloadProblems)
+else if lockChoice && evaluationWorkloads == { } then
+  fail "lockChoice = true locks the variant `best` chooses by the evaluation, and the package has no evaluation workloads: give it some (workloads.evaluation, or eval/ with workloadsFromDir), or remove lockChoice."
 else if training == { } then
   fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (a run of the program) or `{ benchmark = { package = \"./…\"; }; }` (go test -bench)."
 else if benchmarkInEvaluation != [ ] then

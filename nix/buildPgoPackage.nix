@@ -119,6 +119,11 @@
 , # A checked-in BOLT profile (a copy of the `boltProfile` stage's output directory) the
   # locked one is copied from, by default src's pgo/<pname>.bolt.
   checkedInBoltProfile ? null
+, # Lock the variant `best` ships with the profile: updateProfile evaluates the variants
+  # and writes `best`'s choice into the lock entry, and a locked build ships that variant
+  # without an evaluation (internal/lockedChoice.nix), so that a program whose evaluation
+  # counts move from run to run (one that starts threads) has one release in every store.
+  lockChoice ? false
 , # Where `updateProfile` writes the lock, relative to the directory it is run in.
   lockPath ? "pgo.lock.json"
 , # profileFresh fails when the rebuilt profile drifted from the locked one by more than
@@ -619,7 +624,18 @@ let
         inherit pname version;
         evaluation = shippingEvaluation;
         tolerance = regressionTolerance;
+        locked = lockedChoice;
       });
+  # The lock's choice, while it applies (lockChoice).
+  lockedChoice = import ./internal/lockedChoice.nix {
+    inherit lockEntry pname;
+    lockFile = lockFile';
+    toolchainId = toolchain.id;
+    evaluationWorkloads = builtins.attrNames evaluationWorkloads;
+    variants = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]) ++ repairs';
+    who = "buildPgoPackage (${pname})";
+    relock = "run the package's updateProfile (${import ./internal/relockHint.nix})";
+  };
   # What decides which stages of the registry (stages.nix: `bolt`, `lockedOnly`, `needs`)
   # the package has, from the arguments alone: listing jobs and checks (stagesOf,
   # checksFor) then reads no lock entry and evaluates no toolchain, which asking a stage
@@ -648,8 +664,8 @@ let
     # The published artifact: the shipped binary, its provenance and SHA256SUMS.
     release = buildRelease {
       inherit pname version bins lockEntry workloads profile;
-      # The numbers `best` chose by.
-      evaluation = shippingEvaluation;
+      # The numbers `best` chose by (none for a locked choice: they are in its choice.json).
+      evaluation = if best != null then best.evaluation else null;
       # The variant `best` chose; without evaluation workloads there is no choice to make.
       shipped = if best != null then best else asProgram optimized;
       shippedStage = if best != null then "best" else "optimized";
@@ -664,6 +680,8 @@ let
     # bin/update-profile: rerun the workloads and write the lock entry.
     updateProfile = updateProfile {
       inherit pname profiles lockName;
+      # The unlocked package's `best`: the choice its evaluation makes.
+      choice = if lockChoice then (buildPgoPackage (args // { lockFile = null; })).best else null;
       profile = profileUnlocked;
       boltProfile = if bolt then requireElf onUnlockedProfile.boltProfile else null;
       boltLockName = "${pname}-bolt-profile";
@@ -695,6 +713,8 @@ else if testsIn evaluationWorkloads != [ ] then
   fail "evaluation workload(s) ${builtins.concatStringsSep ", " (testsIn evaluationWorkloads)} are the package's tests (cargoTest); evaluation compares the built programs (baseline, optimized), so its workloads are scripts that run them. Tests can be training or broad workloads."
 else if bolt && training != { } && scriptTraining == { } then
   fail "every training workload is the package's tests (cargoTest), which don't run the program BOLT rewrites, so BOLT would have no training: add a training workload that runs the program (`script`), or set `bolt = false;`."
+else if lockChoice && evaluationWorkloads == { } then
+  fail "lockChoice = true locks the variant `best` chooses by the evaluation, and the package has no evaluation workloads: give it some (workloads.evaluation, or eval/ with workloadsFromDir), or remove lockChoice."
 else if training == { } then
   fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (or use workloadsFromDir with a train/ directory): without them there is no profile to optimize with."
 else if badRepairs != [ ] then

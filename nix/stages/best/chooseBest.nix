@@ -7,6 +7,8 @@
 # over the workloads (`nix-pgo choose-variant`), the baseline as the last resort. It
 # depends on the evaluation, not on noRegression, so it builds when a variant regresses,
 # and warns (stderr) naming each dropped variant and why.
+# With a locked choice (internal/lockedChoice.nix) it ships the variant the lock names,
+# with the lock's numbers, and depends on that variant alone: no evaluation runs.
 # $out/bin is a copy of the chosen variant's bin/ (bit-identical: a release must contain
 # the file itself, not a link into another store path); $out/nix-support/choice.json
 # holds the decision and its numbers.
@@ -21,15 +23,32 @@
 , # Percentage by which a variant may exceed the baseline's cost on a workload (as for
   # regressionCheck).
   tolerance ? 0
+, # The lock's choice (internal/lockedChoice.nix), or null: choose from the evaluation.
+  locked ? null
+, # { <variant> = drv; }: what the choice picks from; only the chosen one is built when
+  # the choice is locked.
+  variants ? evaluation.variants
 ,
 }:
-mkStage {
+let
+  # The candidates the stage depends on: every one, or the locked choice's alone.
+  used = if locked == null then variants else { ${locked.chosen} = variants.${locked.chosen}; };
+in
+mkStage ({
   name = "${pname}-best-${version}";
   script = ./chooseBest.sh;
   helper = "${helper}/bin/nix-pgo";
-  tolerance = toString tolerance;
-  evaluationFile = "${evaluation}/evaluation.json";
   # { <variant> = "<store path>"; }: an associative array in the script.
-  variants = builtins.mapAttrs (_: v: "${v}") evaluation.variants;
-  passthru = { inherit evaluation tolerance; };
-}
+  variants = builtins.mapAttrs (_: v: "${v}") used;
+  passthru = {
+    inherit tolerance;
+    # The numbers it chose by (null: the lock's, in choice.json), and what it chose among.
+    evaluation = if locked == null then evaluation else null;
+    variants = used;
+    lockedChoice = locked != null;
+  };
+} // (if locked == null then {
+  chooseArgs = [ "--tolerance" (toString tolerance) "${evaluation}/evaluation.json" ];
+} else {
+  chooseArgs = [ "--locked-in" locked.lockFile "--package" locked.pname "--toolchain" locked.toolchainId ];
+}))

@@ -1,9 +1,10 @@
 # shellcheck shell=bash
 # $out/bin: the chosen variant's bin/, copied; $out/nix-support/choice.json: why (the
-# helper also prints a warning for each dropped variant, on stderr).
-# shellcheck disable=SC2154 # helper, tolerance, evaluationFile and variants come from .attrs.sh
+# helper also prints a warning for each dropped variant, on stderr). chooseArgs: an
+# evaluation to choose from, or the lock whose choice to take.
+# shellcheck disable=SC2154 # helper, chooseArgs and variants come from .attrs.sh
 mkdir -p "$out/nix-support"
-chosen=$("$helper" choose-variant --tolerance "$tolerance" -o "$out/nix-support/choice.json" "$evaluationFile")
+chosen=$("$helper" choose-variant -o "$out/nix-support/choice.json" "${chooseArgs[@]}")
 [ -n "${variants[$chosen]:-}" ] || die "the helper chose '$chosen', which is not one of the variants (${!variants[*]})"
 log "shipping '$chosen'"
 # Copied, not linked: the release holds the binaries themselves, byte for byte.

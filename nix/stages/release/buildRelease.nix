@@ -58,8 +58,9 @@ let
   # `best` chose (its choice.json), so that provenance names the profile the shipped binary
   # was compiled with, which a remedy changes (optimized-unprofiled, optimized-broad), and
   # none for the baseline.
-  # Without an evaluation there is no choice: the shipped stage is the one candidate.
-  candidates = if evaluation == null then { ${shippedStage} = shipped; } else evaluation.variants;
+  # `best`'s candidates (a locked choice's: the one it ships); without `best` there is no
+  # choice: the shipped stage is the one candidate.
+  candidates = shipped.variants or { ${shippedStage} = shipped; };
   builtFrom = mapAttrs
     (_: v: {
       path = "${v}";
@@ -82,7 +83,9 @@ mkStage {
   helper = "${helper}/bin/nix-pgo";
   # One JSON document (helper/src/release.rs, `Spec`); its store paths are the stage's inputs.
   spec = builtins.toJSON {
-    inherit pname version bins shippedStage lockEntry flags;
+    inherit pname version bins shippedStage flags;
+    # A locked choice is `shipped`'s choice.json, exact: Nix would print its numbers to 6 digits.
+    lockEntry = if lockEntry == null then null else removeAttrs lockEntry [ "choice" ];
     inherit (toolchain) system;
     inherit compiler;
     inherit toolchainId;

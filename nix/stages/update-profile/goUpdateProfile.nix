@@ -20,6 +20,8 @@
 , # Where the package reads its lock and default.pgo, for the message
   # (buildGoPgoPackage's `lockSource`, internal/lockSource.nix).
   lockSource ? "its src's pgo.lock.json, and its default.pgo from its src"
+, # The choice to lock (the unlocked pipeline's `best` stage), or null, as updateProfile's.
+  choice ? null
 ,
 }:
 mkStage {
@@ -29,6 +31,7 @@ mkStage {
   profile = "${profile}";
   helper = "${helper}/bin/nix-pgo";
   toolchainId = toolchain.go.id;
-  workloadArgs = builtins.concatMap (w: [ "--workload" "${w}=${profiles.${w}}" ]) (builtins.attrNames profiles);
+  workloadArgs = builtins.concatMap (w: [ "--workload" "${w}=${profiles.${w}}" ]) (builtins.attrNames profiles)
+    ++ (if choice != null then [ "--choice" "${choice}/nix-support/choice.json" ] else [ ]);
   meta.mainProgram = "update-profile";
 }

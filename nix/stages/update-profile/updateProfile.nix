@@ -7,7 +7,8 @@
 # workloads and re-lock". Re-locking an unchanged profile leaves the file as it was. With
 # BOLT, the BOLT profile trained on the new profile's binary is locked with it. Checked-in
 # copies of the profiles, where the package looks for them, are rewritten with the lock:
-# a copy the lock no longer locks fails the next build.
+# a copy the lock no longer locks fails the next build. With a choice (buildPgoPackage's
+# lockChoice), the variant `best` ships is locked too.
 { helper
 , mkStage
 , toolchain
@@ -23,6 +24,9 @@
   # path name (lockedBoltProfile.nix).
   boltProfile ? null
 , boltLockName ? null
+, # The choice to lock (the unlocked pipeline's `best` stage: its nix-support/choice.json),
+  # or null: the entry keeps none.
+  choice ? null
 , # Where the lock is written when no argument is given, relative to the working directory.
   defaultLockPath ? "pgo.lock.json"
 , # Where the package reads its lock, for the message (buildPgoPackage's `lockSource`,
@@ -49,6 +53,7 @@ mkStage {
   toolchainId = toolchain.id;
   inherit (toolchain) llvmProfdata;
   workloadArgs = builtins.concatMap (w: [ "--workload" "${w}=${profiles.${w}}" ]) (attrNames profiles)
-    ++ (if boltProfile != null then [ "--bolt-profile" "${boltProfile}" "--bolt-name" boltLockName ] else [ ]);
+    ++ (if boltProfile != null then [ "--bolt-profile" "${boltProfile}" "--bolt-name" boltLockName ] else [ ])
+    ++ (if choice != null then [ "--choice" "${choice}/nix-support/choice.json" ] else [ ]);
   meta.mainProgram = "update-profile";
 }
