@@ -9,6 +9,7 @@
 
 tev_fixture=tests/fixtures/linecount.nix
 tev_build() { nix build --impure --no-link --json -f "$tev_fixture" "$@" | jq -r '.[0].outputs.out'; }
+tev_build_expr() { nix build --impure --no-link --json --expr "$@" | jq -r '.[0].outputs.out'; }
 
 test_threaded_evaluation_runs_a_threaded_workload_five_times_and_keeps_the_median_run() {
   local evaluation run log
@@ -64,4 +65,44 @@ test_threaded_evaluation_bench_prints_each_evaluation_its_spread_and_choice() {
     fail "the table does not have each evaluation's two variants with their 5 runs' range"
   [ "$(grep -cE '^\| [12] \| optimized \| optimized \| baseline 1 \(' <<<"$table")" = 2 ] ||
     fail "the table does not say that best shipped optimized, the lowest median, in both evaluations"
+}
+
+test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
+  # lockChoice (README "Publishing a release"): update-profile locks the variant best
+  # chooses with the profile, and the locked release depends on no evaluation, so that a
+  # program whose evaluation counts move ships one archive in every store.
+  local dir lock pkg release_drv best_drv out rebuilt extra err
+  dir=$(mktemp -d)
+  lock=$dir/pgo.lock.json
+  pkg="(import ./$tev_fixture { }).override { lockChoice = true; }"
+  "$(tev_build_expr "($pkg).updateProfile")/bin/update-profile" "$lock"
+  jq -e '.profiles.linecount[] | .choice.chosen as $c | ([.choice.candidates[].variant] | index($c)) != null
+      and ([.choice.candidates[] | select(.variant == "baseline") | .workloads[].workload] == ["held-out"])' "$lock" >/dev/null ||
+    fail "the lock has no choice made on linecount's evaluation: $(jq -c . "$lock")"
+  pkg="(import ./$tev_fixture { }).override { lockFile = $lock; }"
+  release_drv=$(nix eval --impure --raw --expr "($pkg).release.drvPath")
+  best_drv=$(nix eval --impure --raw --expr "($pkg).best.drvPath")
+  ! nix-store --query --requisites "$release_drv" | grep -E -- '-(repair-)?evaluation-' ||
+    fail "the release of a locked choice still depends on an evaluation"
+  out=$(tev_build_expr "($pkg).release")
+  nix log "$best_drv" | has -F "the choice locked in" || fail "best does not say it took the lock's choice"
+  mkdir "$dir/x"
+  tar -xzf "$out"/*.tar.gz -C "$dir/x"
+  # The lock's numbers, exact (Nix would print them to 6 digits).
+  diff <(jq -S .shipped.choice "$dir"/x/*/provenance.json) <(jq -S '.profiles.linecount[].choice' "$lock") ||
+    fail "provenance.json's choice is not the lock's"
+  jq -e '.evaluation == null and .shipped.variant == .shipped.choice.chosen' "$dir"/x/*/provenance.json >/dev/null ||
+    fail "provenance.json of a locked choice has an evaluation, or ships another variant than the choice"
+  rebuilt=$(nix build --impure --no-link --rebuild --json --expr "($pkg).release" | jq -r '.[0].outputs.out')
+  [ "$rebuilt" = "$out" ] || fail "the locked release did not rebuild to itself"
+  # A held-out workload added since: the lock's choice was not made on it, so best chooses
+  # afresh from an evaluation that has it, and says why.
+  extra="let p = $pkg; in p.override { workloads = p.workloads // { evaluation = p.workloads.evaluation // { again = p.workloads.evaluation.held-out; }; }; }"
+  err=$(nix eval --impure --raw --expr "($extra).best.drvPath" 2>&1 >/dev/null)
+  grep -F "the lock's choice (ship " <<<"$err" | has -F "it was made on the evaluation workloads held-out, and the package's are again, held-out" ||
+    fail "an added evaluation workload did not set the lock's choice aside with a warning: $err"
+  nix-store --query --requisites "$(nix eval --impure --raw --expr "($extra).best.drvPath" 2>/dev/null)" | has -E -- '-evaluation-' ||
+    fail "with the lock's choice set aside, best does not choose from an evaluation"
+  expect_failure 'lockChoice = true locks the variant `best` chooses by the evaluation, and the package has no evaluation workloads' \
+    nix eval --impure --expr "let p = $pkg; in (p.override { lockChoice = true; workloads = removeAttrs p.workloads [ \"evaluation\" ]; }).updateProfile.drvPath"
 }
