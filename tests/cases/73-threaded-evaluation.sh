@@ -75,11 +75,15 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   dir=$(mktemp -d)
   lock=$dir/pgo.lock.json
   pkg="(import ./$tev_fixture { }).override { lockChoice = true; }"
+  # A checked-in copy of the profile (update-profile rewrites it), for the second store,
+  # whose training would give another profile.
+  mkdir "$dir/pgo"
+  touch "$dir/pgo/linecount.profdata"
   "$(tev_build_expr "($pkg).updateProfile")/bin/update-profile" "$lock"
   jq -e '.profiles.linecount[] | .choice.chosen as $c | ([.choice.candidates[].variant] | index($c)) != null
       and ([.choice.candidates[] | select(.variant == "baseline") | .workloads[].workload] == ["held-out"])' "$lock" >/dev/null ||
     fail "the lock has no choice made on linecount's evaluation: $(jq -c . "$lock")"
-  pkg="(import ./$tev_fixture { }).override { lockFile = $lock; }"
+  pkg="(import ./$tev_fixture { }).override { lockFile = $lock; checkedInProfile = $dir/pgo/linecount.profdata; }"
   release_drv=$(nix eval --impure --raw --expr "($pkg).release.drvPath")
   best_drv=$(nix eval --impure --raw --expr "($pkg).best.drvPath")
   ! nix-store --query --requisites "$release_drv" | grep -E -- '-(repair-)?evaluation-' ||
@@ -95,6 +99,10 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
     fail "provenance.json of a locked choice has an evaluation, or ships another variant than the choice"
   rebuilt=$(nix build --impure --no-link --rebuild --json --expr "($pkg).release" | jq -r '.[0].outputs.out')
   [ "$rebuilt" = "$out" ] || fail "the locked release did not rebuild to itself"
+  # Built in a second, empty store from the same lock: the same bytes. (Without the
+  # choice, its provenance.json would have that store's evaluation's counts.)
+  nix build --store "$dir/store" --impure --no-link --expr "($pkg).release"
+  cmp "$out"/*.tar.gz "$dir/store$out"/*.tar.gz || fail "the locked release's archive differs in a second store"
   # A held-out workload added since: the lock's choice was not made on it, so best chooses
   # afresh from an evaluation that has it, and says why.
   extra="let p = $pkg; in p.override { workloads = p.workloads // { evaluation = p.workloads.evaluation // { again = p.workloads.evaluation.held-out; }; }; }"

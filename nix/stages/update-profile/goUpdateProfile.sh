@@ -19,7 +19,7 @@ install -m 644 "$profile/$pname.pgo" "\$pgo"
 "$helper" lock --lock-file "\$lock" --package "$pname" --toolchain "$toolchainId" \\
   --profile "$profile" --name "$lockName" ${workloadArgs[*]@Q}
 # The paths are relative to where this runs; where the package reads them is lockSource.
-abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\$1" ;; esac; }
+abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\${1#./}" ;; esac; }
 echo "update-profile: wrote \$(abs "\$pgo") and \$(abs "\$lock"); $pname reads its lock from "${lockSource@Q}". Commit both (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
 SCRIPT
 chmod +x "$out/bin/update-profile"

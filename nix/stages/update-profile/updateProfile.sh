@@ -15,7 +15,7 @@ mkdir -p "\$(dirname "\$lock")"
 "$helper" lock --llvm-profdata "$llvmProfdata" --lock-file "\$lock" --package "$pname" --toolchain "$toolchainId" \\
   --profile "$profile" --name "$lockName" ${workloadArgs[*]@Q}
 # The path is relative to where this runs; the package reads its lock from src.
-abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\$1" ;; esac; }
+abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\${1#./}" ;; esac; }
 wrote=\$(abs "\$lock")
 # Checked-in copies, beside the lock as in src (pgo.lock.json, pgo/): the package copies
 # its locked profiles from them, so they must follow the lock.
