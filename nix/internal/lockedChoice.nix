@@ -2,15 +2,18 @@
 #
 # The variant `best` ships as the lock chose it (the entry's `choice`, written by
 # update-profile with `lockChoice = true`; helper/src/lock.rs), or null when there is none
-# or it no longer applies: { chosen; lockFile; pname; toolchainId; }, for chooseBest,
-# whose stage takes the choice's numbers from the lock file itself (`nix-pgo
-# choose-variant --locked-in`): Nix would print them to 6 digits. A locked choice ships without an evaluation, so that a program
+# or it no longer applies. A locked choice ships without an evaluation, so that a program
 # whose evaluation counts move from run to run (one that starts threads) ships the same
-# variant, with the same numbers in its release, in every store. It applies only while
-# the candidates it was made among are the package's: the same evaluation workloads (a
+# variant, with the same numbers in its release, in every store. (A remedy's build still
+# needs the evaluation: its repair plan comes from it.) It applies only while the
+# candidates it was made among are the package's: the same evaluation workloads (a
 # held-out workload added since gets a fresh choice, which weighs it) and the chosen
 # variant still built. When it doesn't, the package chooses afresh and says why (a warning
 # at evaluation time). buildPgoPackage and buildGoPgoPackage share it.
+#
+# Result: { chosen; lockFile; pname; toolchainId; } for chooseBest, whose stage reads the
+# choice's numbers from the lock file itself (`nix-pgo choose-variant --locked-in`): Nix
+# would print them to 6 digits.
 {
   # The package's lock entry (lockEntry.nix), or null, and what it was read from.
   lockEntry
@@ -28,9 +31,11 @@
 }:
 let
   choice = if lockEntry == null then null else lockEntry.choice or null;
-  # The baseline is always a candidate, measured on every evaluation workload.
-  baseline = builtins.head (builtins.filter (c: c.variant == choice.baseline) choice.candidates);
-  lockedWorkloads = builtins.sort builtins.lessThan (map (w: w.workload) baseline.workloads);
+  # The baseline is always a candidate, measured on every evaluation workload (the helper
+  # refuses a lock whose choice has none, when best is built).
+  baseline = builtins.filter (c: c.variant == choice.baseline) choice.candidates;
+  lockedWorkloads = builtins.sort builtins.lessThan
+    (if baseline == [ ] then [ ] else map (w: w.workload) (builtins.head baseline).workloads);
   current = builtins.sort builtins.lessThan evaluationWorkloads;
   names = l: if l == [ ] then "none" else builtins.concatStringsSep ", " l;
   ignored = why:
