@@ -288,7 +288,7 @@ let
     evaluationWorkloads = attrNames evaluationWorkloads;
     variants = [ "baseline" "optimized" ];
     who = "buildGoPgoPackage (${pname})";
-    relock = "run the package's updateProfile (${import ./internal/relockHint.nix})";
+    relock = "run ${import ./internal/relockHint.nix}";
   };
 
   stageValues = {

@@ -634,7 +634,7 @@ let
     evaluationWorkloads = builtins.attrNames evaluationWorkloads;
     variants = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]) ++ repairs';
     who = "buildPgoPackage (${pname})";
-    relock = "run the package's updateProfile (${import ./internal/relockHint.nix})";
+    relock = "run ${import ./internal/relockHint.nix}";
   };
   # What decides which stages of the registry (stages.nix: `bolt`, `lockedOnly`, `needs`)
   # the package has, from the arguments alone: listing jobs and checks (stagesOf,

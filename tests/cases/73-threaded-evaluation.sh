@@ -95,7 +95,8 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   # The lock's numbers, exact (Nix would print them to 6 digits).
   diff <(jq -S .shipped.choice "$dir"/x/*/provenance.json) <(jq -S '.profiles.linecount[].choice' "$lock") ||
     fail "provenance.json's choice is not the lock's"
-  jq -e '.evaluation == null and .shipped.variant == .shipped.choice.chosen' "$dir"/x/*/provenance.json >/dev/null ||
+  jq -e '.evaluation == null and .shipped.variant == .shipped.choice.chosen
+      and .profile.lock_entry.choice == { chosen: .shipped.variant, used: true }' "$dir"/x/*/provenance.json >/dev/null ||
     fail "provenance.json of a locked choice has an evaluation, or ships another variant than the choice"
   rebuilt=$(nix build --impure --no-link --rebuild --json --expr "($pkg).release" | jq -r '.[0].outputs.out')
   [ "$rebuilt" = "$out" ] || fail "the locked release did not rebuild to itself"
@@ -109,8 +110,13 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   err=$(nix eval --impure --raw --expr "($extra).best.drvPath" 2>&1 >/dev/null)
   grep -F "the lock's choice (ship " <<<"$err" | has -F "it was made on the evaluation workloads held-out, and the package's are again, held-out" ||
     fail "an added evaluation workload did not set the lock's choice aside with a warning: $err"
+  grep -F "the lock's choice (ship " <<<"$err" | has -F "this build chooses from its own evaluation. To lock a new choice, run the package's updateProfile (\`nix run .#<package>.updateProfile\`" ||
+    fail "the warning does not say how to lock a new choice: $err"
   nix-store --query --requisites "$(nix eval --impure --raw --expr "($extra).best.drvPath" 2>/dev/null)" | has -E -- '-evaluation-' ||
     fail "with the lock's choice set aside, best does not choose from an evaluation"
+  drv_attrs "$(nix eval --impure --raw --expr "($extra).release.drvPath" 2>/dev/null)" |
+    jq -e '.spec | fromjson | .lockEntry.choice.used == false' >/dev/null ||
+    fail "the release of a package whose lock's choice was set aside does not say so"
   expect_failure 'lockChoice = true locks the variant `best` chooses by the evaluation, and the package has no evaluation workloads' \
     nix eval --impure --expr "let p = $pkg; in (p.override { lockChoice = true; workloads = removeAttrs p.workloads [ \"evaluation\" ]; }).updateProfile.drvPath"
 }

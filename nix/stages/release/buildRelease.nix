@@ -84,8 +84,17 @@ mkStage {
   # One JSON document (helper/src/release.rs, `Spec`); its store paths are the stage's inputs.
   spec = builtins.toJSON {
     inherit pname version bins shippedStage flags;
-    # A locked choice is `shipped`'s choice.json, exact: Nix would print its numbers to 6 digits.
-    lockEntry = if lockEntry == null then null else removeAttrs lockEntry [ "choice" ];
+    # A locked choice's numbers are `shipped`'s choice.json, exact (Nix would print them to
+    # 6 digits); the entry says which variant it names and whether `best` took it or set it
+    # aside (internal/lockedChoice.nix).
+    lockEntry =
+      if lockEntry == null then null
+      else removeAttrs lockEntry [ "choice" ] // (if lockEntry ? choice then {
+        choice = {
+          inherit (lockEntry.choice) chosen;
+          used = shipped.lockedChoice or false;
+        };
+      } else { });
     inherit (toolchain) system;
     inherit compiler;
     inherit toolchainId;
