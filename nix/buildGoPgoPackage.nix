@@ -282,7 +282,7 @@ let
       });
   # The lock's choice, while it applies (lockChoice).
   lockedChoice = import ./internal/lockedChoice.nix {
-    inherit lockEntry pname;
+    inherit lockEntry pname lockChoice fail;
     lockFile = lockFile';
     toolchainId = toolchain.go.id;
     evaluationWorkloads = attrNames evaluationWorkloads;

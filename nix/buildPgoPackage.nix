@@ -123,6 +123,7 @@
   # and writes `best`'s choice into the lock entry, and a locked build ships that variant
   # without an evaluation (internal/lockedChoice.nix), so that a program whose evaluation
   # counts move from run to run (one that starts threads) has one release in every store.
+  # A lock whose choice can't be used (none, other evaluation workloads) is then an error.
   lockChoice ? false
 , # Where `updateProfile` writes the lock, relative to the directory it is run in.
   lockPath ? "pgo.lock.json"
@@ -628,7 +629,7 @@ let
       });
   # The lock's choice, while it applies (lockChoice).
   lockedChoice = import ./internal/lockedChoice.nix {
-    inherit lockEntry pname;
+    inherit lockEntry pname lockChoice fail;
     lockFile = lockFile';
     toolchainId = toolchain.id;
     evaluationWorkloads = builtins.attrNames evaluationWorkloads;

@@ -1,15 +1,17 @@
 # lockedChoice :: set -> set or null
 #
 # The variant `best` ships as the lock chose it (the entry's `choice`, written by
-# update-profile with `lockChoice = true`; helper/src/lock.rs), or null when there is none
-# or it no longer applies. A locked choice ships without an evaluation, so that a program
-# whose evaluation counts move from run to run (one that starts threads) ships the same
-# variant, with the same numbers in its release, in every store. (A remedy's build still
-# needs the evaluation: its repair plan comes from it.) It applies only while the
-# candidates it was made among are the package's: the same evaluation workloads (a
-# held-out workload added since gets a fresh choice, which weighs it) and the chosen
-# variant still built. When it doesn't, the package chooses afresh and says why (a warning
-# at evaluation time). buildPgoPackage and buildGoPgoPackage share it.
+# update-profile with `lockChoice = true`; helper/src/lock.rs), or null: choose from the
+# evaluation. A locked choice ships without an evaluation, so that a program whose
+# evaluation counts move from run to run (one that starts threads) ships the same variant,
+# with the same numbers in its release, in every store. (A remedy's build still needs the
+# evaluation: its repair plan comes from it.)
+# With lockChoice the package asked for that, so a choice that can't be used is an
+# evaluation error naming the re-lock, never a silent fresh choice whose release differs
+# from store to store: no choice in the entry, one made on other evaluation workloads (a
+# held-out workload added since must be weighed), or one naming a variant the package no
+# longer builds. Without lockChoice an entry's choice is left unused, with a warning
+# (re-locking drops it). buildPgoPackage and buildGoPgoPackage share it.
 #
 # Result: { chosen; lockFile; pname; toolchainId; } for chooseBest, whose stage reads the
 # choice's numbers from the lock file itself (`nix-pgo choose-variant --locked-in`): Nix
@@ -24,8 +26,12 @@
   evaluationWorkloads
 , # The names of the variants `best` chooses among.
   variants
+, # The package's lockChoice.
+  lockChoice
 , # "buildPgoPackage (<pname>)": who warns.
   who
+, # throw with the caller's prefix.
+  fail
 , # What to run to lock a new choice.
   relock
 }:
@@ -38,15 +44,20 @@ let
     (if baseline == [ ] then [ ] else map (w: w.workload) (builtins.head baseline).workloads);
   current = builtins.sort builtins.lessThan evaluationWorkloads;
   names = l: if l == [ ] then "none" else builtins.concatStringsSep ", " l;
-  ignored = why:
-    builtins.trace "warning: ${who}: the lock's choice (ship ${choice.chosen}) is not used: ${why}; this build chooses from its own evaluation. To lock a new choice, ${relock}." null;
+  refuse = why:
+    fail "${toString lockFile}'s choice can't be used: ${why}. With lockChoice = true the package ships only the lock's choice (so that its release is the same in every store): ${relock} to lock one made on its evaluation workloads, or set lockChoice = false to choose from each build's evaluation.";
 in
-if choice == null then
+if lockEntry == null then
   null
+else if !lockChoice then
+  if choice == null then null
+  else builtins.trace "warning: ${who}: ${toString lockFile} holds a choice (ship ${choice.chosen}) that lockChoice = false leaves unused: this build chooses from its own evaluation (re-locking drops the choice)." null
+else if choice == null then
+  refuse "it has none for ${pname} (it was locked without lockChoice)"
 else if lockedWorkloads != current then
-  ignored "it was made on the evaluation workloads ${names lockedWorkloads}, and the package's are ${names current}"
+  refuse "it was made on the evaluation workloads ${names lockedWorkloads}, and the package's are ${names current}"
 else if !builtins.elem choice.chosen variants then
-  ignored "the package no longer builds ${choice.chosen} (its variants: ${names variants})"
+  refuse "it ships ${choice.chosen}, which the package no longer builds (its variants: ${names variants})"
 else
   {
     inherit (choice) chosen;

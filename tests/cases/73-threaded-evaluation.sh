@@ -83,7 +83,7 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   jq -e '.profiles.linecount[] | .choice.chosen as $c | ([.choice.candidates[].variant] | index($c)) != null
       and ([.choice.candidates[] | select(.variant == "baseline") | .workloads[].workload] == ["held-out"])' "$lock" >/dev/null ||
     fail "the lock has no choice made on linecount's evaluation: $(jq -c . "$lock")"
-  pkg="(import ./$tev_fixture { }).override { lockFile = $lock; checkedInProfile = $dir/pgo/linecount.profdata; }"
+  pkg="(import ./$tev_fixture { }).override { lockChoice = true; lockFile = $lock; checkedInProfile = $dir/pgo/linecount.profdata; }"
   release_drv=$(nix eval --impure --raw --expr "($pkg).release.drvPath")
   best_drv=$(nix eval --impure --raw --expr "($pkg).best.drvPath")
   ! nix-store --query --requisites "$release_drv" | grep -E -- '-(repair-)?evaluation-' ||
@@ -104,19 +104,26 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   # choice, its provenance.json would have that store's evaluation's counts.)
   nix build --store "$dir/store" --impure --no-link --expr "($pkg).release"
   cmp "$out"/*.tar.gz "$dir/store$out"/*.tar.gz || fail "the locked release's archive differs in a second store"
-  # A held-out workload added since: the lock's choice was not made on it, so best chooses
-  # afresh from an evaluation that has it, and says why.
+  # A held-out workload added since: the lock's choice was not made on it, so best and the
+  # release refuse it (a fresh choice would differ from store to store), naming the re-lock.
   extra="let p = $pkg; in p.override { workloads = p.workloads // { evaluation = p.workloads.evaluation // { again = p.workloads.evaluation.held-out; }; }; }"
-  err=$(nix eval --impure --raw --expr "($extra).best.drvPath" 2>&1 >/dev/null)
-  grep -F "the lock's choice (ship " <<<"$err" | has -F "it was made on the evaluation workloads held-out, and the package's are again, held-out" ||
-    fail "an added evaluation workload did not set the lock's choice aside with a warning: $err"
-  grep -F "the lock's choice (ship " <<<"$err" | has -F "this build chooses from its own evaluation. To lock a new choice, run the package's updateProfile (\`nix run .#<package>.updateProfile\`" ||
-    fail "the warning does not say how to lock a new choice: $err"
-  nix-store --query --requisites "$(nix eval --impure --raw --expr "($extra).best.drvPath" 2>/dev/null)" | has -E -- '-evaluation-' ||
-    fail "with the lock's choice set aside, best does not choose from an evaluation"
-  drv_attrs "$(nix eval --impure --raw --expr "($extra).release.drvPath" 2>/dev/null)" |
+  err=$(expect_failure "pgo.lock.json's choice can't be used: it was made on the evaluation workloads held-out, and the package's are again, held-out" \
+    nix eval --impure --raw --expr "($extra).release.drvPath")
+  has -F "run the package's updateProfile (\`nix run .#<package>.updateProfile\`" <<<"$err" ||
+    fail "the refusal does not say how to lock a new choice: $err"
+  # Without lockChoice, the entry's choice is left unused, with a warning: best chooses from
+  # an evaluation, and the release says the lock's choice was not used.
+  err=$(nix eval --impure --raw --expr "(($extra).override { lockChoice = false; }).best.drvPath" 2>&1 >/dev/null)
+  has -F "holds a choice (ship " <<<"$err" || fail "an unused choice in the lock is not warned about: $err"
+  nix-store --query --requisites "$(nix eval --impure --raw --expr "(($extra).override { lockChoice = false; }).best.drvPath" 2>/dev/null)" | has -E -- '-evaluation-' ||
+    fail "without lockChoice, best does not choose from an evaluation"
+  drv_attrs "$(nix eval --impure --raw --expr "(($extra).override { lockChoice = false; }).release.drvPath" 2>/dev/null)" |
     jq -e '.spec | fromjson | .lockEntry.choice.used == false' >/dev/null ||
-    fail "the release of a package whose lock's choice was set aside does not say so"
+    fail "the release of a package that left the lock's choice unused does not say so"
+  # lockChoice with an entry locked without it: refused, naming the re-lock.
+  jq 'del(.profiles[][].choice)' "$lock" >"$dir/no-choice.json"
+  expect_failure "no-choice.json's choice can't be used: it has none for linecount \\(it was locked without lockChoice\\)" \
+    nix eval --impure --raw --expr "(($pkg).override { lockFile = $dir/no-choice.json; }).best.drvPath"
   expect_failure 'lockChoice = true locks the variant `best` chooses by the evaluation, and the package has no evaluation workloads' \
     nix eval --impure --expr "let p = $pkg; in (p.override { lockChoice = true; workloads = removeAttrs p.workloads [ \"evaluation\" ]; }).updateProfile.drvPath"
 }

@@ -156,17 +156,18 @@ test_go_lock_writes_default_pgo_and_optimized_uses_only_the_locked_profile() {
 test_go_lock_choice_ships_the_locked_variant_without_an_evaluation() {
   # lockChoice: every Go program starts threads, so its evaluation counts move; the lock
   # holds best's choice, and the locked release depends on no evaluation.
-  local dir update best release_drv
+  local dir update best release_drv locked
   dir=$(mktemp -d)
   update=$(nix build --impure --no-link --json --expr '(import ./tests/fixtures/go.nix { }).wordfreq.override { lockChoice = true; }' updateProfile | jq -r '.[0].outputs.out')
   best=$(go_build best)
   "$update/bin/update-profile" "$dir/pgo.lock.json" "$dir/default.pgo"
   diff <(jq -S .profiles.wordfreq[].choice "$dir/pgo.lock.json") <(jq -S . "$best/nix-support/choice.json") ||
     fail "the lock's choice is not the unlocked package's best choice"
-  release_drv=$(nix eval --impure --raw -f tests/fixtures/go.nix --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo" release.drvPath)
+  locked="((import ./tests/fixtures/go.nix { lockFile = $dir/pgo.lock.json; defaultPgo = $dir/default.pgo; }).wordfreq.override { lockChoice = true; })"
+  release_drv=$(nix eval --impure --raw --expr "$locked.release.drvPath")
   ! nix-store --query --requisites "$release_drv" | grep -E -- '-evaluation-' ||
     fail "the Go release of a locked choice still depends on an evaluation"
-  [ "$(nix eval --impure --json -f tests/fixtures/go.nix --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo" best.passthru.lockedChoice)" = true ] ||
+  [ "$(nix eval --impure --json --expr "$locked.best.passthru.lockedChoice")" = true ] ||
     fail "the locked Go package's best does not take the lock's choice"
 }
 
