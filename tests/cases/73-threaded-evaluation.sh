@@ -71,7 +71,7 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   # lockChoice (README "Publishing a release"): update-profile locks the variant best
   # chooses with the profile, and the locked release depends on no evaluation, so that a
   # program whose evaluation counts move ships one archive in every store.
-  local dir lock pkg release_drv best_drv out rebuilt extra err
+  local dir lock pkg update release_drv best_drv out rebuilt extra err
   dir=$(mktemp -d)
   lock=$dir/pgo.lock.json
   pkg="(import ./$tev_fixture { }).override { lockChoice = true; }"
@@ -79,7 +79,17 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   # whose training would give another profile.
   mkdir "$dir/pgo"
   touch "$dir/pgo/linecount.profdata"
-  "$(tev_build_expr "($pkg).updateProfile")/bin/update-profile" "$lock"
+  update=$(tev_build_expr "($pkg).updateProfile")/bin/update-profile
+  # Without copies beside the lock: it says how to check them in.
+  mkdir "$dir/bare"
+  (cd "$dir/bare" && "$update") 2>&1 | has -F "  mkdir -p ./pgo && install -m 644 /nix/store/" ||
+    fail "update-profile does not say how to check in the missing copy"
+  # A copy that differs from the new profile: by how much, before it is rewritten.
+  mkdir "$dir/bare/pgo"
+  cp "$(tev_build profiles.affinity)" "$dir/bare/pgo/linecount.profdata"
+  (cd "$dir/bare" && "$update") 2>&1 | has -E "^edge profile overlap [0-9.]+% \(drift [0-9.]+%\)" ||
+    fail "update-profile does not say how far the new profile is from the checked-in one"
+  "$update" "$lock"
   jq -e '.profiles.linecount[] | .choice.chosen as $c | ([.choice.candidates[].variant] | index($c)) != null
       and ([.choice.candidates[] | select(.variant == "baseline") | .workloads[].workload] == ["held-out"])' "$lock" >/dev/null ||
     fail "the lock has no choice made on linecount's evaluation: $(jq -c . "$lock")"

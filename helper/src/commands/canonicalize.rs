@@ -151,8 +151,8 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
              each thread allocates, and in a server how socket reads and wake-ups fall between \
              client and server) and, with plain counters, increments lost when threads \
              interleave can differ from run to run, so this profile may not rebuild \
-             bit-identically (`nix build --rebuild` of a workload's profile, \
-             `.#profiles.<name>`, tells; a rebuild of the merged `profile` does not, as it \
+             bit-identically (`nix build --rebuild` of a workload's profile, the \
+             package's `profiles.<name>`, tells; a rebuild of the merged `profile` does not, as it \
              merges the same workload profiles again). Lock it (update-profile, which \
              locks the BOLT profile too): `optimized` and `bolted` are then reproducible \
              whatever the training does; or, \

@@ -20,15 +20,33 @@ wrote=\$(abs "\$lock")
 # Checked-in copies, beside the lock as in src (pgo.lock.json, pgo/): the package copies
 # its locked profiles from them, so they must follow the lock.
 dir=\$(dirname "\$lock")
+# The commands that would check in the copies that aren't there (paths quoted for a shell).
+missing=()
+q() { printf %q "\$1"; }
 if [ -n "$profileCopy" ] && [ -e "\$dir/$profileCopy" ]; then
+  # A reviewer's question when the copy changes: by how much. (A multithreaded program's
+  # training, rerun, gives a profile that differs by its noise.)
+  if [ -s "\$dir/$profileCopy" ] && ! cmp -s "$profile/$pname.profdata" "\$dir/$profileCopy"; then
+    echo "update-profile: the new profile against the checked-in one:" >&2
+    "$helper" diff --llvm-profdata "$llvmProfdata" --top 5 "\$dir/$profileCopy" "$profile/$pname.profdata" >&2 || true
+  fi
   install -m 644 "$profile/$pname.profdata" "\$dir/$profileCopy"
   wrote+=" and \$(abs "\$dir/$profileCopy")"
+elif [ -n "$profileCopy" ]; then
+  missing+=("mkdir -p \$(q "\$(dirname "\$dir/$profileCopy")") && install -m 644 $profile/$pname.profdata \$(q "\$dir/$profileCopy")")
 fi
 if [ -n "$boltProfileCopy" ] && [ -e "\$dir/$boltProfileCopy" ]; then
   rm -rf "\$dir/$boltProfileCopy"
   cp -r --no-preserve=mode "$boltProfile" "\$dir/$boltProfileCopy"
   wrote+=" and \$(abs "\$dir/$boltProfileCopy")"
+elif [ -n "$boltProfileCopy" ]; then
+  missing+=("mkdir -p \$(q "\$(dirname "\$dir/$boltProfileCopy")") && cp -r --no-preserve=mode $boltProfile \$(q "\$dir/$boltProfileCopy")")
 fi
 echo "update-profile: wrote \$wrote; $pname reads its lock from "${lockSource@Q}". Commit the files (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
+if [ \${#missing[@]} -gt 0 ]; then
+  # Not made unasked: a project may share its locked profiles through a binary cache.
+  echo "update-profile: checked-in copies missing beside the lock. A store without the locked profiles (another machine, a CI runner without your binary cache) rebuilds them from the workloads, and where the training of a program that starts threads gives other bytes, the lock refuses them. To check them in (update-profile rewrites them from then on):" >&2
+  printf '  %s\\n' "\${missing[@]}" >&2
+fi
 SCRIPT
 chmod +x "$out/bin/update-profile"
