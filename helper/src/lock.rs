@@ -57,8 +57,9 @@
 //!   profile. A locked build ships that variant with these numbers and runs no
 //!   evaluation for it: a multithreaded program's evaluation counts move from
 //!   run to run, and without it neither its choice nor its release archive
-//!   would be the same in every store. It applies while the package's
-//!   evaluation workloads are the ones its candidates were measured on.
+//!   would be the same in every store. A package with `lockChoice` refuses a
+//!   choice made on other evaluation workloads than its own
+//!   (nix/internal/lockedChoice.nix).
 //!
 //! Keys are sorted and the file is pretty-printed with a trailing newline, so
 //! re-locking the same profile rewrites nothing and diffs stay small.
@@ -71,10 +72,12 @@
 //!   and `bolt` take the given ones (`--workload`, `--bolt-profile`), or stay
 //!   as they were if none are given. (A new `fingerprint` drops an old `bolt`
 //!   that is not given again: it was trained on the old profile's binary.)
-//!   `choice` takes the given one (`--choice`), or none: an old choice was made
-//!   on binaries or workloads that may have changed since. So a workload whose profile changed without changing the merged
+//!   So a workload whose profile changed without changing the merged
 //!   profile (e.g. run-to-run noise that quantizing the merged profile removes) is
 //!   recorded, but does not make the profile look newer.
+//! - `choice` takes the given one (`--choice`), or none, whatever the
+//!   fingerprint: an old choice was made on binaries or workloads that may have
+//!   changed since.
 
 use std::collections::BTreeMap;
 use std::fs;
