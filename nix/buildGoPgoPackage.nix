@@ -271,15 +271,18 @@ let
 
   # The variant to ship, as for Rust: the faster of baseline and optimized among those the
   # regression check passes, whether or not noRegression passes.
-  best =
+  # bestOf LOCKED: with the lock's choice (lockedChoice), or chosen from the evaluation
+  # (null: what updateChoice locks).
+  bestOf =
+    locked:
     if evaluation == null then
       null
     else
       asProgram (chooseBest {
-        inherit pname version evaluation;
+        inherit pname version evaluation locked;
         tolerance = regressionTolerance;
-        locked = lockedChoice;
       });
+  best = bestOf lockedChoice;
   # The lock's choice, while it applies (lockChoice).
   lockedChoice = import ./internal/lockedChoice.nix {
     inherit lockEntry pname lockChoice fail;
@@ -288,7 +291,7 @@ let
     evaluationWorkloads = attrNames evaluationWorkloads;
     variants = [ "baseline" "optimized" ];
     who = "buildGoPgoPackage (${pname})";
-    relock = "run ${import ./internal/relockHint.nix}";
+    relock = import ./internal/relockChoiceHint.nix;
   };
 
   stageValues = {
@@ -332,6 +335,21 @@ let
       # The unlocked package's `best`: the choice its evaluation makes.
       choice = if lockChoice then (buildGoPgoPackage (args // { lockFile = null; defaultPgo = null; })).best else null;
     };
+    # bin/update-choice: lock the variant `best` chooses now, keeping the locked profile
+    # (as buildPgoPackage's): no training reruns, and default.pgo is rewritten as it is.
+    updateChoice =
+      if !lockChoice || lockFile' == null then
+        null
+      else
+        goUpdateProfile {
+          inherit pname lockPath lockSource profile;
+          command = "update-choice";
+          defaultPgoPath = defaultPgoPath';
+          # The entry keeps its fingerprint, date and workloads (none given), and its name.
+          profiles = { };
+          lockName = lockEntry.name;
+          choice = bestOf null;
+        };
   };
 in
 if !validName pname then
@@ -359,6 +377,7 @@ else
       evaluation = evaluationWorkloads != { };
       repairs = false;
       vendor = vendorHash != null;
+      inherit lockChoice;
     };
     locked = lockEntry != null;
     # The Go toolchain identity the package's lock entries are keyed by (`nix-pgo import

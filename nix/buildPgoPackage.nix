@@ -617,16 +617,19 @@ let
   # The remedies' evaluation has every variant too, when there is one: one baseline run
   # for every candidate.
   shippingEvaluation = if repairEvaluation == null then evaluation else repairEvaluation;
-  best =
+  # bestOf LOCKED: `best` with the lock's choice (lockedChoice), or chosen from the
+  # evaluation (null: what updateChoice locks).
+  bestOf =
+    locked:
     if evaluation == null then
       null
     else
       asProgram (chooseBest {
-        inherit pname version;
+        inherit pname version locked;
         evaluation = shippingEvaluation;
         tolerance = regressionTolerance;
-        locked = lockedChoice;
       });
+  best = bestOf lockedChoice;
   # The lock's choice, while it applies (lockChoice).
   lockedChoice = import ./internal/lockedChoice.nix {
     inherit lockEntry pname lockChoice fail;
@@ -635,7 +638,7 @@ let
     evaluationWorkloads = builtins.attrNames evaluationWorkloads;
     variants = [ "baseline" "optimized" ] ++ (if bolt then [ "bolted" ] else [ ]) ++ repairs';
     who = "buildPgoPackage (${pname})";
-    relock = "run ${import ./internal/relockHint.nix}";
+    relock = import ./internal/relockChoiceHint.nix;
   };
   # What decides which stages of the registry (stages.nix: `bolt`, `lockedOnly`, `needs`)
   # the package has, from the arguments alone: listing jobs and checks (stagesOf,
@@ -648,6 +651,7 @@ let
     evaluation = evaluationWorkloads != { };
     repairs = evaluationWorkloads != { } && repairs' != [ ];
     vendor = true;
+    inherit lockChoice;
   };
   # The stages by their registry attribute (stages.nix), for the result.
   stageValues = boltStages // {
@@ -689,6 +693,27 @@ let
       defaultLockPath = lockPath;
       inherit lockSource;
     };
+    # bin/update-choice: lock the variant `best` chooses now, keeping the locked profile
+    # (and BOLT profile): after evaluation workloads changed, no training reruns, so a
+    # program that starts threads keeps its profile instead of one that differs by noise.
+    updateChoice =
+      if !lockChoice || lockFile' == null then
+        null
+      else
+        updateProfile {
+          inherit pname profile;
+          command = "update-choice";
+          # The locked profile as the lock has it: the entry keeps its fingerprint, date,
+          # workloads (none given), name and BOLT profile.
+          lockName = lockEntry.name;
+          profiles = { };
+          boltProfile = if boltLockEntry != null then requireElf boltProfile else null;
+          boltLockName = "${pname}-bolt-profile";
+          # This build's variants, chosen from their evaluation, whatever the lock chose.
+          choice = bestOf null;
+          defaultLockPath = lockPath;
+          inherit lockSource;
+        };
     # A check that the locked profile hasn't drifted from what the workloads give now.
     # (With a lock file, whose entry for this package and toolchain lockEntry checks.)
     profileFresh =

@@ -13,8 +13,9 @@
 #   lockedOnly   only for a package with a lock
 #   needs        what else the package must have for it (its `has`, from its arguments):
 #                "evaluation" (evaluation workloads), "repairs" (and remedies to try),
-#                "vendor" (Go: a vendorHash); with `bolt` and `lockedOnly`, the only ways
-#                a stage is null, so stagesOf and checksFor never ask a stage itself
+#                "vendor" (Go: a vendorHash), "lockChoice" (lockChoice = true); with
+#                `bolt` and `lockedOnly`, the only ways a stage is null, so stagesOf and
+#                checksFor never ask a stage itself
 #   job          a Hydra job of its own (false: the same derivation as another stage, or an app)
 #   languages    the pipelines that have it: "rust" (buildPgoPackage), "go" (buildGoPgoPackage);
 #                a pipeline's `language` attribute names its own
@@ -65,4 +66,6 @@ map stage [
   { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; languages = [ "rust" ]; }
   # bin/update-profile: an app (`nix run`), not a build product.
   { name = "update-profile"; attr = "updateProfile"; job = false; }
+  # bin/update-choice: lock the variant `best` chooses now, keeping the locked profile.
+  { name = "update-choice"; attr = "updateChoice"; job = false; lockedOnly = true; needs = [ "lockChoice" ]; }
 ]

@@ -119,7 +119,7 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   extra="let p = $pkg; in p.override { workloads = p.workloads // { evaluation = p.workloads.evaluation // { again = p.workloads.evaluation.held-out; }; }; }"
   err=$(expect_failure "pgo.lock.json's choice can't be used: it was made on the evaluation workloads held-out, and the package's are again, held-out" \
     nix eval --impure --raw --expr "($extra).release.drvPath")
-  has -F "run the package's updateProfile (\`nix run .#<package>.updateProfile\`" <<<"$err" ||
+  has -F "run the package's updateChoice (\`nix run .#<package>.updateChoice\`" <<<"$err" ||
     fail "the refusal does not say how to lock a new choice: $err"
   # Without lockChoice, the entry's choice is left unused, with a warning: best chooses from
   # an evaluation, and the release says the lock's choice was not used.
@@ -136,4 +136,42 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
     nix eval --impure --raw --expr "(($pkg).override { lockFile = $dir/no-choice.json; }).best.drvPath"
   expect_failure 'lockChoice = true locks the variant `best` chooses by the evaluation, and the package has no evaluation workloads' \
     nix eval --impure --expr "let p = $pkg; in (p.override { lockChoice = true; workloads = removeAttrs p.workloads [ \"evaluation\" ]; }).updateProfile.drvPath"
+}
+
+test_threaded_evaluation_update_choice_locks_a_new_choice_and_keeps_the_profile() {
+  # updateChoice (README "Publishing a release"): after a held-out workload was added, it
+  # locks the choice made on the variants of the locked profile without training, so the
+  # profile of a program whose training gives other bytes each time stays as it was.
+  local dir lock pkg extra drv update
+  dir=$(mktemp -d)
+  lock=$dir/pgo.lock.json
+  pkg="(import ./$tev_fixture { }).override { lockChoice = true; }"
+  mkdir "$dir/pgo"
+  touch "$dir/pgo/linecount.profdata"
+  update=$(tev_build_expr "($pkg).updateProfile")/bin/update-profile
+  (cd "$dir" && "$update")
+  cp "$lock" "$dir/before.json"
+  cp "$dir/pgo/linecount.profdata" "$dir/before.profdata"
+  [ "$(nix eval --impure --expr "($pkg).updateChoice == null")" = true ] ||
+    fail "a package without a lock has an updateChoice"
+  pkg="(import ./$tev_fixture { }).override { lockChoice = true; lockFile = $lock; checkedInProfile = $dir/pgo/linecount.profdata; }"
+  extra="let p = $pkg; in p.override { workloads = p.workloads // { evaluation = p.workloads.evaluation // { again = p.workloads.evaluation.held-out; }; }; }"
+  # No training: neither the instrumented build nor a training workload's profile is in
+  # its closure (the locked profile is copied from the checked-in one).
+  drv=$(nix eval --impure --raw --expr "($extra).updateChoice.drvPath")
+  ! nix-store --query --requisites "$drv" | grep -E -- '-(instrumented|profile-affinity|profile-count)-' ||
+    fail "updateChoice depends on the training"
+  update=$(tev_build_expr "($extra).updateChoice")/bin/update-choice
+  (cd "$dir" && "$update") 2>&1 | tee "$dir/out"
+  has -F "same profile data; metadata, BOLT profile or choice updated" <"$dir/out" ||
+    fail "update-choice did not say that only the choice changed"
+  # The entry is the same but for its choice, made on both evaluation workloads now.
+  diff <(jq -S 'del(.profiles[][].choice)' "$dir/before.json") <(jq -S 'del(.profiles[][].choice)' "$lock") ||
+    fail "update-choice changed the locked profile's entry"
+  jq -e '[.profiles.linecount[].choice.candidates[] | select(.variant == "baseline") | .workloads[].workload] == ["again", "held-out"]' "$lock" >/dev/null ||
+    fail "the new choice was not made on the evaluation workloads: $(jq -c . "$lock")"
+  cmp "$dir/before.profdata" "$dir/pgo/linecount.profdata" || fail "update-choice changed the checked-in profile"
+  # The package with the added workload now ships the lock's choice, without an evaluation.
+  ! nix-store --query --requisites "$(nix eval --impure --raw --expr "($extra).release.drvPath")" | grep -E -- '-(repair-)?evaluation-' ||
+    fail "the release of the new locked choice depends on an evaluation"
 }

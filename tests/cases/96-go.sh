@@ -169,6 +169,18 @@ test_go_lock_choice_ships_the_locked_variant_without_an_evaluation() {
     fail "the Go release of a locked choice still depends on an evaluation"
   [ "$(nix eval --impure --json --expr "$locked.best.passthru.lockedChoice")" = true ] ||
     fail "the locked Go package's best does not take the lock's choice"
+  # updateChoice: the choice again, from the locked profile's variants, without training;
+  # the entry but its choice, and default.pgo, stay as they were.
+  cp "$dir/pgo.lock.json" "$dir/before.json"
+  cp "$dir/default.pgo" "$dir/before.pgo"
+  ! nix-store --query --requisites "$(nix eval --impure --raw --expr "$locked.updateChoice.drvPath")" | grep -E -- '-(profiling|profile-bench|profile-text)-' ||
+    fail "the Go package's updateChoice depends on the training"
+  update=$(nix build --impure --no-link --json --expr "$locked.updateChoice" | jq -r '.[0].outputs.out')
+  "$update/bin/update-choice" "$dir/pgo.lock.json" "$dir/default.pgo"
+  diff <(jq -S 'del(.profiles[][].choice)' "$dir/before.json") <(jq -S 'del(.profiles[][].choice)' "$dir/pgo.lock.json") ||
+    fail "update-choice changed the Go package's locked entry"
+  jq -e '.profiles.wordfreq[].choice.chosen' "$dir/pgo.lock.json" >/dev/null || fail "update-choice locked no choice"
+  cmp "$dir/before.pgo" "$dir/default.pgo" || fail "update-choice changed default.pgo"
 }
 
 test_go_committed_default_pgo_and_lock_in_src_rebuild_no_baseline() {

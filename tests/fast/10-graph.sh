@@ -156,7 +156,10 @@ test_stage_presence_is_known_without_a_toolchain_and_agrees_with_the_stages() {
         noBolt = demo.override { bolt = false; };
         noEvaluation = demo.override { workloads = demo.workloads // { evaluation = { }; }; };
         noRepairs = demo.override { repairs = [ ]; };
+        # lockChoice without a lock: no updateChoice (test 73 builds one with a lock).
+        lockChoice = demo.override { lockChoice = true; };
         inherit (go) wordfreq primes;
+        goLockChoice = go.wordfreq.override { lockChoice = true; };
       };
       disagree = p: builtins.filter
         (s: builtins.elem (p.language or "rust") s.languages

@@ -134,7 +134,8 @@ test_update_profile_says_where_the_package_reads_its_lock() {
   source=$(nix eval --impure --raw --expr "($package).updateProfile.lockSource")
   (
     export out=$dir/out pname=p toolchainId=t defaultLockPath=pgo.lock.json helper=true llvmProfdata=x \
-      profile=x lockName=n profileCopy='' boltProfileCopy='' boltProfile='' lockSource=$source
+      profile=x lockName=n profileCopy='' boltProfileCopy='' boltProfile='' lockSource=$source \
+      command=update-profile purpose=p
     workloadArgs=()
     source nix/stages/update-profile/updateProfile.sh
   )

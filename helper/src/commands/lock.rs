@@ -184,7 +184,7 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
         let what = match change {
             Change::Added => "added",
             Change::FingerprintChanged => "profile data changed",
-            Change::Updated => "same profile data, metadata or BOLT profile updated",
+            Change::Updated => "same profile data; metadata, BOLT profile or choice updated",
             Change::Unchanged => "unchanged",
         };
         println!(

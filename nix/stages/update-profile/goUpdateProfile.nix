@@ -4,7 +4,9 @@
 # bin/update-profile [LOCK_FILE [DEFAULT_PGO]]: writes the Go program's profile rebuilt
 # from its workloads as default.pgo (Go's -pgo=auto convention: the main package's
 # directory) and its lock entry (nix-pgo lock), for this Go toolchain. `nix run` builds
-# the profiles first (they are in the script's closure).
+# the profiles first (they are in the script's closure). bin/update-choice (command =
+# "update-choice") is the same given the locked profile and no workload profiles: the
+# entry keeps its profile and takes the new choice.
 { helper
 , mkStage
 , toolchain
@@ -22,16 +24,24 @@
   lockSource ? "its src's pgo.lock.json, and its default.pgo from its src"
 , # The choice to lock (the unlocked pipeline's `best` stage), or null, as updateProfile's.
   choice ? null
+, # The script's name: update-profile, or update-choice when `profile` is the locked one.
+  command ? "update-profile"
 ,
 }:
 mkStage {
-  name = "${pname}-update-profile";
+  name = "${pname}-${command}";
   script = ./goUpdateProfile.sh;
-  inherit pname lockName lockPath defaultPgoPath lockSource;
+  inherit pname lockName lockPath defaultPgoPath lockSource command;
+  # What the script does, for its header and --help.
+  purpose =
+    if command == "update-choice" then
+      "Lock the variant best ships, chosen now, keeping the locked profile (default.pgo is rewritten as it is)"
+    else
+      "Re-lock the Go profile from its workloads, and write it where go build -pgo=auto looks for it";
   profile = "${profile}";
   helper = "${helper}/bin/nix-pgo";
   toolchainId = toolchain.go.id;
   workloadArgs = builtins.concatMap (w: [ "--workload" "${w}=${profiles.${w}}" ]) (builtins.attrNames profiles)
     ++ (if choice != null then [ "--choice" "${choice}/nix-support/choice.json" ] else [ ]);
-  meta.mainProgram = "update-profile";
+  meta.mainProgram = command;
 }

@@ -1,16 +1,16 @@
 # shellcheck shell=bash
-# Writes $out/bin/update-profile, a script with this build's paths baked in.
+# Writes $out/bin/$command (update-profile or update-choice), a script with this build's
+# paths baked in.
 # shellcheck disable=SC2154 # the attributes come from .attrs.sh
 mkdir -p "$out/bin"
-cat >"$out/bin/update-profile" <<SCRIPT
+cat >"$out/bin/$command" <<SCRIPT
 #!$BASH
-# Re-lock the Go profile of $pname (toolchain $toolchainId) from its workloads, and write it
-# where go build -pgo=auto looks for it.
+# $purpose: $pname (toolchain $toolchainId).
 set -euo pipefail
-usage="usage: update-profile [LOCK_FILE [DEFAULT_PGO]]  (default $lockPath and $defaultPgoPath, relative to this directory)"
+usage="usage: $command [LOCK_FILE [DEFAULT_PGO]]  (default $lockPath and $defaultPgoPath, relative to this directory): $purpose."
 case \${1-} in
   -h | --help) echo "\$usage"; exit 0 ;;
-  -*) echo "update-profile: unknown option \$1; \$usage" >&2; exit 2 ;;
+  -*) echo "$command: unknown option \$1; \$usage" >&2; exit 2 ;;
 esac
 lock=\${1:-$lockPath}
 pgo=\${2:-$defaultPgoPath}
@@ -20,6 +20,6 @@ install -m 644 "$profile/$pname.pgo" "\$pgo"
   --profile "$profile" --name "$lockName" ${workloadArgs[*]@Q}
 # The paths are relative to where this runs; where the package reads them is lockSource.
 abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\${1#./}" ;; esac; }
-echo "update-profile: wrote \$(abs "\$pgo") and \$(abs "\$lock"); $pname reads its lock from "${lockSource@Q}". Commit both (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
+echo "$command: wrote \$(abs "\$pgo") and \$(abs "\$lock"); $pname reads its lock from "${lockSource@Q}". Commit both (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
 SCRIPT
-chmod +x "$out/bin/update-profile"
+chmod +x "$out/bin/$command"

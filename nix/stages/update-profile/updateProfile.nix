@@ -9,6 +9,8 @@
 # copies of the profiles, where the package looks for them, are rewritten with the lock:
 # a copy the lock no longer locks fails the next build. With a choice (buildPgoPackage's
 # lockChoice), the variant `best` ships is locked too.
+# bin/update-choice (command = "update-choice") is the same given the locked profile and
+# no workload profiles: the entry keeps its profile and takes the new choice.
 { helper
 , mkStage
 , toolchain
@@ -32,6 +34,8 @@
 , # Where the package reads its lock, for the message (buildPgoPackage's `lockSource`,
   # internal/lockSource.nix).
   lockSource ? "its src's pgo.lock.json (or its lockFile), and its checked-in copies from its src's pgo/"
+, # The script's name: update-profile, or update-choice when `profile` is the locked one.
+  command ? "update-profile"
 , # The checked-in copies of the profile and the BOLT profile, relative to the lock's
   # directory, where buildPgoPackage finds them beside src's pgo.lock.json; or null. Each
   # is rewritten when it exists: one that doesn't is not created.
@@ -43,9 +47,15 @@ let
   inherit (builtins) attrNames;
 in
 mkStage {
-  name = "${pname}-update-profile";
+  name = "${pname}-${command}";
   script = ./updateProfile.sh;
-  inherit pname lockName defaultLockPath profile lockSource;
+  inherit pname lockName defaultLockPath profile lockSource command;
+  # What the script does, for its header and --help.
+  purpose =
+    if command == "update-choice" then
+      "Lock the variant best ships, chosen now, keeping the locked profile"
+    else
+      "Re-lock the profile from its workloads";
   profileCopy = if profileCopy == null then "" else profileCopy;
   boltProfileCopy = if boltProfile == null || boltProfileCopy == null then "" else boltProfileCopy;
   boltProfile = if boltProfile == null then "" else "${boltProfile}";
@@ -55,5 +65,5 @@ mkStage {
   workloadArgs = builtins.concatMap (w: [ "--workload" "${w}=${profiles.${w}}" ]) (attrNames profiles)
     ++ (if boltProfile != null then [ "--bolt-profile" "${boltProfile}" "--bolt-name" boltLockName ] else [ ])
     ++ (if choice != null then [ "--choice" "${choice}/nix-support/choice.json" ] else [ ]);
-  meta.mainProgram = "update-profile";
+  meta.mainProgram = command;
 }

@@ -1,14 +1,16 @@
 # shellcheck shell=bash
-# Writes $out/bin/update-profile, a script with this build's paths baked in.
+# Writes $out/bin/$command (update-profile or update-choice), a script with this build's
+# paths baked in.
+# shellcheck disable=SC2154 # the attributes come from .attrs.sh
 mkdir -p "$out/bin"
-cat >"$out/bin/update-profile" <<SCRIPT
+cat >"$out/bin/$command" <<SCRIPT
 #!$BASH
-# Re-lock the profile of $pname (toolchain $toolchainId) from its workloads.
+# $purpose: $pname (toolchain $toolchainId).
 set -euo pipefail
-usage="usage: update-profile [LOCK_FILE]  (default $defaultLockPath, relative to this directory)"
+usage="usage: $command [LOCK_FILE]  (default $defaultLockPath, relative to this directory): $purpose."
 case \${1-} in
   -h | --help) echo "\$usage"; exit 0 ;;
-  -*) echo "update-profile: unknown option \$1; \$usage" >&2; exit 2 ;;
+  -*) echo "$command: unknown option \$1; \$usage" >&2; exit 2 ;;
 esac
 lock=\${1:-$defaultLockPath}
 mkdir -p "\$(dirname "\$lock")"
@@ -27,7 +29,7 @@ if [ -n "$profileCopy" ] && [ -e "\$dir/$profileCopy" ]; then
   # A reviewer's question when the copy changes: by how much. (A multithreaded program's
   # training, rerun, gives a profile that differs by its noise.)
   if [ -s "\$dir/$profileCopy" ] && ! cmp -s "$profile/$pname.profdata" "\$dir/$profileCopy"; then
-    echo "update-profile: the new profile against the checked-in one:" >&2
+    echo "$command: the new profile against the checked-in one:" >&2
     "$helper" diff --llvm-profdata "$llvmProfdata" --top 5 "\$dir/$profileCopy" "$profile/$pname.profdata" >&2 || true
   fi
   install -m 644 "$profile/$pname.profdata" "\$dir/$profileCopy"
@@ -42,11 +44,11 @@ if [ -n "$boltProfileCopy" ] && [ -e "\$dir/$boltProfileCopy" ]; then
 elif [ -n "$boltProfileCopy" ]; then
   missing+=("mkdir -p \$(q "\$(dirname "\$dir/$boltProfileCopy")") && cp -r --no-preserve=mode $boltProfile \$(q "\$dir/$boltProfileCopy")")
 fi
-echo "update-profile: wrote \$wrote; $pname reads its lock from "${lockSource@Q}". Commit the files (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
+echo "$command: wrote \$wrote; $pname reads its lock from "${lockSource@Q}". Commit the files (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
 if [ \${#missing[@]} -gt 0 ]; then
   # Not made unasked: a project may share its locked profiles through a binary cache.
-  echo "update-profile: checked-in copies missing beside the lock. A store without the locked profiles (another machine, a CI runner without your binary cache) rebuilds them from the workloads, and where the training of a program that starts threads gives other bytes, the lock refuses them. To check them in (update-profile rewrites them from then on):" >&2
+  echo "$command: checked-in copies missing beside the lock. A store without the locked profiles (another machine, a CI runner without your binary cache) rebuilds them from the workloads, and where the training of a program that starts threads gives other bytes, the lock refuses them. To check them in (update-profile rewrites them from then on):" >&2
   printf '  %s\\n' "\${missing[@]}" >&2
 fi
 SCRIPT
-chmod +x "$out/bin/update-profile"
+chmod +x "$out/bin/$command"
