@@ -10,6 +10,28 @@
 tev_fixture=tests/fixtures/linecount.nix
 tev_build() { nix build --impure --no-link --json -f "$tev_fixture" "$@" | jq -r '.[0].outputs.out'; }
 tev_build_expr() { nix build --impure --no-link --json --expr "$@" | jq -r '.[0].outputs.out'; }
+# tev_choice_pkg [DIR]: linecount with lockChoice, as an expression; given DIR, locked by
+# DIR/pgo.lock.json with the checked-in profile DIR/pgo/linecount.profdata.
+tev_choice_pkg() {
+  if [ $# -eq 0 ]; then
+    echo "((import ./$tev_fixture { }).override { lockChoice = true; })"
+  else
+    echo "((import ./$tev_fixture { }).override { lockChoice = true; lockFile = $1/pgo.lock.json; checkedInProfile = $1/pgo/linecount.profdata; })"
+  fi
+}
+# tev_choice_update DIR: the update-profile of tev_choice_pkg, with an empty checked-in
+# copy of the profile in DIR/pgo for it to rewrite (for a second store, whose training
+# would give another profile).
+tev_choice_update() {
+  local out
+  mkdir -p "$1/pgo" && touch "$1/pgo/linecount.profdata" || return
+  out=$(tev_build_expr "$(tev_choice_pkg).updateProfile") || return
+  echo "$out/bin/update-profile"
+}
+# tev_with_again PKG: PKG with a second evaluation workload, `again` (held-out's twin).
+tev_with_again() {
+  echo "let p = $1; in p.override { workloads = p.workloads // { evaluation = p.workloads.evaluation // { again = p.workloads.evaluation.held-out; }; }; }"
+}
 
 test_threaded_evaluation_runs_a_threaded_workload_five_times_and_keeps_the_median_run() {
   local evaluation run log
@@ -74,12 +96,7 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   local dir lock pkg update release_drv best_drv out rebuilt extra err
   dir=$(mktemp -d)
   lock=$dir/pgo.lock.json
-  pkg="(import ./$tev_fixture { }).override { lockChoice = true; }"
-  # A checked-in copy of the profile (update-profile rewrites it), for the second store,
-  # whose training would give another profile.
-  mkdir "$dir/pgo"
-  touch "$dir/pgo/linecount.profdata"
-  update=$(tev_build_expr "($pkg).updateProfile")/bin/update-profile
+  update=$(tev_choice_update "$dir")
   # Without copies beside the lock: it says how to check them in.
   mkdir "$dir/bare"
   (cd "$dir/bare" && "$update") 2>&1 | has -F "  mkdir -p ./pgo && install -m 644 /nix/store/" ||
@@ -93,7 +110,7 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   jq -e '.profiles.linecount[] | .choice.chosen as $c | ([.choice.candidates[].variant] | index($c)) != null
       and ([.choice.candidates[] | select(.variant == "baseline") | .workloads[].workload] == ["held-out"])' "$lock" >/dev/null ||
     fail "the lock has no choice made on linecount's evaluation: $(jq -c . "$lock")"
-  pkg="(import ./$tev_fixture { }).override { lockChoice = true; lockFile = $lock; checkedInProfile = $dir/pgo/linecount.profdata; }"
+  pkg=$(tev_choice_pkg "$dir")
   release_drv=$(nix eval --impure --raw --expr "($pkg).release.drvPath")
   best_drv=$(nix eval --impure --raw --expr "($pkg).best.drvPath")
   ! nix-store --query --requisites "$release_drv" | grep -E -- '-(repair-)?evaluation-' ||
@@ -116,7 +133,7 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   cmp "$out"/*.tar.gz "$dir/store$out"/*.tar.gz || fail "the locked release's archive differs in a second store"
   # A held-out workload added since: the lock's choice was not made on it, so best and the
   # release refuse it (a fresh choice would differ from store to store), naming the re-lock.
-  extra="let p = $pkg; in p.override { workloads = p.workloads // { evaluation = p.workloads.evaluation // { again = p.workloads.evaluation.held-out; }; }; }"
+  extra=$(tev_with_again "$pkg")
   err=$(expect_failure "pgo.lock.json's choice can't be used: it was made on the evaluation workloads held-out, and the package's are again, held-out" \
     nix eval --impure --raw --expr "($extra).release.drvPath")
   has -F "run the package's updateChoice (\`nix run .#<package>.updateChoice\`" <<<"$err" ||
@@ -142,20 +159,16 @@ test_threaded_evaluation_update_choice_locks_a_new_choice_and_keeps_the_profile(
   # updateChoice (README "Publishing a release"): after a held-out workload was added, it
   # locks the choice made on the variants of the locked profile without training, so the
   # profile of a program whose training gives other bytes each time stays as it was.
-  local dir lock pkg extra drv update
+  local dir lock extra drv update
   dir=$(mktemp -d)
   lock=$dir/pgo.lock.json
-  pkg="(import ./$tev_fixture { }).override { lockChoice = true; }"
-  mkdir "$dir/pgo"
-  touch "$dir/pgo/linecount.profdata"
-  update=$(tev_build_expr "($pkg).updateProfile")/bin/update-profile
+  update=$(tev_choice_update "$dir")
   (cd "$dir" && "$update")
   cp "$lock" "$dir/before.json"
   cp "$dir/pgo/linecount.profdata" "$dir/before.profdata"
-  [ "$(nix eval --impure --expr "($pkg).updateChoice == null")" = true ] ||
+  [ "$(nix eval --impure --expr "$(tev_choice_pkg).updateChoice == null")" = true ] ||
     fail "a package without a lock has an updateChoice"
-  pkg="(import ./$tev_fixture { }).override { lockChoice = true; lockFile = $lock; checkedInProfile = $dir/pgo/linecount.profdata; }"
-  extra="let p = $pkg; in p.override { workloads = p.workloads // { evaluation = p.workloads.evaluation // { again = p.workloads.evaluation.held-out; }; }; }"
+  extra=$(tev_with_again "$(tev_choice_pkg "$dir")")
   # No training: neither the instrumented build nor a training workload's profile is in
   # its closure (the locked profile is copied from the checked-in one).
   drv=$(nix eval --impure --raw --expr "($extra).updateChoice.drvPath")
