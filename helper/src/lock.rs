@@ -285,6 +285,30 @@ impl LockEntry {
     }
 }
 
+impl LockEntry {
+    /// The fields of an entry of the same profile data that differ in `other`,
+    /// as the lock file names them: what a re-lock that changed no profile
+    /// data changed (`nix-pgo lock`'s message).
+    pub fn changed_fields(&self, other: &LockEntry) -> Vec<&'static str> {
+        let fields = [
+            ("name", self.name != other.name),
+            ("narHash", self.nar_hash != other.nar_hash),
+            ("storePath", self.store_path != other.store_path),
+            ("workloads", self.workloads != other.workloads),
+            (
+                "fingerprintChanged",
+                self.fingerprint_changed != other.fingerprint_changed,
+            ),
+            ("bolt", self.bolt != other.bolt),
+            ("choice", self.choice != other.choice),
+        ];
+        fields
+            .into_iter()
+            .filter_map(|(name, differs)| differs.then_some(name))
+            .collect()
+    }
+}
+
 fn check_fingerprint(fingerprint: &str) -> Result<()> {
     let hex = fingerprint.len() == 64
         && fingerprint
@@ -529,6 +553,19 @@ mod tests {
         let mut choice = crate::choice::choose(&evaluation, "baseline", 0.0).unwrap();
         choice.chosen = chosen.to_owned();
         choice
+    }
+
+    #[test]
+    fn an_update_of_the_same_profile_names_what_changed() {
+        let mut lock = LockFile::new();
+        update(&mut lock, "p", "t", entry('a', "2026-01-01"), None);
+        let old = lock.profiles["p"]["t"].clone();
+        let mut new = entry('a', "2026-02-02");
+        new.choice = Some(choice("optimized"));
+        assert_eq!(update(&mut lock, "p", "t", new, None), Change::Updated);
+        // The date stays (same fingerprint): only the choice changed.
+        assert_eq!(old.changed_fields(&lock.profiles["p"]["t"]), ["choice"]);
+        assert!(old.changed_fields(&old).is_empty());
     }
 
     #[test]

@@ -167,6 +167,11 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
         choice,
     };
     let workloads = (!args.workloads.is_empty()).then_some(workloads);
+    let old = lock
+        .profiles
+        .get(&args.package)
+        .and_then(|entries| entries.get(&args.toolchain))
+        .cloned();
     let change = update(&mut lock, &args.package, &args.toolchain, entry, workloads);
     let written = write_if_changed(&args.lock_file, &lock.to_json()?)?;
 
@@ -181,11 +186,15 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
             entry,
         })
     } else {
-        let what = match change {
-            Change::Added => "added",
-            Change::FingerprintChanged => "profile data changed",
-            Change::Updated => "same profile data; metadata, BOLT profile or choice updated",
-            Change::Unchanged => "unchanged",
+        let what = match (change, &old) {
+            (Change::Added, _) => "added".to_owned(),
+            (Change::FingerprintChanged, _) => "profile data changed".to_owned(),
+            (Change::Updated, Some(old)) => format!(
+                "same profile data, updated: {}",
+                old.changed_fields(entry).join(", ")
+            ),
+            (Change::Updated, None) => "same profile data, updated".to_owned(),
+            (Change::Unchanged, _) => "unchanged".to_owned(),
         };
         println!(
             "{}: {} ({}): {what}; {} {}, fingerprint {} (changed {})",
