@@ -176,8 +176,10 @@ test_threaded_evaluation_update_choice_locks_a_new_choice_and_keeps_the_profile(
     fail "updateChoice depends on the training"
   update=$(tev_build_expr "($extra).updateChoice")/bin/update-choice
   (cd "$dir" && "$update") 2>&1 | tee "$dir/out"
-  has -F "same profile data; metadata, BOLT profile or choice updated" <"$dir/out" ||
+  has -F "same profile data, updated: choice" <"$dir/out" ||
     fail "update-choice did not say that only the choice changed"
+  has -F "pgo/linecount.profdata: already as locked, left as they are." <"$dir/out" ||
+    fail "update-choice did not say that it left the checked-in profile as it was"
   # The entry is the same but for its choice, made on both evaluation workloads now.
   diff <(jq -S 'del(.profiles[][].choice)' "$dir/before.json") <(jq -S 'del(.profiles[][].choice)' "$lock") ||
     fail "update-choice changed the locked profile's entry"

@@ -25,10 +25,14 @@ dir=\$(dirname "\$lock")
 # The commands that would check in the copies that aren't there (paths quoted for a shell).
 missing=()
 q() { printf %q "\$1"; }
-if [ -n "$profileCopy" ] && [ -e "\$dir/$profileCopy" ]; then
+# A copy that already has the bytes is left alone, and said so (update-choice keeps them).
+same=()
+if [ -n "$profileCopy" ] && cmp -s "$profile/$pname.profdata" "\$dir/$profileCopy"; then
+  same+=("\$(abs "\$dir/$profileCopy")")
+elif [ -n "$profileCopy" ] && [ -e "\$dir/$profileCopy" ]; then
   # A reviewer's question when the copy changes: by how much. (A multithreaded program's
   # training, rerun, gives a profile that differs by its noise.)
-  if [ -s "\$dir/$profileCopy" ] && ! cmp -s "$profile/$pname.profdata" "\$dir/$profileCopy"; then
+  if [ -s "\$dir/$profileCopy" ]; then
     echo "$command: the new profile against the checked-in one:" >&2
     "$helper" diff --llvm-profdata "$llvmProfdata" --top 5 "\$dir/$profileCopy" "$profile/$pname.profdata" >&2 || true
   fi
@@ -37,13 +41,16 @@ if [ -n "$profileCopy" ] && [ -e "\$dir/$profileCopy" ]; then
 elif [ -n "$profileCopy" ]; then
   missing+=("mkdir -p \$(q "\$(dirname "\$dir/$profileCopy")") && install -m 644 $profile/$pname.profdata \$(q "\$dir/$profileCopy")")
 fi
-if [ -n "$boltProfileCopy" ] && [ -e "\$dir/$boltProfileCopy" ]; then
+if [ -n "$boltProfileCopy" ] && [ -d "\$dir/$boltProfileCopy" ] && diff -r -q "$boltProfile" "\$dir/$boltProfileCopy" >/dev/null 2>&1; then
+  same+=("\$(abs "\$dir/$boltProfileCopy")")
+elif [ -n "$boltProfileCopy" ] && [ -e "\$dir/$boltProfileCopy" ]; then
   rm -rf "\$dir/$boltProfileCopy"
   cp -r --no-preserve=mode "$boltProfile" "\$dir/$boltProfileCopy"
   wrote+=" and \$(abs "\$dir/$boltProfileCopy")"
 elif [ -n "$boltProfileCopy" ]; then
   missing+=("mkdir -p \$(q "\$(dirname "\$dir/$boltProfileCopy")") && cp -r --no-preserve=mode $boltProfile \$(q "\$dir/$boltProfileCopy")")
 fi
+[ \${#same[@]} -eq 0 ] || echo "$command: \${same[*]}: already as locked, left as they are." >&2
 echo "$command: wrote \$wrote; $pname reads its lock from "${lockSource@Q}". Commit the files (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
 if [ \${#missing[@]} -gt 0 ]; then
   # Not made unasked: a project may share its locked profiles through a binary cache.
