@@ -108,7 +108,10 @@ test_go_stripped_binary_is_optimized_and_its_evaluation_repeats() {
   readelf -S "$baseline/bin/wordfreq" | has -F .symtab && fail "the stripped fixture has a symbol table"
   optimized=$(go_build stripped.optimized)
   "$GO" version -m "$optimized/bin/wordfreq" | has -E $'build\t-pgo=default.pgo$' || fail "stripped optimized has no profile"
-  jq -e '.valueRate == 1 and .programValueRate == 1' "$optimized"/nix-support/profile-match-wordfreq.json ||
+  # The program's own functions all match; not the whole profile's value: the benchmark
+  # workload's samples that land in the test harness (runtime.ReadMemStats under
+  # testing.B, when one does) are in no build of the program (a cold run saw 10 of 148 ms).
+  jq -e '.programValueRate == 1' "$optimized"/nix-support/profile-match-wordfreq.json ||
     fail "the profile did not match the stripped binary: $(cat "$optimized"/nix-support/profile-match-wordfreq.json)"
   evaluation=$(go_build stripped.evaluation)
   jq -e '[.workloads[].variants[].spread | .repeats == 5 and .threads_started_by == ["the Go runtime"]] | all' \
@@ -137,7 +140,9 @@ test_go_lock_writes_default_pgo_and_optimized_uses_only_the_locked_profile() {
   # naming the fix. (Once realised, Nix has it by its hash; an earlier run may have
   # realised it: deleted first.)
   locked=$(jq -r '.profiles.wordfreq[].storePath' "$dir/pgo.lock.json")
-  nix-store --delete "$locked" >/dev/null 2>&1 || true
+  # With what refers to it: test_go_lock_choice_… (before this one) builds an updateChoice,
+  # whose script refers to the locked profile, and Nix deletes no path that is referred to.
+  nix-store --query --referrers-closure "$locked" 2>/dev/null | xargs -r nix-store --delete >/dev/null 2>&1 || true
   cp "$dir/default.pgo" "$dir/good.pgo"
   cp "$(go_build primes.profile)/primes.pgo" "$dir/default.pgo"
   # (The profile itself: an optimized build already in the store needs none of its inputs.)
