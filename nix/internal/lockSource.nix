@@ -17,21 +17,12 @@
 }:
 let
   readable = import ./sourcePath.nix src != null;
-  # A path in a flake is its copy in the store: name the file in the user's tree first
-  # (relative to the root of what Nix copied, the flake's), then the copy.
-  shown =
-    path:
-    let
-      s = toString path;
-      inStore = builtins.match "${builtins.storeDir}/[^/]+/(.+)" s;
-    in
-    if inStore == null then s else "./${builtins.head inStore} of the tree Nix copied to the store (a flake's source), ${s}";
   lock =
     if args ? lockFile then
       (if args.lockFile == null then
         "its lockFile, null in this evaluation (given, even as null, it is not searched for in src): give it the file written here, `lockFile = ./${lockPath};`, to build from the lock"
       else
-        "its lockFile, ${shown args.lockFile}")
+        "its lockFile, ${import ./shownPath.nix args.lockFile}")
     else if readable then
       "its src's pgo.lock.json"
     else

@@ -45,13 +45,13 @@ let
   current = builtins.sort builtins.lessThan evaluationWorkloads;
   names = l: if l == [ ] then "none" else builtins.concatStringsSep ", " l;
   refuse = why:
-    fail "${toString lockFile}'s choice can't be used: ${why}. With lockChoice = true the package ships only the lock's choice (so that its release is the same in every store): ${relock} to lock one made on its evaluation workloads, or set lockChoice = false to choose from each build's evaluation.";
+    fail "${import ./shownPath.nix lockFile}'s choice can't be used: ${why}. With lockChoice = true the package ships only the lock's choice (so that its release is the same in every store): ${relock} to lock one made on its evaluation workloads, or set lockChoice = false to choose from each build's evaluation.";
 in
 if lockEntry == null then
   null
 else if !lockChoice then
   if choice == null then null
-  else builtins.trace "warning: ${who}: ${toString lockFile} holds a choice (ship ${choice.chosen}) that lockChoice = false leaves unused: this build chooses from its own evaluation (re-locking drops the choice)." null
+  else builtins.trace "warning: ${who}: ${import ./shownPath.nix lockFile} holds a choice (ship ${choice.chosen}) that lockChoice = false leaves unused: this build chooses from its own evaluation (re-locking drops the choice)." null
 else if choice == null then
   refuse "it has none for ${pname} (it was locked without lockChoice)"
 else if lockedWorkloads != current then
