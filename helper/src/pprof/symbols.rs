@@ -151,7 +151,8 @@ pub struct MatchReport {
     pub program_value: i64,
     pub program_value_matched: i64,
     pub program_value_rate: f64,
-    /// Value of the samples whose only function of the program is `main.main`.
+    /// Value of the samples whose only function of the program is `main.main`,
+    /// leaving out those of `go test`'s harness ([`is_test_harness`]).
     pub main_only_value: i64,
     /// The hottest functions not in the binary, with their flat value.
     pub unmatched: Vec<(String, i64)>,
@@ -166,11 +167,7 @@ pub struct MatchReport {
 /// package whose import path starts with a domain counts (standard library
 /// paths have no dot in their first element).
 pub fn is_program_function(name: &str, main_module: Option<&str>) -> bool {
-    let after_slash = name.rfind('/').map_or(0, |i| i + 1);
-    let package = match name[after_slash..].find('.') {
-        Some(dot) => &name[..after_slash + dot],
-        None => name,
-    };
+    let package = package_of(name);
     if package == "main" {
         return true;
     }
@@ -183,6 +180,25 @@ pub fn is_program_function(name: &str, main_module: Option<&str>) -> bool {
         }
         None => package.split('/').next().unwrap_or(package).contains('.'),
     }
+}
+
+/// The import path of a Go function's package: up to the first dot after the
+/// last slash (`net/http.(*conn).serve` is in `net/http`).
+fn package_of(name: &str) -> &str {
+    let after_slash = name.rfind('/').map_or(0, |i| i + 1);
+    match name[after_slash..].find('.') {
+        Some(dot) => &name[..after_slash + dot],
+        None => name,
+    }
+}
+
+/// Whether a function is `go test`'s: a test binary's generated `main.main`
+/// calls `testing.(*M).Run`, so a sample of the harness itself (reporting a
+/// benchmark's result, say) has `main.main` on its stack without being the
+/// program's.
+fn is_test_harness(name: &str) -> bool {
+    let package = package_of(name);
+    package == "testing" || package.starts_with("testing/")
 }
 
 /// Every Go program has it, so it tells no program from another.
@@ -256,7 +272,7 @@ pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
                     program_value_matched = program_value_matched.saturating_add(v);
                 }
             }
-            None if stack.contains(&MAIN_MAIN) => {
+            None if stack.contains(&MAIN_MAIN) && !stack.iter().any(|n| is_test_harness(n)) => {
                 main_only_value = main_only_value.saturating_add(v)
             }
             None => {}
@@ -402,6 +418,41 @@ mod tests {
             (m.program_value, m.main_only_value, m.program_functions),
             (0, 0, 0)
         );
+    }
+
+    #[test]
+    fn a_benchmark_result_reported_under_the_test_main_is_not_the_programs() {
+        // A real stack of `go test -bench` (Go 1.27): the harness formats the
+        // result on the main goroutine, under the generated main.main.
+        let p = profile(&[
+            (
+                &[
+                    "unicode/utf8.RuneCount",
+                    "unicode/utf8_test.BenchmarkRuneCountTenJapaneseChars",
+                    "testing.(*B).runN",
+                    "testing.(*B).launch",
+                ],
+                990,
+            ),
+            (
+                &[
+                    "runtime.mallocgc",
+                    "testing.prettyPrint",
+                    "testing.(*B).Run",
+                    "testing.runBenchmarks",
+                    "testing.(*M).Run",
+                    "main.main",
+                    "runtime.main",
+                ],
+                10,
+            ),
+        ]);
+        let m = match_profile(&p, &binary(SERVICE, Some("example.com/svc"))).unwrap();
+        assert_eq!((m.program_value, m.main_only_value), (0, 0));
+        assert!(is_test_harness(
+            "testing/internal/testdeps.TestDeps.ImportPath"
+        ));
+        assert!(!is_test_harness("example.com/testing.Run"));
     }
 
     #[test]
