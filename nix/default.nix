@@ -23,6 +23,7 @@ let
     cargoBuild = call ./internal/cargo/cargoBuild.nix { };
     workloadEnv = call ./internal/workload/workloadEnv.nix { };
     workloadPath = import ./internal/workload/workloadPath.nix;
+    workloadSources = call ./internal/workload/workloadSources.nix { };
     lockEntryOf = import ./internal/lockEntry.nix;
     goBuild = call ./internal/go/goBuild.nix { };
     compileC = call ./internal/compileC.nix { };

@@ -16,12 +16,15 @@
 //! simplest first), whose best runs are at least as fast as the fastest
 //! candidate's worst; for deterministic runs that is the fastest itself.
 
+use std::collections::BTreeMap;
+
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::evaluation::{Evaluation, Metric, VariantSummary};
 use crate::regressions::range_exceeds;
 use crate::report::stats::percent_change;
+use crate::workload_source::{content_changes, WorkloadContent};
 
 /// A variant's cost on one workload, beside the baseline's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,6 +104,12 @@ pub struct Choice {
     /// that a variant prints what the baseline prints checked nothing there.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub silent_workloads: Vec<String>,
+    /// What each evaluation workload was made of when the choice was made
+    /// (`choose-variant --workloads`): a locked choice is refused once one has
+    /// changed, since its numbers are then another workload's. Empty in a
+    /// choice made without them (locked before nix-pgo recorded them).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub workload_sources: BTreeMap<String, WorkloadContent>,
 }
 
 impl Choice {
@@ -115,6 +124,32 @@ impl Choice {
             );
         };
         Ok(base.workloads.iter().map(|w| w.workload.as_str()).collect())
+    }
+
+    /// The evaluation workloads whose sources differ from those the choice
+    /// recorded (`now`: the package's), each with what changed; a workload
+    /// only one side has is "added" or "removed". Empty when the choice
+    /// recorded none.
+    pub fn changed_workloads(
+        &self,
+        now: &BTreeMap<String, WorkloadContent>,
+    ) -> Vec<(String, Vec<String>)> {
+        if self.workload_sources.is_empty() {
+            return Vec::new();
+        }
+        let names: std::collections::BTreeSet<&String> =
+            self.workload_sources.keys().chain(now.keys()).collect();
+        names
+            .into_iter()
+            .filter_map(|name| {
+                let changes = match (self.workload_sources.get(name), now.get(name)) {
+                    (Some(then), Some(now)) => content_changes(then, now),
+                    (Some(_), None) => vec!["removed".to_owned()],
+                    (None, _) => vec!["added".to_owned()],
+                };
+                (!changes.is_empty()).then(|| (name.clone(), changes))
+            })
+            .collect()
     }
 
     /// That a choice read from a file (a lock's) is one `choose` could have
@@ -144,6 +179,18 @@ impl Choice {
                     c.variant,
                     these.join(", "),
                     workloads.join(", ")
+                );
+            }
+        }
+        if !self.workload_sources.is_empty() {
+            let mut sorted = workloads.clone();
+            sorted.sort_unstable();
+            let recorded: Vec<&str> = self.workload_sources.keys().map(String::as_str).collect();
+            if recorded != sorted {
+                bail!(
+                    "it records the sources of the workloads {} but was measured on {}",
+                    recorded.join(", "),
+                    sorted.join(", ")
                 );
             }
         }
@@ -270,6 +317,7 @@ pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result
         candidates,
         dropped,
         silent_workloads: evaluation.silent_workloads(),
+        workload_sources: BTreeMap::new(),
     })
 }
 

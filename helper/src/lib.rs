@@ -32,3 +32,4 @@ pub mod store;
 pub mod threads;
 pub mod tool;
 pub mod toolchain;
+pub mod workload_source;

@@ -58,8 +58,9 @@
 //!   evaluation for it: a multithreaded program's evaluation counts move from
 //!   run to run, and without it neither its choice nor its release archive
 //!   would be the same in every store. A package with `lockChoice` refuses a
-//!   choice made on other evaluation workloads than its own
-//!   (nix/internal/lockedChoice.nix).
+//!   choice made on other evaluation workloads than its own: other names
+//!   (nix/internal/lockedChoice.nix), or workloads edited since
+//!   (`Choice::workload_sources`, checked by `choose-variant --locked-in`).
 //!
 //! Keys are sorted and the file is pretty-printed with a trailing newline, so
 //! re-locking the same profile rewrites nothing and diffs stay small.

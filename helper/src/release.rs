@@ -22,7 +22,7 @@ use crate::choice::Choice;
 use crate::evaluation::sha256_hex;
 use crate::evaluation::Evaluation;
 use crate::output::read_json;
-use crate::store::nar_hash;
+use crate::workload_source::{hash_workloads, store_object, SpecWorkload, StoreObject, Workload};
 
 /// The mtime of every archive entry: 1, as Nix gives every file in the store.
 pub const MTIME: u64 = 1;
@@ -106,22 +106,6 @@ pub struct SpecWorkloads {
     pub evaluation: BTreeMap<String, SpecWorkload>,
     #[serde(default)]
     pub broad: BTreeMap<String, SpecWorkload>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SpecWorkload {
-    /// The script that runs the program (every Rust workload, Go program runs).
-    #[serde(default)]
-    pub script: Option<PathBuf>,
-    /// A Go benchmark workload (`go test -bench`), as buildGoPgoPackage was given it.
-    #[serde(default)]
-    pub benchmark: Option<serde_json::Value>,
-    /// A Rust package's tests (`cargo test`), as buildPgoPackage was given them.
-    #[serde(default, rename = "cargoTest")]
-    pub cargo_test: Option<serde_json::Value>,
-    #[serde(default)]
-    pub inputs: BTreeMap<String, PathBuf>,
 }
 
 /// provenance.json.
@@ -220,24 +204,6 @@ pub struct Workloads {
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
-pub struct Workload {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script: Option<StoreObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub benchmark: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cargo_test: Option<serde_json::Value>,
-    pub inputs: BTreeMap<String, StoreObject>,
-}
-
-#[derive(Debug, Serialize, Deserialize, PartialEq)]
-pub struct StoreObject {
-    pub store_path: PathBuf,
-    pub nar_hash: String,
-}
-
-#[derive(Debug, Serialize, Deserialize, PartialEq)]
 pub struct Toolchain {
     pub id: String,
     /// `rustc -vV`, line by line (a Rust program).
@@ -252,15 +218,6 @@ pub struct Toolchain {
 pub struct Variant {
     pub store_path: PathBuf,
     pub binaries: Vec<FileHash>,
-}
-
-fn store_object(path: &Path) -> Result<StoreObject> {
-    Ok(StoreObject {
-        store_path: path.to_owned(),
-        nar_hash: nar_hash(path)
-            .with_context(|| format!("could not hash {}", path.display()))?
-            .sri(),
-    })
 }
 
 /// A binary's hash and its bytes.
@@ -301,34 +258,6 @@ fn binaries(dir: &Path, bins: &[String]) -> Result<Vec<Binary>> {
                 size: data.len() as u64,
             };
             Ok((hash, data))
-        })
-        .collect()
-}
-
-fn workloads(set: &BTreeMap<String, SpecWorkload>) -> Result<Vec<Workload>> {
-    set.iter()
-        .map(|(name, w)| {
-            let kinds = [
-                w.script.is_some(),
-                w.benchmark.is_some(),
-                w.cargo_test.is_some(),
-            ];
-            ensure!(
-                kinds.iter().filter(|&&k| k).count() == 1,
-                "workload {name} of the release specification needs one of a script, a benchmark \
-                 or cargoTest"
-            );
-            Ok(Workload {
-                name: name.clone(),
-                script: w.script.as_deref().map(store_object).transpose()?,
-                benchmark: w.benchmark.clone(),
-                cargo_test: w.cargo_test.clone(),
-                inputs: w
-                    .inputs
-                    .iter()
-                    .map(|(n, p)| Ok((n.clone(), store_object(p)?)))
-                    .collect::<Result<_>>()?,
-            })
         })
         .collect()
 }
@@ -437,9 +366,9 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
             lock_entry: spec.lock_entry.clone(),
         },
         workloads: Workloads {
-            training: workloads(&spec.workloads.training)?,
-            evaluation: workloads(&spec.workloads.evaluation)?,
-            broad: workloads(&spec.workloads.broad)?,
+            training: hash_workloads(&spec.workloads.training)?,
+            evaluation: hash_workloads(&spec.workloads.evaluation)?,
+            broad: hash_workloads(&spec.workloads.broad)?,
         },
         toolchain: Toolchain {
             id: spec.toolchain_id.clone(),

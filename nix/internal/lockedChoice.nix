@@ -13,9 +13,11 @@
 # longer builds. Without lockChoice an entry's choice is left unused, with a warning
 # (re-locking drops it). buildPgoPackage and buildGoPgoPackage share it.
 #
-# Result: { chosen; lockFile; pname; toolchainId; } for chooseBest, whose stage reads the
-# choice's numbers from the lock file itself (`nix-pgo choose-variant --locked-in`): Nix
-# would print them to 6 digits.
+# Result: { chosen; lockFile; pname; toolchainId; relock; } for chooseBest,
+# whose stage reads the choice's numbers from the lock file itself (`nix-pgo choose-variant
+# --locked-in`: Nix would print them to 6 digits) and compares the evaluation workloads'
+# hashes the choice recorded with theirs now: a workload edited since is noticed in the
+# build, which hashes them (the names are compared here).
 {
   # The package's lock entry (lockEntry.nix), or null, and what it was read from.
   lockEntry
@@ -44,14 +46,15 @@ let
     (if baseline == [ ] then [ ] else map (w: w.workload) (builtins.head baseline).workloads);
   current = builtins.sort builtins.lessThan evaluationWorkloads;
   names = l: if l == [ ] then "none" else builtins.concatStringsSep ", " l;
+  shownLockFile = import ./shownPath.nix lockFile;
   refuse = why:
-    fail "${import ./shownPath.nix lockFile}'s choice can't be used: ${why}. With lockChoice = true the package ships only the lock's choice (so that its release is the same in every store): ${relock} to lock one made on its evaluation workloads, or set lockChoice = false to choose from each build's evaluation.";
+    fail "${shownLockFile}'s choice can't be used: ${why}. With lockChoice = true the package ships only the lock's choice (so that its release is the same in every store): ${relock} to lock one made on its evaluation workloads, or set lockChoice = false to choose from each build's evaluation.";
 in
 if lockEntry == null then
   null
 else if !lockChoice then
   if choice == null then null
-  else builtins.trace "warning: ${who}: ${import ./shownPath.nix lockFile} holds a choice (ship ${choice.chosen}) that lockChoice = false leaves unused: this build chooses from its own evaluation (re-locking drops the choice)." null
+  else builtins.trace "warning: ${who}: ${shownLockFile} holds a choice (ship ${choice.chosen}) that lockChoice = false leaves unused: this build chooses from its own evaluation (re-locking drops the choice)." null
 else if choice == null then
   refuse "it has none for ${pname} (it was locked without lockChoice)"
 else if lockedWorkloads != current then
@@ -61,7 +64,7 @@ else if !builtins.elem choice.chosen variants then
 else
   {
     inherit (choice) chosen;
-    inherit pname toolchainId;
+    inherit pname toolchainId relock;
     # The file alone, not the source it may be in (whose every change would rebuild best).
     lockFile = builtins.toFile "pgo.lock.json" (builtins.unsafeDiscardStringContext (builtins.readFile lockFile));
   }

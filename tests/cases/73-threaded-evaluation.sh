@@ -28,10 +28,13 @@ tev_choice_update() {
   out=$(tev_build_expr "$(tev_choice_pkg).updateProfile") || return
   echo "$out/bin/update-profile"
 }
-# tev_with_again PKG: PKG with a second evaluation workload, `again` (held-out's twin).
-tev_with_again() {
-  echo "let p = $1; in p.override { workloads = p.workloads // { evaluation = p.workloads.evaluation // { again = p.workloads.evaluation.held-out; }; }; }"
+# tev_again_as PKG EXPR: PKG with a second evaluation workload, `again`, given as EXPR, in
+# which `h` is held-out and `p` the package.
+tev_again_as() {
+  echo "let p = $1; h = p.workloads.evaluation.held-out; in p.override { workloads = p.workloads // { evaluation = p.workloads.evaluation // { again = $2; }; }; }"
 }
+# tev_with_again PKG: PKG with `again` as held-out's twin.
+tev_with_again() { tev_again_as "$1" h; }
 
 test_threaded_evaluation_runs_a_threaded_workload_five_times_and_keeps_the_median_run() {
   local evaluation run log
@@ -189,4 +192,28 @@ test_threaded_evaluation_update_choice_locks_a_new_choice_and_keeps_the_profile(
   # The package with the added workload now ships the lock's choice, without an evaluation.
   ! nix-store --query --requisites "$(nix eval --impure --raw --expr "($extra).release.drvPath")" | grep -E -- '-(repair-)?evaluation-' ||
     fail "the release of the new locked choice depends on an evaluation"
+  # The choice records what each evaluation workload was made of (NAR hashes), and best
+  # refuses it once one has changed since: its numbers would be another workload's.
+  jq -e '.profiles.linecount[].choice.workload_sources | keys == ["again", "held-out"]
+      and all(.[]; (.script | startswith("sha256-")) and (.inputs.tree | startswith("sha256-")))' "$lock" >/dev/null ||
+    fail "the choice does not record the evaluation workloads' hashes: $(jq -c . "$lock")"
+  tev_build_expr "($extra).best" >/dev/null
+  local edited err
+  edited=$(tev_again_as "$(tev_choice_pkg "$dir")" 'h // { script = builtins.toFile "again.sh" (builtins.readFile h.script + "# edited\n"); }')
+  err=$(expect_failure "the choice locked for linecount was made on evaluation workloads that have changed since \('again': its script \(sha256-[^,]*, now sha256-" \
+    tev_build_expr "($edited).release")
+  has -F "to lock one made on them, or set lockChoice = false" <<<"$err" || fail "the refusal of an edited workload names no way out: $err"
+  has -F "updateChoice" <<<"$err" ||
+    fail "the refusal of an edited workload does not name the re-lock: $err"
+  # An input: the training tree instead of the held-out one.
+  edited=$(tev_again_as "$(tev_choice_pkg "$dir")" 'h // { inputs.tree = p.workloads.training.count.inputs.tree; }')
+  expect_failure "have changed since \('again': its input 'tree' \(sha256-" \
+    tev_build_expr "($edited).best" >/dev/null
+  # A choice locked before the hashes were recorded can't be checked: a warning.
+  jq 'del(.profiles[][].choice.workload_sources)' "$lock" >"$dir/old.json"
+  edited="(($extra).override { lockFile = $dir/old.json; })"
+  tev_build_expr "$edited.best" >/dev/null
+  nix log "$(nix eval --impure --raw --expr "$edited.best.drvPath")" |
+    has -F "records no sources of its evaluation workloads (it was locked by an older nix-pgo)" ||
+    fail "best does not warn that an old locked choice can't be checked"
 }

@@ -2,11 +2,13 @@
 
 use crate::commands::GlobalArgs;
 use anyhow::{bail, Context, Result};
-use nix_pgo::choice;
+use nix_pgo::choice::{self, Choice};
 use nix_pgo::coverage::parse_percent;
 use nix_pgo::evaluation::Evaluation;
 use nix_pgo::lock::LockFile;
 use nix_pgo::output::{read_json, write_json};
+use nix_pgo::workload_source::{workload_contents, SpecWorkload, WorkloadContent};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Choose the variant to ship from an evaluation: among those that pass the
@@ -36,6 +38,18 @@ pub struct ChooseVariantArgs {
     #[arg(long, value_name = "ID", requires = "locked_in")]
     pub toolchain: Option<String>,
 
+    /// The evaluation workloads' scripts and inputs, as JSON: { "<name>": {
+    /// "script" | "benchmark" | "cargoTest", "inputs": { "<name>": "<store
+    /// path>" } } } (nix/internal/workload/workloadSources.nix). Their NAR
+    /// hashes are recorded in the choice; with --locked-in, the locked choice
+    /// is refused when they differ from the ones it recorded.
+    #[arg(long, value_name = "JSON_FILE")]
+    pub workloads: Option<PathBuf>,
+
+    /// With --locked-in: how to lock a new choice, for the refusal.
+    #[arg(long, value_name = "TEXT", requires = "locked_in")]
+    pub relock: Option<String>,
+
     /// Where to write the decision and its numbers (choice.json).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
@@ -50,6 +64,14 @@ pub struct ChooseVariantArgs {
 }
 
 pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
+    let sources = match &args.workloads {
+        Some(file) => {
+            let spec: BTreeMap<String, SpecWorkload> =
+                read_json(file, "the evaluation workloads' sources")?;
+            Some(workload_contents(&spec)?)
+        }
+        None => None,
+    };
     let choice = match (&args.locked_in, &args.evaluation) {
         (Some(lock_file), _) => {
             let (pname, toolchain) = (
@@ -65,6 +87,9 @@ pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
                     lock_file.display()
                 )
             })?;
+            if let Some(now) = &sources {
+                check_locked_sources(&choice, now, pname, args.relock.as_deref())?;
+            }
             eprintln!(
                 "nix-pgo: the choice locked in {} (no evaluation ran for it):",
                 lock_file.display()
@@ -73,7 +98,21 @@ pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
         }
         (None, Some(evaluation)) => {
             let evaluation: Evaluation = read_json(evaluation, "an evaluation (evaluation.json)")?;
-            choice::choose(&evaluation, &args.baseline, args.tolerance)?
+            let mut choice = choice::choose(&evaluation, &args.baseline, args.tolerance)?;
+            if let Some(now) = sources {
+                let mut measured = choice.workloads()?;
+                measured.sort_unstable();
+                let given: Vec<&str> = now.keys().map(String::as_str).collect();
+                if given != measured {
+                    bail!(
+                        "--workloads describes the workloads {} but the evaluation ran {}",
+                        given.join(", "),
+                        measured.join(", ")
+                    );
+                }
+                choice.workload_sources = now;
+            }
+            choice
         }
         (None, None) => bail!("give an evaluation.json, or --locked-in LOCK_FILE"),
     };
@@ -118,4 +157,38 @@ pub fn run(_: &GlobalArgs, args: ChooseVariantArgs) -> Result<()> {
     }
     println!("{}", choice.chosen);
     Ok(())
+}
+
+/// Refuse a locked choice made on other workloads than the package's: its
+/// numbers would be shipped as if measured on them. A choice that recorded
+/// none (locked by an older nix-pgo) can't be checked: a warning.
+fn check_locked_sources(
+    choice: &Choice,
+    now: &BTreeMap<String, WorkloadContent>,
+    pname: &str,
+    relock: Option<&str>,
+) -> Result<()> {
+    if choice.workload_sources.is_empty() {
+        eprintln!(
+            "nix-pgo: warning: the choice locked for {pname} records no sources of its \
+             evaluation workloads (it was locked by an older nix-pgo), so an edit of their \
+             scripts or inputs since can't be noticed: re-lock the choice to record them"
+        );
+        return Ok(());
+    }
+    let changed = choice.changed_workloads(now);
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let list = changed
+        .iter()
+        .map(|(name, changes)| format!("'{name}': {}", changes.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    bail!(
+        "the choice locked for {pname} was made on evaluation workloads that have changed \
+         since ({list}), so its numbers are not of the workloads the package has: {} to lock \
+         one made on them, or set lockChoice = false to choose from each build's evaluation",
+        relock.unwrap_or("re-lock the choice (the package's updateChoice)")
+    )
 }

@@ -8,7 +8,10 @@
 # depends on the evaluation, not on noRegression, so it builds when a variant regresses,
 # and warns (stderr) naming each dropped variant and why.
 # With a locked choice (internal/lockedChoice.nix) it ships the variant the lock names,
-# with the lock's numbers, and depends on that variant alone: no evaluation runs.
+# with the lock's numbers, and depends on that variant alone: no evaluation runs. The
+# evaluation workloads' scripts and inputs (the evaluation's `sources`) it depends on
+# either way: their NAR hashes go into the choice, and a locked choice whose recorded
+# hashes differ (a workload edited since it was locked) is refused, naming the re-lock.
 # $out/bin is a copy of the chosen variant's bin/ (bit-identical: a release must contain
 # the file itself, not a link into another store path); $out/nix-support/choice.json
 # holds the decision and its numbers.
@@ -33,6 +36,9 @@
 let
   # The candidates the stage depends on: every one, or the locked choice's alone.
   used = if locked == null then variants else { ${locked.chosen} = variants.${locked.chosen}; };
+  # What the evaluation workloads are made of (null: an evaluation made without
+  # evaluateVariants, which records nothing to check).
+  sources = evaluation.sources or null;
 in
 mkStage ({
   name = "${pname}-best-${version}";
@@ -40,6 +46,9 @@ mkStage ({
   helper = "${helper}/bin/nix-pgo";
   # { <variant> = "<store path>"; }: an associative array in the script.
   variants = builtins.mapAttrs (_: v: "${v}") used;
+  # JSON (helper/src/workload_source.rs), written to a file by the script; its store paths
+  # are inputs of the stage.
+  workloadSources = if sources == null then "" else builtins.toJSON sources;
   passthru = {
     inherit tolerance;
     # The numbers it chose by (null: the lock's, in choice.json), and what it chose among.
@@ -50,5 +59,14 @@ mkStage ({
 } // (if locked == null then {
   chooseArgs = [ "--tolerance" (toString tolerance) "${evaluation}/evaluation.json" ];
 } else {
-  chooseArgs = [ "--locked-in" locked.lockFile "--package" locked.pname "--toolchain" locked.toolchainId ];
+  chooseArgs = [
+    "--locked-in"
+    locked.lockFile
+    "--package"
+    locked.pname
+    "--toolchain"
+    locked.toolchainId
+    "--relock"
+    locked.relock
+  ];
 }))

@@ -18,6 +18,7 @@
 , mkStage
 , toolchain
 , workloadEnv
+, workloadSources
 ,
 }:
 { pname
@@ -134,6 +135,9 @@ else
     results = attrValues perWorkload;
     passthru = {
       workloads = perWorkload;
+      # What each workload is made of (store paths): `best` records their hashes in its
+      # choice, and refuses a locked choice once they changed.
+      sources = workloadSources workloads;
       # variables: to evaluate other variants in the same environment (bench/go-inline-budget).
       inherit variants variables;
     };

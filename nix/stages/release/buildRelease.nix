@@ -12,6 +12,7 @@
 , mkStage
 , toolchain
 , workloadPath
+, workloadSources
 ,
 }:
 { pname
@@ -69,13 +70,6 @@ let
       original = pathOrNull (v.original or null);
     })
     candidates;
-  workloadPaths = mapAttrs (_: w:
-    # A script, a Go benchmark (`go test -bench`) or a Rust package's tests (`cargoTest`):
-    # their settings, no script.
-    (if w ? benchmark then { inherit (w) benchmark; }
-    else if w ? cargoTest then { inherit (w) cargoTest; }
-    else { script = workloadPath w.script; })
-    // { inputs = mapAttrs (_: workloadPath) (w.inputs or { }); });
 in
 mkStage {
   name = "${pname}-release-${version}";
@@ -106,10 +100,10 @@ mkStage {
     source = "${src}";
     variants = builtFrom;
     workloads = {
-      training = workloadPaths (workloads.training or { });
-      evaluation = workloadPaths (workloads.evaluation or { });
+      training = workloadSources (workloads.training or { });
+      evaluation = workloadSources (workloads.evaluation or { });
       # The optimized-broad remedy's profile has them (buildPgoPackage's workloads.broad).
-      broad = workloadPaths (workloads.broad or { });
+      broad = workloadSources (workloads.broad or { });
     };
   };
 }

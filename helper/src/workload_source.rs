@@ -1,0 +1,233 @@
+//! What a workload is made of: its script (or, for a Go benchmark or a Rust
+//! package's tests, its settings) and its inputs, as store paths and their NAR
+//! hashes. The release's provenance lists them with their store paths
+//! ([`Workload`]); a choice (`nix-pgo choose-variant --workloads`) records
+//! them without ([`WorkloadContent`]), so that a locked choice is refused
+//! once an evaluation workload it was made on has changed: its numbers are
+//! then of another workload.
+//!
+//! Both come from the same description (nix/internal/workload/
+//! workloadSources.nix writes it with `builtins.toJSON`): `{ <name> = { script
+//! | benchmark | cargoTest; inputs = { <name> = <store path>; }; }; }`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{ensure, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::store::nar_hash;
+
+/// One workload as a stage is given it: store paths and settings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecWorkload {
+    /// The script that runs the program (every Rust workload, Go program runs).
+    #[serde(default)]
+    pub script: Option<PathBuf>,
+    /// A Go benchmark workload (`go test -bench`), as buildGoPgoPackage was given it.
+    #[serde(default)]
+    pub benchmark: Option<serde_json::Value>,
+    /// A Rust package's tests (`cargo test`), as buildPgoPackage was given them.
+    #[serde(default, rename = "cargoTest")]
+    pub cargo_test: Option<serde_json::Value>,
+    #[serde(default)]
+    pub inputs: BTreeMap<String, PathBuf>,
+}
+
+/// One workload in provenance.json: its store paths and their NAR hashes.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct Workload {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<StoreObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cargo_test: Option<serde_json::Value>,
+    pub inputs: BTreeMap<String, StoreObject>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct StoreObject {
+    pub store_path: PathBuf,
+    pub nar_hash: String,
+}
+
+pub fn store_object(path: &Path) -> Result<StoreObject> {
+    Ok(StoreObject {
+        store_path: path.to_owned(),
+        nar_hash: nar_hash(path)
+            .with_context(|| format!("could not hash {}", path.display()))?
+            .sri(),
+    })
+}
+
+/// Hash every workload of `set`, in name order.
+pub fn hash_workloads(set: &BTreeMap<String, SpecWorkload>) -> Result<Vec<Workload>> {
+    set.iter()
+        .map(|(name, w)| {
+            let kinds = [
+                w.script.is_some(),
+                w.benchmark.is_some(),
+                w.cargo_test.is_some(),
+            ];
+            ensure!(
+                kinds.iter().filter(|&&k| k).count() == 1,
+                "workload {name} of the specification needs one of a script, a benchmark or \
+                 cargoTest"
+            );
+            Ok(Workload {
+                name: name.clone(),
+                script: w.script.as_deref().map(store_object).transpose()?,
+                benchmark: w.benchmark.clone(),
+                cargo_test: w.cargo_test.clone(),
+                inputs: w
+                    .inputs
+                    .iter()
+                    .map(|(n, p)| Ok((n.clone(), store_object(p)?)))
+                    .collect::<Result<_>>()?,
+            })
+        })
+        .collect()
+}
+
+/// A workload's content without its store paths, which depend on names and on
+/// how the paths reached the store, not only on the bytes: what a choice
+/// records of each evaluation workload (a NAR hash for the script and each
+/// input, the settings of a benchmark or of the tests).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadContent {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cargo_test: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inputs: BTreeMap<String, String>,
+}
+
+impl From<&Workload> for WorkloadContent {
+    fn from(w: &Workload) -> Self {
+        WorkloadContent {
+            script: w.script.as_ref().map(|s| s.nar_hash.clone()),
+            benchmark: w.benchmark.clone(),
+            cargo_test: w.cargo_test.clone(),
+            inputs: w
+                .inputs
+                .iter()
+                .map(|(n, o)| (n.clone(), o.nar_hash.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The content of every workload of `set`, by name.
+pub fn workload_contents(
+    set: &BTreeMap<String, SpecWorkload>,
+) -> Result<BTreeMap<String, WorkloadContent>> {
+    Ok(hash_workloads(set)?
+        .iter()
+        .map(|w| (w.name.clone(), WorkloadContent::from(w)))
+        .collect())
+}
+
+/// What differs between a workload as it was (`then`) and as it is (`now`),
+/// one phrase each ("its script", "its input 'corpus' (added)"); empty when
+/// nothing does.
+pub fn content_changes(then: &WorkloadContent, now: &WorkloadContent) -> Vec<String> {
+    let mut changes = Vec::new();
+    let hashes = |then: &Option<String>, now: &Option<String>| match (then, now) {
+        (Some(a), Some(b)) => format!(" ({a}, now {b})"),
+        _ => String::new(),
+    };
+    if then.script != now.script {
+        changes.push(format!("its script{}", hashes(&then.script, &now.script)));
+    }
+    if then.benchmark != now.benchmark {
+        changes.push("its benchmark settings".to_owned());
+    }
+    if then.cargo_test != now.cargo_test {
+        changes.push("its cargoTest settings".to_owned());
+    }
+    let names: std::collections::BTreeSet<&String> =
+        then.inputs.keys().chain(now.inputs.keys()).collect();
+    for name in names {
+        match (then.inputs.get(name), now.inputs.get(name)) {
+            (Some(a), Some(b)) if a != b => {
+                changes.push(format!("its input '{name}' ({a}, now {b})"))
+            }
+            (Some(_), None) => changes.push(format!("its input '{name}' (removed)")),
+            (None, Some(_)) => changes.push(format!("its input '{name}' (added)")),
+            _ => {}
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(script: &str, inputs: &[(&str, &str)]) -> WorkloadContent {
+        WorkloadContent {
+            script: Some(script.to_owned()),
+            benchmark: None,
+            cargo_test: None,
+            inputs: inputs
+                .iter()
+                .map(|(n, h)| ((*n).to_owned(), (*h).to_owned()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn changes_name_the_script_and_each_input() {
+        let then = content("sha256-a", &[("corpus", "sha256-c"), ("old", "sha256-o")]);
+        assert!(content_changes(&then, &then).is_empty());
+        let now = content("sha256-b", &[("corpus", "sha256-d"), ("new", "sha256-n")]);
+        assert_eq!(
+            content_changes(&then, &now),
+            [
+                "its script (sha256-a, now sha256-b)",
+                "its input 'corpus' (sha256-c, now sha256-d)",
+                "its input 'new' (added)",
+                "its input 'old' (removed)",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_content_of_a_real_script_is_its_nar_hash_not_its_path() {
+        let dir =
+            std::env::temp_dir().join(format!("nix-pgo-workload-source-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (dir.join("a.sh"), dir.join("b.sh"));
+        std::fs::write(&a, "run --fast\n").unwrap();
+        std::fs::write(&b, "run --fast\n").unwrap();
+        let spec = |script: &Path| -> BTreeMap<String, SpecWorkload> {
+            [(
+                "fast".to_owned(),
+                SpecWorkload {
+                    script: Some(script.to_owned()),
+                    benchmark: None,
+                    cargo_test: None,
+                    inputs: BTreeMap::new(),
+                },
+            )]
+            .into()
+        };
+        assert_eq!(
+            workload_contents(&spec(&a)).unwrap(),
+            workload_contents(&spec(&b)).unwrap()
+        );
+        std::fs::write(&b, "run --slow\n").unwrap();
+        let (then, now) = (
+            workload_contents(&spec(&a)).unwrap(),
+            workload_contents(&spec(&b)).unwrap(),
+        );
+        assert_eq!(content_changes(&then["fast"], &now["fast"]).len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
