@@ -62,9 +62,14 @@ else if lockedWorkloads != current then
 else if !builtins.elem choice.chosen variants then
   refuse "it ships ${choice.chosen}, which the package no longer builds (its variants: ${names variants})"
 else
-  {
-    inherit (choice) chosen;
-    inherit pname toolchainId relock;
-    # The file alone, not the source it may be in (whose every change would rebuild best).
-    lockFile = builtins.toFile "pgo.lock.json" (builtins.unsafeDiscardStringContext (builtins.readFile lockFile));
-  }
+  let
+    locked = {
+      inherit (choice) chosen;
+      inherit pname toolchainId relock;
+      # The file alone, not the source it may be in (whose every change would rebuild best).
+      lockFile = builtins.toFile "pgo.lock.json" (builtins.unsafeDiscardStringContext (builtins.readFile lockFile));
+    };
+  in
+  # Said here, where every build sees it, not only in best's log.
+  if choice ? workload_sources then locked
+  else builtins.trace "warning: ${who}: ${shownLockFile}'s choice records no hashes of the evaluation workloads it was made on (it was locked by an older nix-pgo), so an edit of their scripts or inputs can't be noticed: ${relock} to record them." locked
