@@ -19,7 +19,8 @@
 }:
 let
   inherit (builtins) attrNames attrValues concatMap filter listToAttrs;
-  # The registry's checks (stages.nix): evaluation, no-regression, bolted, profile-fresh.
+  # The registry's checks (stages.nix): evaluation, no-regression, bolted, profile-fresh,
+  # and best with a locked choice.
   registryChecks = filter (s: s.check) (import ./stages.nix);
   forProgram =
     name: p:
@@ -31,7 +32,8 @@ let
       (filter
         (stage: import ./internal/hasStage.nix p stage
           # (A pipeline without `has` says whether it is locked through `locked`.)
-          && (!stage.lockedOnly || p ? has || locked.${name} or false))
+          && (!stage.lockedOnly || p ? has || locked.${name} or false)
+          && builtins.all (need: p.has.${need} or false) stage.checkNeeds)
         registryChecks);
   checks = { inherit helper; } // listToAttrs (concatMap (name: forProgram name pipelines.${name}) (attrNames pipelines));
 in

@@ -10,6 +10,7 @@
 #                derivations in `workloads`: "evaluation")
 #   bolt         null when the package has `bolt = false`
 #   check        a derivation whose build is a test: in checks.<system> as <program>-<name>
+#   checkNeeds   a check only for the packages that have these too (names as in `needs`)
 #   lockedOnly   only for a package with a lock
 #   needs        what else the package must have for it (its `has`, from its arguments):
 #                "evaluation" (evaluation workloads), "repairs" (and remedies to try),
@@ -26,6 +27,7 @@ let
       perWorkload = false;
       bolt = false;
       check = false;
+      checkNeeds = [ ];
       lockedOnly = false;
       needs = [ ];
       job = true;
@@ -59,8 +61,11 @@ map stage [
   { name = "repaired"; attr = "repaired"; perWorkload = true; needs = [ "evaluation" ]; languages = [ "rust" ]; }
   { name = "repair-evaluation"; attr = "repairEvaluation"; perWorkload = "evaluation"; needs = [ "repairs" ]; languages = [ "rust" ]; }
   # The variant to ship: the fastest that passes the regression check (never needs it to
-  # pass), among the variants and the remedies.
-  { name = "best"; attr = "best"; needs = [ "evaluation" ]; }
+  # pass), among the variants and the remedies. A check with a locked choice: it then
+  # builds the chosen variant alone, and fails once an evaluation workload was edited
+  # since the choice was locked (which no other check sees: none of them ships the lock's
+  # choice). Without one it would build and evaluate every remedy.
+  { name = "best"; attr = "best"; needs = [ "evaluation" ]; check = true; checkNeeds = [ "lockChoice" ]; }
   # <pname>-<version>-<system>.tar.gz: the shipped binary, provenance.json, SHA256SUMS.
   { name = "release"; attr = "release"; }
   { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; languages = [ "rust" ]; }

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::evaluation::{Evaluation, Metric, VariantSummary};
 use crate::regressions::range_exceeds;
 use crate::report::stats::percent_change;
-use crate::workload_source::{content_changes, WorkloadContent};
+use crate::workload_source::{content_changes, ContentChange, WorkloadContent};
 
 /// A variant's cost on one workload, beside the baseline's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,12 +128,12 @@ impl Choice {
 
     /// The evaluation workloads whose sources differ from those the choice
     /// recorded (`now`: the package's), each with what changed; a workload
-    /// only one side has is "added" or "removed". Empty when the choice
-    /// recorded none.
+    /// only one side has is a change of "workload", "added" or "removed".
+    /// Empty when the choice recorded none.
     pub fn changed_workloads(
         &self,
         now: &BTreeMap<String, WorkloadContent>,
-    ) -> Vec<(String, Vec<String>)> {
+    ) -> Vec<(String, Vec<ContentChange>)> {
         if self.workload_sources.is_empty() {
             return Vec::new();
         }
@@ -144,8 +144,14 @@ impl Choice {
             .filter_map(|name| {
                 let changes = match (self.workload_sources.get(name), now.get(name)) {
                     (Some(then), Some(now)) => content_changes(then, now),
-                    (Some(_), None) => vec!["removed".to_owned()],
-                    (None, _) => vec!["added".to_owned()],
+                    (Some(_), None) => vec![ContentChange {
+                        what: "workload".to_owned(),
+                        how: "removed".to_owned(),
+                    }],
+                    (None, _) => vec![ContentChange {
+                        what: "workload".to_owned(),
+                        how: "added".to_owned(),
+                    }],
                 };
                 (!changes.is_empty()).then(|| (name.clone(), changes))
             })

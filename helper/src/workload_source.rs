@@ -133,33 +133,55 @@ pub fn workload_contents(
         .collect())
 }
 
-/// What differs between a workload as it was (`then`) and as it is (`now`),
-/// one phrase each ("its script", "its input 'corpus' (added)"); empty when
-/// nothing does.
-pub fn content_changes(then: &WorkloadContent, now: &WorkloadContent) -> Vec<String> {
+/// One difference of a workload: what (`script`, `input 'corpus'`) and how
+/// (`sha256-…, now sha256-…`, `added`). Workloads that share an input have
+/// the same change, which a message names once.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ContentChange {
+    pub what: String,
+    pub how: String,
+}
+
+impl ContentChange {
+    fn new(what: impl Into<String>, how: impl Into<String>) -> Self {
+        ContentChange {
+            what: what.into(),
+            how: how.into(),
+        }
+    }
+}
+
+/// What differs between a workload as it was (`then`) and as it is (`now`);
+/// empty when nothing does.
+pub fn content_changes(then: &WorkloadContent, now: &WorkloadContent) -> Vec<ContentChange> {
     let mut changes = Vec::new();
     let hashes = |then: &Option<String>, now: &Option<String>| match (then, now) {
-        (Some(a), Some(b)) => format!(" ({a}, now {b})"),
-        _ => String::new(),
+        (Some(a), Some(b)) => format!("{a}, now {b}"),
+        (Some(_), None) => "now none".to_owned(),
+        (None, _) => "added".to_owned(),
     };
     if then.script != now.script {
-        changes.push(format!("its script{}", hashes(&then.script, &now.script)));
+        changes.push(ContentChange::new(
+            "script",
+            hashes(&then.script, &now.script),
+        ));
     }
     if then.benchmark != now.benchmark {
-        changes.push("its benchmark settings".to_owned());
+        changes.push(ContentChange::new("benchmark settings", "changed"));
     }
     if then.cargo_test != now.cargo_test {
-        changes.push("its cargoTest settings".to_owned());
+        changes.push(ContentChange::new("cargoTest settings", "changed"));
     }
     let names: std::collections::BTreeSet<&String> =
         then.inputs.keys().chain(now.inputs.keys()).collect();
     for name in names {
+        let what = format!("input '{name}'");
         match (then.inputs.get(name), now.inputs.get(name)) {
             (Some(a), Some(b)) if a != b => {
-                changes.push(format!("its input '{name}' ({a}, now {b})"))
+                changes.push(ContentChange::new(what, format!("{a}, now {b}")))
             }
-            (Some(_), None) => changes.push(format!("its input '{name}' (removed)")),
-            (None, Some(_)) => changes.push(format!("its input '{name}' (added)")),
+            (Some(_), None) => changes.push(ContentChange::new(what, "removed")),
+            (None, Some(_)) => changes.push(ContentChange::new(what, "added")),
             _ => {}
         }
     }
@@ -187,15 +209,18 @@ mod tests {
         let then = content("sha256-a", &[("corpus", "sha256-c"), ("old", "sha256-o")]);
         assert!(content_changes(&then, &then).is_empty());
         let now = content("sha256-b", &[("corpus", "sha256-d"), ("new", "sha256-n")]);
-        assert_eq!(
-            content_changes(&then, &now),
-            [
-                "its script (sha256-a, now sha256-b)",
-                "its input 'corpus' (sha256-c, now sha256-d)",
-                "its input 'new' (added)",
-                "its input 'old' (removed)",
-            ]
-        );
+        let changes: Vec<(String, String)> = content_changes(&then, &now)
+            .into_iter()
+            .map(|c| (c.what, c.how))
+            .collect();
+        let expected = [
+            ("script", "sha256-a, now sha256-b"),
+            ("input 'corpus'", "sha256-c, now sha256-d"),
+            ("input 'new'", "added"),
+            ("input 'old'", "removed"),
+        ]
+        .map(|(w, h)| (w.to_owned(), h.to_owned()));
+        assert_eq!(changes, expected);
     }
 
     #[test]

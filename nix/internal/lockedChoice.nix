@@ -48,7 +48,7 @@ let
   names = l: if l == [ ] then "none" else builtins.concatStringsSep ", " l;
   shownLockFile = import ./shownPath.nix lockFile;
   refuse = why:
-    fail "${shownLockFile}'s choice can't be used: ${why}. With lockChoice = true the package ships only the lock's choice (so that its release is the same in every store): ${relock} to lock one made on its evaluation workloads, or set lockChoice = false to choose from each build's evaluation.";
+    fail "the choice in ${shownLockFile} can't be used: ${why}. With lockChoice = true the package ships only the lock's choice (so that its release is the same in every store): ${relock} to lock one made on its evaluation workloads, or set lockChoice = false to choose from each build's evaluation.";
 in
 if lockEntry == null then
   null
@@ -72,4 +72,4 @@ else
   in
   # Said here, where every build sees it, not only in best's log.
   if choice ? workload_sources then locked
-  else builtins.trace "warning: ${who}: ${shownLockFile}'s choice records no hashes of the evaluation workloads it was made on (it was locked by an older nix-pgo), so an edit of their scripts or inputs can't be noticed: ${relock} to record them." locked
+  else builtins.trace "warning: ${who}: the choice in ${shownLockFile} records no hashes of the evaluation workloads it was made on (it was locked by an older nix-pgo), so an edit of their scripts or inputs can't be noticed: ${relock} to record them." locked

@@ -179,8 +179,12 @@ test_stage_presence_is_known_without_a_toolchain_and_agrees_with_the_stages() {
     in {
       jobs = builtins.attrNames (lib.stagesOf demo);
       checks = builtins.attrNames (lib.checksFor { pipelines = { inherit demo; }; });
-    }" | jq -e '(.jobs | index("profile")) and (.checks | index("demo-profile-fresh"))' >/dev/null ||
-    fail "listing a locked package's jobs and checks used the toolchain or lost stages"
+      # best is a check only with a locked choice (the one build that sees an edited
+      # evaluation workload then).
+      lockedChoiceChecks = builtins.attrNames (lib.checksFor { pipelines.demo = demo.override { lockChoice = true; }; });
+    }" | jq -e '(.jobs | index("profile")) and (.checks | index("demo-profile-fresh"))
+      and (.checks | index("demo-best") | not) and (.lockedChoiceChecks | index("demo-best"))' >/dev/null ||
+    fail "listing a locked package's jobs and checks used the toolchain or lost stages, or best is a check without lockChoice or not one with it"
 }
 
 test_a_workload_script_given_by_path_in_a_flake_survives_edits_of_the_flake() {

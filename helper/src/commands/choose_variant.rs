@@ -7,7 +7,7 @@ use nix_pgo::coverage::parse_percent;
 use nix_pgo::evaluation::Evaluation;
 use nix_pgo::lock::LockFile;
 use nix_pgo::output::{read_json, write_json};
-use nix_pgo::workload_source::{workload_contents, SpecWorkload, WorkloadContent};
+use nix_pgo::workload_source::{workload_contents, ContentChange, SpecWorkload, WorkloadContent};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -180,15 +180,38 @@ fn check_locked_sources(
     if changed.is_empty() {
         return Ok(());
     }
-    let list = changed
+    // A change shared by several workloads (an input every evaluation workload is given,
+    // as workloadsFromDir's evaluationInputs are) is named once, with all of them.
+    let mut groups: Vec<(&ContentChange, Vec<&str>)> = Vec::new();
+    for (name, changes) in &changed {
+        for change in changes {
+            match groups.iter_mut().find(|(c, _)| *c == change) {
+                Some((_, names)) => names.push(name),
+                None => groups.push((change, vec![name])),
+            }
+        }
+    }
+    let list = groups
         .iter()
-        .map(|(name, changes)| format!("'{name}': {}", changes.join(", ")))
+        .map(|(change, names)| {
+            let names = names
+                .iter()
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if change.what == "workload" {
+                format!("workload {names} ({})", change.how)
+            } else {
+                format!("{} of {names} ({})", change.what, change.how)
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ");
     bail!(
         "the choice locked for {pname} was made on evaluation workloads that have changed \
-         since ({list}), so its numbers are not of the workloads the package has: {} to lock \
-         one made on them, or set lockChoice = false to choose from each build's evaluation",
+         since: {list} (NAR hashes, which cover the bytes and the executable bit). Its \
+         numbers are not of the workloads the package has: {} to lock one made on them, or \
+         set lockChoice = false to choose from each build's evaluation",
         relock.unwrap_or("re-lock the choice (the package's updateChoice)")
     )
 }
