@@ -189,6 +189,10 @@ test_threaded_evaluation_update_choice_locks_a_new_choice_and_keeps_the_profile(
   jq -e '[.profiles.linecount[].choice.candidates[] | select(.variant == "baseline") | .workloads[].workload] == ["again", "held-out"]' "$lock" >/dev/null ||
     fail "the new choice was not made on the evaluation workloads: $(jq -c . "$lock")"
   cmp "$dir/before.profdata" "$dir/pgo/linecount.profdata" || fail "update-choice changed the checked-in profile"
+  # Again, with nothing left to change: it says so, and asks to commit nothing.
+  (cd "$dir" && "$update") 2>&1 | tee "$dir/out"
+  has -F "already held this: nothing to commit." <"$dir/out" || fail "update-choice run again does not say nothing changed"
+  ! has -F "wrote" <"$dir/out" || fail "update-choice run again says it wrote files"
   # The package with the added workload now ships the lock's choice, without an evaluation.
   ! nix-store --query --requisites "$(nix eval --impure --raw --expr "($extra).release.drvPath")" | grep -E -- '-(repair-)?evaluation-' ||
     fail "the release of the new locked choice depends on an evaluation"

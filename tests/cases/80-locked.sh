@@ -93,7 +93,7 @@ test_locked_checked_in_profile_that_differs_is_refused() {
   expect_failure "rewrites the lock and the copies in pgo/ together" nix build --impure --no-link --rebuild .#host.profile
   expect_failure "MISMATCH" "$(out_path .#host.helper)/bin/nix-pgo" verify \
     --llvm-profdata /usr/lib/llvm-22/bin/llvm-profdata --lock-file "$DEMO_LOCK" --checked-in examples/pulldown-cmark/pgo
-  nix run --impure .#host.update-profile 2>&1 | has "and $PWD/examples/pulldown-cmark/pgo/pulldown-cmark.profdata;" ||
+  nix run --impure .#host.update-profile 2>&1 | has -E "wrote (.* and )?$PWD/examples/pulldown-cmark/pgo/pulldown-cmark.profdata;" ||
     fail "update-profile did not say it rewrote the checked-in copy"
   cmp "$(out_path .#host.profile-unlocked)/pulldown-cmark.profdata" examples/pulldown-cmark/pgo/pulldown-cmark.profdata ||
     fail "update-profile did not rewrite the checked-in copy"

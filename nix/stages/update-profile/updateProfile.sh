@@ -14,11 +14,17 @@ case \${1-} in
 esac
 lock=\${1:-$defaultLockPath}
 mkdir -p "\$(dirname "\$lock")"
+# The lock as it was, to say whether anything is to be committed.
+before=\$(mktemp)
+trap 'rm -f "\$before"' EXIT
+[ ! -e "\$lock" ] || cp "\$lock" "\$before"
 "$helper" lock --llvm-profdata "$llvmProfdata" --lock-file "\$lock" --package "$pname" --toolchain "$toolchainId" \\
   --profile "$profile" --name "$lockName" ${workloadArgs[*]@Q}
 # The path is relative to where this runs; the package reads its lock from src.
 abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\${1#./}" ;; esac; }
-wrote=\$(abs "\$lock")
+# What changed, to commit.
+wrote=()
+cmp -s "\$lock" "\$before" || wrote+=("\$(abs "\$lock")")
 # Checked-in copies, beside the lock as in src (pgo.lock.json, pgo/): the package copies
 # its locked profiles from them, so they must follow the lock.
 dir=\$(dirname "\$lock")
@@ -37,7 +43,7 @@ elif [ -n "$profileCopy" ] && [ -e "\$dir/$profileCopy" ]; then
     "$helper" diff --llvm-profdata "$llvmProfdata" --top 5 "\$dir/$profileCopy" "$profile/$pname.profdata" >&2 || true
   fi
   install -m 644 "$profile/$pname.profdata" "\$dir/$profileCopy"
-  wrote+=" and \$(abs "\$dir/$profileCopy")"
+  wrote+=("\$(abs "\$dir/$profileCopy")")
 elif [ -n "$profileCopy" ]; then
   missing+=("mkdir -p \$(q "\$(dirname "\$dir/$profileCopy")") && install -m 644 $profile/$pname.profdata \$(q "\$dir/$profileCopy")")
 fi
@@ -46,12 +52,17 @@ if [ -n "$boltProfileCopy" ] && [ -d "\$dir/$boltProfileCopy" ] && diff -r -q "$
 elif [ -n "$boltProfileCopy" ] && [ -e "\$dir/$boltProfileCopy" ]; then
   rm -rf "\$dir/$boltProfileCopy"
   cp -r --no-preserve=mode "$boltProfile" "\$dir/$boltProfileCopy"
-  wrote+=" and \$(abs "\$dir/$boltProfileCopy")"
+  wrote+=("\$(abs "\$dir/$boltProfileCopy")")
 elif [ -n "$boltProfileCopy" ]; then
   missing+=("mkdir -p \$(q "\$(dirname "\$dir/$boltProfileCopy")") && cp -r --no-preserve=mode $boltProfile \$(q "\$dir/$boltProfileCopy")")
 fi
 [ \${#same[@]} -eq 0 ] || echo "$command: \${same[*]}: already as locked, left as they are." >&2
-echo "$command: wrote \$wrote; $pname reads its lock from "${lockSource@Q}". Commit the files (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
+if [ \${#wrote[@]} -eq 0 ]; then
+  echo "$command: \$(abs "\$lock") already held this: nothing to commit." >&2
+else
+  printf -v list '%s and ' "\${wrote[@]}"
+  echo "$command: wrote \${list% and }; $pname reads its lock from "${lockSource@Q}". Commit the files (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
+fi
 if [ \${#missing[@]} -gt 0 ]; then
   # Not made unasked: a project may share its locked profiles through a binary cache.
   echo "$command: checked-in copies missing beside the lock. A store without the locked profiles (another machine, a CI runner without your binary cache) rebuilds them from the workloads, and where the training of a program that starts threads gives other bytes, the lock refuses them. To check them in (update-profile rewrites them from then on):" >&2
