@@ -144,14 +144,8 @@ impl Choice {
             .filter_map(|name| {
                 let changes = match (self.workload_sources.get(name), now.get(name)) {
                     (Some(then), Some(now)) => content_changes(then, now),
-                    (Some(_), None) => vec![ContentChange {
-                        what: "workload".to_owned(),
-                        how: "removed".to_owned(),
-                    }],
-                    (None, _) => vec![ContentChange {
-                        what: "workload".to_owned(),
-                        how: "added".to_owned(),
-                    }],
+                    (Some(_), None) => vec![ContentChange::new("workload", "removed")],
+                    (None, _) => vec![ContentChange::new("workload", "added")],
                 };
                 (!changes.is_empty()).then(|| (name.clone(), changes))
             })

@@ -143,7 +143,7 @@ pub struct ContentChange {
 }
 
 impl ContentChange {
-    fn new(what: impl Into<String>, how: impl Into<String>) -> Self {
+    pub fn new(what: impl Into<String>, how: impl Into<String>) -> Self {
         ContentChange {
             what: what.into(),
             how: how.into(),
