@@ -18,6 +18,10 @@ dir:
   evaluationInputs ? { }
 , # Inputs of the training (and broad) workloads only.
   trainingInputs ? { }
+, # { <workload name> = { <name> = <path or drv>; }; }: inputs of one workload only (of
+  # every kind that has a script of that name), so that editing one reruns that workload
+  # alone (and, for an evaluation workload, refuses only its locked choice).
+  workloadInputs ? { }
 , # Seconds before a workload is killed (natively; evaluation under valgrind gets 30x).
   timeout ? 600
 , # (Any other name is refused below, naming the ones there are: Nix's own error names
@@ -25,32 +29,43 @@ dir:
   ...
 }@args:
 let
-  inherit (builtins) attrNames concatStringsSep elem filter listToAttrs match pathExists readDir;
-  known = [ "inputs" "evaluationInputs" "trainingInputs" "timeout" ];
+  inherit (builtins) attrNames concatLists concatStringsSep elem filter listToAttrs match pathExists readDir;
+  known = [ "inputs" "evaluationInputs" "trainingInputs" "workloadInputs" "timeout" ];
   unknown = filter (n: !(elem n known)) (attrNames args);
-  scriptsIn =
-    sub: inputs:
+  # The workload names of a subdirectory: its <name>.sh files.
+  namesIn =
+    sub:
     let
       d = dir + "/${sub}";
-      files = if pathExists d then filter (f: match ".*\\.sh" f != null) (attrNames (readDir d)) else [ ];
     in
+    if pathExists d then map (f: builtins.head (match "(.*)\\.sh" f)) (filter (f: match ".*\\.sh" f != null) (attrNames (readDir d))) else [ ];
+  scriptsIn =
+    sub: inputs:
     listToAttrs (
       map
-        (f: {
-          name = builtins.head (match "(.*)\\.sh" f);
+        (name: {
+          inherit name;
           value = {
             script = builtins.path {
-              path = d + "/${f}";
-              name = "workload-${f}";
+              path = dir + "/${sub}/${name}.sh";
+              name = "workload-${name}.sh";
             };
-            inherit inputs timeout;
+            inputs = inputs // (workloadInputs.${name} or { });
+            inherit timeout;
           };
         })
-        files
+        (namesIn sub)
     );
+  allNames = concatLists (map namesIn [ "train" "eval" "broad" ]);
+  strayInputs = filter (n: !(elem n allNames)) (attrNames workloadInputs);
+  notSets = filter (n: !(builtins.isAttrs workloadInputs.${n})) (attrNames workloadInputs);
 in
 if unknown != [ ] then
   throw "nix-pgo: workloadsFromDir ${toString dir}: unknown argument(s) ${concatStringsSep ", " unknown}; it takes ${concatStringsSep ", " known} (docs/API.md, `workloadsFromDir`)."
+else if strayInputs != [ ] then
+  throw "nix-pgo: workloadsFromDir ${toString dir}: workloadInputs names ${concatStringsSep ", " strayInputs}, which is no workload there; the workloads are ${concatStringsSep ", " allNames} (train/, eval/, broad/ <name>.sh)."
+else if notSets != [ ] then
+  throw "nix-pgo: workloadsFromDir ${toString dir}: workloadInputs.${builtins.head notSets} is a ${builtins.typeOf workloadInputs.${builtins.head notSets}}, not a set of inputs: write workloadInputs.${builtins.head notSets} = { <name> = ./path; }; (each is then $PGO_INPUTS/<name> for that workload)."
 else {
   training = scriptsIn "train" (inputs // trainingInputs);
   evaluation = scriptsIn "eval" (inputs // evaluationInputs);

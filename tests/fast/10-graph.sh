@@ -118,6 +118,25 @@ test_held_out_inputs_are_in_no_training_closure() {
   true
 }
 
+test_an_input_of_one_workload_reaches_that_workload_only() {
+  local dir inputs
+  # workloadsFromDir's workloadInputs: an input for one workload (of every kind that has
+  # that name) beside the shared ones, so that editing it reruns that workload alone.
+  dir=$(mktemp -d)
+  mkdir "$dir/train" "$dir/eval"
+  echo 'pulldown-cmark "$PGO_INPUTS/shared"' >"$dir/train/both.sh"
+  echo 'pulldown-cmark "$PGO_INPUTS/shared"' >"$dir/eval/both.sh"
+  echo 'pulldown-cmark "$PGO_INPUTS/own"' >"$dir/eval/image.sh"
+  echo '# a' >"$dir/shared.md"
+  echo '# b' >"$dir/own.md"
+  inputs=$(nix eval --impure --json --expr "builtins.mapAttrs (_: builtins.mapAttrs (_: w: builtins.attrNames w.inputs))
+    ((import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }).workloadsFromDir $dir {
+      inputs.shared = $dir/shared.md; evaluationInputs.held = $dir/shared.md;
+      workloadInputs = { image.own = $dir/own.md; both.extra = $dir/own.md; }; })")
+  [ "$(jq -c . <<<"$inputs")" = '{"broad":{},"evaluation":{"both":["extra","held","shared"],"image":["held","own","shared"]},"training":{"both":["extra","shared"]}}' ] ||
+    fail "workloadInputs reached other workloads, or not its own: $inputs"
+}
+
 test_build_leftovers_beside_the_source_rebuild_nothing() {
   local rust go before
   # nix build's result links, cargo's target/ and the flake's own files, in a Rust and a Go

@@ -31,6 +31,12 @@ test_a_misspelt_or_mistyped_workload_setting_is_refused_at_evaluation() {
 test_a_misspelt_argument_of_workloads_from_dir_is_named() {
   expect_failure "workloadsFromDir .*/go-other: unknown argument\(s\) evaluationInput; it takes inputs, evaluationInputs" \
     nix eval --impure --expr '(import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }).workloadsFromDir ./tests/fixtures/go-other { evaluationInput = { }; }'
+  # workloadInputs names a workload that isn't there (a typo, or one of another directory),
+  # or gives a path where a set of inputs goes.
+  expect_failure "workloadInputs names cuont, which is no workload there; the workloads are count \(train/, eval/, broad/ <name>.sh\)" \
+    nix eval --impure --expr '(import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }).workloadsFromDir ./tests/fixtures/go-other { workloadInputs.cuont = { }; }'
+  expect_failure "workloadInputs.count is a path, not a set of inputs: write workloadInputs.count = \{ <name> = ./path; \};" \
+    nix eval --impure --expr '(import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }).workloadsFromDir ./tests/fixtures/go-other { workloadInputs.count = ./README.md; }'
 }
 
 test_a_lock_without_this_package_or_toolchain_is_refused_but_update_profile_still_runs() {
