@@ -179,6 +179,94 @@ fn merge_is_canonical_weighted_and_a_fixed_point() {
     );
 }
 
+/// `p` as a 1000 Hz profile of as many samples: period 1 ms, each sample's
+/// nanoseconds its count of them.
+fn at_1000_hz(p: &Profile) -> Profile {
+    let mut fast = p.clone();
+    fast.period = 1_000_000;
+    for sample in &mut fast.sample {
+        sample.value[1] = sample.value[0] * 1_000_000;
+    }
+    fast
+}
+
+/// Counts, which Go's compiler weighs a profile by, stand for the same CPU
+/// time whatever rate each input was taken at: a 100 Hz benchmark's and
+/// production's samples are 10 ms, the profiling build's 1 ms at 1000 Hz,
+/// where the kernel's ticks allow (the go test trial of goldmark: merged at
+/// face value, a 100 Hz benchmark outweighed the program's runs).
+#[test]
+fn profiles_of_other_rates_merge_by_cpu_time() {
+    let dir = scratch("rates");
+    let slow = pprof::read(&fixture("cpu-b.pprof")).unwrap();
+    assert_eq!(slow.period, 10_000_000, "the fixture should be 100 Hz");
+    let fast_file = dir.join("cpu-1.pprof");
+    let fast = at_1000_hz(&pprof::read(&fixture("cpu-a.pprof")).unwrap());
+    pprof::write(&fast_file, &fast).unwrap();
+    let merged_file = dir.join("merged.pgo");
+    ok(&[
+        "pprof",
+        "merge",
+        "--output",
+        s(&merged_file),
+        s(&fast_file),
+        s(&fixture("cpu-b.pprof")),
+    ]);
+    let merged = pprof::read(&merged_file).unwrap();
+    let (f, b) = (totals(&fast), totals(&slow));
+    assert_eq!(
+        merged.period, 1_000_000,
+        "the merged period is the shortest"
+    );
+    assert_eq!(
+        totals(&merged),
+        vec![f[0] + 10 * b[0], f[1] + b[1]],
+        "a 100 Hz sample should count 10 of 1 ms"
+    );
+    assert_eq!(
+        totals(&merged)[0] * 1_000_000,
+        totals(&merged)[1],
+        "counts and nanoseconds disagree"
+    );
+
+    // The profiling build's CPU time beside its profile: a kernel with HZ=250
+    // delivered one sample per 4 ms, each recorded as 1 ms.
+    fs::write(dir.join("cpu-1.cpu-ns"), format!("{}\n", 4 * f[1])).unwrap();
+    let scaled_file = dir.join("scaled.pgo");
+    let out = nix_pgo(&[
+        "pprof",
+        "merge",
+        "--cpu-time",
+        "--output",
+        s(&scaled_file),
+        s(&fast_file),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("values scaled by 4.000"), "{stderr}");
+    assert_eq!(
+        totals(&pprof::read(&scaled_file).unwrap()),
+        vec![4 * f[0], 4 * f[1]]
+    );
+    // A profile without its CPU time is named.
+    let err = fails(&[
+        "pprof",
+        "merge",
+        "--cpu-time",
+        "--output",
+        s(&scaled_file),
+        s(&fixture("cpu-b.pprof")),
+    ]);
+    assert!(
+        err.contains("cpu-b.pprof has no CPU time beside it"),
+        "{err}"
+    );
+}
+
 /// Where the binary ran from and the store paths of sources are not part
 /// of the profile: mappings keep their file's base name, function file
 /// names lose a `/nix/store/<hash>-` prefix.

@@ -58,6 +58,24 @@ test_go_profiles_come_from_program_runs_and_benchmarks() {
   # The program's run (the profiling build) and go test -bench both sampled the program.
   "$GO" tool pprof -raw "$text" 2>/dev/null | has 'textstats.Words' || fail "the run's profile has no textstats.Words"
   "$GO" tool pprof -raw "$bench" 2>/dev/null | has 'count.Top' || fail "the benchmark's profile has no count.Top"
+  # The run's samples were scaled to the CPU time its processes used (the kernel's ticks
+  # let fewer through than the 1000 Hz asked for), and in the merged profile a sample of
+  # the 100 Hz benchmark counts 10 of the run's 1 ms periods, so that counts, which Go's
+  # compiler weighs by, are CPU time in both.
+  nix log "$text" | has -E "values scaled by [0-9.]+$" || fail "the run's profile was not scaled to its CPU time"
+  local helper p file
+  local -A period count
+  helper=$(out_path .#host.helper)/bin/nix-pgo
+  for p in text bench profile; do
+    file=${!p}
+    [ "$p" = profile ] && file=$profile/wordfreq.pgo
+    read -r "period[$p]" "count[$p]" < <("$helper" --json pprof show "$file" | jq -r '"\(.period) \(.totals[0])"')
+  done
+  echo "periods: ${period[*]}; counts: text ${count[text]}, bench ${count[bench]}, merged ${count[profile]}"
+  [ "${period[text]} ${period[bench]} ${period[profile]}" = "1000000 10000000 1000000" ] ||
+    fail "periods (run, benchmark, merged) are ${period[text]} ${period[bench]} ${period[profile]}"
+  ((count[profile] == count[text] + 10 * count[bench])) ||
+    fail "the merged profile's ${count[profile]} samples are not the run's ${count[text]} and 10 times the benchmark's ${count[bench]}"
 }
 
 test_go_evaluation_compares_the_outputs_and_counts_instructions() {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::commands::GlobalArgs;
 use nix_pgo::output::{print_json, write_json};
+use nix_pgo::pprof::cpu_time;
 use nix_pgo::pprof::merge::{canonical, has_samples, merge, Input};
 use nix_pgo::pprof::show::{functions, summary, FunctionWeight, Summary};
 use nix_pgo::pprof::symbols::{match_profile, read_binary, MatchReport};
@@ -55,6 +56,14 @@ pub struct MergeArgs {
     /// compiler's run on a tiny package) ended before the first sample.
     #[arg(long)]
     pub skip_empty: bool,
+
+    /// Scale the profiles' values to the CPU time written beside each FILE
+    /// (`cpu-<pid>.cpu-ns` beside `cpu-<pid>.pprof`, by nix-pgo's Go
+    /// profiling build), by one factor for all: a kernel's CPU timers fire on
+    /// its ticks, so a 1000 Hz profile records one 1 ms sample per 4 ms of CPU
+    /// where HZ=250, and would weigh too little against profiles at other rates.
+    #[arg(long)]
+    pub cpu_time: bool,
 
     /// Profiles of weight 1.
     #[arg(value_name = "FILE")]
@@ -119,13 +128,40 @@ pub fn run(global: &GlobalArgs, args: PprofArgs) -> Result<()> {
     }
 }
 
-/// Read the profiles and merge them into canonical form; with `skip_empty`,
+/// Read the profiles and merge them into canonical form; with `cpu_time`,
+/// scaled to the CPU time beside them ([`cpu_time`]); with `skip_empty`,
 /// without those that have no samples (unless none has: then merge says so).
-pub fn merge_files(weighted: &[(i64, PathBuf)], skip_empty: bool) -> Result<Profile> {
-    let mut read = weighted
+pub fn merge_files(
+    weighted: &[(i64, PathBuf)],
+    skip_empty: bool,
+    cpu_time: bool,
+) -> Result<Profile> {
+    let mut named = weighted
         .iter()
-        .map(|(weight, path)| Ok((*weight, path.display().to_string(), pprof::read(path)?)))
+        .map(|(_, path)| Ok((path.display().to_string(), pprof::read(path)?)))
         .collect::<Result<Vec<_>>>()?;
+    if cpu_time {
+        let mut used_ns: u64 = 0;
+        for (_, path) in weighted {
+            used_ns = used_ns.saturating_add(cpu_time::read(path)?);
+        }
+        if let Some(s) = cpu_time::scale_to_cpu_time(&mut named, used_ns)? {
+            eprintln!(
+                "nix-pgo: {} profile(s) record {:.1} ms of CPU time and their processes used \
+                 {:.1} ms while profiled (the kernel's CPU timers fire on its ticks, less often \
+                 than the profile's rate asks): values scaled by {:.3}",
+                named.len(),
+                s.recorded_ns as f64 / 1e6,
+                s.used_ns as f64 / 1e6,
+                s.factor
+            );
+        }
+    }
+    let mut read: Vec<(i64, String, Profile)> = weighted
+        .iter()
+        .zip(named)
+        .map(|((weight, _), (name, profile))| (*weight, name, profile))
+        .collect();
     if skip_empty && read.iter().any(|(_, _, p)| has_samples(p)) {
         let total = read.len();
         read.retain(|(_, _, p)| has_samples(p));
@@ -167,7 +203,7 @@ fn run_merge(global: &GlobalArgs, args: MergeArgs) -> Result<()> {
     if weighted.is_empty() {
         bail!("no profiles to merge: give FILE or --weight N:FILE");
     }
-    let merged = merge_files(&weighted, args.skip_empty)?;
+    let merged = merge_files(&weighted, args.skip_empty, args.cpu_time)?;
     let summary = write_merged(&merged, &args.output, args.summary.as_deref())?;
     if global.json {
         print_json(&summary)
@@ -206,6 +242,10 @@ struct ShowReport {
     file: PathBuf,
     #[serde(flatten)]
     summary: Summary,
+    /// The sampling period, in `period_type`'s unit (nanoseconds of CPU for a
+    /// CPU profile): what one count of samples stands for.
+    period: i64,
+    period_type: String,
     build_ids: Vec<(String, String)>,
     hottest: Vec<FunctionWeight>,
 }
@@ -217,6 +257,18 @@ fn run_show(global: &GlobalArgs, args: ShowArgs) -> Result<()> {
     hottest.truncate(args.top);
     let report = ShowReport {
         summary: summary(&profile),
+        period: profile.period,
+        period_type: profile
+            .period_type
+            .as_ref()
+            .map(|t| {
+                format!(
+                    "{}/{}",
+                    pprof::string(&profile, t.r#type),
+                    pprof::string(&profile, t.unit)
+                )
+            })
+            .unwrap_or_default(),
         build_ids: pprof::build_ids(&raw),
         hottest,
         file: args.file,
@@ -231,6 +283,7 @@ fn run_show(global: &GlobalArgs, args: ShowArgs) -> Result<()> {
         s.fingerprint, s.fingerprint_algorithm
     );
     println!("  sample types  {}", s.sample_types.join(", "));
+    println!("  period        {} {}", report.period, report.period_type);
     println!(
         "  samples       {} stacks, totals {:?}",
         s.samples, s.totals

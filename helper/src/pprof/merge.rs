@@ -17,8 +17,12 @@
 //! - samples with the same stack and labels are one sample, values summed
 //!   (each input's multiplied by its weight), sorted by stack and labels;
 //!   samples whose values are all zero are dropped;
-//! - no time, duration, comments, drop/keep frames or doc URL; the period
-//!   is the largest of the inputs'.
+//! - no time, duration, comments, drop/keep frames or doc URL;
+//! - the period is the shortest of the inputs'. A count of samples of an
+//!   input with a longer period is scaled to it (a 100 Hz benchmark's sample
+//!   counts 10 of a 1000 Hz run's), so that counts, which Go's compiler weighs
+//!   the profile by, stand for the same CPU time in every input. (An input
+//!   without a period leaves counts as they are, and the period the largest.)
 //!
 //! Function file names also lose a `/nix/store/<hash>-` prefix.
 
@@ -142,7 +146,13 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
     let mut mappings: Interner<MappingKey> = Interner::new();
     let mut locations: Interner<LocationKey> = Interner::new();
     let mut samples: HashMap<SampleKey, Vec<i64>> = HashMap::new();
-    let mut period = 0;
+    let periods_known = inputs.iter().all(|i| i.profile.period > 0);
+    let period = if periods_known {
+        inputs.iter().map(|i| i.profile.period).min().unwrap_or(0)
+    } else {
+        inputs.iter().map(|i| i.profile.period).max().unwrap_or(0)
+    };
+    let count_column = types.iter().position(|t| t == "samples/count");
     let mut same_default_type = true;
     // The strings the header refers to.
     let mut header_strings = vec![strings.id(default_type.to_owned())];
@@ -195,8 +205,13 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
                 input.name
             );
         }
-        period = period.max(p.period);
         same_default_type &= string(p, p.default_sample_type) == default_type;
+        // How many of the merged period one sample of this input's stands for.
+        let periods_per_sample = if periods_known {
+            p.period as f64 / period as f64
+        } else {
+            1.0
+        };
 
         let mut function_ids = HashMap::new();
         for f in &p.function {
@@ -259,7 +274,12 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
             let total = samples
                 .entry((stack, labels))
                 .or_insert_with(|| vec![0; types.len()]);
-            for (t, v) in total.iter_mut().zip(&sample.value) {
+            for (column, (t, &v)) in total.iter_mut().zip(&sample.value).enumerate() {
+                let v = if Some(column) == count_column && periods_per_sample != 1.0 {
+                    (v as f64 * periods_per_sample).round() as i64
+                } else {
+                    v
+                };
                 *t = v
                     .checked_mul(input.weight)
                     .and_then(|v| t.checked_add(v))

@@ -1,9 +1,11 @@
 //! pprof profiles (Go's CPU profiles, `default.pgo`): reading and writing
 //! pprof's gzipped protobuf ([`proto`]), the canonical merge that gives a
-//! sampled profile its identity ([`merge`]), summaries ([`show`]) and how
+//! sampled profile its identity ([`merge`]), the scaling of the profiling
+//! build's samples to the CPU time they stood for ([`cpu_time`]), summaries ([`show`]) and how
 //! well a profile fits a binary ([`symbols`], with Go's function table:
 //! [`pclntab`]).
 
+pub mod cpu_time;
 pub mod merge;
 pub mod pclntab;
 pub mod proto;

@@ -15,6 +15,10 @@ if [ "$workloadKind" = script ]; then
   cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
   files=("$raw"/*.pprof)
   [ "${#files[@]}" -gt 0 ] || noProfileData "$profiling/bin" "CPU profile" profiling
+  # Each process wrote the CPU time it used beside its profile (cpu-<pid>.cpu-ns): the
+  # kernel's ticks let fewer samples through than the 1000 Hz asked for, and the merge
+  # scales them to that time, so that they weigh as much as a benchmark's 100 Hz ones.
+  timeScaling=(--cpu-time)
 else
   if [ -n "$vendor" ]; then
     cp -r "$src" "$NIX_BUILD_TOP/source"
@@ -33,10 +37,12 @@ else
     -o "$NIX_BUILD_TOP/bench.test" -cpuprofile "$raw/bench.pprof" "./$benchPackage" >&2 ||
     die "the benchmarks of workload '$workloadName' failed (above)."
   files=("$raw"/bench.pprof)
+  # go test samples at 100 Hz, which every kernel's ticks allow: its counts are right.
+  timeScaling=()
   [ -s "${files[0]}" ] || die "workload '$workloadName': go test wrote no CPU profile; does ./$benchPackage have benchmarks matching '$benchPattern'?"
 fi
 
 # A process that ended before the first sample (every 1 ms) wrote a profile without
 # samples: it is left out, as long as another process was sampled.
-"$helper" pprof merge --skip-empty --output "$out" "${files[@]}" ||
+"$helper" pprof merge --skip-empty "${timeScaling[@]}" --output "$out" "${files[@]}" ||
   die "the CPU profiles of workload '$workloadName' could not be merged (see above)"
