@@ -130,6 +130,10 @@ struct WorkloadSpec {
     /// SSL_CERT_FILE (the package's `caCertificates`), as in the evaluation; empty for none.
     #[serde(default)]
     ca_bundle: String,
+    /// A file of exports the runner sources (the stage's `variables`: Go's
+    /// GOGC, GOMAXPROCS), as in the evaluation; empty for none.
+    #[serde(default)]
+    variables: String,
 }
 
 /// report.json.
@@ -580,6 +584,7 @@ impl WorkloadEnv {
             ("workloadTimeout".into(), spec.timeout.to_string()),
             ("workloadPreload".into(), spec.preload.clone()),
             ("workloadCaBundle".into(), spec.ca_bundle.clone()),
+            ("workloadVariables".into(), spec.variables.clone()),
             ("workloadScratch".into(), root.display().to_string()),
         ];
         Ok(Self {

@@ -53,6 +53,7 @@ let
             workloadInputs
             workloadPreload
             workloadCaBundle
+            workloadVariables
             ;
         in
         {
@@ -62,6 +63,7 @@ let
           timeout = spec.timeout or 600;
           preload = workloadPreload;
           ca_bundle = workloadCaBundle;
+          variables = workloadVariables;
         };
     in
     {

@@ -141,6 +141,15 @@ test_go_workload_that_never_runs_the_program_is_refused() {
   go_fails "never ran the profiling program \(wordfreq\)" neverRan
 }
 
+test_go_workload_failure_names_its_line_of_the_script() {
+  # The Go stage's variables are exported by the runner, not by a wrapper script whose
+  # line numbers the message used to quote (the goldmark trial: "line 1 of the script:
+  # export GOGC=…" for a failure on the user's line 1, an empty text past the wrapper's end).
+  go_fails "It failed at line 3 of the script: wordfreq </dev/null \| grep -q never-printed" failsAtLine3
+  go_fails "That line has a pipeline" failsAtLine3
+  go_fails "GOGC is off" failsAtLine3
+}
+
 test_go_profiles_that_are_not_usable_are_refused_before_building() {
   go_fails 'not a pprof profile: it is text' notPprof
   go_fails 'not a pprof profile: it is empty' emptyProfile

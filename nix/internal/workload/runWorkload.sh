@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # runWorkload LOG BINDIR: run one workload (workloadEnv.nix's attributes: workloadName,
 # workloadScript, workloadInputs, workloadTimeout, workloadPreload, workloadPin,
-# workloadCaBundle) in the fixed environment every workload gets (docs/workloads.md), with
+# workloadCaBundle, workloadVariables) in the fixed environment every workload gets (docs/workloads.md), with
 # BINDIR first on PATH, in fresh directories under $workloadScratch (default: the build directory). Its
 # stdout goes to LOG.stdout, its stderr to LOG.stderr. On failure (non-zero exit or
 # timeout) it fails with the workload's name, the tail of its output and a hint where the
@@ -22,6 +22,15 @@ certificateErrors='no CA certificates|ca certificates were loaded|unable to get 
 # os.PathError, Python's FileNotFoundError): the workload may have read an input it doesn't
 # get. Not bash's "command not found", a misspelt program.
 missingFileErrors='no such file or directory|os error 2|cannot open|file not found|filenotfounderror'
+# The line the Go runtime prints in every process of nix-pgo's Go profiling build (its
+# 1000 Hz, docs/go.md): nix-pgo's doing, not the workload's, so left out of the lines a
+# message quotes (one per process buried the workload's own).
+goProfileRateLine='runtime: cannot set cpu profile rate until previous profile has finished.'
+
+# workloadStderr FILE: the workload's stderr without goProfileRateLine.
+workloadStderr() {
+  grep -vxF "$goProfileRateLine" "$1" || true
+}
 
 runWorkload() {
   local logBase=$1 binDir=$2
@@ -35,10 +44,12 @@ runWorkload() {
 
   # Where the script failed: bash reads BASH_ENV before a script, and this one makes every
   # command that fails the script (errexit's and ERR's conditions are the same) write its
-  # line number. It unsets BASH_ENV, so that neither the workload's programs nor the bash
-  # scripts they start see it.
+  # line number and file. Only the first: a failure inside a function, a subshell or a file
+  # the script sources fails the line that called it too. It unsets BASH_ENV, so that
+  # neither the workload's programs nor the bash scripts they start see it.
   local failedAt=$dir/failed-at
-  printf 'unset BASH_ENV\nset -o errtrace\ntrap %q ERR\n' "echo \$LINENO >$(printf %q "$failedAt")" >"$dir/on-error.sh"
+  printf 'unset BASH_ENV\nset -o errtrace\ntrap %q ERR\n' \
+    "[ -e $(printf %q "$failedAt") ] || echo \"\$LINENO \${BASH_SOURCE[0]}\" >$(printf %q "$failedAt")" >"$dir/on-error.sh"
 
   local status=0
   (
@@ -51,6 +62,9 @@ runWorkload() {
     unset NIX_ATTRS_SH_FILE NIX_ATTRS_JSON_FILE
     if [ -n "$workloadPreload" ]; then export LD_PRELOAD=$workloadPreload; fi
     if [ -n "$workloadCaBundle" ]; then export SSL_CERT_FILE=$workloadCaBundle NIX_SSL_CERT_FILE=$workloadCaBundle; fi
+    # The stage's variables for the workload's programs (Go's GOGC, GOMAXPROCS).
+    # shellcheck source=/dev/null
+    if [ -n "${workloadVariables:-}" ]; then source "$workloadVariables"; fi
     mkdir -p "$TMPDIR"
     export BASH_ENV=$dir/on-error.sh
     # workloadPin (training only; unset in the report, which times the evaluation
@@ -64,15 +78,16 @@ runWorkload() {
     {
       echo "nix-pgo: error: workload '$workloadName' $why."
       echo "--- last lines of its stderr:"
-      tail -n 20 "$logBase.stderr"
+      workloadStderr "$logBase.stderr" | tail -n 20
       echo "--- last lines of its stdout:"
       tail -n 20 "$logBase.stdout"
       echo "---"
-      local line
-      if [ "$status" -ne 124 ] && line=$(cat "$failedAt" 2>/dev/null) && [ -n "$line" ]; then
-        local text
-        text=$(sed -n "${line}p" "$workloadScript")
-        echo "It failed at line $line of the script: $text"
+      local line file
+      if [ "$status" -ne 124 ] && read -r line file <"$failedAt" 2>/dev/null && [ -n "$line" ]; then
+        local text where="the script"
+        [ "$file" = "$workloadScript" ] || where="$file, which the script sourced"
+        text=$(sed -n "${line}p" "$file")
+        echo "It failed at line $line of $where: $text"
         if [[ $text == *'|'* ]]; then
           echo "That line has a pipeline, and workloads run with \`pipefail\`: a command of it that fails fails the workload, though a"
           echo "later one succeeds. A program writing into \`head\` or \`grep -q\`/\`-m\`, which stop reading early, fails on the closed pipe"
@@ -118,7 +133,7 @@ noProfileData() {
     echo "nix-pgo: error: workload '$workloadName' exited 0 but wrote no $kind data:"
     echo "it never ran the $build program (${programs[*]}), or every run of it ended without writing one."
     echo "--- last lines of its stderr:"
-    tail -n 10 "$NIX_BUILD_TOP/$workloadName.stderr"
+    workloadStderr "$NIX_BUILD_TOP/$workloadName.stderr" | tail -n 10
     echo "--- last lines of its stdout:"
     tail -n 10 "$NIX_BUILD_TOP/$workloadName.stdout"
     echo "---"

@@ -72,20 +72,22 @@ in
   # HTTPS client built at start-up); the sandbox has no network either way.
   workloadPin = if pinned then "${oneCpu}/bin/nix-pgo-one-cpu" else "";
   workloadCaBundle = if workload.caCertificates or false then toolchain.caBundle else "";
+  # `variables` as a file of exports the runner sources before the script (not a wrapper
+  # around the script, whose line numbers would be the wrapper's in a failure's message).
+  workloadVariables =
+    if variables == { } then
+      ""
+    else
+      builtins.toFile "workload-variables.sh" (
+        builtins.concatStringsSep "" (builtins.attrValues (mapAttrs (n: v: "export ${n}=${builtins.toJSON v}\n") variables))
+      );
 }
   # A workload without a script is a stage's own kind (runTestProfile's cargoTest), whose
   # stage writes the script it runs.
   // (if workload ? script then {
-  workloadScript =
-    if variables == { } then
-      workloadPath workload.script
-    else
-      builtins.toFile "workload-${name}-env.sh" ''
-        ${builtins.concatStringsSep "\n" (builtins.attrValues (mapAttrs (n: v: "export ${n}=${builtins.toJSON v}") variables))}
-        source ${workloadPath workload.script}
-      '';
-  # The script as the user gave it, for messages: workloadScript may be a generated
-  # wrapper that sets `variables` and sources it. Not its whole path, which would make the
+  workloadScript = workloadPath workload.script;
+  # The script as the user gave it, for messages: workloadScript is its copy in the store.
+  # Not its whole path, which would make the
   # stage depend on where the source is: in a flake, the source's store path changes with
   # every edit of any file (a comment in flake.nix rebuilt every profile, and through the
   # merge everything after it); elsewhere, where the checkout is. A path in a store

@@ -12,7 +12,10 @@ if [ "$workloadKind" = script ]; then
   export NIX_PGO_GO_PROFILE_DIR=$raw
   log "running workload '$workloadName'"
   runWorkload "$NIX_BUILD_TOP/$workloadName" "$profiling/bin"
-  cat "$NIX_BUILD_TOP/$workloadName.stderr" >&2
+  workloadStderr "$NIX_BUILD_TOP/$workloadName.stderr" >&2
+  rateLines=$(grep -cxF "$goProfileRateLine" "$NIX_BUILD_TOP/$workloadName.stderr" || true)
+  [ "$rateLines" -eq 0 ] ||
+    log "($rateLines process(es) printed the Go runtime's \"$goProfileRateLine\", which the profiling build's 1000 Hz causes: left out above)"
   files=("$raw"/*.pprof)
   [ "${#files[@]}" -gt 0 ] || noProfileData "$profiling/bin" "CPU profile" profiling
   # Each process wrote the CPU time it used beside its profile (cpu-<pid>.cpu-ns): the
