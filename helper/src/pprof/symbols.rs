@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::pclntab;
 use super::proto::Profile;
 use super::show::value_index;
-use super::{function_names, sample_types};
+use super::{function_names, sample_types, string};
 
 /// What a binary's ELF says about it.
 pub struct Binary {
@@ -204,6 +204,20 @@ fn is_test_harness(name: &str) -> bool {
 /// Every Go program has it, so it tells no program from another.
 const MAIN_MAIN: &str = "main.main";
 
+/// The file nix-pgo's Go profiling build adds to each main package (its
+/// `-overlay`, nix/internal/go/goBuild.sh): its hook's functions
+/// (`main.init.0`, …) are in a profile of that build and in no other.
+pub const PROFILING_HOOK_FILE: &str = "zz_nix_pgo_profile.go";
+
+/// Whether a function in the source file `file` is in a profile of the
+/// program without being the program's code: a test's or benchmark's
+/// (`_test.go`: `go test` builds them, the program never has them) or the
+/// profiling build's hook.
+fn is_outside_the_program(file: &str) -> bool {
+    let base = file.rsplit('/').next().unwrap_or(file);
+    base.ends_with("_test.go") || base == PROFILING_HOOK_FILE
+}
+
 /// The `n` largest entries, largest first (ties by name).
 fn largest(map: &BTreeMap<&str, i64>, n: usize, keep: impl Fn(&str) -> bool) -> Vec<(String, i64)> {
     let mut v: Vec<(String, i64)> = map
@@ -221,7 +235,17 @@ pub fn match_profile(p: &Profile, binary: &Binary) -> Result<MatchReport> {
         bail!("it has no symbol table and no Go function table (.gopclntab): is it a Go program, or stripped by a tool that removed sections?");
     }
     let module = binary.main_module.as_deref();
-    let own = |name: &str| name != MAIN_MAIN && is_program_function(name, module);
+    // A benchmark's functions and the profiling hook's are in package main or the
+    // main module too, and in no build of the program: not "renamed or removed".
+    let outside: HashSet<&str> = p
+        .function
+        .iter()
+        .filter(|f| is_outside_the_program(string(p, f.filename)))
+        .map(|f| string(p, f.name))
+        .collect();
+    let own = |name: &str| {
+        name != MAIN_MAIN && !outside.contains(name) && is_program_function(name, module)
+    };
     let in_binary = |name: &str| binary.symbols.contains(name);
     let index = value_index(p);
     let names = function_names(p);
@@ -384,6 +408,57 @@ mod tests {
         let m = match_profile(&p, &binary(SERVICE, Some("example.com/svc"))).unwrap();
         assert_eq!((m.program_value, m.program_value_matched), (90, 90));
         assert_eq!((m.program_functions, m.program_functions_matched), (1, 1));
+    }
+
+    /// `p` with the source file of each function named in `files`.
+    fn with_files(mut p: Profile, files: &[(&str, &str)]) -> Profile {
+        for (function, file) in files {
+            p.string_table.push(file.to_string());
+            let file = p.string_table.len() as i64 - 1;
+            let f = p
+                .function
+                .iter_mut()
+                .find(|f| p.string_table[f.name as usize] == *function)
+                .expect("a function of the profile");
+            f.filename = file;
+        }
+        p
+    }
+
+    #[test]
+    fn a_benchmarks_and_the_profiling_hooks_functions_are_not_missing_from_the_program() {
+        // The goldmark trial: a benchmark in the program's package (BenchmarkRender and its
+        // closure, in bench_test.go) and the hook the profiling build adds to package main
+        // (main.init.0, calling os/signal.Notify) were "renamed or removed since the
+        // profile was taken".
+        let p = with_files(
+            profile(&[
+                (
+                    &[
+                        "main.handleGrep",
+                        "main.BenchmarkRender.func1",
+                        "main.BenchmarkRender",
+                        "testing.(*B).runN",
+                    ],
+                    60,
+                ),
+                (&["main.BenchmarkRender", "testing.(*B).runN"], 10),
+                (&["os/signal.Notify", "main.init.0", "runtime.doInit1"], 5),
+                (&["main.handleGrep", "main.main"], 25),
+            ]),
+            &[
+                (
+                    "main.BenchmarkRender.func1",
+                    "example.com/svc/bench_test.go",
+                ),
+                ("main.BenchmarkRender", "example.com/svc/bench_test.go"),
+                ("main.init.0", "example.com/svc/zz_nix_pgo_profile.go"),
+                ("main.handleGrep", "example.com/svc/grep.go"),
+            ],
+        );
+        let m = match_profile(&p, &binary(SERVICE, Some("example.com/svc"))).unwrap();
+        assert_eq!(m.program_unmatched, vec![]);
+        assert_eq!((m.program_value, m.program_value_matched), (85, 85));
     }
 
     #[test]

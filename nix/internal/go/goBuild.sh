@@ -58,6 +58,7 @@ if [ "$stage" = profiling ]; then
       dir=$("$goBin" list "${flags[@]}" -f '{{.Dir}}' "./$pkg")
       name=$("$goBin" list "${flags[@]}" -f '{{.Name}}' "./$pkg")
       [ "$name" = main ] || die "subPackages entry '$pkg' is package $name, not a main package: only programs can be profiled by running them."
+      # (The helper knows the hook's functions by this name: pprof/symbols.rs PROFILING_HOOK_FILE.)
       printf '%s"%s/zz_nix_pgo_profile.go":"%s"' "$sep" "$dir" "$profilingSource"
       sep=,
     done
