@@ -17,7 +17,11 @@ let
   version = head (split "\n" (readFile versionFile));
   installedWheel = replaceStrings [ "\n" ] [ "" ] (readFile stamp);
   checked =
-    if !pathExists "${goroot}/bin/go" || !pathExists stamp then
+    # A pure evaluation (no --impure) can't read outside the store, and pathExists says
+    # false there: not a missing Go. (It has no currentTime; host.nix tells it the same way.)
+    if !(builtins ? currentTime) then
+      fail "the host Go (${goroot}) is read at evaluation, outside the store, which a pure evaluation can't see: build with `--impure` (e.g. `nix build --impure .#<package>`)."
+    else if !pathExists "${goroot}/bin/go" || !pathExists stamp then
       fail "no Go at ${goroot}: ${setup}."
     else if installedWheel != pin.sha256 then
       fail "${goroot} was unpacked from a wheel with sha256 ${installedWheel}, but nix/toolchain/hostGo.json pins ${pin.sha256}: ${setup}."

@@ -83,6 +83,10 @@ test_the_host_toolchain_says_what_a_pure_evaluation_and_a_missing_home_need() {
   flake=$(mktemp -d)
   printf '{ inputs.nix-pgo.url = "git+file://%s"; outputs = { nix-pgo, ... }: { rustc = nix-pgo.lib.host.toolchain.rustc; }; }\n' "$PWD" >"$flake/flake.nix"
   expect_failure "which Nix hides from a pure evaluation: build with .--impure." nix eval "path:$flake#rustc"
+  # The host Go, the same way (the goldmark trial: "no Go at /opt/nix-pgo/go-1.27.3: run
+  # scripts/setup-host", where Go was installed).
+  printf '{ inputs.nix-pgo.url = "git+file://%s"; outputs = { nix-pgo, ... }: { go = nix-pgo.lib.host.toolchain.go.id; }; }\n' "$PWD" >"$flake/flake.nix"
+  expect_failure "which a pure evaluation can't see: build with .--impure." nix eval "path:$flake#go"
   expect_failure "neither RUSTUP_HOME nor HOME is set" \
     env -u HOME -u RUSTUP_HOME nix eval --impure --expr "(import $PWD/nix/toolchain/host.nix { }).rustc"
 }
