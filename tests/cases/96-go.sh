@@ -150,6 +150,19 @@ test_go_workload_failure_names_its_line_of_the_script() {
   go_fails "GOGC is off" failsAtLine3
 }
 
+test_go_benchmark_settings_and_patterns_that_run_nothing_are_named() {
+  # The goldmark trial: `benchTime` was ignored (the benchmarks ran for the default 1s), a
+  # pattern matching no benchmark read as "no samples … an idle service", and
+  # package = "./cmd/x" ran go test on ././cmd/x.
+  go_fails "benchmark has benchTime, which is not a benchmark setting: the settings are .package. .*, .bench. .* and .benchtime." benchmarkTypo
+  go_fails "no benchmark of ./internal/count matches bench = \"Tpo\" \(go test's -bench pattern\), so none ran. Its benchmarks: BenchmarkTop" benchmarkNoMatch
+  local log
+  log=$(nix build --impure --no-link -L -f tests/fixtures/go.nix benchmarkDotSlash 2>&1) || fail "package = \"./internal/count\" failed: $log"
+  echo "$log" | has -F "./internal/count" || fail "go test did not run ./internal/count"
+  echo "$log" | has -F "././" && fail "the package was run as ././…"
+  true
+}
+
 test_go_profiles_that_are_not_usable_are_refused_before_building() {
   go_fails 'not a pprof profile: it is text' notPprof
   go_fails 'not a pprof profile: it is empty' emptyProfile

@@ -35,6 +35,26 @@
 }:
 let
   bench = workload.benchmark or null;
+  # The benchmark's settings, checked: a misspelt one (`benchTime`) would otherwise be
+  # left out, and the benchmarks run with the default.
+  benchSettings = [ "package" "bench" "benchtime" ];
+  benchProblem =
+    let
+      unknown = builtins.filter (n: !builtins.elem n benchSettings) (builtins.attrNames bench);
+      notStrings = builtins.filter (n: !builtins.isString bench.${n}) (builtins.filter (n: bench ? ${n}) benchSettings);
+    in
+    if !builtins.isAttrs bench then
+      "benchmark must be a set, { package = \"internal/count\"; bench = \"Top\"; benchtime = \"200x\"; }"
+    else if unknown != [ ] then
+      "benchmark has ${builtins.concatStringsSep ", " unknown}, which is not a benchmark setting: the settings are `package` (the package's directory in the module, default \".\"), `bench` (go test's -bench pattern, default \".\") and `benchtime` (go test's -benchtime, e.g. \"2s\" or \"500x\", default \"1s\") (misspelt?)"
+    else if notStrings != [ ] then
+      "benchmark's ${builtins.concatStringsSep ", " notStrings} must be a string (e.g. benchtime = \"2s\";)"
+    else
+      null;
+  # go test's ./<package>: "./cmd/x" and "cmd/x" are the same package.
+  benchPackage =
+    let p = bench.package or "."; in
+    if builtins.match "\\./.+" p != null then builtins.substring 2 (builtins.stringLength p) p else p;
   common = {
     name = "${pname}-profile-${name}-${version}.pprof";
     script = ./runGoWorkloadProfile.sh;
@@ -49,6 +69,8 @@ let
 in
 if bench == null && !(workload ? script) then
   throw "runGoWorkloadProfile: ${pname}: workload '${name}' has neither `script` (a run of the program) nor `benchmark` (go test -bench)."
+else if bench != null && benchProblem != null then
+  throw "nix-pgo: ${pname}: training workload '${name}': ${benchProblem}."
 else if bench == null then
   mkStage
     (workloadEnv { inherit name workload deterministicRandom variables; } // common // {
@@ -60,7 +82,7 @@ else
     src = "${src}";
     inherit modRoot tags;
     vendor = if vendor == null then "" else "${vendor}";
-    benchPackage = bench.package or ".";
+    inherit benchPackage;
     benchPattern = bench.bench or ".";
     benchtime = bench.benchtime or "1s";
     # `go test -bench` builds the test binary with cgo as the program's builds have it.

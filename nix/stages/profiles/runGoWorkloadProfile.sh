@@ -37,8 +37,14 @@ else
   log "go test -run '^\$' -bench '$benchPattern' -benchtime $benchtime ./$benchPackage"
   # -o keeps the test binary out of the source (which may be read-only).
   "$goBin" test "${flags[@]}" -run '^$' -bench "$benchPattern" -benchtime "$benchtime" \
-    -o "$NIX_BUILD_TOP/bench.test" -cpuprofile "$raw/bench.pprof" "./$benchPackage" >&2 ||
+    -o "$NIX_BUILD_TOP/bench.test" -cpuprofile "$raw/bench.pprof" "./$benchPackage" | tee "$NIX_BUILD_TOP/bench.out" >&2 ||
     die "the benchmarks of workload '$workloadName' failed (above)."
+  # go test runs no benchmark, and says nothing of it, when the pattern matches none (its
+  # profile then has no samples, which would read as a program that never ran).
+  if ! grep -q '^Benchmark' "$NIX_BUILD_TOP/bench.out"; then
+    benchmarks=$("$NIX_BUILD_TOP/bench.test" -test.list '^Benchmark' 2>/dev/null | grep '^Benchmark' | paste -sd ' ' - || true)
+    die "workload '$workloadName': no benchmark of ./$benchPackage matches bench = \"$benchPattern\" (go test's -bench pattern), so none ran. Its benchmarks: ${benchmarks:-none (a benchmark is a func BenchmarkXxx(b *testing.B) in a _test.go file of that package)}."
+  fi
   files=("$raw"/bench.pprof)
   # go test samples at 100 Hz, which every kernel's ticks allow: its counts are right.
   timeScaling=()
