@@ -163,6 +163,22 @@ test_go_benchmark_settings_and_patterns_that_run_nothing_are_named() {
   true
 }
 
+test_go_sub_packages_each_a_program_and_one_the_training_never_ran() {
+  local log optimized
+  # The goldmark trial: a second program the training didn't run failed optimized with
+  # "a profile of another program? … Regenerate it", which could not help. Go's PGO reads
+  # one profile for the whole build; the other program is built with it, and warned about.
+  log=$(nix build --impure --no-link -L --json -f tests/fixtures/go.nix twoPrograms 2>&1) || fail "two programs: $log"
+  echo "$log" | has -F "warning: the profile is of wordfreq, not of wordcount (above): no training workload ran wordcount" ||
+    fail "no warning about wordcount: $log"
+  optimized=$(go_build twoPrograms)
+  "$GO" version -m "$optimized/bin/wordcount" | has -E $'build\t-pgo=default.pgo$' || fail "wordcount was not built with the profile"
+  [ -x "$optimized/bin/wordfreq" ] || fail "no wordfreq"
+  # A directory that isn't there, and a package that is no program, named as subPackages.
+  go_fails "subPackages entry 'cmd/wordcuont' is no package of the module in . of src" missingSubPackage
+  go_fails "subPackages entry 'internal/count' is package count, not a main package" libraryAsSubPackage
+}
+
 test_go_profiles_that_are_not_usable_are_refused_before_building() {
   go_fails 'not a pprof profile: it is text' notPprof
   go_fails 'not a pprof profile: it is empty' emptyProfile

@@ -24,12 +24,24 @@ if [ "$stage" = optimized ]; then
   # Through links with plain names: the report names no store path (no reference from $out).
   cd "$NIX_BUILD_TOP/match" || exit
   ln -s "$profile" default.pgo
+  matched=() unmatched=()
   for exe in "$matchAgainst"/bin/*; do
     name=${exe##*/}
     ln -s "$exe" "$name"
-    "$helper" --json pprof match --min-rate "$minProfileMatch" --profile default.pgo --binary "$name" >"$out/nix-support/profile-match-$name.json" ||
-      die "the profile can't be used for $name (above): it is no CPU profile, or one of another program, or the program changed. Regenerate it from the workloads with $relockHint, or import a profile of this program (\`nix-pgo import\`)."
-    log "the profile matches $name: nix-support/profile-match-$name.json"
+    if "$helper" --json pprof match --min-rate "$minProfileMatch" --profile default.pgo --binary "$name" >"$out/nix-support/profile-match-$name.json"; then
+      log "the profile matches $name: nix-support/profile-match-$name.json"
+      matched+=("$name")
+    else
+      unmatched+=("$name")
+    fi
+  done
+  # Go's PGO reads one profile for the whole build. With several programs it need only be
+  # of one of them: a program no training workload ran gets no samples of its own.
+  if [ "${#matched[@]}" -eq 0 ]; then
+    die "the profile can't be used for ${unmatched[*]} (above): it is no CPU profile, or one of another program, or the program changed. Regenerate it from the workloads with $relockHint, or import a profile of this program (\`nix-pgo import\`)."
+  fi
+  for name in "${unmatched[@]}"; do
+    log "warning: the profile is of ${matched[*]}, not of $name (above): no training workload ran $name, so PGO optimizes only the code it shares with ${matched[*]}. Add a training workload that runs $name (every program of subPackages is on the workload's PATH), or build $name without PGO (a package of its own)."
   done
   cd - >/dev/null || exit
 fi
@@ -46,6 +58,16 @@ case $stage in
     flags+=("-pgo=$NIX_BUILD_TOP/pgo/default.pgo")
     ;;
 esac
+# Each entry of subPackages is a main package of the module, checked first: go's own
+# "directory not found" or "no main packages to build" doesn't say which setting is wrong.
+for pkg in "${subPackages[@]}"; do
+  if ! name=$("$goBin" list "${flags[@]}" -f '{{.Name}}' "./$pkg" 2>"$NIX_BUILD_TOP/go-list.err"); then
+    cat "$NIX_BUILD_TOP/go-list.err" >&2
+    die "subPackages entry '$pkg' is no package of the module in ${modRoot:-.} of src (go list, above): subPackages are directories of main packages, relative to modRoot. Is the directory in src? (A flake's source has only the files git tracks: a directory .gitignore leaves out, such as cmd/ in some repositories, is not there until it is added, \`git add -f\`.)"
+  fi
+  [ "$name" = main ] || die "subPackages entry '$pkg' is package $name, not a main package: subPackages are the programs to build (directories with package main)."
+done
+
 if [ "$stage" = profiling ]; then
   # The profiling hook reaches the runtime's exit hooks by go:linkname, which the linker
   # allows only with -checklinkname=0 (docs/go.md).
@@ -56,8 +78,6 @@ if [ "$stage" = profiling ]; then
     sep=
     for pkg in "${subPackages[@]}"; do
       dir=$("$goBin" list "${flags[@]}" -f '{{.Dir}}' "./$pkg")
-      name=$("$goBin" list "${flags[@]}" -f '{{.Name}}' "./$pkg")
-      [ "$name" = main ] || die "subPackages entry '$pkg' is package $name, not a main package: only programs can be profiled by running them."
       # (The helper knows the hook's functions by this name: pprof/symbols.rs PROFILING_HOOK_FILE.)
       printf '%s"%s/zz_nix_pgo_profile.go":"%s"' "$sep" "$dir" "$profilingSource"
       sep=,
