@@ -12,6 +12,7 @@
 , buildGoPgoPackage
 , buildGoProfiling
 , buildRelease
+, checkTraining
 , chooseBest
 , evaluateVariants
 , lockEntryOf
@@ -163,6 +164,10 @@ let
   };
 
   training = workloads.training or { };
+  # Where an imported profile's samples came from (`nix-pgo import`), if committed beside it.
+  importProvenance =
+    if lockEntry == null || sourcePath defaultPgo' == null || !(pathExists (defaultPgo' + ".provenance.json")) then null
+    else defaultPgo' + ".provenance.json";
   evaluationWorkloads = workloads.evaluation or { };
   validName = name: match "[A-Za-z0-9_][A-Za-z0-9_+-]*" name != null;
   # (workloadsFromDir always gives `broad`, empty without a broad/ directory.)
@@ -310,10 +315,7 @@ let
       inherit pname version lockEntry workloads profile;
       # The numbers `best` chose by (none for a locked choice: they are in its choice.json).
       evaluation = if best != null then best.evaluation else null;
-      # Where an imported profile's samples came from, if committed beside it.
-      importProvenance =
-        if lockEntry == null || sourcePath defaultPgo' == null || !(pathExists (defaultPgo' + ".provenance.json")) then null
-        else defaultPgo' + ".provenance.json";
+      inherit importProvenance;
       bins = null;
       shipped = if best != null then best else optimized;
       shippedStage = if best != null then "best" else "optimized";
@@ -327,8 +329,20 @@ let
         versionArgs = [ "version" ];
       };
     };
+    # A check that the locked profile was trained on the training workloads there are now
+    # (a sampled profile can't be retrained and compared, as buildPgoPackage's is).
+    profileFresh =
+      if lockFile' == null then
+        null
+      else
+        checkTraining {
+          inherit pname training;
+          lockFile = lockFile';
+          toolchainId = toolchain.go.id;
+          imported = importProvenance != null;
+        };
     updateProfile = goUpdateProfile {
-      inherit pname profiles lockPath lockSource;
+      inherit pname profiles lockPath lockSource training;
       defaultPgoPath = defaultPgoPath';
       profile = profileUnlocked;
       lockName = "${pname}-pgo-profile";

@@ -684,7 +684,7 @@ let
     };
     # bin/update-profile: rerun the workloads and write the lock entry.
     updateProfile = updateProfile {
-      inherit pname profiles lockName;
+      inherit pname profiles lockName training;
       # The unlocked package's `best`: the choice its evaluation makes.
       choice = if lockChoice then (buildPgoPackage (args // { lockFile = null; })).best else null;
       profile = profileUnlocked;

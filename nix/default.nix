@@ -55,6 +55,7 @@ let
     lockedBoltProfile = call ./stages/bolt-profile/lockedBoltProfile.nix { };
     updateProfile = call ./stages/update-profile/updateProfile.nix { };
     profileFresh = call ./stages/profile-fresh/profileFresh.nix { };
+    checkTraining = call ./stages/profile-fresh/checkTraining.nix { };
     regressionCheck = call ./stages/no-regression/regressionCheck.nix { };
     repairPlan = call ./stages/repair/repairPlan.nix { };
     unprofileRegressed = call ./stages/repair/unprofileRegressed.nix { };

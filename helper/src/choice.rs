@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::evaluation::{Evaluation, Metric, VariantSummary};
 use crate::regressions::range_exceeds;
 use crate::report::stats::percent_change;
-use crate::workload_source::{content_changes, ContentChange, WorkloadContent};
+use crate::workload_source::{changed_workloads, ContentChange, WorkloadContent};
 
 /// A variant's cost on one workload, beside the baseline's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,9 +127,8 @@ impl Choice {
     }
 
     /// The evaluation workloads whose sources differ from those the choice
-    /// recorded (`now`: the package's), each with what changed; a workload
-    /// only one side has is a change of "workload", "added" or "removed".
-    /// Empty when the choice recorded none.
+    /// recorded (`now`: the package's), each with what changed
+    /// ([`changed_workloads`]). Empty when the choice recorded none.
     pub fn changed_workloads(
         &self,
         now: &BTreeMap<String, WorkloadContent>,
@@ -137,19 +136,7 @@ impl Choice {
         if self.workload_sources.is_empty() {
             return Vec::new();
         }
-        let names: std::collections::BTreeSet<&String> =
-            self.workload_sources.keys().chain(now.keys()).collect();
-        names
-            .into_iter()
-            .filter_map(|name| {
-                let changes = match (self.workload_sources.get(name), now.get(name)) {
-                    (Some(then), Some(now)) => content_changes(then, now),
-                    (Some(_), None) => vec![ContentChange::new("workload", "removed")],
-                    (None, _) => vec![ContentChange::new("workload", "added")],
-                };
-                (!changes.is_empty()).then(|| (name.clone(), changes))
-            })
-            .collect()
+        changed_workloads(&self.workload_sources, now)
     }
 
     /// That a choice read from a file (a lock's) is one `choose` could have

@@ -92,6 +92,7 @@ use crate::date::parse_date;
 use crate::fingerprint;
 use crate::store::{self, NarHash};
 use crate::tool::LlvmProfdataArg;
+use crate::workload_source::WorkloadContent;
 
 /// The lock format this nix-pgo reads and writes.
 pub const LOCK_VERSION: u64 = 1;
@@ -126,6 +127,12 @@ pub struct LockEntry {
     /// The variant `best` ships and why (its choice.json), when locked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub choice: Option<Choice>,
+    /// What each training workload was made of when the profile was trained
+    /// (`nix-pgo lock --training-workloads`): a locked profile is not retrained,
+    /// so an edited workload would go unnoticed (`nix-pgo check-training`
+    /// names it). Empty in locks written before nix-pgo recorded them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub training_sources: BTreeMap<String, WorkloadContent>,
 }
 
 /// The locked BOLT profile of an entry: a fixed-output path like the
@@ -302,6 +309,10 @@ impl LockEntry {
             ),
             ("bolt", self.bolt != other.bolt),
             ("choice", self.choice != other.choice),
+            (
+                "trainingSources",
+                self.training_sources != other.training_sources,
+            ),
         ];
         fields
             .into_iter()
@@ -346,6 +357,10 @@ pub fn update(
     new.workloads = workloads.unwrap_or_else(|| old.workloads.clone());
     if new.bolt.is_none() {
         new.bolt = old.bolt.clone();
+    }
+    // The same profile keeps the workloads it was trained on (update-choice gives none).
+    if new.training_sources.is_empty() {
+        new.training_sources = old.training_sources.clone();
     }
     if *old == new {
         return Change::Unchanged;
@@ -525,6 +540,7 @@ mod tests {
             fingerprint_changed: date.to_owned(),
             bolt: None,
             choice: None,
+            training_sources: BTreeMap::new(),
         }
     }
 
@@ -567,6 +583,54 @@ mod tests {
         // The date stays (same fingerprint): only the choice changed.
         assert_eq!(old.changed_fields(&lock.profiles["p"]["t"]), ["choice"]);
         assert!(old.changed_fields(&old).is_empty());
+    }
+
+    #[test]
+    fn the_training_sources_stay_with_their_profile() {
+        let script = |hash: &str| WorkloadContent {
+            script: Some(hash.to_owned()),
+            benchmark: None,
+            cargo_test: None,
+            inputs: BTreeMap::new(),
+        };
+        let mut lock = LockFile::new();
+        let trained = LockEntry {
+            training_sources: BTreeMap::from([("text".to_owned(), script("sha256-a"))]),
+            ..entry('a', "2026-01-01")
+        };
+        update(&mut lock, "p", "t", trained, None);
+        let text = lock.to_json().unwrap();
+        assert!(text.contains("\"trainingSources\": {"), "{text}");
+        assert_eq!(LockFile::parse(&text).unwrap(), lock);
+        // update-choice gives none: the same profile keeps what it was trained on.
+        assert_eq!(
+            update(&mut lock, "p", "t", entry('a', "2026-02-02"), None),
+            Change::Unchanged
+        );
+        assert_eq!(
+            lock.profiles["p"]["t"].training_sources["text"],
+            script("sha256-a")
+        );
+        // Re-trained on an edited script: the same profile (a deterministic one), recorded anew.
+        let old = lock.profiles["p"]["t"].clone();
+        let retrained = LockEntry {
+            training_sources: BTreeMap::from([("text".to_owned(), script("sha256-b"))]),
+            ..entry('a', "2026-02-02")
+        };
+        assert_eq!(
+            update(&mut lock, "p", "t", retrained, None),
+            Change::Updated
+        );
+        assert_eq!(
+            old.changed_fields(&lock.profiles["p"]["t"]),
+            ["trainingSources"]
+        );
+        // Another profile without them records none.
+        assert_eq!(
+            update(&mut lock, "p", "t", entry('b', "2026-03-03"), None),
+            Change::FingerprintChanged
+        );
+        assert!(lock.profiles["p"]["t"].training_sources.is_empty());
     }
 
     #[test]

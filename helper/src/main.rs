@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::StorePath(args) => commands::store_path::run(&global, args),
         Command::Lock(args) => commands::lock::run(&global, args),
         Command::Verify(args) => commands::verify::run(&global, args),
+        Command::CheckTraining(args) => commands::check_training::run(&global, args),
         Command::Show(args) => commands::show::run(&global, args),
         Command::Diff(args) => commands::diff::run(&global, args),
         Command::EvaluateVariant(args) => commands::evaluate_variant::run(&global, args),

@@ -22,7 +22,10 @@ use crate::choice::Choice;
 use crate::evaluation::sha256_hex;
 use crate::evaluation::Evaluation;
 use crate::output::read_json;
-use crate::workload_source::{hash_workloads, store_object, SpecWorkload, StoreObject, Workload};
+use crate::workload_source::{
+    changed_workloads, describe_changes, hash_workloads, store_object, SpecWorkload, StoreObject,
+    Workload, WorkloadContent,
+};
 
 /// The mtime of every archive entry: 1, as Nix gives every file in the store.
 pub const MTIME: u64 = 1;
@@ -192,6 +195,12 @@ pub struct Profile {
     /// it was imported and its provenance was committed beside it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import: Option<serde_json::Value>,
+    /// A locked profile's training workloads that have changed since it was
+    /// locked (its lock entry's `trainingSources` against `workloads.training`),
+    /// each with what changed: the profile was trained on what the entry
+    /// records, not on what `workloads.training` lists. (Format 2.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub training_changed_since_lock: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -270,6 +279,43 @@ pub fn archive_name(spec: &Spec) -> String {
 /// Compute the provenance of `spec`'s shipped binaries; `compiler_version` is
 /// what the compiler printed for its version arguments. Returns it with the
 /// binaries' bytes.
+/// The training workloads of `training` (the package's now) that differ from
+/// those `lock_entry` records its profile was trained on, described; none
+/// when the package is unlocked or the entry records none.
+fn training_changed_since_lock(
+    lock_entry: Option<&serde_json::Value>,
+    training: &[Workload],
+) -> Result<Vec<String>> {
+    let Some(recorded) = lock_entry.and_then(|e| e.get("trainingSources")) else {
+        return Ok(Vec::new());
+    };
+    let recorded: BTreeMap<String, WorkloadContent> = serde_json::from_value(recorded.clone())
+        .context("the lock entry's trainingSources are not workload sources")?;
+    let now = training
+        .iter()
+        .map(|w| (w.name.clone(), WorkloadContent::from(w)))
+        .collect();
+    let changed = changed_workloads(&recorded, &now);
+    if !changed.is_empty() {
+        eprintln!(
+            "nix-pgo: warning: the locked profile was trained on other training workloads than \
+             the package's now: {}. provenance.json says so (profile.training_changed_since_lock); \
+             re-lock the profile to ship one trained on them",
+            describe_changes(&changed)
+        );
+    }
+    Ok(changed
+        .iter()
+        .map(|(name, changes)| {
+            let list: Vec<String> = changes
+                .iter()
+                .map(|c| format!("{}: {}", c.what, c.how))
+                .collect();
+            format!("{name}: {}", list.join("; "))
+        })
+        .collect())
+}
+
 pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Vec<Binary>)> {
     let version: Vec<String> = compiler_version.lines().map(str::to_owned).collect();
     let (rustc, go) = match spec.compiler.name.as_str() {
@@ -323,6 +369,7 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
             })
         })
         .transpose()?;
+    let training = hash_workloads(&spec.workloads.training)?;
     let evaluation = match &spec.evaluation {
         Some(dir) => Some(read_json(
             &dir.join("evaluation.json"),
@@ -356,6 +403,10 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
             remedy,
         },
         profile: Profile {
+            training_changed_since_lock: training_changed_since_lock(
+                spec.lock_entry.as_ref(),
+                &training,
+            )?,
             store_path: spec.profile.clone(),
             nar_hash: store_object(&spec.profile)?.nar_hash,
             import: match &spec.import_provenance {
@@ -366,7 +417,7 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
             lock_entry: spec.lock_entry.clone(),
         },
         workloads: Workloads {
-            training: hash_workloads(&spec.workloads.training)?,
+            training,
             evaluation: hash_workloads(&spec.workloads.evaluation)?,
             broad: hash_workloads(&spec.workloads.broad)?,
         },

@@ -188,6 +188,59 @@ pub fn content_changes(then: &WorkloadContent, now: &WorkloadContent) -> Vec<Con
     changes
 }
 
+/// The workloads whose sources differ between `then` (recorded) and `now`,
+/// each with what changed; a workload only one side has is a change of
+/// "workload", "added" or "removed".
+pub fn changed_workloads(
+    then: &BTreeMap<String, WorkloadContent>,
+    now: &BTreeMap<String, WorkloadContent>,
+) -> Vec<(String, Vec<ContentChange>)> {
+    let names: std::collections::BTreeSet<&String> = then.keys().chain(now.keys()).collect();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let changes = match (then.get(name), now.get(name)) {
+                (Some(then), Some(now)) => content_changes(then, now),
+                (Some(_), None) => vec![ContentChange::new("workload", "removed")],
+                (None, _) => vec![ContentChange::new("workload", "added")],
+            };
+            (!changes.is_empty()).then(|| (name.clone(), changes))
+        })
+        .collect()
+}
+
+/// `changed` ([`changed_workloads`]) in one line: each change once, with
+/// every workload it is a change of (an input several workloads are given,
+/// as workloadsFromDir's `evaluationInputs` are, changes all of them), e.g.
+/// `script of 'a' (sha256-…, now sha256-…); input 'tree' of 'a', 'b' (…)`.
+pub fn describe_changes(changed: &[(String, Vec<ContentChange>)]) -> String {
+    let mut groups: Vec<(&ContentChange, Vec<&str>)> = Vec::new();
+    for (name, changes) in changed {
+        for change in changes {
+            match groups.iter_mut().find(|(c, _)| *c == change) {
+                Some((_, names)) => names.push(name),
+                None => groups.push((change, vec![name])),
+            }
+        }
+    }
+    groups
+        .iter()
+        .map(|(change, names)| {
+            let names = names
+                .iter()
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if change.what == "workload" {
+                format!("workload {names} ({})", change.how)
+            } else {
+                format!("{} of {names} ({})", change.what, change.how)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -214,6 +214,39 @@ test_go_lock_writes_default_pgo_and_optimized_uses_only_the_locked_profile() {
     fail "the locked profile is not at the lock's store path $locked"
 }
 
+test_go_locked_profile_check_names_a_training_workload_edited_since() {
+  # A locked profile is not retrained, and a sampled one can't be compared with a retrained
+  # one: the lock records what each training workload was made of, and the profileFresh
+  # check names one edited since (the goldmark trial: an edited, even a broken, training
+  # script went unnoticed by `nix flake check` and the release).
+  local dir update locked fresh edited release
+  dir=$(mktemp -d)
+  update=$(go_build updateProfile)
+  "$update/bin/update-profile" "$dir/pgo.lock.json" "$dir/default.pgo"
+  jq -e '.profiles.wordfreq[].trainingSources | (.text.script | startswith("sha256-")) and (.bench.benchmark.bench == "Top")' \
+    "$dir/pgo.lock.json" >/dev/null || fail "the lock records no training sources: $(cat "$dir/pgo.lock.json")"
+  locked="(import ./tests/fixtures/go.nix { lockFile = $dir/pgo.lock.json; defaultPgo = $dir/default.pgo; }).wordfreq"
+  nix eval --impure --json --expr "(import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }).checksFor { pipelines.wordfreq = $locked; }" --apply builtins.attrNames |
+    has '"wordfreq-profile-fresh"' || fail "the locked Go package has no profile-fresh check"
+  fresh=$(nix build --impure --no-link --json --expr "$locked.profileFresh" | jq -r '.[0].outputs.out')
+  has "are those it was locked with" <"$fresh/training.txt" || fail "profileFresh: $(cat "$fresh/training.txt")"
+  edited="let p = $locked; w = p.workloads; in p.override {
+    workloads = w // { training = w.training // { text = w.training.text // { script = builtins.toFile \"text.sh\" \"wordfreq /dev/null\"; }; }; };
+  }"
+  expect_failure "the profile locked for wordfreq was trained on workloads that have changed since: script of 'text' \(sha256-.*, now sha256-.*\)" \
+    nix build --impure --no-link --expr "($edited).profileFresh"
+  # The release still ships the locked profile, and its provenance says what it was
+  # trained on is not what workloads.training lists.
+  release=$(nix build --impure --no-link --json --expr "($edited).release" | jq -r '.[0].outputs.out')
+  tar -xzf "$release"/wordfreq-*.tar.gz -O --wildcards '*/provenance.json' |
+    jq -e '.profile.training_changed_since_lock == [.profile.training_changed_since_lock[0]] and (.profile.training_changed_since_lock[0] | startswith("text: script: sha256-"))' >/dev/null ||
+    fail "the release's provenance does not say the training changed since the lock"
+  expect_failure "benchmark settings of 'bench' \(changed\)" \
+    nix build --impure --no-link --expr "let p = $locked; w = p.workloads; in (p.override {
+      workloads = w // { training = w.training // { bench.benchmark = { package = \"internal/count\"; bench = \"Top\"; benchtime = \"5x\"; }; }; };
+    }).profileFresh"
+}
+
 test_go_lock_choice_ships_the_locked_variant_without_an_evaluation() {
   # lockChoice: every Go program starts threads, so its evaluation counts move; the lock
   # holds best's choice, and the locked release depends on no evaluation.

@@ -7,7 +7,9 @@ use nix_pgo::coverage::parse_percent;
 use nix_pgo::evaluation::Evaluation;
 use nix_pgo::lock::LockFile;
 use nix_pgo::output::{read_json, write_json};
-use nix_pgo::workload_source::{workload_contents, ContentChange, SpecWorkload, WorkloadContent};
+use nix_pgo::workload_source::{
+    describe_changes, workload_contents, SpecWorkload, WorkloadContent,
+};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -174,33 +176,7 @@ fn check_locked_sources(
     if changed.is_empty() {
         return Ok(());
     }
-    // A change shared by several workloads (an input every evaluation workload is given,
-    // as workloadsFromDir's evaluationInputs are) is named once, with all of them.
-    let mut groups: Vec<(&ContentChange, Vec<&str>)> = Vec::new();
-    for (name, changes) in &changed {
-        for change in changes {
-            match groups.iter_mut().find(|(c, _)| *c == change) {
-                Some((_, names)) => names.push(name),
-                None => groups.push((change, vec![name])),
-            }
-        }
-    }
-    let list = groups
-        .iter()
-        .map(|(change, names)| {
-            let names = names
-                .iter()
-                .map(|n| format!("'{n}'"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if change.what == "workload" {
-                format!("workload {names} ({})", change.how)
-            } else {
-                format!("{} of {names} ({})", change.what, change.how)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    let list = describe_changes(&changed);
     bail!(
         "the choice locked for {pname} was made on evaluation workloads that have changed \
          since: {list} (NAR hashes, which cover the bytes and the executable bit). Its \

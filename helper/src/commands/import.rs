@@ -522,6 +522,8 @@ fn write_lock<'a>(
         bolt: None,
         // An imported profile's variants have not been evaluated yet.
         choice: None,
+        // Production's samples, not training workloads'.
+        training_sources: Default::default(),
     };
     let change = update(lock, pname, toolchain, entry, None);
     write_if_changed(path, &lock.to_json()?)?;

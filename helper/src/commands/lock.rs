@@ -10,6 +10,7 @@ use nix_pgo::lock::{
 use nix_pgo::output::{print_json, read_json};
 use nix_pgo::store::{self, DEFAULT_STORE_DIR};
 use nix_pgo::tool::LlvmProfdataArg;
+use nix_pgo::workload_source::workload_contents;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -63,6 +64,14 @@ pub struct LockArgs {
     /// built from this profile. Without it the entry keeps no choice.
     #[arg(long, value_name = "FILE")]
     pub choice: Option<PathBuf>,
+
+    /// The training workloads, as the stages were given them (a JSON object
+    /// of workloadSources.nix: script or settings, and inputs, as store
+    /// paths), to record what each was made of: the profile is locked, and
+    /// `check-training` names a workload edited since. Without it an entry
+    /// with the same profile keeps what it recorded.
+    #[arg(long, value_name = "FILE")]
+    pub training_workloads: Option<PathBuf>,
 
     /// The day to record when the fingerprint changes. Defaults to today
     /// (UTC), from $SOURCE_DATE_EPOCH if set, else the system clock.
@@ -152,6 +161,13 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
             Ok(choice)
         })
         .transpose()?;
+    let training_sources = match &args.training_workloads {
+        Some(path) => workload_contents(&read_json(
+            path,
+            "the training workloads (workloadSources.nix)",
+        )?)?,
+        None => BTreeMap::new(),
+    };
     let entry = LockEntry {
         fingerprint,
         fingerprint_algorithm: algorithm.to_owned(),
@@ -165,6 +181,7 @@ pub fn run(global: &GlobalArgs, args: LockArgs) -> Result<()> {
         },
         bolt,
         choice,
+        training_sources,
     };
     let workloads = (!args.workloads.is_empty()).then_some(workloads);
     let old = lock

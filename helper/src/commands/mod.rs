@@ -9,6 +9,7 @@ pub mod canonicalize;
 pub mod cargo_messages;
 pub mod cargo_rustflags;
 pub mod check_toolchain;
+pub mod check_training;
 pub mod choose_variant;
 pub mod coverage;
 pub mod diff;
@@ -81,6 +82,8 @@ pub enum Command {
     Lock(lock::LockArgs),
     /// Check a lock file against built and checked-in profiles.
     Verify(verify::VerifyArgs),
+    /// Check that a locked profile's training workloads are unchanged since it was locked.
+    CheckTraining(check_training::CheckTrainingArgs),
     /// Show a profile's size, fingerprint and hottest functions.
     Show(show::ShowArgs),
     /// Compare two profiles: overlap and the functions that moved most.

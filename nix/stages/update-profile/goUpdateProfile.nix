@@ -10,6 +10,7 @@
 { helper
 , mkStage
 , toolchain
+, workloadSources
 ,
 }:
 { pname
@@ -24,6 +25,10 @@
   lockSource ? "its src's pgo.lock.json, and its default.pgo from its src"
 , # The choice to lock (the unlocked pipeline's `best` stage), or null, as updateProfile's.
   choice ? null
+, # The training workloads the profile was made from ({ <name> = workload; }): what each
+  # is made of is recorded in the entry (trainingSources), so that the package's
+  # checkTraining check names one edited since. { }: the entry keeps what it recorded.
+  training ? { }
 , # The script's name: update-profile, or update-choice when `profile` is the locked one.
   command ? "update-profile"
 ,
@@ -43,5 +48,6 @@ mkStage {
   toolchainId = toolchain.go.id;
   workloadArgs = builtins.concatMap (w: [ "--workload" "${w}=${profiles.${w}}" ]) (builtins.attrNames profiles)
     ++ (if choice != null then [ "--choice" "${choice}/nix-support/choice.json" ] else [ ]);
+  trainingSources = if training == { } then "" else builtins.toJSON (workloadSources training);
   meta.mainProgram = command;
 }

@@ -14,6 +14,7 @@
 { helper
 , mkStage
 , toolchain
+, workloadSources
 ,
 }:
 { pname
@@ -29,6 +30,10 @@
 , # The choice to lock (the unlocked pipeline's `best` stage: its nix-support/choice.json),
   # or null: the entry keeps none.
   choice ? null
+, # The training workloads the profile was made from ({ <name> = workload; }): what each
+  # is made of is recorded in the entry (trainingSources), so that the package's
+  # checkTraining check names one edited since. { }: the entry keeps what it recorded.
+  training ? { }
 , # Where the lock is written when no argument is given, relative to the working directory.
   defaultLockPath ? "pgo.lock.json"
 , # Where the package reads its lock, for the message (buildPgoPackage's `lockSource`,
@@ -65,5 +70,6 @@ mkStage {
   workloadArgs = builtins.concatMap (w: [ "--workload" "${w}=${profiles.${w}}" ]) (attrNames profiles)
     ++ (if boltProfile != null then [ "--bolt-profile" "${boltProfile}" "--bolt-name" boltLockName ] else [ ])
     ++ (if choice != null then [ "--choice" "${choice}/nix-support/choice.json" ] else [ ]);
+  trainingSources = if training == { } then "" else builtins.toJSON (workloadSources training);
   meta.mainProgram = command;
 }

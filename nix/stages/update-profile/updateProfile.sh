@@ -3,6 +3,13 @@
 # paths baked in.
 # shellcheck disable=SC2154 # the attributes come from .attrs.sh
 mkdir -p "$out/bin"
+# What the training workloads are made of, for the lock entry (nix-pgo lock
+# --training-workloads): store paths, which this output then keeps.
+if [ -n "$trainingSources" ]; then
+  mkdir -p "$out/share/nix-pgo"
+  printf '%s\n' "$trainingSources" >"$out/share/nix-pgo/training-workloads.json"
+  workloadArgs+=(--training-workloads "$out/share/nix-pgo/training-workloads.json")
+fi
 cat >"$out/bin/$command" <<SCRIPT
 #!$BASH
 # $purpose: $pname (toolchain $toolchainId).

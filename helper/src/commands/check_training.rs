@@ -1,0 +1,102 @@
+//! `nix-pgo check-training`.
+
+use crate::commands::GlobalArgs;
+use anyhow::{bail, Result};
+use nix_pgo::lock::LockFile;
+use nix_pgo::output::{print_json, read_json};
+use nix_pgo::workload_source::{changed_workloads, describe_changes, workload_contents};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Check that a locked profile's training workloads are the package's: fails,
+/// naming each one edited, added or removed since the profile was locked
+/// (the lock entry's `trainingSources`). A locked profile is not retrained,
+/// so without this an edit would go unnoticed; a lock that records none
+/// (written by an older nix-pgo) gets a warning.
+#[derive(Debug, clap::Args)]
+pub struct CheckTrainingArgs {
+    /// The lock file (pgo.lock.json).
+    #[arg(long, value_name = "FILE")]
+    pub lock_file: PathBuf,
+
+    /// Package name (pname).
+    #[arg(long = "package", value_name = "PNAME")]
+    pub package: String,
+
+    /// Toolchain identifier of the entry.
+    #[arg(long, value_name = "ID")]
+    pub toolchain: String,
+
+    /// The package's training workloads now, as the stages are given them (a
+    /// JSON object of workloadSources.nix).
+    #[arg(long, value_name = "FILE")]
+    pub workloads: PathBuf,
+
+    /// How to re-lock, for the message (e.g. the package's updateProfile command).
+    #[arg(long, value_name = "TEXT")]
+    pub relock: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    package: String,
+    /// Whether the lock recorded the training workloads at all.
+    recorded: bool,
+    /// The workloads changed since, by name, each with what changed.
+    changed: Vec<(String, Vec<String>)>,
+}
+
+pub fn run(global: &GlobalArgs, args: CheckTrainingArgs) -> Result<()> {
+    let lock = LockFile::load(&args.lock_file)?;
+    let (_, entry) = lock.entry(&args.package, Some(&args.toolchain))?;
+    let now = workload_contents(&read_json(
+        &args.workloads,
+        "the training workloads (workloadSources.nix)",
+    )?)?;
+    let pname = &args.package;
+    let relock = args
+        .relock
+        .as_deref()
+        .unwrap_or("the package's updateProfile");
+    if entry.training_sources.is_empty() {
+        eprintln!(
+            "nix-pgo: warning: the profile locked for {pname} records no sources of its \
+             training workloads (it was locked by an older nix-pgo), so an edit of their \
+             scripts or inputs since can't be noticed: re-lock it with {relock} to record them"
+        );
+    }
+    let changed = if entry.training_sources.is_empty() {
+        Vec::new()
+    } else {
+        changed_workloads(&entry.training_sources, &now)
+    };
+    if global.json {
+        print_json(&Report {
+            package: pname.clone(),
+            recorded: !entry.training_sources.is_empty(),
+            changed: changed
+                .iter()
+                .map(|(name, changes)| {
+                    let list = changes.iter().map(|c| format!("{}: {}", c.what, c.how));
+                    (name.clone(), list.collect())
+                })
+                .collect(),
+        })?;
+    }
+    if !changed.is_empty() {
+        bail!(
+            "the profile locked for {pname} was trained on workloads that have changed since: \
+             {} (NAR hashes, which cover the bytes and the executable bit). Every build still \
+             uses the locked profile, which was not trained on what the training workloads are \
+             now: retrain and re-lock with {relock}, or revert the edit",
+            describe_changes(&changed)
+        );
+    }
+    if !global.json && !entry.training_sources.is_empty() {
+        println!(
+            "{pname}: the profile's training workloads ({}) are those it was locked with",
+            now.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(())
+}
