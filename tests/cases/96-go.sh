@@ -63,6 +63,9 @@ test_go_profiles_come_from_program_runs_and_benchmarks() {
   # the 100 Hz benchmark counts 10 of the run's 1 ms periods, so that counts, which Go's
   # compiler weighs by, are CPU time in both.
   nix log "$text" | has -E "values scaled by [0-9.]+$" || fail "the run's profile was not scaled to its CPU time"
+  # The fixture's training is short (half a second of CPU): the profile stage says so.
+  nix log "$profile" | has -E "warning: the training recorded 0\.[0-9]+ s of CPU time, less than 5 s" ||
+    fail "no warning about a thin training"
   local helper p file
   local -A period count
   helper=$(out_path .#host.helper)/bin/nix-pgo

@@ -53,7 +53,7 @@ pub fn read(profile: &Path) -> Result<u64> {
 
 /// The nanoseconds of CPU time `p`'s samples record: its `cpu/nanoseconds`
 /// total, or `samples/count` times a period in nanoseconds.
-fn recorded_ns(name: &str, p: &Profile) -> Result<i128> {
+pub fn recorded_ns(name: &str, p: &Profile) -> Result<i128> {
     let types = sample_types(p);
     let column = |t: &str| types.iter().position(|x| x == t);
     let total = |i: usize| -> i128 { p.sample.iter().map(|s| i128::from(s.value[i])).sum() };

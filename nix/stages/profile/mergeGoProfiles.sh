@@ -11,7 +11,10 @@ for name in "${workloadNames[@]}"; do
   ln -s "${workloadProfiles[$name]}" "workloads/$name.pprof"
   args+=(--weight "${workloadWeights[$name]}:workloads/$name.pprof")
 done
-"$helper" pprof merge --output merged.pgo "${args[@]}" >&2
+# A training of less than a few seconds of CPU gets a warning: its hot calls are a handful
+# of samples, which move from training to training. (5 s is a rule of thumb: 500 samples
+# at go test's 100 Hz, about 1250 where the kernel's ticks let 250 a second through.)
+"$helper" pprof merge --warn-below-cpu-seconds 5 --output merged.pgo "${args[@]}" >&2
 # The output once more from the merged profile alone (canonical form is a fixed point), so
 # that the summary is a function of the profile, not of the workloads: the locked profile
 # (goLockedProfile.sh) rebuilds this directory, bit for bit, from a committed default.pgo.
