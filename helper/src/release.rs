@@ -300,7 +300,7 @@ fn training_changed_since_lock(
         eprintln!(
             "nix-pgo: warning: the locked profile was trained on other training workloads than \
              the package's now: {}. provenance.json says so (profile.training_changed_since_lock); \
-             re-lock the profile to ship one trained on them",
+             re-lock the profile to train it on them",
             describe_changes(&changed)
         );
     }

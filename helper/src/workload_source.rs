@@ -167,10 +167,16 @@ pub fn content_changes(then: &WorkloadContent, now: &WorkloadContent) -> Vec<Con
         ));
     }
     if then.benchmark != now.benchmark {
-        changes.push(ContentChange::new("benchmark settings", "changed"));
+        changes.push(ContentChange::new(
+            "benchmark settings",
+            settings_change(then.benchmark.as_ref(), now.benchmark.as_ref()),
+        ));
     }
     if then.cargo_test != now.cargo_test {
-        changes.push(ContentChange::new("cargoTest settings", "changed"));
+        changes.push(ContentChange::new(
+            "cargoTest settings",
+            settings_change(then.cargo_test.as_ref(), now.cargo_test.as_ref()),
+        ));
     }
     let names: std::collections::BTreeSet<&String> =
         then.inputs.keys().chain(now.inputs.keys()).collect();
@@ -186,6 +192,27 @@ pub fn content_changes(then: &WorkloadContent, now: &WorkloadContent) -> Vec<Con
         }
     }
     changes
+}
+
+/// How settings changed: `{"benchtime":"200x",…}, now {"benchtime":"100x",…}`.
+fn settings_change(then: Option<&serde_json::Value>, now: Option<&serde_json::Value>) -> String {
+    let show =
+        |v: Option<&serde_json::Value>| v.map_or_else(|| "none".to_owned(), |v| v.to_string());
+    format!("{}, now {}", show(then), show(now))
+}
+
+/// What the hashes a change names are, for a message: said only when one
+/// is a script's or an input's (settings are compared as they are).
+pub fn hashes_note(changed: &[(String, Vec<ContentChange>)]) -> &'static str {
+    let hashed = changed
+        .iter()
+        .flat_map(|(_, changes)| changes)
+        .any(|c| c.what == "script" || c.what.starts_with("input "));
+    if hashed {
+        " (NAR hashes, which cover the bytes and the executable bit)"
+    } else {
+        ""
+    }
 }
 
 /// The workloads whose sources differ between `then` (recorded) and `now`,

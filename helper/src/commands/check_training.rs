@@ -4,7 +4,9 @@ use crate::commands::GlobalArgs;
 use anyhow::{bail, Result};
 use nix_pgo::lock::LockFile;
 use nix_pgo::output::{print_json, read_json};
-use nix_pgo::workload_source::{changed_workloads, describe_changes, workload_contents};
+use nix_pgo::workload_source::{
+    changed_workloads, describe_changes, hashes_note, workload_contents,
+};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -86,10 +88,10 @@ pub fn run(global: &GlobalArgs, args: CheckTrainingArgs) -> Result<()> {
     if !changed.is_empty() {
         bail!(
             "the profile locked for {pname} was trained on workloads that have changed since: \
-             {} (NAR hashes, which cover the bytes and the executable bit). Every build still \
-             uses the locked profile, which was not trained on what the training workloads are \
-             now: retrain and re-lock with {relock}, or revert the edit",
-            describe_changes(&changed)
+             {}{}. Every build still uses the locked profile, which was not trained on what the \
+             training workloads are now: retrain and re-lock with {relock}, or revert the edit",
+            describe_changes(&changed),
+            hashes_note(&changed)
         );
     }
     if !global.json && !entry.training_sources.is_empty() {

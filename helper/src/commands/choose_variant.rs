@@ -8,7 +8,7 @@ use nix_pgo::evaluation::Evaluation;
 use nix_pgo::lock::LockFile;
 use nix_pgo::output::{read_json, write_json};
 use nix_pgo::workload_source::{
-    describe_changes, workload_contents, SpecWorkload, WorkloadContent,
+    describe_changes, hashes_note, workload_contents, SpecWorkload, WorkloadContent,
 };
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -179,9 +179,9 @@ fn check_locked_sources(
     let list = describe_changes(&changed);
     bail!(
         "the choice locked for {pname} was made on evaluation workloads that have changed \
-         since: {list} (NAR hashes, which cover the bytes and the executable bit). Its \
-         numbers are not of the workloads the package has: {} to lock one made on them, or \
-         set lockChoice = false to choose from each build's evaluation",
+         since: {list}{}. Its numbers are not of the workloads the package has: {} to lock one \
+         made on them, or set lockChoice = false to choose from each build's evaluation",
+        hashes_note(&changed),
         relock.unwrap_or("re-lock the choice (the package's updateChoice)")
     )
 }

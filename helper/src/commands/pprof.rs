@@ -442,7 +442,9 @@ fn run_match(global: &GlobalArgs, args: MatchArgs) -> Result<()> {
             .collect();
         eprintln!(
             "nix-pgo: warning: {:.1}% of {}'s {} under the program's own functions is in \
-             functions {} doesn't have (renamed or removed since the profile was taken), \
+             functions {} doesn't have (renamed or removed since the profile was taken; or, \
+             in a build with this profile, inlined everywhere: match against the build \
+             without it, as the optimized stage does), \
              which Go's PGO can't use: {}. Take a new profile of this build (or re-lock it) \
              to optimize them again",
             100.0 * (1.0 - report.program_value_rate),

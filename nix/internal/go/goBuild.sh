@@ -28,7 +28,11 @@ if [ "$stage" = optimized ]; then
   for exe in "$matchAgainst"/bin/*; do
     name=${exe##*/}
     ln -s "$exe" "$name"
-    if "$helper" --json pprof match --min-rate "$minProfileMatch" --profile default.pgo --binary "$name" >"$out/nix-support/profile-match-$name.json"; then
+    # (Its verdict on stderr is kept: a program the training didn't run is no error when
+    # another matches, below.)
+    if "$helper" --json pprof match --min-rate "$minProfileMatch" --profile default.pgo --binary "$name" \
+      >"$out/nix-support/profile-match-$name.json" 2>"$name.match"; then
+      cat "$name.match" >&2
       log "the profile matches $name: nix-support/profile-match-$name.json"
       matched+=("$name")
     else
@@ -38,10 +42,11 @@ if [ "$stage" = optimized ]; then
   # Go's PGO reads one profile for the whole build. With several programs it need only be
   # of one of them: a program no training workload ran gets no samples of its own.
   if [ "${#matched[@]}" -eq 0 ]; then
+    for name in "${unmatched[@]}"; do cat "$name.match" >&2; done
     die "the profile can't be used for ${unmatched[*]} (above): it is no CPU profile, or one of another program, or the program changed. Regenerate it from the workloads with $relockHint, or import a profile of this program (\`nix-pgo import\`)."
   fi
   for name in "${unmatched[@]}"; do
-    log "warning: the profile is of ${matched[*]}, not of $name (above): no training workload ran $name, so PGO optimizes only the code it shares with ${matched[*]}. Add a training workload that runs $name (every program of subPackages is on the workload's PATH), or build $name without PGO (a package of its own)."
+    log "warning: the profile is of ${matched[*]}, not of $name: no training workload ran $name, so PGO optimizes only the code it shares with ${matched[*]} ($(sed -n 's/^nix-pgo: error: //p' "$name.match" | head -n 1 | sed 's/: .*//')). Add a training workload that runs $name (every program of subPackages is on the workload's PATH), or build $name without PGO (a package of its own)."
   done
   cd - >/dev/null || exit
 fi
