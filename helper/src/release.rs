@@ -23,8 +23,8 @@ use crate::evaluation::sha256_hex;
 use crate::evaluation::Evaluation;
 use crate::output::read_json;
 use crate::workload_source::{
-    changed_workloads, describe_changes, hash_workloads, store_object, SpecWorkload, StoreObject,
-    Workload, WorkloadContent,
+    changed_workloads, describe_changes, hash_workloads, store_object, ContentChange, SpecWorkload,
+    StoreObject, Workload, WorkloadContent,
 };
 
 /// The mtime of every archive entry: 1, as Nix gives every file in the store.
@@ -276,9 +276,6 @@ pub fn archive_name(spec: &Spec) -> String {
     format!("{}-{}-{}", spec.pname, spec.version, spec.system)
 }
 
-/// Compute the provenance of `spec`'s shipped binaries; `compiler_version` is
-/// what the compiler printed for its version arguments. Returns it with the
-/// binaries' bytes.
 /// The training workloads of `training` (the package's now) that differ from
 /// those `lock_entry` records its profile was trained on, described; none
 /// when the package is unlocked or the entry records none.
@@ -307,15 +304,15 @@ fn training_changed_since_lock(
     Ok(changed
         .iter()
         .map(|(name, changes)| {
-            let list: Vec<String> = changes
-                .iter()
-                .map(|c| format!("{}: {}", c.what, c.how))
-                .collect();
+            let list: Vec<String> = changes.iter().map(ContentChange::to_string).collect();
             format!("{name}: {}", list.join("; "))
         })
         .collect())
 }
 
+/// Compute the provenance of `spec`'s shipped binaries; `compiler_version` is
+/// what the compiler printed for its version arguments. Returns it with the
+/// binaries' bytes.
 pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Vec<Binary>)> {
     let version: Vec<String> = compiler_version.lines().map(str::to_owned).collect();
     let (rustc, go) = match spec.compiler.name.as_str() {

@@ -151,6 +151,13 @@ impl ContentChange {
     }
 }
 
+/// `what: how`, as provenance.json and `check-training --json` list a change.
+impl std::fmt::Display for ContentChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.what, self.how)
+    }
+}
+
 /// What differs between a workload as it was (`then`) and as it is (`now`);
 /// empty when nothing does.
 pub fn content_changes(then: &WorkloadContent, now: &WorkloadContent) -> Vec<ContentChange> {

@@ -60,27 +60,30 @@ pub fn run(global: &GlobalArgs, args: CheckTrainingArgs) -> Result<()> {
         .relock
         .as_deref()
         .unwrap_or("the package's updateProfile");
-    if entry.training_sources.is_empty() {
+    let recorded = !entry.training_sources.is_empty();
+    if !recorded {
         eprintln!(
             "nix-pgo: warning: the profile locked for {pname} records no sources of its \
              training workloads (it was locked by an older nix-pgo), so an edit of their \
              scripts or inputs since can't be noticed: re-lock it with {relock} to record them"
         );
     }
-    let changed = if entry.training_sources.is_empty() {
-        Vec::new()
-    } else {
+    let changed = if recorded {
         changed_workloads(&entry.training_sources, &now)
+    } else {
+        Vec::new()
     };
     if global.json {
         print_json(&Report {
             package: pname.clone(),
-            recorded: !entry.training_sources.is_empty(),
+            recorded,
             changed: changed
                 .iter()
                 .map(|(name, changes)| {
-                    let list = changes.iter().map(|c| format!("{}: {}", c.what, c.how));
-                    (name.clone(), list.collect())
+                    (
+                        name.clone(),
+                        changes.iter().map(ToString::to_string).collect(),
+                    )
                 })
                 .collect(),
         })?;
@@ -94,7 +97,7 @@ pub fn run(global: &GlobalArgs, args: CheckTrainingArgs) -> Result<()> {
             hashes_note(&changed)
         );
     }
-    if !global.json && !entry.training_sources.is_empty() {
+    if !global.json && recorded {
         println!(
             "{pname}: the profile's training workloads ({}) are those it was locked with",
             now.keys().cloned().collect::<Vec<_>>().join(", ")

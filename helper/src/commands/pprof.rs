@@ -134,19 +134,19 @@ pub fn run(global: &GlobalArgs, args: PprofArgs) -> Result<()> {
     }
 }
 
-/// Read the profiles and merge them into canonical form; with `cpu_time`,
-/// scaled to the CPU time beside them ([`cpu_time`]); with `skip_empty`,
-/// without those that have no samples (unless none has: then merge says so).
-pub fn merge_files(
-    weighted: &[(i64, PathBuf)],
-    skip_empty: bool,
-    cpu_time: bool,
-) -> Result<Profile> {
+/// Read the profiles and merge them into canonical form, as `options` say:
+/// warned about when they record too little CPU time; with `cpu_time`, scaled
+/// to the CPU time beside them ([`cpu_time`]); with `skip_empty`, without
+/// those that have no samples (unless none has: then merge says so).
+pub fn merge_files(weighted: &[(i64, PathBuf)], options: &MergeArgs) -> Result<Profile> {
     let mut named = weighted
         .iter()
         .map(|(_, path)| Ok((path.display().to_string(), pprof::read(path)?)))
         .collect::<Result<Vec<_>>>()?;
-    if cpu_time {
+    if let Some(seconds) = options.warn_below_cpu_seconds {
+        warn_if_thin(&named, seconds)?;
+    }
+    if options.cpu_time {
         let mut used_ns: u64 = 0;
         for (_, path) in weighted {
             used_ns = used_ns.saturating_add(cpu_time::read(path)?);
@@ -168,7 +168,7 @@ pub fn merge_files(
         .zip(named)
         .map(|((weight, _), (name, profile))| (*weight, name, profile))
         .collect();
-    if skip_empty && read.iter().any(|(_, _, p)| has_samples(p)) {
+    if options.skip_empty && read.iter().any(|(_, _, p)| has_samples(p)) {
         let total = read.len();
         read.retain(|(_, _, p)| has_samples(p));
         if read.len() < total {
@@ -204,15 +204,12 @@ pub fn write_merged(
 }
 
 fn run_merge(global: &GlobalArgs, args: MergeArgs) -> Result<()> {
-    let mut weighted = args.weighted;
-    weighted.extend(args.files.into_iter().map(|f| (1, f)));
+    let mut weighted = args.weighted.clone();
+    weighted.extend(args.files.iter().map(|f| (1, f.clone())));
     if weighted.is_empty() {
         bail!("no profiles to merge: give FILE or --weight N:FILE");
     }
-    let merged = merge_files(&weighted, args.skip_empty, args.cpu_time)?;
-    if let Some(seconds) = args.warn_below_cpu_seconds {
-        warn_if_thin(&weighted, seconds)?;
-    }
+    let merged = merge_files(&weighted, &args)?;
     let summary = write_merged(&merged, &args.output, args.summary.as_deref())?;
     if global.json {
         print_json(&summary)
@@ -231,12 +228,12 @@ fn run_merge(global: &GlobalArgs, args: MergeArgs) -> Result<()> {
     }
 }
 
-/// Warn when the profiles at `weighted`'s paths record less than `seconds` of
-/// CPU time between them (weights left out).
-fn warn_if_thin(weighted: &[(i64, PathBuf)], seconds: f64) -> Result<()> {
+/// Warn when the (named) profiles, as read, record less than `seconds` of CPU
+/// time between them (weights left out).
+fn warn_if_thin(named: &[(String, Profile)], seconds: f64) -> Result<()> {
     let mut ns: i128 = 0;
-    for (_, path) in weighted {
-        ns += cpu_time::recorded_ns(&path.display().to_string(), &pprof::read(path)?)?;
+    for (name, profile) in named {
+        ns += cpu_time::recorded_ns(name, profile)?;
     }
     let recorded = ns as f64 / 1e9;
     if recorded < seconds {
