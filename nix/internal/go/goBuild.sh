@@ -65,11 +65,15 @@ case $stage in
 esac
 # Each entry of subPackages is a main package of the module, checked first: go's own
 # "directory not found" or "no main packages to build" doesn't say which setting is wrong.
+# (Its directory, for the profiling build's overlay.)
+declare -A packageDir
 for pkg in "${subPackages[@]}"; do
-  if ! name=$("$goBin" list "${flags[@]}" -f '{{.Name}}' "./$pkg" 2>"$NIX_BUILD_TOP/go-list.err"); then
+  if ! listed=$("$goBin" list "${flags[@]}" -f '{{.Name}} {{.Dir}}' "./$pkg" 2>"$NIX_BUILD_TOP/go-list.err"); then
     cat "$NIX_BUILD_TOP/go-list.err" >&2
     die "subPackages entry '$pkg' is no package of the module in ${modRoot:-.} of src (go list, above): subPackages are directories of main packages, relative to modRoot. Is the directory in src? (A flake's source has only the files git tracks: a directory .gitignore leaves out, such as cmd/ in some repositories, is not there until it is added, \`git add -f\`.)"
   fi
+  name=${listed%% *}
+  packageDir[$pkg]=${listed#* }
   [ "$name" = main ] || die "subPackages entry '$pkg' is package $name, not a main package: subPackages are the programs to build (directories with package main)."
 done
 
@@ -82,7 +86,7 @@ if [ "$stage" = profiling ]; then
     printf '{"Replace":{'
     sep=
     for pkg in "${subPackages[@]}"; do
-      dir=$("$goBin" list "${flags[@]}" -f '{{.Dir}}' "./$pkg")
+      dir=${packageDir[$pkg]}
       # (The helper knows the hook's functions by this name: pprof/symbols.rs PROFILING_HOOK_FILE.)
       printf '%s"%s/zz_nix_pgo_profile.go":"%s"' "$sep" "$dir" "$profilingSource"
       sep=,
