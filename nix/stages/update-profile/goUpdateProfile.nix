@@ -36,6 +36,7 @@
 mkStage {
   name = "${pname}-${command}";
   script = ./goUpdateProfile.sh;
+  lockScript = ./lockScript.sh;
   inherit pname lockName lockPath defaultPgoPath lockSource command;
   # What the script does, for its header and --help.
   purpose =

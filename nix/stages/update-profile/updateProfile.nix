@@ -54,6 +54,7 @@ in
 mkStage {
   name = "${pname}-${command}";
   script = ./updateProfile.sh;
+  lockScript = ./lockScript.sh;
   inherit pname lockName defaultLockPath profile lockSource command;
   # What the script does, for its header and --help.
   purpose =

@@ -2,36 +2,18 @@
 # Writes $out/bin/$command (update-profile or update-choice), a script with this build's
 # paths baked in.
 # shellcheck disable=SC2154 # the attributes come from .attrs.sh
+# shellcheck source=lockScript.sh
+source "$lockScript"
 mkdir -p "$out/bin"
-# What the training workloads are made of, for the lock entry (nix-pgo lock
-# --training-workloads): store paths, which this output then keeps.
-if [ -n "$trainingSources" ]; then
-  mkdir -p "$out/share/nix-pgo"
-  printf '%s\n' "$trainingSources" >"$out/share/nix-pgo/training-workloads.json"
-  workloadArgs+=(--training-workloads "$out/share/nix-pgo/training-workloads.json")
-fi
-cat >"$out/bin/$command" <<SCRIPT
-#!$BASH
-# $purpose: $pname (toolchain $toolchainId).
-set -euo pipefail
-usage="usage: $command [LOCK_FILE]  (default $defaultLockPath, relative to this directory): $purpose."
-case \${1-} in
-  -h | --help) echo "\$usage"; exit 0 ;;
-  -*) echo "$command: unknown option \$1; \$usage" >&2; exit 2 ;;
-esac
+lock_script_training
+{
+  lock_script_header "[LOCK_FILE]  (default $defaultLockPath, relative to this directory)"
+  cat <<SCRIPT
 lock=\${1:-$defaultLockPath}
 mkdir -p "\$(dirname "\$lock")"
-# The lock as it was, to say whether anything is to be committed.
-before=\$(mktemp)
-trap 'rm -f "\$before"' EXIT
-[ ! -e "\$lock" ] || cp "\$lock" "\$before"
-"$helper" lock --llvm-profdata "$llvmProfdata" --lock-file "\$lock" --package "$pname" --toolchain "$toolchainId" \\
-  --profile "$profile" --name "$lockName" ${workloadArgs[*]@Q}
-# The path is relative to where this runs; the package reads its lock from src.
-abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\${1#./}" ;; esac; }
-# What changed, to commit.
-wrote=()
-cmp -s "\$lock" "\$before" || wrote+=("\$(abs "\$lock")")
+SCRIPT
+  lock_script_lock --llvm-profdata "$llvmProfdata"
+  cat <<SCRIPT
 # Checked-in copies, beside the lock as in src (pgo.lock.json, pgo/): the package copies
 # its locked profiles from them, so they must follow the lock.
 dir=\$(dirname "\$lock")
@@ -64,16 +46,15 @@ elif [ -n "$boltProfileCopy" ]; then
   missing+=("mkdir -p \$(q "\$(dirname "\$dir/$boltProfileCopy")") && cp -r --no-preserve=mode $boltProfile \$(q "\$dir/$boltProfileCopy")")
 fi
 [ \${#same[@]} -eq 0 ] || echo "$command: \${same[*]}: already as locked, left as they are." >&2
-if [ \${#wrote[@]} -eq 0 ]; then
-  echo "$command: \$(abs "\$lock") already held this: nothing to commit." >&2
-else
-  printf -v list '%s and ' "\${wrote[@]}"
-  echo "$command: wrote \${list% and }; $pname reads its lock from "${lockSource@Q}". Commit the files (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
-fi
+SCRIPT
+  # shellcheck disable=SC2016 # expanded where the written script runs
+  lock_script_summary '$(abs "$lock")'
+  cat <<SCRIPT
 if [ \${#missing[@]} -gt 0 ]; then
   # Not made unasked: a project may share its locked profiles through a binary cache.
   echo "$command: checked-in copies missing beside the lock. A store without the locked profiles (another machine, a CI runner without your binary cache) rebuilds them from the workloads, and where the training of a program that starts threads gives other bytes, the lock refuses them. To check them in (update-profile rewrites them from then on):" >&2
   printf '  %s\\n' "\${missing[@]}" >&2
 fi
 SCRIPT
+} >"$out/bin/$command"
 chmod +x "$out/bin/$command"
