@@ -1,7 +1,7 @@
 # gofmt, the Go distribution's formatter (GOROOT/src/cmd/gofmt: a parser and a printer,
 # standard library only), built from the GOROOT of the toolchain's Go and optimized with a
 # profile of it formatting Go source trees of that same GOROOT. Training and evaluation
-# read disjoint directories of GOROOT/src, so the evaluation is held out.
+# get disjoint directories of GOROOT/src, so the evaluation is held out.
 { nixPgo }:
 let
   inherit (nixPgo) buildGoPgoPackage toolchain workloadsFromDir;
@@ -34,12 +34,18 @@ buildGoPgoPackage {
   lockPath = "examples/gofmt/pgo.lock.json";
   defaultPgoPath = "examples/gofmt/default.pgo";
   workloads = workloadsFromDir ./. {
-    inputs = trees [
-      # Training: the Go parser and printer packages, net/ and crypto/.
+    # Training: the Go parser and printer packages, net/ and crypto/, the runtime,
+    # syscall/ and internal/.
+    trainingInputs = trees [
       "go"
       "net"
       "crypto"
-      # Evaluation: encoding/, image/ and compress/.
+      "runtime"
+      "syscall"
+      "internal"
+    ];
+    # Evaluation: encoding/, image/ and compress/, which the training can't read.
+    evaluationInputs = trees [
       "encoding"
       "image"
       "compress"
