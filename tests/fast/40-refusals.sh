@@ -145,7 +145,8 @@ test_update_profile_says_where_the_package_reads_its_lock() {
   (
     export out=$dir/out pname=p toolchainId=t defaultLockPath=pgo.lock.json helper=true llvmProfdata=x \
       profile=x lockName=n profileCopy='' boltProfileCopy='' boltProfile='' lockSource=$source \
-      command=update-profile purpose=p trainingSources=''
+      command=update-profile purpose=p trainingSources='' lockScript=nix/stages/update-profile/lockScript.sh
+    # shellcheck disable=SC2034 # read by the sourced lockScript.sh
     workloadArgs=()
     source nix/stages/update-profile/updateProfile.sh
   )
