@@ -378,6 +378,8 @@ else if training == { } then
   fail "no training workloads. Give `workloads.training.<name> = { script = ./train.sh; }` (a run of the program) or `{ benchmark = { package = \"./…\"; }; }` (go test -bench)."
 else if benchmarkInEvaluation != [ ] then
   fail "evaluation workload(s) ${concatStringsSep ", " benchmarkInEvaluation} are benchmarks; evaluation compares the built programs (baseline, optimized), so its workloads are scripts that run them."
+else if !(builtins.isInt minProfileMatch || builtins.isFloat minProfileMatch) || minProfileMatch < 0 || minProfileMatch > 1 then
+  fail "minProfileMatch = ${builtins.toJSON minProfileMatch}: it is a fraction between 0 and 1 (the default 0.5: half the profile's CPU time on functions of the program), not a percentage."
 else
   listToAttrs
     (map (s: { name = s.attr; value = stageValues.${s.attr}; }) (filter (s: elem "go" s.languages) (import ./stages.nix)))

@@ -168,7 +168,7 @@ impl CoverageReport {
             self.functions_without_profile,
             self.hash_mismatches,
             match (self.coverage_percent, &self.coverage_unknown_because) {
-                (Some(c), _) => format!("{c:.1}%"),
+                (Some(c), _) => crate::percent::share(c),
                 (None, Some(why)) => format!("unknown ({why})"),
                 (None, None) => "unknown".to_owned(),
             }
@@ -189,10 +189,11 @@ impl CoverageReport {
         );
         if upper_bound < min {
             bail!(
-                "profile coverage is {upper_bound:.1}%, below the required {min}%: {} \
+                "profile coverage is {}, below the required {min}%: {} \
                  function(s) had no profile data and {} changed since profiling (see {}); \
                  re-run the training workload on the current source, or make it exercise more \
                  code",
+                crate::percent::share(upper_bound),
                 self.functions_without_profile,
                 self.hash_mismatches,
                 report.display()

@@ -16,6 +16,7 @@
 //!         "name": "<store path name>",
 //!         "storePath": "/nix/store/<hash>-<name>",
 //!         "workloads": { "<workload>": "<fingerprint of its profile>" },
+//!         "trainingSources": { "<workload>": { ... } },
 //!         "fingerprintChanged": "YYYY-MM-DD",
 //!         "bolt": {
 //!           "narHash": "sha256-<base64>",
@@ -43,6 +44,10 @@
 //!   silently. Entries without the field (locks written before it existed)
 //!   are read as `blake3-canonical-proftext-v1`, the only algorithm there was;
 //!   re-locking them adds the field.
+//! - `trainingSources` (optional) records what each training workload was made
+//!   of when the profile was locked: the NAR hashes of its script and inputs,
+//!   a benchmark's settings ([`crate::workload_source`]); Go's `checkTraining`
+//!   (`nix-pgo check-training`) names a workload edited since.
 //! - `fingerprintChanged` is the day the fingerprint last changed: how old the
 //!   profile's data is, not when the lock was last written.
 //! - `bolt` (optional, Rust packages with BOLT) locks the BOLT profile trained
@@ -69,9 +74,10 @@
 //! - new entry, or a different `fingerprint`: everything is replaced and the
 //!   date set to today;
 //! - same `fingerprint`: the date is kept; `narHash`, `name` and `storePath`
-//!   take the new values (e.g. a new name after a version bump); `workloads`
-//!   and `bolt` take the given ones (`--workload`, `--bolt-profile`), or stay
-//!   as they were if none are given. (A new `fingerprint` drops an old `bolt`
+//!   take the new values (e.g. a new name after a version bump); `workloads`,
+//!   `bolt` and `trainingSources` take the given ones (`--workload`,
+//!   `--bolt-profile`, `--training-workloads`), or stay as they were if none
+//!   are given. (A new `fingerprint` drops an old `bolt`
 //!   that is not given again: it was trained on the old profile's binary.)
 //!   So a workload whose profile changed without changing the merged
 //!   profile (e.g. run-to-run noise that quantizing the merged profile removes) is
@@ -290,6 +296,17 @@ impl LockEntry {
             choice.validate().context("invalid \"choice\"")?;
         }
         Ok(())
+    }
+}
+
+impl LockEntry {
+    /// The format of the locked profile, from its fingerprint algorithm.
+    pub fn format(&self) -> Format {
+        if self.fingerprint_algorithm == crate::pprof::ALGORITHM {
+            Format::Pprof
+        } else {
+            Format::Llvm
+        }
     }
 }
 

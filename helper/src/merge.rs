@@ -15,7 +15,8 @@ pub struct WeightedInput {
 
 /// Parse `N:FILE`. Only the first ':' separates, so FILE may contain ':'.
 pub fn parse_weighted_input(arg: &str) -> Result<WeightedInput, String> {
-    let usage = "expected N:FILE with N a positive integer, e.g. --weight 3:bench.profraw";
+    let usage =
+        "expected N:FILE with N a positive integer, e.g. --weight 3:bench.profraw or 3:prod.pprof";
     let Some((weight, path)) = arg.split_once(':') else {
         return Err(format!("missing ':' ({usage})"));
     };
@@ -34,6 +35,25 @@ pub fn parse_weighted_input(arg: &str) -> Result<WeightedInput, String> {
         weight,
         path: PathBuf::from(path),
     })
+}
+
+/// Refuses a profile given twice (the same file by two paths too): its counts
+/// would be added twice, where a weight says so openly.
+pub fn refuse_repeated<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Result<()> {
+    let mut seen = std::collections::BTreeMap::new();
+    for path in paths {
+        let key = fs::canonicalize(path)
+            .with_context(|| format!("could not resolve input {}", path.display()))?;
+        if let Some(previous) = seen.insert(key, path) {
+            anyhow::bail!(
+                "profile {} is given more than once (also as {}): its counts would be added \
+                 twice; list each profile once (use --weight N:FILE to weight it)",
+                path.display(),
+                previous.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The profile files an INPUT stands for: the file itself, or the

@@ -6,18 +6,23 @@
 /// A share in percent: one decimal, or four where one would round a share that
 /// is not whole to 100.0 % or 0.0 % (99.9988 %), or a bound beyond that.
 pub fn share(p: f64) -> String {
-    let one = format!("{p:.1}%");
-    if one == "100.0%" && p < 100.0 {
+    format!("{}%", share_number(p))
+}
+
+/// [`share`] without the % sign, for text that spaces it ("99.9988 %").
+pub fn share_number(p: f64) -> String {
+    let one = format!("{p:.1}");
+    if one == "100.0" && p < 100.0 {
         if p > 99.9999 {
-            ">99.9999%".to_owned()
+            ">99.9999".to_owned()
         } else {
-            format!("{p:.4}%")
+            format!("{p:.4}")
         }
-    } else if one == "0.0%" && p > 0.0 {
+    } else if one == "0.0" && p > 0.0 {
         if p < 0.0001 {
-            "<0.0001%".to_owned()
+            "<0.0001".to_owned()
         } else {
-            format!("{p:.4}%")
+            format!("{p:.4}")
         }
     } else {
         one
@@ -27,12 +32,17 @@ pub fn share(p: f64) -> String {
 /// A signed change in percent: two decimals, or four where two would show a
 /// change that is not zero as +0.00 % (+0.0005 %), or a bound beyond that.
 pub fn change(p: f64) -> String {
-    let two = format!("{p:+.2}%");
-    if p != 0.0 && (two == "+0.00%" || two == "-0.00%") {
+    format!("{}%", change_number(p))
+}
+
+/// [`change`] without the % sign, for text that spaces it ("+0.0005 %").
+pub fn change_number(p: f64) -> String {
+    let two = format!("{p:+.2}");
+    if p != 0.0 && (two == "+0.00" || two == "-0.00") {
         if p.abs() < 0.0001 {
-            format!("{}<0.0001%", if p > 0.0 { "+" } else { "-" })
+            format!("{}<0.0001", if p > 0.0 { "+" } else { "-" })
         } else {
-            format!("{p:+.4}%")
+            format!("{p:+.4}")
         }
     } else {
         two
@@ -51,6 +61,7 @@ mod tests {
         assert_eq!(share(0.00004), "<0.0001%");
         assert_eq!(share(99.99999), ">99.9999%");
         assert_eq!(share(0.0), "0.0%");
+        assert_eq!(share_number(99.96), "99.9600");
     }
 
     #[test]
@@ -61,5 +72,7 @@ mod tests {
         assert_eq!(change(-0.0021), "-0.0021%");
         assert_eq!(change(0.00001), "+<0.0001%");
         assert_eq!(change(0.0), "+0.00%");
+        assert_eq!(change_number(-4.17), "-4.17");
+        assert_eq!(change_number(0.0005), "+0.0005");
     }
 }

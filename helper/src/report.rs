@@ -198,10 +198,10 @@ impl RegressionVerdict {
                 for metric in Metric::ALL {
                     if range_exceeds(base.range(metric), v.range(metric), tolerance_percent) {
                         regressions.push(format!(
-                            "{} on {}: {:+.2} % {}{}",
+                            "{} on {}: {} % {}{}",
                             v.variant,
                             w.workload,
-                            v.change_percent(metric),
+                            crate::percent::change_number(v.change_percent(metric)),
                             metric.name(),
                             v.spread
                                 .as_ref()

@@ -372,6 +372,26 @@ fn canonicalize_excludes_functions_as_call_targets_too() {
     // llvm-profdata already named it "** External Symbol **").
     assert!(!text.contains("helper") && !text.contains(":9\n"), "{text}");
     assert!(text.contains("** External Symbol **:4\n"), "{text}");
+    // A pattern in every name would leave an empty profile, which a build would use.
+    for pattern in ["", "e"] {
+        let output = nix_pgo(&[
+            "canonicalize",
+            "--llvm-profdata",
+            path_str(&profdata),
+            path_str(&b),
+            "-o",
+            path_str(&out),
+            "--exclude",
+            pattern,
+        ]);
+        assert!(!output.status.success(), "--exclude {pattern:?} succeeded");
+        let err = stderr(&output);
+        assert!(
+            err.contains("an empty substring is in every function's name")
+                || err.contains("left no function of the"),
+            "{err}"
+        );
+    }
 }
 
 #[test]

@@ -447,6 +447,35 @@ fn bad_profiles_are_named_with_what_they_are() {
         "{err}"
     );
     assert!(!Path::new(out).exists(), "a failed merge wrote its output");
+    // The same file twice (here by two paths) would count its samples twice.
+    let again = dir.join("again.pprof");
+    fs::copy(fixture("cpu-a.pprof"), &again).unwrap();
+    let other_path = format!("2:{}", s(&dir.join(".").join("again.pprof")));
+    let err = fails(&[
+        "pprof",
+        "merge",
+        "--output",
+        out,
+        s(&again),
+        "--weight",
+        &other_path,
+    ]);
+    assert!(err.contains("is given more than once"), "{err}");
+}
+
+#[test]
+fn match_min_rate_is_a_fraction_not_a_percentage() {
+    let err = fails(&[
+        "pprof",
+        "match",
+        "--profile",
+        s(&fixture("cpu-a.pprof")),
+        "--binary",
+        BIN,
+        "--min-rate",
+        "80",
+    ]);
+    assert!(err.contains("for 80 %, give 0.8"), "{err}");
 }
 
 #[test]

@@ -113,6 +113,14 @@ test_go_default_pgo_without_a_lock_is_named_not_silently_ignored() {
     nix eval --impure --raw -f tests/fixtures/go.nix --arg defaultPgo "$dir/default.pgo" optimized.drvPath
 }
 
+test_go_min_profile_match_is_a_fraction() {
+  # minProfileMatch = 80 (a percentage) would fail every optimized build with a match of
+  # 100 %: refused at evaluation, naming the unit.
+  expect_failure "minProfileMatch = 80: it is a fraction between 0 and 1" \
+    nix eval --impure --raw --expr '((import ./tests/fixtures/go.nix { }).wordfreq.override { minProfileMatch = 80; }).optimized.drvPath'
+  nix eval --impure --raw --expr '((import ./tests/fixtures/go.nix { }).wordfreq.override { minProfileMatch = 0.8; }).optimized.drvPath' >/dev/null
+}
+
 test_go_src_pgo_dir_vendor_dir_and_filtered_src_mean_what_the_user_means() {
   local dir before after id
   dir=$(mktemp -d)/module

@@ -40,7 +40,7 @@ pub struct CanonicalizeArgs {
     /// e.g. `crossbeam` or `rayon_core`: code whose counts depend on thread
     /// timing keeps a multithreaded program's profile from being reproducible.
     /// Those functions are then compiled as without PGO.
-    #[arg(long, value_name = "SUBSTRING")]
+    #[arg(long, value_name = "SUBSTRING", value_parser = parse_substring)]
     pub exclude: Vec<String>,
 
     /// Keep only the functions the instrumented program BINARY has, with its
@@ -56,6 +56,15 @@ pub struct CanonicalizeArgs {
     /// Also keep the canonical text form at this path.
     #[arg(long, value_name = "PATH")]
     pub text_output: Option<PathBuf>,
+}
+
+/// An --exclude SUBSTRING: an empty one would be in every name.
+fn parse_substring(arg: &str) -> Result<String, String> {
+    if arg.is_empty() {
+        Err("an empty substring is in every function's name: give part of the names to drop, e.g. rayon_core".to_owned())
+    } else {
+        Ok(arg.to_owned())
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -86,7 +95,17 @@ pub fn run(global: &GlobalArgs, args: CanonicalizeArgs) -> Result<()> {
         .functions_of
         .is_empty()
         .then(|| thread_spawns(&profile));
+    let functions_before = profile.functions();
     let excluded_functions = profile.exclude(&args.exclude);
+    if excluded_functions > 0 && excluded_functions == functions_before {
+        bail!(
+            "--exclude {} left no function of the {functions_before} in {}: every profile name \
+             contains one of them, and a build would use an empty profile. Give longer \
+             substrings (a crate's name, e.g. rayon_core) in profileExclude",
+            args.exclude.join(" --exclude "),
+            args.input.display()
+        );
+    }
     let fit = if args.functions_of.is_empty() {
         Fit::default()
     } else {

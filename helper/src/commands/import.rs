@@ -39,11 +39,11 @@ pub struct ImportArgs {
     pub sources: Vec<Source>,
 
     /// Length of each window, in seconds.
-    #[arg(long, value_name = "N", default_value_t = 30)]
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub seconds: u64,
 
     /// How many consecutive windows to pull from every source.
-    #[arg(long, value_name = "K", default_value_t = 1)]
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub windows: u64,
 
     /// The merged profile to write.
@@ -83,7 +83,7 @@ pub struct ImportArgs {
     pub binary: Option<PathBuf>,
 
     /// Seconds each request may take beyond its window.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=86_400))]
     pub timeout: u64,
 
     /// Pyroscope: the profile type to ask for.

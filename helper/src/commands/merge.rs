@@ -2,12 +2,11 @@
 
 use crate::commands::GlobalArgs;
 use anyhow::{bail, Context, Result};
-use nix_pgo::merge::{expand_input, parse_weighted_input, WeightedInput};
+use nix_pgo::merge::{expand_input, parse_weighted_input, refuse_repeated, WeightedInput};
 use nix_pgo::output::print_json;
 use nix_pgo::profile;
 use nix_pgo::tool::LlvmProfdataArg;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
 use std::path::PathBuf;
@@ -78,22 +77,7 @@ pub fn run(global: &GlobalArgs, args: MergeArgs) -> Result<()> {
             });
         }
     }
-    let mut seen = BTreeMap::new();
-    let mut kept = Vec::new();
-    for input in inputs {
-        let key = fs::canonicalize(&input.path)
-            .with_context(|| format!("could not resolve input {}", input.path.display()))?;
-        if let Some(previous) = seen.insert(key, input.path.clone()) {
-            bail!(
-                "profile {} is given more than once (also as {}): its counts would be added \
-                 twice; list each profile once (use --weight N:FILE to weight it)",
-                input.path.display(),
-                previous.display()
-            );
-        }
-        kept.push(input);
-    }
-    let inputs = kept;
+    refuse_repeated(inputs.iter().map(|input| input.path.as_path()))?;
 
     if inputs.is_empty() {
         let given: Vec<String> = args

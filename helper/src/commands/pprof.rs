@@ -6,7 +6,9 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 use crate::commands::GlobalArgs;
+use nix_pgo::merge::{parse_weighted_input, refuse_repeated, WeightedInput};
 use nix_pgo::output::{print_json, write_json};
+use nix_pgo::percent::share;
 use nix_pgo::pprof::cpu_time;
 use nix_pgo::pprof::merge::{canonical, has_samples, merge, Input};
 use nix_pgo::pprof::show::{functions, summary, FunctionWeight, Summary};
@@ -43,8 +45,8 @@ pub struct MergeArgs {
     pub output: PathBuf,
 
     /// A profile whose values count N times. Repeatable.
-    #[arg(long = "weight", value_name = "N:FILE", value_parser = parse_weighted)]
-    pub weighted: Vec<(i64, PathBuf)>,
+    #[arg(long = "weight", value_name = "N:FILE", value_parser = parse_weighted_input)]
+    pub weighted: Vec<WeightedInput>,
 
     /// Also write the merged profile's summary JSON (fingerprint, samples,
     /// totals, functions) here.
@@ -107,21 +109,20 @@ pub struct MatchArgs {
     #[arg(long, value_name = "BIN")]
     pub binary: PathBuf,
 
-    /// Also fail when less than this fraction of the profile's value matches.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.0)]
+    /// Also fail when less than this fraction (0 to 1) of the profile's value matches.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = parse_fraction)]
     pub min_rate: f64,
 }
 
-/// Parse `N:FILE`; N is a positive integer, the first ':' separates.
-pub fn parse_weighted(arg: &str) -> Result<(i64, PathBuf), String> {
-    match arg.split_once(':') {
-        Some((n, file)) if !file.is_empty() => match n.parse::<i64>() {
-            Ok(n) if n > 0 => Ok((n, PathBuf::from(file))),
-            _ => Err(format!(
-                "weight {n:?} is not a positive integer (e.g. --weight 3:prod.pprof)"
-            )),
-        },
-        _ => Err("expected N:FILE, e.g. --weight 3:prod.pprof".to_owned()),
+/// A fraction between 0 and 1 (--min-rate), told apart from a percentage.
+fn parse_fraction(arg: &str) -> Result<f64, String> {
+    match arg.trim().parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        Ok(f) if (1.0..=100.0).contains(&f) => Err(format!(
+            "{arg} is not a fraction between 0 and 1: for {f} %, give {}",
+            f / 100.0
+        )),
+        _ => Err("expected a fraction between 0 and 1, e.g. 0.5".to_owned()),
     }
 }
 
@@ -204,11 +205,21 @@ pub fn write_merged(
 }
 
 fn run_merge(global: &GlobalArgs, args: MergeArgs) -> Result<()> {
-    let mut weighted = args.weighted.clone();
+    let mut weighted = args
+        .weighted
+        .iter()
+        .map(|w| {
+            let weight = i64::try_from(w.weight).with_context(|| {
+                format!("--weight {}:{}: too large", w.weight, w.path.display())
+            })?;
+            Ok((weight, w.path.clone()))
+        })
+        .collect::<Result<Vec<_>>>()?;
     weighted.extend(args.files.iter().map(|f| (1, f.clone())));
     if weighted.is_empty() {
         bail!("no profiles to merge: give FILE or --weight N:FILE");
     }
+    refuse_repeated(weighted.iter().map(|(_, path)| path.as_path()))?;
     let merged = merge_files(&weighted, &args)?;
     let summary = write_merged(&merged, &args.output, args.summary.as_deref())?;
     if global.json {
@@ -414,9 +425,9 @@ fn run_match(global: &GlobalArgs, args: MatchArgs) -> Result<()> {
     }
     if report.value_rate < args.min_rate {
         bail!(
-            "only {:.1}% of {}'s {} is in functions of {} (--min-rate {}): the profile is stale \
+            "only {} of {}'s {} is in functions of {} (--min-rate {}): the profile is stale \
              or of another program; take a new one from this build",
-            100.0 * report.value_rate,
+            share(100.0 * report.value_rate),
             args.profile.display(),
             report.value_type,
             args.binary.display(),
@@ -438,13 +449,13 @@ fn run_match(global: &GlobalArgs, args: MatchArgs) -> Result<()> {
             .map(|(name, _)| name.as_str())
             .collect();
         eprintln!(
-            "nix-pgo: warning: {:.1}% of {}'s {} under the program's own functions is in \
+            "nix-pgo: warning: {} of {}'s {} under the program's own functions is in \
              functions {} doesn't have (renamed or removed since the profile was taken; or, \
              in a build with this profile, inlined everywhere: match against the build \
              without it, as the optimized stage does), \
              which Go's PGO can't use: {}. Take a new profile of this build (or re-lock it) \
              to optimize them again",
-            100.0 * (1.0 - report.program_value_rate),
+            share(100.0 * (1.0 - report.program_value_rate)),
             args.profile.display(),
             report.value_type,
             args.binary.display(),
@@ -461,21 +472,5 @@ fn program_packages(report: &MatchReport) -> String {
         None => "package main and packages whose path starts with a domain: the binary names no \
                  main module"
             .to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn weight_arguments() {
-        assert_eq!(
-            parse_weighted("3:a.pprof"),
-            Ok((3, PathBuf::from("a.pprof")))
-        );
-        assert!(parse_weighted("0:a").is_err());
-        assert!(parse_weighted("x:a").is_err());
-        assert!(parse_weighted("a.pprof").is_err());
     }
 }

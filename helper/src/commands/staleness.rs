@@ -226,10 +226,10 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
         .map(|(name, count)| format!("{name} ({count} counts)"))
         .collect();
     let mut message = format!(
-        "the profile is stale: {:.1}% of its counts belong to {}, more than --max-stale {max}%. \
+        "the profile is stale: {} of its counts belong to {}, more than --max-stale {max}%. \
          rustc cannot use the profile data of these functions, so they are optimized as if \
          never run (hottest: {}).",
-        report.stale_count_percent,
+        percent::share(report.stale_count_percent),
         causes.join(" and "),
         hottest.join(", ")
     );

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use nix_pgo::lock::{self, Format, LockFile};
+use nix_pgo::lock::{self, Format, LockEntry, LockFile};
 use nix_pgo::output::print_json;
 use nix_pgo::store::{self, NarHash, DEFAULT_STORE_DIR};
 use nix_pgo::tool::LlvmProfdataArg;
@@ -199,15 +199,22 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<()> {
     if let Some(dir) = &args.checked_in {
         if let Some(pname) = &args.package {
             if !checked_in.iter().any(|(p, _)| p == pname) {
+                // <pname>.profdata, or a Go package's <pname>.pgo.
+                let extension = lock
+                    .profiles
+                    .get(pname)
+                    .and_then(|toolchains| toolchains.values().next())
+                    .map_or(Format::Llvm, LockEntry::format)
+                    .extension();
+                let file = format!("{pname}.{extension}");
                 checks.push(Check {
                     kind: "checked-in",
                     package: pname.clone(),
                     toolchain: args.toolchain.clone(),
-                    path: Some(dir.join(format!("{pname}.profdata"))),
+                    path: Some(dir.join(&file)),
                     problem: Some(format!(
-                        "{} has no {pname}.profdata; check in the locked profile: copy \
-                         {pname}.profdata from the locked `profile` stage's output (`nix build \
-                         .#profile`) there",
+                        "{} has no {file}; check in the locked profile: copy {file} from the \
+                         locked `profile` stage's output (`nix build .#profile`) there",
                         dir.display()
                     )),
                 });

@@ -206,11 +206,12 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
             );
         }
         same_default_type &= string(p, p.default_sample_type) == default_type;
-        // How many of the merged period one sample of this input's stands for.
-        let periods_per_sample = if periods_known {
-            p.period as f64 / period as f64
+        // How many of the merged period one sample of this input's stands for:
+        // this input's period over the merged one (1 / 1 when either is unknown).
+        let (period_num, period_den) = if periods_known {
+            (p.period, period)
         } else {
-            1.0
+            (1, 1)
         };
 
         let mut function_ids = HashMap::new();
@@ -275,8 +276,13 @@ pub fn merge(inputs: &[Input]) -> Result<Profile> {
                 .entry((stack, labels))
                 .or_insert_with(|| vec![0; types.len()]);
             for (column, (t, &v)) in total.iter_mut().zip(&sample.value).enumerate() {
-                let v = if Some(column) == count_column && periods_per_sample != 1.0 {
-                    (v as f64 * periods_per_sample).round() as i64
+                let v = if Some(column) == count_column && period_num != period_den {
+                    scale_count(v, period_num, period_den).with_context(|| {
+                        format!(
+                            "sample counts of {} overflow scaled to the merged period",
+                            input.name
+                        )
+                    })?
                 } else {
                     v
                 };
@@ -490,4 +496,36 @@ pub fn canonical(name: &str, p: &Profile) -> Result<Profile> {
         profile: p,
         weight: 1,
     }])
+}
+/// `v * num / den`, rounded half away from zero, in integers (a count above
+/// 2^53 keeps every digit); None when the result doesn't fit or `den` is 0.
+fn scale_count(v: i64, num: i64, den: i64) -> Option<i64> {
+    if den == 0 {
+        return None;
+    }
+    let product = i128::from(v) * i128::from(num);
+    let den = i128::from(den);
+    let half = den.abs() / 2;
+    let rounded = if (product >= 0) == (den > 0) {
+        (product.abs() + half) / den.abs()
+    } else {
+        -((product.abs() + half) / den.abs())
+    };
+    i64::try_from(rounded).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scale_count;
+
+    #[test]
+    fn counts_scale_in_integers() {
+        assert_eq!(scale_count(9, 10_000_000, 1_000_000), Some(90));
+        assert_eq!(scale_count(3, 1, 2), Some(2)); // 1.5 rounds away from zero
+        assert_eq!(scale_count(-3, 1, 2), Some(-2));
+        // Above 2^53 an f64 would lose the last digit.
+        assert_eq!(scale_count((1 << 60) + 1, 1, 1), Some((1 << 60) + 1));
+        assert_eq!(scale_count(i64::MAX, 2, 1), None);
+        assert_eq!(scale_count(1, 1, 0), None);
+    }
 }

@@ -10,6 +10,7 @@ use super::stats::RatioSummary;
 use super::{Machine, ProgramReport, Report, VariantTiming};
 use crate::choice;
 use crate::evaluation::{Metric, Range};
+use crate::percent;
 
 pub const START_MARKER: &str = "<!-- report:start -->";
 pub const END_MARKER: &str = "<!-- report:end -->";
@@ -157,7 +158,7 @@ pub fn table(p: &ProgramReport) -> String {
                 .find(|x| x.variant == v.variant)
                 .map_or(0, |x| x.size_bytes);
             let change = |metric: Metric| {
-                let percent = format!("{:+.2} %", v.change_percent(metric));
+                let percent = format!("{} %", percent::change_number(v.change_percent(metric)));
                 match w.variants.first() {
                     // Repeated runs (a workload that started threads) whose
                     // ranges overlap: no measurable change, as for times.
@@ -335,13 +336,14 @@ fn profile_line(p: &ProgramReport) -> String {
         |v: &Option<Value>, k: &str| v.as_ref().and_then(|v| v.get(k)).and_then(Value::as_f64);
     let mut s = String::from("Profile");
     if let Some(f) = p.profile.get("fingerprint").and_then(Value::as_str) {
-        let _ = write!(s, " `{}`", &f[..f.len().min(16)]);
+        let short: String = f.chars().take(16).collect();
+        let _ = write!(s, " `{short}`");
     }
     if let Some(n) = p.profile.get("functions").and_then(Value::as_u64) {
         let _ = write!(s, ", {n} functions");
     }
     if let Some(c) = field(&p.coverage, "coverage_percent") {
-        let _ = write!(s, "; coverage {c:.1} %");
+        let _ = write!(s, "; coverage {} %", percent::share_number(c));
         // Coverage counts the crates built from the package's own source, not its
         // dependencies, where the hot code may well be.
         let crates: Vec<&str> = p
@@ -361,7 +363,7 @@ fn profile_line(p: &ProgramReport) -> String {
         }
     }
     if let Some(c) = field(&p.staleness, "stale_count_percent") {
-        let _ = write!(s, "; stale counts {c:.1} %");
+        let _ = write!(s, "; stale counts {} %", percent::share_number(c));
     }
     s.push_str(".\n");
     s
