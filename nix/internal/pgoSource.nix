@@ -5,20 +5,23 @@
 # building, so that editing or producing those rebuilds nothing. Left out, at the top of
 # src: `exclude` (the pipeline's lock and checked-in profiles, relative paths), flake.nix
 # and flake.lock (where a user configures nix-pgo, `src = ./.;` beside them), and the
-# links `nix build` leaves (`result`, `result-*`). A src that is not a path (a
-# derivation, a fetcher's result) is used as it is.
+# links `nix build` leaves (`result`, `result-*`). That is a path, and any source whose
+# files evaluation can read (internal/sourcePath.nix): a flake's `self`, a `builtins.path`
+# with the user's own filter, `lib.cleanSource`. A src that is built (a derivation, a
+# fetcher's result) is used as it is.
 { src, name, exclude }:
 let
-  top = toString src;
+  srcPath = import ./sourcePath.nix src;
+  top = toString srcPath;
   excluded = map (f: "${top}/${f}") (exclude ++ [ "flake.nix" "flake.lock" ]);
   isResultLink = path: type:
     type == "symlink" && dirOf path == top
     && builtins.match "result(-.*)?" (baseNameOf path) != null;
 in
-if builtins.isPath src then
+if srcPath != null then
   builtins.path
   {
-    path = src;
+    path = srcPath;
     inherit name;
     filter = path: type: !(builtins.elem path excluded || isResultLink path type);
   }

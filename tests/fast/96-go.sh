@@ -113,6 +113,27 @@ test_go_default_pgo_without_a_lock_is_named_not_silently_ignored() {
     nix eval --impure --raw -f tests/fixtures/go.nix --arg defaultPgo "$dir/default.pgo" optimized.drvPath
 }
 
+test_go_src_as_path_filtered_path_or_flake_self_builds_the_same_source() {
+  # nix-pgo leaves its own files out of the builds' source (flake.nix, the lock,
+  # default.pgo and its provenance, result links) whatever kind of source src is: a path,
+  # a builtins.path with the user's filter, or a flake's self. The go-import trial's
+  # filtered src kept them, so every import rebuilt the baseline and all after it.
+  local dir
+  dir=$(mktemp -d)/module
+  cp -r tests/fixtures/go-wordfreq/module "$dir"
+  chmod -R u+w "$dir"
+  echo '{ outputs = _: { }; }' >"$dir/flake.nix"
+  echo '{}' >"$dir/flake.lock"
+  echo '{}' >"$dir/default.pgo.provenance.json"
+  ln -s /nix/store "$dir/result"
+  local drvs=() src
+  for src in "$dir" "builtins.path { path = $dir; name = \"mine\"; }" "{ outPath = builtins.path { path = $dir; name = \"source\"; }; }"; do
+    drvs+=("$(nix eval --impure --raw --expr "((import ./tests/fixtures/go.nix { }).wordfreq.override { src = $src; }).baseline.drvPath")")
+  done
+  [ "${drvs[0]}" = "${drvs[1]}" ] && [ "${drvs[0]}" = "${drvs[2]}" ] ||
+    fail "the baseline differs with the kind of src: ${drvs[*]}"
+}
+
 test_go_min_profile_match_is_a_fraction() {
   # minProfileMatch = 80 (a percentage) would fail every optimized build with a match of
   # 100 %: refused at evaluation, naming the unit.
