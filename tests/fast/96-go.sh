@@ -130,7 +130,7 @@ test_go_src_as_path_filtered_path_or_flake_self_builds_the_same_source() {
   for src in "$dir" "builtins.path { path = $dir; name = \"mine\"; }" "{ outPath = builtins.path { path = $dir; name = \"source\"; }; }"; do
     drvs+=("$(nix eval --impure --raw --expr "((import ./tests/fixtures/go.nix { }).wordfreq.override { src = $src; }).baseline.drvPath")")
   done
-  [ "${drvs[0]}" = "${drvs[1]}" ] && [ "${drvs[0]}" = "${drvs[2]}" ] ||
+  [[ ${drvs[0]} == "${drvs[1]}" && ${drvs[0]} == "${drvs[2]}" ]] ||
     fail "the baseline differs with the kind of src: ${drvs[*]}"
 }
 
