@@ -168,6 +168,12 @@ let
   importProvenance =
     if lockEntry == null || sourcePath defaultPgo' == null || !(pathExists (defaultPgo' + ".provenance.json")) then null
     else defaultPgo' + ".provenance.json";
+  # The locked profile is the imported one: its provenance describes it (the same
+  # fingerprint). One left from an earlier import beside a profile trained since (by
+  # updateProfile) doesn't make the profile imported, and its training is checked.
+  importedProfile =
+    importProvenance != null
+    && ((builtins.fromJSON (readFile importProvenance)).fingerprint or null) == lockEntry.fingerprint;
   evaluationWorkloads = workloads.evaluation or { };
   validName = name: match "[A-Za-z0-9_][A-Za-z0-9_+-]*" name != null;
   # (workloadsFromDir always gives `broad`, empty without a broad/ directory.)
@@ -339,7 +345,7 @@ let
           inherit pname training;
           lockFile = lockFile';
           toolchainId = toolchain.go.id;
-          imported = importProvenance != null;
+          imported = importedProfile;
         };
     updateProfile = goUpdateProfile {
       inherit pname profiles lockPath lockSource training;

@@ -242,6 +242,12 @@ test_go_locked_profile_check_names_a_training_workload_edited_since() {
   }"
   expect_failure "the profile locked for wordfreq was trained on workloads that have changed since: script of 'text' \(sha256-.*, now sha256-.*\)" \
     nix build --impure --no-link --expr "($edited).profileFresh"
+  # A provenance left beside it by an earlier import (of another profile) doesn't make the
+  # trained profile an imported one, whose training is not checked (the go-import trial).
+  echo '{"fingerprint": "0123456789abcdef"}' >"$dir/default.pgo.provenance.json"
+  expect_failure "the profile locked for wordfreq was trained on workloads that have changed since" \
+    nix build --impure --no-link --expr "($edited).profileFresh"
+  rm "$dir/default.pgo.provenance.json"
   # The release still ships the locked profile, and its provenance says what it was
   # trained on is not what workloads.training lists.
   release=$(nix build --impure --no-link --json --expr "($edited).release" | jq -r '.[0].outputs.out')
