@@ -261,6 +261,19 @@ test_go_locked_profile_check_names_a_training_workload_edited_since() {
     }).profileFresh"
 }
 
+test_go_locked_profile_without_its_default_pgo_fails_at_once_naming_it() {
+  # A lock whose profile is in no store and whose default.pgo was not committed (the
+  # go-import trial: not git add-ed): the training would never give the locked fingerprint
+  # of a sampled profile, so the build fails at once, naming the file, and trains nothing.
+  local hash
+  hash=$(head -c 32 /dev/urandom | base64)
+  expect_failure "there is no committed cmd/x/default.pgo to build it from: its default.pgo is not in src. Commit it" \
+    nix build --impure --no-link --expr "(import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }).goLockedProfile {
+      pname = \"x\"; committedPath = \"cmd/x/default.pgo\"; unlocked = throw \"the training is not needed\";
+      entry = { fingerprint = \"$(printf '0%.0s' {1..64})\"; narHash = \"sha256-$hash\"; name = \"x-pgo-profile\"; };
+    }"
+}
+
 test_go_lock_choice_ships_the_locked_variant_without_an_evaluation() {
   # lockChoice: every Go program starts threads, so its evaluation counts move; the lock
   # holds best's choice, and the locked release depends on no evaluation.

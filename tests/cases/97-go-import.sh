@@ -83,6 +83,9 @@ test_go_import_pulls_merges_locks_and_builds() {
   eval_out=$(out_path -f "$GO_SERVICE" evaluation --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo")
   find "$eval_out" -name '*.json' | sed -n 1,5p
   jq . "$eval_out"/evaluation.json || fail "no evaluation.json in $eval_out"
+  # Its provenance describes the locked profile: profile-fresh has no training to check.
+  has "was imported from production" <"$(out_path -f "$GO_SERVICE" profileFresh --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo")/training.txt" ||
+    fail "profile-fresh does not take the imported profile for one"
 
   # The release carries where the samples came from: the provenance beside default.pgo.
   local fp release stale log
