@@ -183,10 +183,11 @@ let
   cargoLock' =
     if cargoLock != null then
       (if builtins.pathExists cargoLock then cargoLock else fail "cargoLock ${toString cargoLock} does not exist.")
-    else if builtins.isPath src || builtins.isString src then
+    else if srcPath != null then
       (
-        if builtins.pathExists (src + "/Cargo.lock") then
-          src + "/Cargo.lock"
+        if builtins.pathExists (srcPath + "/Cargo.lock") then
+        # The file alone, as a path src's would be copied: not the whole source it is in.
+          builtins.path { path = srcPath + "/Cargo.lock"; name = "Cargo.lock"; }
         else
           fail ''
             no Cargo.lock in ${toString src}. nix-pgo builds with --frozen from vendored sources, so the lock file is required. Either:
@@ -195,6 +196,14 @@ let
       )
     else
       fail "src is a derivation, so its Cargo.lock can't be read at evaluation time: pass `cargoLock = ./Cargo.lock;` (a copy of the lock file it builds with).";
+  # src where evaluation can read it (a path, a filtered source, a flake's self; a string
+  # path without context, as before), or null: a derivation's output, which reading would
+  # build during evaluation.
+  srcPath =
+    let found = import ./internal/sourcePath.nix src; in
+    if found != null then found
+    else if builtins.isString src && !builtins.hasContext src then src
+    else null;
 
   # The lock and the checked-in profiles: given (null too: none, so that one package of a
   # flake whose src has a lock can build unlocked), or found in src by convention. As

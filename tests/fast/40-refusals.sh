@@ -4,6 +4,13 @@
 test_missing_cargo_lock_is_refused_at_evaluation() {
   expect_failure "buildPgoPackage \(no-lock\): no Cargo.lock in .*/no-lock" fixture_eval noCargoLock.optimized.drvPath
   expect_failure "run .cargo generate-lockfile." fixture_eval noCargoLock.optimized.drvPath
+  # A src that is a flake's self or a filtered source has its Cargo.lock read too (it was
+  # refused as "a derivation"), and builds the same source as the path itself.
+  local lib='import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }' args path self
+  args='pname = "my-tool"; version = "0.1.0"; workloads.training.a.script = builtins.toFile "a.sh" "my-tool";'
+  path=$(nix eval --impure --raw --expr "(($lib).buildPgoPackage { $args src = ./tests/fixtures/my-tool; }).baseline.drvPath")
+  self=$(nix eval --impure --raw --expr "(($lib).buildPgoPackage { $args src = { outPath = builtins.path { path = ./tests/fixtures/my-tool; name = \"source\"; }; }; }).baseline.drvPath")
+  [ "$path" = "$self" ] || fail "a self-like src builds another baseline: $path, $self"
 }
 
 test_names_that_cannot_name_files_are_refused_at_evaluation() {
