@@ -69,7 +69,7 @@
 , # Lock the variant `best` ships with the profile, as buildPgoPackage's lockChoice: every
   # Go program starts threads, so its evaluation counts move from run to run.
   lockChoice ? false
-, # Where `updateProfile` writes the lock and default.pgo, relative to the directory it runs in.
+, # Where `updateProfile` writes the lock, relative to the directory it runs in.
   lockPath ? "pgo.lock.json"
 , # default: <modRoot>/<first subPackage>/default.pgo
   defaultPgoPath ? null
@@ -277,7 +277,10 @@ let
         # Go preempts goroutines with signals (SIGURG), and callgrind aborts on them
         # ("vgCallgrind_post_signal: Assertion 'sigNum == …' failed", seen on this
         # project's first Go evaluation): under callgrind, preemption is cooperative only.
-        variables = runtimeVariables // { GODEBUG = "asyncpreemptoff=1"; };
+        # (After the user's own GODEBUG settings, which the training ran with too.)
+        variables = runtimeVariables // {
+          GODEBUG = concatStringsSep "," (filter (s: s != "") [ (runtimeVariables.GODEBUG or "") "asyncpreemptoff=1" ]);
+        };
       };
 
   # The variant to ship, as for Rust: the faster of baseline and optimized among those the

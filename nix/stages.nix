@@ -2,7 +2,7 @@
 # pipeline, once, in pipeline order. Each builder's result has each `attr` of its language; from this list come the flake's packages
 # (`name`), the Hydra jobs (stagesOf.nix: one per derivation, per-workload stages as
 # `<name>-<workload>`), the checks (checksFor.nix) and the README's stage table
-# (tests/cases/10-graph.sh compares them). Pure data: listing it never touches a toolchain.
+# (tests/fast/10-graph.sh compares them). Pure data: listing it never touches a toolchain.
 #   name         the flake attribute and job name (kebab-case)
 #   attr         the attribute of buildPgoPackage's result (camelCase)
 #   perWorkload  a set of derivations, one per training workload (or per variant or

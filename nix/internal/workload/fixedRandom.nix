@@ -1,7 +1,7 @@
 # fixedRandom :: drv
 # Arguments and result: docs/API.md, `fixedRandom`.
 #
-# lib/libnix-pgo-fixed-random.so (internal/fixed-random.c), which workloads get in
+# lib/libnix-pgo-fixed-random.so (internal/workload/fixed-random.c), which workloads get in
 # LD_PRELOAD when their package has `deterministicRandom = true` (the default): a fixed
 # sequence from getrandom (libc's, and syscall(SYS_getrandom), the getrandom crate 0.2's)
 # makes std's HashMap seeds and rand's, and so profiles and instruction counts, the same on

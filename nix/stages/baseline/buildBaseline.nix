@@ -3,6 +3,6 @@
 #
 # The normal release build, with the same flags as every other stage except PGO: the
 # reference that optimized (and bolted) binaries are compared with.
-# Takes cargoBuild's arguments (internal/cargoBuild.nix) without `stage`.
+# Takes cargoBuild's arguments (internal/cargo/cargoBuild.nix) without `stage`.
 { cargoBuild }:
 args: cargoBuild (args // { stage = "baseline"; })

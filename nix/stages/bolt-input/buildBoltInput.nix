@@ -9,7 +9,7 @@
 # A stage of its own rather than `optimized` with relocations: `optimized` stays the
 # artefact one ships without BOLT (no relocation sections, and its hash and cache do not
 # change when BOLT is turned on or off). The cost is one more link-only-different build.
-# Takes buildOptimized's arguments (optimized.nix).
+# Takes buildOptimized's arguments (buildOptimized.nix).
 { buildOptimized }:
 args:
 buildOptimized (

@@ -3,7 +3,7 @@
 #
 # The release build with LLVM's IR instrumentation (`-Cprofile-generate`). Running it
 # writes .profraw files to LLVM_PROFILE_FILE; the profile stage sets that.
-# Takes cargoBuild's arguments (internal/cargoBuild.nix), `stage` optional (another
+# Takes cargoBuild's arguments (internal/cargo/cargoBuild.nix), `stage` optional (another
 # build with the same flags: runTestProfile's tests), plus:
 { cargoBuild
 , trainingRuntime

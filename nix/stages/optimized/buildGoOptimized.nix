@@ -23,5 +23,5 @@ goBuild (removeAttrs args [ "baseline" ] // {
   stage = "optimized";
   profile = "${profile}/${pname}.pgo";
   helper = "${helper}/bin/nix-pgo";
-  passthru = { inherit profile; };
+  passthru = { inherit profile; } // (args.passthru or { });
 })

@@ -5,7 +5,7 @@
 # $out/nix-support/pgo-coverage.json say how many functions had no profile data
 # (`-pgo-warn-missing-function`); below `minCoverage` the build fails, so no binary called
 # optimized exists without its profile having been used.
-# Takes cargoBuild's arguments (internal/cargoBuild.nix) without `stage`, plus:
+# Takes cargoBuild's arguments (internal/cargo/cargoBuild.nix) without `stage`, plus:
 # (boltInput.nix builds the same with its own `stage` name and link flags.)
 { cargoBuild
 , helper
