@@ -117,7 +117,12 @@ pub fn parse_source(arg: &str) -> Result<Source, String> {
     }
     Ok(Source {
         kind,
-        url: url.trim_end_matches('/').to_owned(),
+        // http://HOST:PORT/ is the base URL; a path's trailing slash is the user's
+        // (net/http/pprof's /debug/pprof/ is its index page, not /debug/pprof).
+        url: match url["http://".len()..].trim_end_matches('/') {
+            authority if !authority.contains('/') => url.trim_end_matches('/').to_owned(),
+            _ => url.to_owned(),
+        },
         weight,
     })
 }
@@ -144,7 +149,7 @@ fn ends_in_query_name(url: &str) -> bool {
 /// `/debug/pprof/profile`; a URL with its own path is used as given; the
 /// duration is added (parse_source refuses a URL with its own `seconds=`).
 pub fn pprof_url(source_url: &str, seconds: u64) -> String {
-    let after_scheme = &source_url["http://".len()..];
+    let after_scheme = source_url.strip_prefix("http://").unwrap_or(source_url);
     let mut url = if after_scheme.contains('/') {
         source_url.to_owned()
     } else {
@@ -207,7 +212,17 @@ impl Client {
         let response = self.agent.get(&url).call();
         let bytes = body(&url, response)?;
         let profile = pprof::decode(&bytes).with_context(|| {
-            format!("{url} did not answer with a CPU profile; is it a Go service with net/http/pprof mounted (import _ \"net/http/pprof\")?")
+            let path = url.split_once('?').map_or(url.as_str(), |(path, _)| path);
+            if path.trim_end_matches('/').ends_with("/debug/pprof") {
+                format!(
+                    "{url} is net/http/pprof's index page, not its CPU profile: give the \
+                     service's base URL (http://HOST:PORT) or the profile's, \
+                     {}/profile",
+                    path.trim_end_matches('/')
+                )
+            } else {
+                format!("{url} did not answer with a CPU profile; is it a Go service with net/http/pprof mounted (import _ \"net/http/pprof\")?")
+            }
         })?;
         Ok((url, profile))
     }
@@ -265,6 +280,11 @@ fn body(
         let hint = if text.contains("already in use") {
             " (a Go process takes one CPU profile at a time: is another profiler pulling from it, \
              or is the same instance given twice as --source?)"
+        } else if status == 404 {
+            " (nothing is served at that path: does the service import _ \"net/http/pprof\" and \
+             serve http.DefaultServeMux on this port? A service with a mux of its own must \
+             mount the pprof handlers on it (or serve DefaultServeMux on another port): give \
+             the URL where they are)"
         } else {
             ""
         };
@@ -344,6 +364,12 @@ mod tests {
         assert_eq!(
             (s.kind, s.url.as_str(), s.weight),
             (Kind::File, "prod/cpu 1.pprof", 4)
+        );
+        // A base URL's trailing slash goes; a path's stays (/debug/pprof/ is the index page).
+        assert_eq!(parse_source("http://h:1/").unwrap().url, "http://h:1");
+        assert_eq!(
+            parse_source("http://h:1/debug/pprof/").unwrap().url,
+            "http://h:1/debug/pprof/"
         );
         assert!(parse_source("file:").is_err());
         assert!(parse_source("http://h:1=0").is_err());

@@ -219,6 +219,12 @@ test_go_lock_writes_default_pgo_and_optimized_uses_only_the_locked_profile() {
   "$GO" version -m "$optimized/bin/wordfreq" | has -E $'build\t-pgo=default.pgo$' || fail "locked optimized has no profile"
   [ "$(nix eval --impure --raw -f tests/fixtures/go.nix --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo" profile.outPath)" = "$locked" ] ||
     fail "the locked profile is not at the lock's store path $locked"
+  # Replacing an imported profile (its provenance beside it) is said (the go-import trial).
+  cp "$(go_build primes.profile)/primes.pgo" "$dir/default.pgo"
+  echo '{}' >"$dir/default.pgo.provenance.json"
+  "$update/bin/update-profile" "$dir/pgo.lock.json" "$dir/default.pgo" 2>"$dir/err"
+  has "default.pgo was imported (nix-pgo import: .*provenance.json is beside it), and is replaced" <"$dir/err" ||
+    fail "update-profile replaced an imported profile silently: $(cat "$dir/err")"
 }
 
 test_go_locked_profile_check_names_a_training_workload_edited_since() {

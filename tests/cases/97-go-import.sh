@@ -118,15 +118,26 @@ test_go_import_bad_inputs_name_the_fix() {
   # No load: a CPU profile without samples.
   expect_failure "has no samples: the program did not run on the CPU" \
     "$nix_pgo" import --source "http://$a" --seconds 1 --output "$dir/default.pgo"
-  # The pprof index page instead of the profile.
-  expect_failure "did not answer with a CPU profile.*it is an HTML page" \
+  # The pprof index page instead of the profile (the URL as typed, and what to give).
+  expect_failure "http://$a/debug/pprof/\?seconds=1 is net/http/pprof's index page, not its CPU profile: give the service's base URL .* or the profile's, http://$a/debug/pprof/profile" \
     "$nix_pgo" import --source "http://$a/debug/pprof/" --seconds 1 --output "$dir/default.pgo"
+  # A path nothing is served at: what a service without net/http/pprof answers.
+  expect_failure "answered HTTP 404.*does the service import _ \"net/http/pprof\"" \
+    "$nix_pgo" import --source "http://$a/no/such/path" --seconds 1 --output "$dir/default.pgo"
+  # Go's own build ID where the ELF GNU build ID is meant; --output a directory: refused
+  # before any profiling.
+  expect_failure "is Go.s build ID .*, and a profile records the ELF GNU build ID" \
+    "$nix_pgo" import --source "http://$a" --seconds 1 --output "$dir/default.pgo" --expect-build-id "aB3/cD4/eF5/gH6"
+  expect_failure "--output $dir is a directory" \
+    "$nix_pgo" import --source "http://$a" --seconds 1 --output "$dir"
   # The service's own output instead of a profile: text.
   expect_failure "it is text \(starts with \"seed" \
     "$nix_pgo" import --source "http://$a/render?n=1" --seconds 1 --output "$dir/default.pgo"
   # Another build than the one expected: a warning, in the provenance too.
   load "$a" 100 &
-  "$nix_pgo" import --source "http://$a" --seconds 1 --output "$dir/other.pgo" --expect-build-id 0123 2>"$dir/err"
+  # (--output in a directory not made yet: made, as update-profile does.)
+  "$nix_pgo" import --source "http://$a" --seconds 1 --output "$dir/new dir/other.pgo" --expect-build-id 0123 2>"$dir/err"
+  mv "$dir/new dir/other.pgo" "$dir/new dir/other.pgo.provenance.json" "$dir"/
   wait
   has "warning: http://$a runs build .*, not the expected 0123" <"$dir/err" || fail "no warning: $(cat "$dir/err")"
   jq -e '.warnings | length == 1' "$dir/other.pgo.provenance.json" >/dev/null || fail "the warning is not in the provenance"

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -198,6 +199,32 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
              .#<package>.toolchainId` of the Go package)"
         );
     }
+    // Where the results go, made ready before minutes of profiling: missing directories
+    // are created (as update-profile does), and a directory where a file goes is refused.
+    let provenance_path = args.provenance.clone().unwrap_or_else(|| {
+        let mut p = args.output.clone().into_os_string();
+        p.push(".provenance.json");
+        PathBuf::from(p)
+    });
+    for (path, option) in [
+        (Some(&args.output), "--output"),
+        (Some(&provenance_path), "--provenance"),
+        (args.lock.as_ref(), "--lock"),
+    ] {
+        if let Some(path) = path {
+            prepare_output(path, option)?;
+        }
+    }
+    if let Some(id) = args
+        .expect_build_id
+        .as_deref()
+        .filter(|id| id.contains('/'))
+    {
+        bail!(
+            "--expect-build-id {id} is Go's build ID (`go tool buildid`), and a profile records \
+             the ELF GNU build ID (`file BIN`, `readelf -n BIN`): give that, or --binary BIN"
+        );
+    }
     let expected = match (&args.expect_build_id, &args.binary) {
         (Some(id), _) => Some(id.clone()),
         (None, Some(bin)) => Some(read_binary(bin)?.gnu_build_id.with_context(|| {
@@ -241,14 +268,13 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
     if let Some(expected) = &expected {
         // One warning per other build, naming the sources that run it.
         let mut others: std::collections::BTreeMap<&str, BTreeSet<&str>> = Default::default();
+        // A profile without a build ID (nix-pgo's canonical form drops it: a
+        // default.pgo imported again) has nothing to compare.
         for p in pulls
             .iter()
-            .filter(|p| p.build_id.as_ref() != Some(expected))
+            .filter(|p| p.build_id.as_ref().is_some_and(|id| id != expected))
         {
-            let id = p
-                .build_id
-                .as_deref()
-                .unwrap_or("(no build ID in the profile)");
+            let id = p.build_id.as_deref().unwrap_or_default();
             others
                 .entry(id)
                 .or_default()
@@ -279,11 +305,6 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
         }
         _ => None,
     };
-    let provenance_path = args.provenance.clone().unwrap_or_else(|| {
-        let mut p = args.output.clone().into_os_string();
-        p.push(".provenance.json");
-        PathBuf::from(p)
-    });
     let live = args.sources.iter().filter(|s| s.kind != Kind::File).count();
     let files = args.sources.len() - live;
     let provenance = Provenance {
@@ -363,12 +384,45 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
 }
 
 /// Every source in every window.
+/// Makes `path`'s directory if missing; refuses a `path` that is a directory.
+fn prepare_output(path: &Path, option: &str) -> Result<()> {
+    if path.is_dir() {
+        bail!(
+            "{option} {} is a directory: give the file to write (e.g. {}/default.pgo)",
+            path.display(),
+            path.display()
+        );
+    }
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => fs::create_dir_all(dir)
+            .with_context(|| format!("could not create {} for {option}", dir.display())),
+        _ => Ok(()),
+    }
+}
+
 fn pull_all(args: &ImportArgs, client: &Client, query: &PyroscopeQuery) -> Result<Vec<Pull>> {
     let window_ms = (args.seconds * 1000) as i64;
     let history_end = now_ms();
     let history_start = history_end - window_ms * args.windows as i64;
     let mut pulls = Vec::new();
+    let live = args.sources.iter().filter(|s| s.kind != Kind::File).count();
+    // Progress, for a person waiting at a terminal (a window is 30 s by default).
+    let progress = live > 0 && std::io::stderr().is_terminal();
     for window in 0..args.windows {
+        if progress {
+            eprintln!(
+                "nix-pgo: window {} of {}: {} {} source(s), {} s",
+                window + 1,
+                args.windows,
+                if args.sources.iter().any(|s| s.kind == Kind::Pyroscope) {
+                    "pulling"
+                } else {
+                    "profiling"
+                },
+                live,
+                args.seconds
+            );
+        }
         // The live sources are profiled together, over the same seconds.
         let results: Vec<Result<Pull>> = std::thread::scope(|scope| {
             let handles: Vec<_> = args

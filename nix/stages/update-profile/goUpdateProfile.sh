@@ -14,6 +14,10 @@ pgo=\${2:-$defaultPgoPath}
 mkdir -p "\$(dirname "\$lock")" "\$(dirname "\$pgo")"
 # A default.pgo that already has the bytes is left alone (update-choice keeps it).
 if ! cmp -s "$profile/$pname.pgo" "\$pgo"; then
+  # A profile nix-pgo import pulled from production has its provenance beside it.
+  if [ -e "\$pgo.provenance.json" ]; then
+    echo "$command: warning: \$(abs "\$pgo") was imported (nix-pgo import: \$(abs "\$pgo.provenance.json") is beside it), and is replaced by the profile trained on the workloads. If that is not what you meant, restore both from version control; if it is, delete the provenance, which describes the imported profile." >&2
+  fi
   install -m 644 "$profile/$pname.pgo" "\$pgo"
   wrote+=("\$(abs "\$pgo")")
 fi
