@@ -47,10 +47,10 @@
         lib:
         let
           d = demo lib;
+          # What the demo has (hasStage: its `has`, from its arguments alone), asked of the
+          # names-only library, so that listing packages evaluates no toolchain.
           single = builtins.filter
-            (
-              s: s.perWorkload != true && (!s.lockedOnly || locked.pulldown-cmark) && builtins.elem "rust" s.languages
-            )
+            (s: s.perWorkload != true && import ./nix/internal/hasStage.nix (demo namesLib) s)
             (import ./nix/stages.nix);
         in
         listToAttrs (map (s: { inherit (s) name; value = d.${s.attr}; }) single)

@@ -226,4 +226,8 @@ test_flake_cache_locked_profiles_stop_a_workload_edit_before_optimized_and_bolte
     fail "with a lock, a training workload edit changed: $(changed "$before" "$after")"
   pending=$(would_build .#host.optimized .#host.bolted)
   [ -z "$pending" ] || fail "with a lock, optimized or bolted would be rebuilt: $pending"
+  # The locked demo's packages are each a derivation: update-choice, which needs
+  # lockChoice (the demo has none), is not listed as a null package (Nix review).
+  nix eval --json .#packages.x86_64-linux --apply builtins.attrNames | jq -e 'index("update-choice") == null' >/dev/null ||
+    fail "the locked demo lists update-choice, null without lockChoice"
 }
