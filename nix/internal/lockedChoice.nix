@@ -56,7 +56,7 @@ else if !lockChoice then
   if choice == null then null
   else builtins.trace "warning: ${who}: ${shownLockFile} holds a choice (ship ${choice.chosen}) that lockChoice = false leaves unused: this build chooses from its own evaluation (re-locking drops the choice)." null
 else if choice == null then
-  refuse "it has none for ${pname} (it was locked without lockChoice)"
+  refuse "it has none for ${pname} (it was locked without lockChoice, or by `nix-pgo import`, which locks the profile alone)"
 else if lockedWorkloads != current then
   refuse "it was made on the evaluation workloads ${names lockedWorkloads}, and the package's are ${names current}"
 else if !builtins.elem choice.chosen variants then

@@ -152,7 +152,7 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
     fail "the release of a package that left the lock's choice unused does not say so"
   # lockChoice with an entry locked without it: refused, naming the re-lock.
   jq 'del(.profiles[][].choice)' "$lock" >"$dir/no-choice.json"
-  expect_failure "the choice in .*no-choice.json can't be used: it has none for linecount \\(it was locked without lockChoice\\)" \
+  expect_failure "the choice in .*no-choice.json can't be used: it has none for linecount \\(it was locked without lockChoice, or by .nix-pgo import., which locks the profile alone\\)" \
     nix eval --impure --raw --expr "(($pkg).override { lockFile = $dir/no-choice.json; }).best.drvPath"
   expect_failure 'lockChoice = true locks the variant `best` chooses by the evaluation, and the package has no evaluation workloads' \
     nix eval --impure --expr "let p = $pkg; in (p.override { lockChoice = true; workloads = removeAttrs p.workloads [ \"evaluation\" ]; }).updateProfile.drvPath"
