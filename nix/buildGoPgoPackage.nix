@@ -177,7 +177,7 @@ let
   evaluationWorkloads = workloads.evaluation or { };
   validName = name: match "[A-Za-z0-9_][A-Za-z0-9_+-]*" name != null;
   # (workloadsFromDir always gives `broad`, empty without a broad/ directory.)
-  workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" ]
+  workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" ] [ "script" "benchmark" ]
     (if (workloads.broad or null) == { } then removeAttrs workloads [ "broad" ] else workloads);
   benchmarkInEvaluation = filter (n: evaluationWorkloads.${n} ? benchmark) (attrNames evaluationWorkloads);
 

@@ -270,7 +270,7 @@ let
 
   # pname names store paths.
   validName = name: builtins.match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" name != null;
-  workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" "broad" ] workloads;
+  workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" "broad" ] [ "script" "cargoTest" ] workloads;
 
   # Arguments every cargo stage shares; computed once.
   common = {

@@ -33,6 +33,16 @@ test_a_misspelt_or_mistyped_workload_setting_is_refused_at_evaluation() {
     fixture_eval misspeltSetting.optimized.drvPath
   expect_failure "the timeout of training workload 'tiny' must be a number of seconds, an integer above 0 \\(e.g. timeout = 1200;\\), not \"600\"" \
     fixture_eval stringTimeout.optimized.drvPath
+  # The other language's kind of run, or two runs in one workload: refused, not ignored
+  # (Nix review: Rust ignored a benchmark, Go a cargoTest, and Go ran a benchmark instead of
+  # the script beside it).
+  local go='(import ./tests/fixtures/go.nix { }).wordfreq' s='script = builtins.toFile "t.sh" "wordfreq";'
+  expect_failure "training workload 'tiny' has 'benchmark', which is Go's \(buildGoPgoPackage: go test -bench\): a workload here runs script or cargoTest" \
+    nix eval --impure --raw --expr "((import ./tests/fixtures/demo.nix).override { workloads.training.tiny = { $s benchmark = { package = \"./x\"; }; }; }).optimized.drvPath"
+  expect_failure "training workload 't' has 'cargoTest', which is Rust's \(buildPgoPackage: the package's tests\): a workload here runs script or benchmark" \
+    nix eval --impure --raw --expr "($go.override { workloads.training.t = { $s cargoTest = { }; }; }).optimized.drvPath"
+  expect_failure "training workload 't' has both 'benchmark' and 'script': a workload runs one of them" \
+    nix eval --impure --raw --expr "($go.override { workloads.training.t = { $s benchmark = { package = \"./x\"; }; }; }).optimized.drvPath"
 }
 
 test_a_misspelt_argument_of_workloads_from_dir_is_named() {

@@ -1,4 +1,4 @@
-# workloadProblems :: [ string ] -> set -> [ string ]
+# workloadProblems :: [ string ] -> [ string ] -> set -> [ string ]
 #
 # What is wrong with a pipeline's `workloads` argument, one sentence per problem (empty:
 # nothing), checked by buildPgoPackage and buildGoPgoPackage before any of it reaches a
@@ -7,10 +7,11 @@
 # mistyped settings, and names that can't name what they become. Workload names become
 # parts of file names, store path names and Hydra job names (stagesOf:
 # `profiles-<workload>`; Hydra skips a job whose name has a dot); input names only file
-# and store path names, so they may have one.
-kinds: workloads:
+# and store path names, so they may have one. `runs`: what a workload of this pipeline
+# runs (Rust: script or cargoTest; Go: script or benchmark), one of them per workload.
+kinds: runs: workloads:
 let
-  inherit (builtins) attrNames attrValues concatLists concatStringsSep elem filter isAttrs isBool isInt mapAttrs match;
+  inherit (builtins) attrNames attrValues concatLists concatStringsSep elem filter head isAttrs isBool isInt length mapAttrs match;
   isWorkloadName = name: match "[A-Za-z0-9_][A-Za-z0-9_+-]*" name != null;
   isInputName = name: match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" name != null;
   unknown = filter (k: !elem k kinds) (attrNames workloads);
@@ -35,6 +36,10 @@ let
   # ignored, and a `timeout` that is a string fail deep in workloadEnv without the
   # workload's name.
   settings = [ "script" "inputs" "timeout" "caCertificates" "cargoTest" "benchmark" ];
+  whose = {
+    benchmark = "Go's (buildGoPgoPackage: go test -bench)";
+    cargoTest = "Rust's (buildPgoPackage: the package's tests)";
+  };
   settingProblems = forEachWorkload (kind: w: spec:
     let
       where = "${kind} workload '${w}'";
@@ -44,6 +49,18 @@ let
     (if unknownSettings == [ ] then [ ] else [
       "${where} has ${concatStringsSep ", " (map (k: "'${k}'") unknownSettings)}, which is not a workload setting: the settings are ${concatStringsSep ", " settings} (misspelt?)."
     ])
+    ++ (
+      let foreign = filter (k: whose ? ${k} && !elem k runs) (attrNames spec); in
+      if foreign == [ ] then [ ] else [
+        "${where} has '${head foreign}', which is ${whose.${head foreign}}: a workload here runs ${concatStringsSep " or " runs}."
+      ]
+    )
+    ++ (
+      let ran = filter (k: elem k runs) (attrNames spec); in
+      if length ran < 2 then [ ] else [
+        "${where} has both ${concatStringsSep " and " (map (k: "'${k}'") ran)}: a workload runs one of them; make two workloads."
+      ]
+    )
     ++ (if spec ? timeout && !(isInt spec.timeout && spec.timeout > 0) then [
       "the timeout of ${where} must be a number of seconds, an integer above 0 (e.g. timeout = 1200;), not ${builtins.toJSON spec.timeout}."
     ] else [ ])
