@@ -123,7 +123,7 @@ test_tests_as_workloads_are_refused_where_they_cannot_apply() {
   refused "every training workload is the package's tests \(cargoTest\).*set .bolt = false;." \
     "workloads.training.unit.cargoTest = { };"
   # A script and tests at once, or neither.
-  refused "workload\(s\) training.both need either .script.* or .cargoTest." \
+  refused "training workload 'both' has both 'cargoTest' and 'script': a workload runs one of them" \
     "workloads.training.both = { script = ./tests/fixtures/workloads/tiny.sh; cargoTest = { }; };"
   refused "workload\(s\) broad.none need either" "workloads = $demo.workloads // { broad.none = { inputs = { }; }; };"
   # A string would reach cargo as one argument.
