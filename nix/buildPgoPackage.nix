@@ -230,6 +230,19 @@ let
   };
   lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
   checkedInProfile' = if args ? checkedInProfile then checkedInProfile else inSrc profileCopyPath;
+  # For update-profile: the copies it keeps beside the lock (src's pgo/), or, given as
+  # arguments, a note naming them instead.
+  givenCopies =
+    let
+      given = builtins.filter (a: args ? ${a} && args.${a} != null) [ "checkedInProfile" "checkedInBoltProfile" ];
+    in
+    {
+      profileCopy = if args ? checkedInProfile then null else profileCopyPath;
+      boltProfileCopy = if args ? checkedInBoltProfile then null else boltProfileCopyPath;
+      copyNote =
+        if given == [ ] then ""
+        else "${builtins.concatStringsSep " and " given} given: copy the profile into the file each names (update-profile writes only src's pgo/ copies).";
+    };
   checkedInBoltProfile' = if args ? checkedInBoltProfile then checkedInBoltProfile else inSrc boltProfileCopyPath;
   # The cargo stages never see them: re-locking doesn't rebuild baseline or instrumented.
   # Nor cargo's own target/ (a local `cargo build` beside the flake).
@@ -701,6 +714,9 @@ let
       boltLockName = "${pname}-bolt-profile";
       defaultLockPath = lockPath;
       inherit lockSource;
+      # A checked-in copy the package was given (checkedInProfile, checkedInBoltProfile) is
+      # where the user keeps it, not src's pgo/: named, not rewritten (Nix review).
+      inherit (givenCopies) profileCopy boltProfileCopy copyNote;
     };
     # bin/update-choice: lock the variant `best` chooses now, keeping the locked profile
     # (and BOLT profile): after evaluation workloads changed, no training reruns, so a

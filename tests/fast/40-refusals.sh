@@ -162,11 +162,19 @@ test_update_profile_says_where_the_package_reads_its_lock() {
   (
     export out=$dir/out pname=p toolchainId=t defaultLockPath=pgo.lock.json helper=true llvmProfdata=x \
       profile=x lockName=n profileCopy='' boltProfileCopy='' boltProfile='' lockSource=$source \
-      command=update-profile purpose=p trainingSources='' lockScript=nix/stages/update-profile/lockScript.sh
+      command=update-profile purpose=p trainingSources='' lockScript=nix/stages/update-profile/lockScript.sh copyNote="a 'note'"
     # shellcheck disable=SC2034 # read by the sourced lockScript.sh
     workloadArgs=()
     source nix/stages/update-profile/updateProfile.sh
   )
   (cd "$dir" && "$dir/out/bin/update-profile" 2>"$dir/message") || fail "update-profile failed: $(cat "$dir/message")"
   has -F "p reads its lock from $source. Commit" <"$dir/message" || fail "update-profile's message is not the lockSource: $(cat "$dir/message")"
+  has -Fx "update-profile: a 'note'" <"$dir/message" || fail "update-profile's note is not printed as it is: $(cat "$dir/message")"
+  # A checked-in profile given as an argument is kept where the user keeps it: named by
+  # the note, and src's pgo/ copy not written (Nix review).
+  local given
+  given="((import ./tests/fixtures/demo.nix).override { checkedInProfile = ./tests/fixtures/demo.nix; }).updateProfile"
+  nix eval --impure --raw --expr "$given.copyNote" | has -F "checkedInProfile given: copy the profile into the file each names" ||
+    fail "update-profile does not name the given checkedInProfile"
+  [ "$(nix eval --impure --raw --expr "$given.profileCopy")" = "" ] || fail "update-profile still writes src's pgo/ copy"
 }

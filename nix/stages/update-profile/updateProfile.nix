@@ -46,6 +46,8 @@
   # is rewritten when it exists: one that doesn't is not created.
   profileCopy ? "pgo/${pname}.profdata"
 , boltProfileCopy ? "pgo/${pname}.bolt"
+, # Printed after the lock is written (copies kept elsewhere, which it doesn't write), or "".
+  copyNote ? ""
 ,
 }:
 let
@@ -55,7 +57,7 @@ mkStage {
   name = "${pname}-${command}";
   script = ./updateProfile.sh;
   lockScript = ./lockScript.sh;
-  inherit pname lockName defaultLockPath profile lockSource command;
+  inherit pname lockName defaultLockPath profile lockSource command copyNote;
   # What the script does, for its header and --help.
   purpose =
     if command == "update-choice" then

@@ -50,6 +50,7 @@ SCRIPT
   # shellcheck disable=SC2016 # expanded where the written script runs
   lock_script_summary '$(abs "$lock")'
   cat <<SCRIPT
+[ -z "$copyNote" ] || echo "$command: "${copyNote@Q} >&2
 if [ \${#missing[@]} -gt 0 ]; then
   # Not made unasked: a project may share its locked profiles through a binary cache.
   echo "$command: checked-in copies missing beside the lock. A store without the locked profiles (another machine, a CI runner without your binary cache) rebuilds them from the workloads, and where the training of a program that starts threads gives other bytes, the lock refuses them. To check them in (update-profile rewrites them from then on):" >&2
