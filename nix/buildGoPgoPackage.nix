@@ -175,7 +175,7 @@ let
     importProvenance != null
     && ((builtins.fromJSON (readFile importProvenance)).fingerprint or null) == lockEntry.fingerprint;
   evaluationWorkloads = workloads.evaluation or { };
-  validName = name: match "[A-Za-z0-9_][A-Za-z0-9_+-]*" name != null;
+  pnameProblem = import ./internal/pnameProblem.nix pname;
   # (workloadsFromDir always gives `broad`, empty without a broad/ directory.)
   workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" ] [ "script" "benchmark" ]
     (if (workloads.broad or null) == { } then removeAttrs workloads [ "broad" ] else workloads);
@@ -375,8 +375,8 @@ let
         };
   };
 in
-if !validName pname then
-  fail "pname '${pname}' can't name a store path: use letters, digits and '-', '_', '+'."
+if pnameProblem != null then
+  fail pnameProblem
 else if (workloads.broad or { }) != { } then
   fail "workloads.broad (workloadsFromDir's broad/) feeds Rust's optimized-broad remedy, which Go pipelines don't have: move those scripts to train/, or remove them."
 else if workloadProblems != [ ] then

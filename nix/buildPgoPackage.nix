@@ -282,7 +282,7 @@ let
     [ "training" "evaluation" "broad" ]);
 
   # pname names store paths.
-  validName = name: builtins.match "[A-Za-z0-9_][A-Za-z0-9_.+-]*" name != null;
+  pnameProblem = import ./internal/pnameProblem.nix pname;
   workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" "broad" ] [ "script" "cargoTest" ] workloads;
 
   # Arguments every cargo stage shares; computed once.
@@ -754,8 +754,8 @@ let
         };
   };
 in
-if !validName pname then
-  fail "pname '${pname}' can't name a store path: use letters, digits and '-', '_', '.', '+'."
+if pnameProblem != null then
+  fail pnameProblem
 else if workloadProblems != [ ] then
   fail (builtins.concatStringsSep " " workloadProblems)
 else if kindless != [ ] then

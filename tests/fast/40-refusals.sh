@@ -22,6 +22,16 @@ test_names_that_cannot_name_files_are_refused_at_evaluation() {
   expect_failure "input 'corpus' of workload 'tiny' is the string.*Give a path" fixture_eval stringInput.drvPath
 }
 
+test_a_pname_that_cannot_name_a_store_path_is_refused_and_a_dot_is_not() {
+  local go='(import ./tests/fixtures/go.nix { }).wordfreq'
+  for pkg in "(import ./tests/fixtures/demo.nix)" "$go"; do
+    expect_failure "pname 'my tool' can't name a store path: use letters, digits and '-', '_', '.', '\+'" \
+      nix eval --impure --raw --expr "($pkg.override { pname = \"my tool\"; }).optimized.drvPath"
+    nix eval --impure --raw --expr "($pkg.override { pname = \"my.tool\"; }).baseline.drvPath" >/dev/null ||
+      fail "a pname with a dot is refused: $pkg"
+  done
+}
+
 test_a_misspelt_kind_of_workload_is_refused_at_evaluation() {
   expect_failure "workloads has 'evalution', which is not a kind of workload: the kinds are training, evaluation, broad" fixture_eval misspeltKind.optimized.drvPath
   expect_failure "workloads has 'evalution', which is not a kind of workload: the kinds are training, evaluation \\(misspelt" \
