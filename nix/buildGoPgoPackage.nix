@@ -176,6 +176,7 @@ let
     && ((builtins.fromJSON (readFile importProvenance)).fingerprint or null) == lockEntry.fingerprint;
   evaluationWorkloads = workloads.evaluation or { };
   pnameProblem = import ./internal/pnameProblem.nix pname;
+  weightProblem = import ./internal/workload/weightProblem.nix workloadWeights (workloads.training or { });
   # (workloadsFromDir always gives `broad`, empty without a broad/ directory.)
   workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" ] [ "script" "benchmark" ]
     (if (workloads.broad or null) == { } then removeAttrs workloads [ "broad" ] else workloads);
@@ -381,6 +382,8 @@ else if (workloads.broad or { }) != { } then
   fail "workloads.broad (workloadsFromDir's broad/) feeds Rust's optimized-broad remedy, which Go pipelines don't have: move those scripts to train/, or remove them."
 else if workloadProblems != [ ] then
   fail (concatStringsSep " " workloadProblems)
+else if weightProblem != null then
+  fail weightProblem
 else if lockChoice && evaluationWorkloads == { } then
   fail "lockChoice = true locks the variant `best` chooses by the evaluation, and the package has no evaluation workloads: give it some (workloads.evaluation, or eval/ with workloadsFromDir), or remove lockChoice."
 else if training == { } then

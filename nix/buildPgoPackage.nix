@@ -283,6 +283,7 @@ let
 
   # pname names store paths.
   pnameProblem = import ./internal/pnameProblem.nix pname;
+  weightProblem = import ./internal/workload/weightProblem.nix workloadWeights (workloads.training or { });
   workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" "broad" ] [ "script" "cargoTest" ] workloads;
 
   # Arguments every cargo stage shares; computed once.
@@ -758,6 +759,8 @@ if pnameProblem != null then
   fail pnameProblem
 else if workloadProblems != [ ] then
   fail (builtins.concatStringsSep " " workloadProblems)
+else if weightProblem != null then
+  fail weightProblem
 else if kindless != [ ] then
   fail "workload(s) ${builtins.concatStringsSep ", " kindless} need either `script` (a run of the program, `script = ./train.sh;`) or `cargoTest` (the package's tests, `cargoTest = { };`), not both or neither."
 else if testsIn evaluationWorkloads != [ ] then

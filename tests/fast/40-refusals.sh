@@ -32,6 +32,13 @@ test_a_pname_that_cannot_name_a_store_path_is_refused_and_a_dot_is_not() {
   done
 }
 
+test_a_misspelt_workload_weight_is_refused_naming_the_argument() {
+  expect_failure "buildPgoPackage \(pulldown-cmark\): workloadWeights names 'gide', which is not a training workload \(misspelt\?\): the training workloads are commands, guide, reference" \
+    nix eval --impure --raw --expr '((import ./tests/fixtures/demo.nix).override { workloadWeights.gide = 2; }).optimized.drvPath'
+  expect_failure "buildGoPgoPackage \(wordfreq\): workloadWeights names 'txt'" \
+    nix eval --impure --raw --expr '((import ./tests/fixtures/go.nix { }).wordfreq.override { workloadWeights.txt = 2; }).optimized.drvPath'
+}
+
 test_a_misspelt_kind_of_workload_is_refused_at_evaluation() {
   expect_failure "workloads has 'evalution', which is not a kind of workload: the kinds are training, evaluation, broad" fixture_eval misspeltKind.optimized.drvPath
   expect_failure "workloads has 'evalution', which is not a kind of workload: the kinds are training, evaluation \\(misspelt" \
