@@ -230,18 +230,26 @@ let
   };
   lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
   checkedInProfile' = if args ? checkedInProfile then checkedInProfile else inSrc profileCopyPath;
-  # For update-profile: the copies it keeps beside the lock (src's pgo/), or, given as
-  # arguments, a note naming them instead.
+  # For update-profile: the copies it keeps beside the lock (src's pgo/), unless the
+  # package was given one elsewhere (checkedInProfile, checkedInBoltProfile), which it
+  # doesn't know the place of in the repository: then a note names it. (The demo gives
+  # its pgo/ copies by their conventional place: those are rewritten.)
   givenCopies =
     let
-      given = builtins.filter (a: args ? ${a} && args.${a} != null) [ "checkedInProfile" "checkedInBoltProfile" ];
+      conventional = rel: if lockFile' == null then null else "${toString (dirOf lockFile')}/${rel}";
+      elsewhere = arg: rel:
+        let given = args.${arg} or null; in
+        given != null && conventional rel != null && toString given != conventional rel;
+      profileElsewhere = elsewhere "checkedInProfile" profileCopyPath;
+      boltElsewhere = elsewhere "checkedInBoltProfile" boltProfileCopyPath;
+      named = (if profileElsewhere then [ "checkedInProfile" ] else [ ]) ++ (if boltElsewhere then [ "checkedInBoltProfile" ] else [ ]);
     in
     {
-      profileCopy = if args ? checkedInProfile then null else profileCopyPath;
-      boltProfileCopy = if args ? checkedInBoltProfile then null else boltProfileCopyPath;
+      profileCopy = if profileElsewhere then null else profileCopyPath;
+      boltProfileCopy = if boltElsewhere then null else boltProfileCopyPath;
       copyNote =
-        if given == [ ] then ""
-        else "${builtins.concatStringsSep " and " given} given: copy the profile into the file each names (update-profile writes only src's pgo/ copies).";
+        if named == [ ] then ""
+        else "${builtins.concatStringsSep " and " named} given: copy the profile into the file each names (update-profile writes only the copies in pgo/ beside the lock).";
     };
   checkedInBoltProfile' = if args ? checkedInBoltProfile then checkedInBoltProfile else inSrc boltProfileCopyPath;
   # The cargo stages never see them: re-locking doesn't rebuild baseline or instrumented.

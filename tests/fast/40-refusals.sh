@@ -190,7 +190,8 @@ test_update_profile_says_where_the_package_reads_its_lock() {
   # A checked-in profile given as an argument is kept where the user keeps it: named by
   # the note, and src's pgo/ copy not written (Nix review).
   local given
-  given="((import ./tests/fixtures/demo.nix).override { checkedInProfile = ./tests/fixtures/demo.nix; }).updateProfile"
+  given="((import ./tests/fixtures/demo.nix).override { lockFile = $dir/lock/pgo.lock.json; checkedInProfile = ./tests/fixtures/demo.nix; }).updateProfile"
+  mkdir -p "$dir/lock" && echo '{"version": 1, "profiles": {}}' >"$dir/lock/pgo.lock.json"
   nix eval --impure --raw --expr "$given.copyNote" | has -F "checkedInProfile given: copy the profile into the file each names" ||
     fail "update-profile does not name the given checkedInProfile"
   [ "$(nix eval --impure --raw --expr "$given.profileCopy")" = "" ] || fail "update-profile still writes src's pgo/ copy"
