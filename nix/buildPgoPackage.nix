@@ -282,10 +282,10 @@ let
   # package's tests (cargoTest) run test binaries, not the program BOLT rewrites.
   scriptTraining = builtins.removeAttrs training (testsIn training);
   testsIn = set: builtins.filter (n: set.${n} ? cargoTest) (builtins.attrNames set);
-  # Workloads with neither or both of a script and cargoTest, by kind.
+  # Workloads with neither a script nor cargoTest, by kind (both: workloadProblems).
   kindless = builtins.concatLists (map
     (kind: map (n: "${kind}.${n}") (builtins.filter
-      (n: (workloads.${kind}.${n} ? script) == (workloads.${kind}.${n} ? cargoTest))
+      (n: !(workloads.${kind}.${n} ? script || workloads.${kind}.${n} ? cargoTest))
       (builtins.attrNames (workloads.${kind} or { }))))
     [ "training" "evaluation" "broad" ]);
 
@@ -770,7 +770,7 @@ else if workloadProblems != [ ] then
 else if weightProblem != null then
   fail weightProblem
 else if kindless != [ ] then
-  fail "workload(s) ${builtins.concatStringsSep ", " kindless} need either `script` (a run of the program, `script = ./train.sh;`) or `cargoTest` (the package's tests, `cargoTest = { };`), not both or neither."
+  fail "workload(s) ${builtins.concatStringsSep ", " kindless} need either `script` (a run of the program, `script = ./train.sh;`) or `cargoTest` (the package's tests, `cargoTest = { };`)."
 else if testsIn evaluationWorkloads != [ ] then
   fail "evaluation workload(s) ${builtins.concatStringsSep ", " (testsIn evaluationWorkloads)} are the package's tests (cargoTest); evaluation compares the built programs (baseline, optimized), so its workloads are scripts that run them. Tests can be training or broad workloads."
 else if bolt && training != { } && scriptTraining == { } then

@@ -167,9 +167,6 @@ struct LockReport<'a> {
 }
 
 pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
-    if args.seconds == 0 || args.windows == 0 {
-        bail!("--seconds and --windows must be at least 1");
-    }
     // A lock we cannot read stops us before minutes of profiling.
     let lock = match &args.lock {
         Some(path) if path.exists() => Some(LockFile::load(path)?),
