@@ -92,3 +92,22 @@ test_dependency_builds_carry_each_stage_flags() {
   show_drv "$(nix eval --impure --raw -f tests/fixtures/demo.nix instrumented.deps.drvPath)" | has -- '-Cprofile-generate' ||
     fail "the instrumented stage's dependencies are not instrumented"
 }
+
+test_bolt_input_shares_the_dependency_build_of_optimized_and_links_with_relocations() {
+  # bolt-input's flags only change the link (--emit-relocs, -Cstrip=debuginfo): given to
+  # the binaries alone by a rustc wrapper, they leave RUSTFLAGS and so the dependency build
+  # optimized's, one derivation, which cargo finds fresh.
+  local input optimized_deps log
+  optimized_deps=$(nix eval --impure --raw -f tests/fixtures/demo.nix optimized.deps.drvPath)
+  [ "$(nix eval --impure --raw -f tests/fixtures/demo.nix boltInput.deps.drvPath)" = "$optimized_deps" ] ||
+    fail "bolt-input has a dependency build other than optimized's"
+  input=$(nix build --impure --no-link --json -f tests/fixtures/demo.nix boltInput | jq -r '.[0].outputs.out')
+  log=$(nix log "$(nix eval --impure --raw -f tests/fixtures/demo.nix boltInput.drvPath)" 2>/dev/null)
+  [ "$(grep -oE '^ *Compiling [^ ]+' <<<"$log" | awk '{ print $2 }' | sort -u)" = pulldown-cmark ] ||
+    fail "bolt-input compiled more than the project's crate: $(grep -E '^ *Compiling' <<<"$log")"
+  # The binary got the flags: relocations kept, symbols too, no debug info.
+  readelf -S -W "$input/bin/pulldown-cmark" | has -F '.rela.text' || fail "bolt-input's binary has no .rela.text"
+  readelf -S -W "$input/bin/pulldown-cmark" | has -F '.symtab' || fail "bolt-input's binary has no symbol table"
+  readelf -S -W "$input/bin/pulldown-cmark" | has -F '.debug_info' && fail "bolt-input's binary has debug info"
+  true
+}

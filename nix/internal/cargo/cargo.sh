@@ -2,7 +2,8 @@
 # Steps shared by every cargo stage (sourced by build.sh, optimized.sh).
 # Environment (from cargoBuild.nix): src cargoLock vendor rustc cargo cc targetTriple bins
 # cargoFlags cargoProfileDir rustflags nativeBuildInputs, and optionally profile (a directory with one .profdata),
-# cargoDeps (the dependency build, deps.sh) and helper (nix-pgo, for the project's configured rustflags).
+# cargoDeps (the dependency build, deps.sh), helper (nix-pgo, for the project's configured rustflags)
+# and linkRustflags with linkCrates and rustcLinkFlags (the binaries' own flags).
 
 # cargoSetup: a writable copy of the source with our Cargo.lock, and a CARGO_HOME whose
 # only registry is the vendored directory.
@@ -48,6 +49,15 @@ CONFIG
   # Paths of this build (the build directory, the vendor store path) must not end up in
   # the binary: they would make it depend on where it was built and keep sources alive.
   export RUSTFLAGS="${configFlags:+$configFlags }$rustflags --remap-path-prefix=$NIX_BUILD_TOP=/build --remap-path-prefix=$vendor=/vendor"
+
+  if [ -n "${linkRustflags:-}" ]; then
+    # Flags for the package's binaries alone, by a rustc wrapper (rustcLinkFlags.sh says why).
+    # shellcheck disable=SC2154 # rustcLinkFlags and linkCrates come from .attrs.sh
+    printf '#!%s\nexec %q %q "$@"\n' "$BASH" "$BASH" "$rustcLinkFlags" >"$NIX_BUILD_TOP/rustc-link-flags"
+    chmod +x "$NIX_BUILD_TOP/rustc-link-flags"
+    export RUSTC_WRAPPER=$NIX_BUILD_TOP/rustc-link-flags NIX_PGO_LINK_RUSTFLAGS=$linkRustflags NIX_PGO_LINK_CRATES="${linkCrates[*]}"
+    log "rustc flags of ${linkCrates[*]} alone: $linkRustflags"
+  fi
 
   if [ -n "${profile:-}" ]; then
     local profiles=("$profile"/*.profdata)

@@ -37,6 +37,15 @@
 , # The user's RUSTFLAGS, the same in every stage, and the stage's own.
   rustflags ? [ ]
 , stageRustflags ? [ ]
+, # rustc flags for the package's own binaries alone, at their final compilation (link
+  # flags: -Clink-arg, -Cstrip), added last by a rustc wrapper (rustcLinkFlags.sh) rather
+  # than through RUSTFLAGS: cargo compiles every dependency again when RUSTFLAGS change,
+  # and these change nothing a dependency compiles to. The dependency build doesn't see
+  # them, so it is the one of the stage without them (bolt-input shares optimized's).
+  linkRustflags ? [ ]
+, # The stage whose dependency build this one's is, by name: with the same flags, the
+  # same derivation (bolt-input: "optimized").
+  depsStage ? stage
 , # Put the rustflags of the project's .cargo/config.toml first in RUSTFLAGS, which would
   # replace them (`nix-pgo cargo-rustflags`). Off only for the helper, which is that tool.
   cargoConfigRustflags ? true
@@ -64,6 +73,7 @@
 }@args:
 let
   inherit (builtins) concatLists concatStringsSep map;
+  rustcLinkFlags = ./rustcLinkFlags.sh;
   cargoFlags =
     (if cargoProfile == "release" then [ "--release" ] else [ "--profile" cargoProfile ])
     ++ [
@@ -109,7 +119,7 @@ let
   deps = mkStage (
     cargoEnv
     // {
-      name = "${pname}-${stage}-deps-${version}";
+      name = "${pname}-${depsStage}-deps-${version}";
       script = ./deps.sh;
       inherit (vendor) localPackages;
       src = cargoSkeleton {
@@ -134,13 +144,15 @@ mkStage (
     "cargoExtraArgs"
     "rustflags"
     "stageRustflags"
+    "linkRustflags"
+    "depsStage"
     "cargoConfigRustflags"
     "pkgConfigPath"
     "profile"
     "cacheDependencies"
   ]
   // cargoEnv
-    // {
+  // {
     name = "${pname}-${stage}-${version}";
     inherit script src;
     cargoDeps = if cacheDependencies then deps else "";
@@ -151,4 +163,16 @@ mkStage (
       mainProgram = builtins.head bins;
     } // meta;
   }
+    // (
+    if linkRustflags == [ ] then
+      { }
+    else
+      {
+        # The wrapper's settings (cargo.sh): the flags, and the crates that get them, the
+        # binaries by rustc's --crate-name.
+        inherit rustcLinkFlags;
+        linkRustflags = concatStringsSep " " linkRustflags;
+        linkCrates = map (builtins.replaceStrings [ "-" ] [ "_" ]) bins;
+      }
+  )
 )

@@ -8,7 +8,8 @@
 #
 # A stage of its own rather than `optimized` with relocations: `optimized` stays the
 # artefact one ships without BOLT (no relocation sections, and its hash and cache do not
-# change when BOLT is turned on or off). The cost is one more link-only-different build.
+# change when BOLT is turned on or off). The cost is one more build of the project's own
+# crates: the dependencies are optimized's.
 # Takes buildOptimized's arguments (buildOptimized.nix).
 { buildOptimized }:
 args:
@@ -25,10 +26,13 @@ buildOptimized (
     # CARGO_PROFILE_RELEASE_STRIP made all of a stripped package's functions miss their
     # profile records (the README's my-tool: 0 % of the counts matched). buildBolted strips
     # its result when the package strips (buildBoltInput.sh).
-    stageRustflags = (args.stageRustflags or [ ]) ++ [
+    # Both flags only change the link: given to the binaries alone (linkRustflags), they
+    # leave RUSTFLAGS optimized's, and so its dependency build, which bolt-input shares.
+    linkRustflags = (args.linkRustflags or [ ]) ++ [
       "-Clink-arg=-Wl,--emit-relocs"
       "-Cstrip=debuginfo"
     ];
+    depsStage = "optimized";
     # Records which binaries the package strips (nix-support/package-strip).
     script = ./buildBoltInput.sh;
     optimizedScript = ../optimized/buildOptimized.sh;

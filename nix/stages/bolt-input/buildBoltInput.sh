@@ -8,9 +8,10 @@ export CARGO_TERM_VERBOSE=true
 # shellcheck source=../optimized/buildOptimized.sh
 source "$optimizedScript"
 
-# packageStrip BIN: the `-C strip=` value rustc got for BIN before this stage's own
-# -Cstrip=debuginfo (RUSTFLAGS come last, and the last one wins), "none" when it got no
-# other, "unknown" when the log has no rustc command for BIN.
+# packageStrip BIN: the last `-C strip=` value in the rustc command cargo printed for BIN
+# (the Cargo profile's, then RUSTFLAGS'), which this stage's own -Cstrip=debuginfo
+# overrides (the rustc wrapper adds it after them, and cargo doesn't print it), "none"
+# when it got none, "unknown" when the log has no rustc command for BIN.
 packageStrip() {
   local crate=${1//-/_} command
   # (A bin target's crate name is its name with - as _; its library has --crate-type lib.)
@@ -19,7 +20,7 @@ packageStrip() {
     echo unknown
     return
   fi
-  grep -oE -- '-C ?strip=[a-z]+' <<<"$command" | sed 's/.*=//' | head -n -1 | tail -n 1 | grep . || echo none
+  grep -oE -- '-C ?strip=[a-z]+' <<<"$command" | sed 's/.*=//' | tail -n 1 | grep . || echo none
 }
 
 for bin in "${bins[@]}"; do
