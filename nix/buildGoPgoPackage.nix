@@ -412,5 +412,6 @@ else
     # --toolchain`).
     toolchainId = toolchain.go.id;
     inherit workloads profileUseGcflags;
-    override = newArgs: buildGoPgoPackage (args // newArgs);
+    # As nixpkgs' makeOverridable: new arguments, or a function of the old ones.
+    override = newArgs: buildGoPgoPackage (args // (if builtins.isFunction newArgs then newArgs args else newArgs));
   }

@@ -802,5 +802,6 @@ else
     # variants with more of them, e.g. bench/compare-cargo-pgo.nix).
     inherit profileUseRustflags;
     # The same package with some arguments replaced (other workloads, flags, ...).
-    override = newArgs: buildPgoPackage (args // newArgs);
+    # As nixpkgs' makeOverridable: new arguments, or a function of the old ones.
+    override = newArgs: buildPgoPackage (args // (if builtins.isFunction newArgs then newArgs args else newArgs));
   }

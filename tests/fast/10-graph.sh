@@ -105,6 +105,23 @@ test_pgo_lto_reaches_every_pgo_build_and_not_the_baseline() {
   done
 }
 
+test_override_takes_new_arguments_or_a_function_of_the_old_ones() {
+  # As nixpkgs' makeOverridable: `override (old: …)` sees the arguments it replaces.
+  nix eval --impure --json --expr '
+    let
+      demo = import ./tests/fixtures/demo.nix;
+      go = import ./tests/fixtures/go.nix { };
+      fromOld = demo.override (old: { rustflags = (old.rustflags or [ ]) ++ [ "-Cdebug-assertions=off" ]; });
+      given = demo.override { rustflags = [ "-Cdebug-assertions=off" ]; };
+      goFromOld = go.wordfreq.override (old: { pname = old.pname + "-renamed"; });
+    in
+    assert fromOld.optimized.drvPath == given.optimized.drvPath;
+    assert fromOld.optimized.drvPath != demo.optimized.drvPath;
+    assert goFromOld.optimized.name == (go.wordfreq.override { pname = "wordfreq-renamed"; }).optimized.name;
+    assert goFromOld.optimized.name != go.wordfreq.optimized.name;
+    true' >/dev/null || fail "override with a function of the old arguments is not override with the set it returns"
+}
+
 test_held_out_inputs_are_in_no_training_closure() {
   local training evaluation w
   # The demo's evaluationInputs (other projects' changelogs, tokio's among them).
