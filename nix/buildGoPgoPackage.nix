@@ -88,6 +88,9 @@
   # A profile of the program itself matched 1.0 in the tests, one of another program 0.33
   # and 0.40 (its runtime and standard library functions match any Go program).
   minProfileMatch ? 0.5
+, # Every workload gets the toolchain's CA bundle (SSL_CERT_FILE, which Go's crypto/x509
+  # reads); each workload's own caCertificates overrides it (as buildPgoPackage's).
+  caCertificates ? false
 , meta ? { }
 , passthru ? { }
 ,
@@ -163,7 +166,8 @@ let
     relock = "re-lock it with ${import ./internal/relockHint.nix}, or `nix-pgo import` for an imported profile";
   };
 
-  training = workloads.training or { };
+  withDefaults = mapAttrs (_: w: { inherit caCertificates; } // w);
+  training = withDefaults (workloads.training or { });
   # Where an imported profile's samples came from (`nix-pgo import`), if committed beside it.
   importProvenance =
     if lockEntry == null || sourcePath defaultPgo' == null || !(pathExists (defaultPgo' + ".provenance.json")) then null
@@ -174,7 +178,7 @@ let
   importedProfile =
     importProvenance != null
     && ((builtins.fromJSON (readFile importProvenance)).fingerprint or null) == lockEntry.fingerprint;
-  evaluationWorkloads = workloads.evaluation or { };
+  evaluationWorkloads = withDefaults (workloads.evaluation or { });
   pnameProblem = import ./internal/pnameProblem.nix pname;
   weightProblem = import ./internal/workload/weightProblem.nix workloadWeights (workloads.training or { });
   # (workloadsFromDir always gives `broad`, empty without a broad/ directory.)

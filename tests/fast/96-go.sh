@@ -134,6 +134,27 @@ test_go_src_as_path_filtered_path_or_flake_self_builds_the_same_source() {
     fail "the baseline differs with the kind of src: ${drvs[*]}"
 }
 
+test_go_ca_certificates_reach_every_workload_without_its_own_setting() {
+  # caCertificates, as buildPgoPackage's: the package's default for each workload.
+  local expr bundle run
+  expr='let go = import ./tests/fixtures/go.nix { }; p = go.wordfreq.override (old: {
+    caCertificates = true;
+    workloads = old.workloads // { training = old.workloads.training // { text = old.workloads.training.text // { caCertificates = false; }; }; };
+  }); in'
+  bundle=$(nix eval --impure --raw --expr "(import ./nix/toolchain/host.nix { }).caBundle")
+  drv_attrs "$(nix eval --impure --raw --expr "$expr p.profiles.bench.drvPath")" |
+    jq -e --arg b "$bundle" '.env.SSL_CERT_FILE == $b' >/dev/null || fail "the benchmark workload has no CA bundle"
+  [ -z "$(drv_attrs "$(nix eval --impure --raw --expr "$expr p.profiles.text.drvPath")" | jq -r '.workloadCaBundle // ""')" ] ||
+    fail "a workload's own caCertificates = false did not win"
+  run=$(input_drvs "$(nix eval --impure --raw --expr "$expr p.evaluation.drvPath")" | grep -- '-evaluation-held-out-' | head -n 1)
+  run=$(input_drvs "$run" | grep -- '-evaluation-held-out-baseline-' | head -n 1)
+  [ -n "$run" ] || fail "no evaluation run of held-out among evaluation's inputs"
+  [ "$(drv_attrs "$run" | jq -r '.workloadCaBundle // ""')" = "$bundle" ] || fail "the evaluation workload has no CA bundle"
+  # A benchmark reads its package's testdata/, and gets no inputs: refused, not ignored.
+  expect_failure "a benchmark gets no .inputs." nix eval --impure --raw --expr \
+    'let go = import ./tests/fixtures/go.nix { }; in (go.wordfreq.override (old: { workloads = old.workloads // { training = old.workloads.training // { bench = old.workloads.training.bench // { inputs.corpus = ./README.md; }; }; }; })).profiles.bench.drvPath'
+}
+
 test_go_min_profile_match_is_a_fraction() {
   # minProfileMatch = 80 (a percentage) would fail every optimized build with a match of
   # 100 %: refused at evaluation, naming the unit.

@@ -43,7 +43,9 @@ let
       unknown = builtins.filter (n: !builtins.elem n benchSettings) (builtins.attrNames bench);
       notStrings = builtins.filter (n: !builtins.isString bench.${n}) (builtins.filter (n: bench ? ${n}) benchSettings);
     in
-    if !builtins.isAttrs bench then
+    if workload ? inputs then
+      "a benchmark gets no `inputs`: go test runs it in its package's directory, whose testdata/ it reads; inputs are for script workloads (remove them, or make it a script that runs the program)"
+    else if !builtins.isAttrs bench then
       "benchmark must be a set, { package = \"internal/count\"; bench = \"Top\"; benchtime = \"200x\"; }"
     else if unknown != [ ] then
       "benchmark has ${builtins.concatStringsSep ", " unknown}, which is not a benchmark setting: the settings are `package` (the package's directory in the module, default \".\"), `bench` (go test's -bench pattern, default \".\") and `benchtime` (go test's -benchtime, e.g. \"2s\" or \"500x\", default \"1s\") (misspelt?)"
@@ -85,6 +87,9 @@ else
     inherit benchPackage;
     benchPattern = bench.bench or ".";
     benchtime = bench.benchtime or "1s";
+    # go test's own -timeout, the workload's as for a script.
+    benchTimeout = toString (workload.timeout or 600);
     # `go test -bench` builds the test binary with cgo as the program's builds have it.
-    env = variables // import ../../internal/go/goVariables.nix cgo;
+    env = variables // import ../../internal/go/goVariables.nix cgo
+      // (if workload.caCertificates or false then { SSL_CERT_FILE = "${toolchain.caBundle}"; NIX_SSL_CERT_FILE = "${toolchain.caBundle}"; } else { });
   })

@@ -34,9 +34,9 @@ else
   fi
   flags=(-trimpath -buildvcs=false -pgo=off)
   [ "${#tags[@]}" -gt 0 ] && flags+=("-tags=$(IFS=,; echo "${tags[*]}")")
-  log "go test -run '^\$' -bench '$benchPattern' -benchtime $benchtime ./$benchPackage"
+  log "go test -run '^\$' -bench '$benchPattern' -benchtime $benchtime -timeout ${benchTimeout}s ./$benchPackage"
   # -o keeps the test binary out of the source (which may be read-only).
-  "$goBin" test "${flags[@]}" -run '^$' -bench "$benchPattern" -benchtime "$benchtime" \
+  "$goBin" test "${flags[@]}" -run '^$' -bench "$benchPattern" -benchtime "$benchtime" -timeout "${benchTimeout}s" \
     -o "$NIX_BUILD_TOP/bench.test" -cpuprofile "$raw/bench.pprof" "./$benchPackage" | tee "$NIX_BUILD_TOP/bench.out" >&2 ||
     die "the benchmarks of workload '$workloadName' failed (above)."
   # go test runs no benchmark, and says nothing of it, when the pattern matches none (its
