@@ -232,10 +232,7 @@ let
     if package != "" then lastOf package
     else if module != null then lastOf (builtins.elemAt module 1)
     else pname;
-  asProgram = drv: drv // passthru // {
-    meta = drv.meta // { inherit mainProgram; } // meta;
-    passthru = drv.passthru // passthru;
-  };
+  asProgram = import ./internal/asProgram.nix { inherit passthru meta mainProgram; };
 
   baseline = asProgram (buildGoBaseline common);
   profiling = buildGoProfiling common;

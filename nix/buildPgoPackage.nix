@@ -514,16 +514,7 @@ let
         bolted = null;
       };
 
-  # The user's meta and passthru on a program variant; the stage's own passthru (profile,
-  # deps, …) stays reachable.
-  asProgram =
-    drv:
-    drv
-    // passthru
-    // {
-      meta = drv.meta // { mainProgram = builtins.head bins; } // meta;
-      passthru = drv.passthru // passthru;
-    };
+  asProgram = import ./internal/asProgram.nix { inherit passthru meta; mainProgram = builtins.head bins; };
 
   evaluation =
     if evaluationWorkloads == { } then
