@@ -25,6 +25,23 @@ test_go_vendor_vendors_the_local_dependency_and_a_wrong_hash_says_got() {
   go_fails 'got: +sha256-' vendor --argstr vendorHash "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 }
 
+test_go_vendor_of_a_module_not_in_src_names_the_argument_that_downloads_it() {
+  # A dependency that is neither in src (replace) nor reachable (GOPROXY=off): go's error,
+  # and the argument that lets the vendor stage download, as buildGoPgoPackage names it.
+  local dir
+  dir=$(mktemp -d)
+  printf 'module example.com/needs\n\ngo 1.21\n\nrequire example.com/elsewhere v1.0.0\n' >"$dir/go.mod"
+  printf 'package main\n\nimport _ "example.com/elsewhere"\n\nfunc main() {}\n' >"$dir/main.go"
+  expect_failure 'proxyVendor = true' nix build --impure --no-link --expr "
+    let nixPgo = import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }; in
+    (nixPgo.buildGoPgoPackage {
+      pname = \"needs\"; version = \"0\"; src = $dir;
+      vendorHash = \"sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\";
+      workloads.training.run.script = ./tests/fixtures/go-wordfreq/train/text.sh;
+    }).vendor"
+  rm -rf "$dir"
+}
+
 test_go_optimized_uses_the_profile_without_store_paths_and_rebuilds_bit_identically() {
   local optimized baseline info
   optimized=$(go_build optimized)

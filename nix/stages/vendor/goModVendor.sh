@@ -11,7 +11,7 @@ cd "$NIX_BUILD_TOP/source/$modRoot" || exit
 rm -rf vendor
 "$goBin" mod vendor 2>"$NIX_BUILD_TOP/vendor.log" || {
   cat "$NIX_BUILD_TOP/vendor.log" >&2
-  die "go mod vendor failed (above). Without network (GOPROXY=off) every dependency must come from src, through a replace directive to one of its directories; a module of the proxy needs \`proxy = true\` on a machine that can reach it."
+  die "go mod vendor failed (above). Without network (GOPROXY=off) every dependency must come from src, through a replace directive to one of its directories; a module of the proxy needs \`proxyVendor = true\` (buildGoPgoPackage's; goModVendor's \`proxy\`) on a machine that can reach proxy.golang.org."
 }
 cat "$NIX_BUILD_TOP/vendor.log" >&2
 [ -f vendor/modules.txt ] || die "go mod vendor wrote no vendor/modules.txt: the module has no dependencies to vendor. Set vendorHash = null."
