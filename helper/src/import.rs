@@ -86,7 +86,7 @@ pub fn parse_source(arg: &str) -> Result<Source, String> {
         }
         return Ok(Source {
             kind,
-            url: url.to_owned(),
+            url: file_url_path(url)?.to_owned(),
             weight,
         });
     }
@@ -125,6 +125,30 @@ pub fn parse_source(arg: &str) -> Result<Source, String> {
         },
         weight,
     })
+}
+
+/// The path after `file:`: as written (`file:cpu.pprof`, `file:/tmp/cpu.pprof`), or a
+/// file URL's (`file:///tmp/cpu.pprof`, RFC 8089: after `//` comes a host, empty or
+/// `localhost` for this one), which was recorded as `///tmp/cpu.pprof`.
+fn file_url_path(rest: &str) -> Result<&str, String> {
+    let Some(authority_and_path) = rest.strip_prefix("//") else {
+        return Ok(rest);
+    };
+    let (host, path) = authority_and_path
+        .find('/')
+        .map_or((authority_and_path, ""), |i| authority_and_path.split_at(i));
+    match host {
+        _ if path.is_empty() => Err(format!(
+            "file://{authority_and_path} is a URL with no path (after file:// comes a host): \
+             give file:{authority_and_path} for a relative path, file:///abs/path for an \
+             absolute one"
+        )),
+        "" | "localhost" => Ok(path),
+        _ => Err(format!(
+            "file://{authority_and_path} names a file on another host ({host}): copy the file \
+             here and give its path, file:PATH (file:///abs/path for an absolute one)"
+        )),
+    }
 }
 
 /// Whether `url`'s query has the parameter `name`.
@@ -372,6 +396,23 @@ mod tests {
             "http://h:1/debug/pprof/"
         );
         assert!(parse_source("file:").is_err());
+        // A file URL is its path (RFC 8089): file:///p and file://localhost/p are /p.
+        for url in ["file:///tmp/cpu.pprof", "file://localhost/tmp/cpu.pprof"] {
+            let s = parse_source(url).unwrap();
+            assert_eq!(
+                (s.kind, s.url.as_str()),
+                (Kind::File, "/tmp/cpu.pprof"),
+                "{url}"
+            );
+        }
+        assert_eq!(parse_source("file:///tmp/cpu.pprof=2").unwrap().weight, 2);
+        let err = parse_source("file://db1/tmp/cpu.pprof").unwrap_err();
+        assert!(err.contains("another host (db1)"), "{err}");
+        let err = parse_source("file://cpu.pprof").unwrap_err();
+        assert!(
+            err.contains("give file:cpu.pprof for a relative path"),
+            "{err}"
+        );
         assert!(parse_source("http://h:1=0").is_err());
         assert!(parse_source("h:1").is_err());
         let err = parse_source("https://h:1").unwrap_err();
