@@ -728,6 +728,21 @@ fn import_reads_profile_files_once_and_locks_them() {
     assert!(err.contains("missing.pprof"), "{err}");
     let err = fails(&["import", "--source", "https://127.0.0.1:1", "--output", out]);
     assert!(err.contains("--source file:PATH"), "{err}");
+    // A file is read once, whatever --windows: its errors name no window.
+    let heap = fixture("heap.pprof");
+    let err = fails(&[
+        "import",
+        "--source",
+        &format!("file:{}", s(&heap)),
+        "--windows",
+        "2",
+        "--output",
+        out,
+    ]);
+    assert!(
+        err.contains(&format!("{} is not a CPU profile", s(&heap))),
+        "{err}"
+    );
 }
 
 /// A real HTTP server on 127.0.0.1 that answers every request with `response`.

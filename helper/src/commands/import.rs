@@ -237,9 +237,13 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
     let client = Client::new(Duration::from_secs(args.seconds + args.timeout));
 
     let pulls = pull_all(&args, &client, &query)?;
+    // (A file is read once, whatever --windows: its name is its path.)
     let names: Vec<String> = pulls
         .iter()
-        .map(|p| format!("{} (window {})", p.url, p.window + 1))
+        .map(|p| match args.sources[p.source].kind {
+            Kind::File => p.url.clone(),
+            Kind::NetHttpPprof | Kind::Pyroscope => format!("{} (window {})", p.url, p.window + 1),
+        })
         .collect();
     let inputs: Vec<Input> = pulls
         .iter()
