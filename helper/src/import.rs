@@ -25,10 +25,11 @@ use anyhow::{bail, Context, Result};
 use prost::Message;
 use serde::Serialize;
 
+use crate::merge::first_repeated;
 use crate::pprof::{self, Profile};
 
 /// Where profiles come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Kind {
     /// A service's own net/http/pprof endpoint.
     #[serde(rename = "net/http/pprof")]
@@ -149,6 +150,54 @@ fn file_url_path(rest: &str) -> Result<&str, String> {
              here and give its path, file:PATH (file:///abs/path for an absolute one)"
         )),
     }
+}
+
+impl Source {
+    /// The source as `--source` gives it (without its weight).
+    pub fn shown(&self) -> String {
+        match self.kind {
+            Kind::NetHttpPprof => self.url.clone(),
+            Kind::Pyroscope => format!("{PYROSCOPE_PREFIX}{}", self.url),
+            Kind::File => format!("{FILE_PREFIX}{}", self.url),
+        }
+    }
+
+    /// What the source reads, the same for every way of writing it: the profile URL of a
+    /// net/http/pprof service (its base URL or the profile's), a Pyroscope server's URL,
+    /// a file's resolved path (as written when it can't be resolved: reading it fails
+    /// later, naming it).
+    fn endpoint(&self) -> (Kind, std::ffi::OsString) {
+        let at = match self.kind {
+            Kind::NetHttpPprof => pprof_url(&self.url, 0).into(),
+            Kind::Pyroscope => self.url.clone().into(),
+            Kind::File => std::fs::canonicalize(&self.url)
+                .map_or_else(|_| self.url.clone().into(), |p| p.into_os_string()),
+        };
+        (self.kind, at)
+    }
+}
+
+/// Refuses a source given twice, before any request: a Go process takes one CPU profile at
+/// a time, so the second pull of a window would fail ("cpu profiling already in use") after
+/// the first had begun; a file's or a Pyroscope server's samples would count twice, where
+/// a weight says so openly.
+pub fn refuse_repeated_sources(sources: &[Source]) -> Result<()> {
+    let Some((again, first)) = first_repeated(sources.iter().map(|s| (s.endpoint(), s))) else {
+        return Ok(());
+    };
+    let why = match again.kind {
+        Kind::NetHttpPprof => {
+            "a Go process takes one CPU profile at a time, so its second pull would fail \
+             (\"cpu profiling already in use\")"
+        }
+        Kind::Pyroscope | Kind::File => "its samples would be counted twice",
+    };
+    bail!(
+        "--source {} is given twice (also as {}): {why}; list each source once (`=N` at its \
+         end weighs its profiles N times)",
+        again.shown(),
+        first.shown()
+    )
 }
 
 /// Whether `url`'s query has the parameter `name`.

@@ -745,6 +745,55 @@ fn import_reads_profile_files_once_and_locks_them() {
     );
 }
 
+#[test]
+fn import_refuses_a_source_given_twice_before_any_request() {
+    let dir = scratch("import-twice");
+    let out = dir.join("default.pgo");
+    let out = s(&out);
+    // Nothing listens there: a request would fail with "connection refused".
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    // The same instance by its base URL and by its profile's (which Go would refuse with
+    // "cpu profiling already in use" once the first pull is under way).
+    for again in [base.clone(), format!("{base}/debug/pprof/profile")] {
+        let err = fails(&[
+            "import",
+            "--source",
+            &base,
+            "--source",
+            &again,
+            "--seconds",
+            "1",
+            "--output",
+            out,
+        ]);
+        assert!(
+            err.contains(&format!("--source {again} is given twice (also as {base})"))
+                && !err.contains("connection refused"),
+            "{err}"
+        );
+    }
+    // A file by two paths: its samples would count twice.
+    let a = fixture("cpu-a.pprof");
+    let other_path = a.parent().unwrap().join("../pprof/cpu-a.pprof");
+    let (first, second) = (
+        format!("file:{}", s(&a)),
+        format!("file:{}=2", s(&other_path)),
+    );
+    let err = fails(&[
+        "import", "--source", &first, "--source", &second, "--output", out,
+    ]);
+    assert!(
+        err.contains("is given twice") && err.contains("counted twice"),
+        "{err}"
+    );
+    assert!(!Path::new(out).exists());
+}
+
 /// A real HTTP server on 127.0.0.1 that answers every request with `response`.
 fn serve(response: Vec<u8>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -12,7 +12,9 @@ use serde::Serialize;
 use crate::commands::pprof::write_merged;
 use crate::commands::GlobalArgs;
 use nix_pgo::date::{format_utc, parse_date, today};
-use nix_pgo::import::{now_ms, parse_source, Client, Kind, PyroscopeQuery, Source};
+use nix_pgo::import::{
+    now_ms, parse_source, refuse_repeated_sources, Client, Kind, PyroscopeQuery, Source,
+};
 use nix_pgo::lock::{update, write_if_changed, Change, LockEntry, LockFile};
 use nix_pgo::output::{print_json, write_json};
 use nix_pgo::pprof::merge::{merge, Input};
@@ -167,6 +169,7 @@ struct LockReport<'a> {
 }
 
 pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
+    refuse_repeated_sources(&args.sources)?;
     // A lock we cannot read stops us before minutes of profiling.
     let lock = match &args.lock {
         Some(path) if path.exists() => Some(LockFile::load(path)?),
