@@ -746,6 +746,111 @@ fn import_reads_profile_files_once_and_locks_them() {
 }
 
 #[test]
+fn import_keeps_the_pulls_a_reimported_profile_came_from() {
+    let dir = scratch("import-history");
+    let out = dir.join("default.pgo");
+    let out = s(&out);
+    let served = |name: &str| {
+        let bytes = fs::read(fixture(name)).unwrap();
+        serve(http("200 OK", "application/octet-stream", &bytes))
+    };
+    let (a, b) = (served("cpu-a.pprof"), served("cpu-b.pprof"));
+    ok(&["import", "--source", &a, "--seconds", "1", "--output", out]);
+    let first = read_json(format!("{out}.provenance.json"));
+    // (Checked out later, say: its mtime is not when its samples were taken.)
+    fs::File::options()
+        .write(true)
+        .open(out)
+        .and_then(|f| {
+            f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000))
+        })
+        .unwrap();
+    // The profile as it is and a new window, into the same default.pgo: the file's pull
+    // says where its samples came from, the first import's pulls (it had its mtime, and
+    // the earlier pulls were gone).
+    let again = format!("file:{out}");
+    ok(&[
+        "import",
+        "--source",
+        &again,
+        "--source",
+        &b,
+        "--seconds",
+        "1",
+        "--output",
+        out,
+    ]);
+    let second = read_json(format!("{out}.provenance.json"));
+    assert_ne!(second["fingerprint"], first["fingerprint"]);
+    let pulls = second["pulls"].as_array().unwrap();
+    let file = pulls
+        .iter()
+        .find(|p| p["url"] == out)
+        .expect("the file's pull");
+    let from = &file["from"];
+    assert_eq!(from["fingerprint"], first["fingerprint"], "{second}");
+    assert_eq!(from["pulls"], first["pulls"]);
+    assert_eq!(from["sources"], first["sources"]);
+    assert!(from.get("lock").is_none(), "{from}");
+    assert_eq!(
+        (&file["start"], &file["end"]),
+        (&first["pulls"][0]["start"], &first["pulls"][0]["end"])
+    );
+    // Its readers find the fingerprint where they did (release.rs, buildGoPgoPackage).
+    assert_eq!(
+        second["fingerprint"],
+        ok(&["pprof", "fingerprint", out]).trim()
+    );
+    // Once more: the history nests.
+    ok(&[
+        "import",
+        "--source",
+        &again,
+        "--source",
+        &a,
+        "--seconds",
+        "1",
+        "--output",
+        out,
+    ]);
+    let third = read_json(format!("{out}.provenance.json"));
+    let file = third["pulls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["url"] == out)
+        .unwrap();
+    assert_eq!(file["from"]["pulls"], second["pulls"], "{third}");
+    // A provenance of another profile beside a file is not carried, and said.
+    let other = dir.join("other.pgo");
+    fs::copy(fixture("cpu-a.pprof"), &other).unwrap();
+    fs::write(
+        dir.join("other.pgo.provenance.json"),
+        r#"{"fingerprint": "0123", "pulls": []}"#,
+    )
+    .unwrap();
+    let out2 = dir.join("merged.pgo");
+    let stderr = String::from_utf8(
+        nix_pgo(&[
+            "import",
+            "--source",
+            &format!("file:{}", s(&other)),
+            "--output",
+            s(&out2),
+        ])
+        .stderr,
+    )
+    .unwrap();
+    assert!(
+        stderr.contains("describes another profile (fingerprint 0123"),
+        "{stderr}"
+    );
+    let merged = read_json(dir.join("merged.pgo.provenance.json"));
+    assert!(merged["pulls"][0].get("from").is_none(), "{merged}");
+    assert_eq!(merged["warnings"].as_array().unwrap().len(), 1, "{merged}");
+}
+
+#[test]
 fn import_refuses_a_source_given_twice_before_any_request() {
     let dir = scratch("import-twice");
     let out = dir.join("default.pgo");
