@@ -1039,3 +1039,67 @@ fn import_reports_what_the_endpoint_did() {
         provenance["fingerprint"]
     );
 }
+
+/// A `pprof match --json` report as the optimized stage writes it.
+fn match_report(dir: &Path, binary: &str, program_value: i64, matched: i64) -> PathBuf {
+    let path = dir.join(format!("profile-match-{binary}.json"));
+    let unmatched = program_value - matched;
+    let report = serde_json::json!({
+        "profile": "default.pgo", "binary": binary,
+        "functions": 10, "functionsMatched": 8, "functionRate": 0.8,
+        "valueType": "cpu/nanoseconds", "value": 200, "valueMatched": 200 - unmatched,
+        "valueRate": 0.5, "mainModule": "example.com/svc",
+        "programFunctions": 4, "programFunctionsMatched": 2,
+        "programValue": program_value, "programValueMatched": matched,
+        "programValueRate": matched as f64 / program_value as f64, "mainOnlyValue": 0,
+        "unmatched": [["main.tokenize", unmatched]],
+        "programUnmatched": [["main.tokenize", unmatched * 3 / 4], ["main.parse", unmatched / 4]],
+    });
+    fs::write(&path, report.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn pprof_staleness_reads_the_match_reports_and_refuses_above_max_stale() {
+    let dir = scratch("staleness");
+    // Two programs: the profile is of `svc` (a third stale); `tool` lacks its package main.
+    let svc = match_report(&dir, "svc", 120, 80);
+    let tool = match_report(&dir, "tool", 120, 0);
+    let out = dir.join("staleness.json");
+    let printed = ok(&[
+        "pprof",
+        "staleness",
+        "--max-stale",
+        "50",
+        "-o",
+        s(&out),
+        s(&tool),
+        s(&svc),
+    ]);
+    assert!(
+        printed.contains("svc: 33.3% of the profile's cpu/nanoseconds under the program's own functions is in functions it no longer has (maxStale 50.0%): main.tokenize (25.0%), main.parse"),
+        "{printed}"
+    );
+    let json = read_json(&out);
+    assert_eq!(json["binary"], "svc");
+    assert_eq!(json["programValue"], 120);
+    let err = fails(&[
+        "pprof",
+        "staleness",
+        "--max-stale",
+        "10",
+        "--refresh",
+        "re-import: nix-pgo import --source http://svc:6060",
+        s(&svc),
+        s(&tool),
+    ]);
+    assert!(
+        err.contains("33.3% of its cpu/nanoseconds under the program's own functions is in functions svc no longer has")
+            && err.contains("more than maxStale 10.0%: main.tokenize (25.0%), main.parse (8.3%)")
+            && err.contains("re-import: nix-pgo import --source http://svc:6060"),
+        "{err}"
+    );
+    // A percentage, not a fraction as --min-rate's.
+    let err = fails(&["pprof", "staleness", "--max-stale", "120", s(&svc)]);
+    assert!(err.contains("percentage between 0 and 100"), "{err}");
+}
