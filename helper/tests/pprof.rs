@@ -856,12 +856,7 @@ fn import_refuses_a_source_given_twice_before_any_request() {
     let out = dir.join("default.pgo");
     let out = s(&out);
     // Nothing listens there: a request would fail with "connection refused".
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
+    let base = nobody_listens();
     // The same instance by its base URL and by its profile's (which Go would refuse with
     // "cpu profiling already in use" once the first pull is under way).
     for again in [base.clone(), format!("{base}/debug/pprof/profile")] {
@@ -899,6 +894,16 @@ fn import_refuses_a_source_given_twice_before_any_request() {
     assert!(!Path::new(out).exists());
 }
 
+/// The URL of a port of 127.0.0.1 just freed: nothing listens there.
+fn nobody_listens() -> String {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
 /// A real HTTP server on 127.0.0.1 that answers every request with `response`.
 fn serve(response: Vec<u8>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -929,13 +934,7 @@ fn import_reports_what_the_endpoint_did() {
     let dir = scratch("import");
     let out = dir.join("default.pgo");
     let out = s(&out);
-    // Nothing listens on a port just freed.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let down = format!("http://127.0.0.1:{port}");
+    let down = nobody_listens();
     let err = fails(&[
         "import",
         "--source",
