@@ -91,6 +91,15 @@
 , # Every workload gets the toolchain's CA bundle (SSL_CERT_FILE, which Go's crypto/x509
   # reads); each workload's own caCertificates overrides it (as buildPgoPackage's).
   caCertificates ? false
+, # An imported profile (`nix-pgo import`) goes stale as the code moves on: profileFresh
+  # fails when more than this percentage of its CPU time under the program's own functions
+  # (package main, the main module) is in functions the build no longer has, renamed or
+  # removed since it was imported (`optimized`'s match against baseline, the share `pprof
+  # match` warns with), naming them and the re-import. A percentage, as buildPgoPackage's
+  # maxStale (which fails its optimized build: Go's keeps building with the profile, whose
+  # other functions still help, until the services run a build to import from). The
+  # go-import trial's rename of 2 hot functions made 32.9 %. 100 never fails.
+  maxStale ? 10
 , meta ? { }
 , passthru ? { }
 ,
@@ -150,7 +159,9 @@ let
   # whose fingerprint a lock records), but Go's own convention (-pgo=auto) would use it:
   # given explicitly, refused; found in src, a warning. Either way with the command that
   # locks it as it is.
-  lockItAsIs = "lock it as it is with `nix-pgo import --source file:${defaultPgoPath'} --output ${defaultPgoPath'} --lock ${lockPath} --name ${pname} --toolchain ${toolchain.go.id}` (run where update-profile writes: src's pgo.lock.json must hold the lock), or write both from the workloads with the package's updateProfile";
+  # nix-pgo import's flags that write default.pgo and its lock entry where the package reads them.
+  importInto = "--output ${defaultPgoPath'} --lock ${lockPath} --name ${pname} --toolchain ${toolchain.go.id}";
+  lockItAsIs = "lock it as it is with `nix-pgo import --source file:${defaultPgoPath'} ${importInto}` (run where update-profile writes: src's pgo.lock.json must hold the lock), or write both from the workloads with the package's updateProfile";
   unlockedDefaultPgo =
     if lockFile' != null || defaultPgo' == null then null
     else if args ? defaultPgo then
@@ -175,9 +186,21 @@ let
   # The locked profile is the imported one: its provenance describes it (the same
   # fingerprint). One left from an earlier import beside a profile trained since (by
   # updateProfile) doesn't make the profile imported, and its training is checked.
-  importedProfile =
-    importProvenance != null
-    && ((builtins.fromJSON (readFile importProvenance)).fingerprint or null) == lockEntry.fingerprint;
+  importedFrom = if importProvenance == null then null else builtins.fromJSON (readFile importProvenance);
+  importedProfile = importedFrom != null && (importedFrom.fingerprint or null) == lockEntry.fingerprint;
+  # The import that made the profile, again (profileFresh's message for a stale one): its
+  # live sources, windows and weights, into default.pgo and the lock.
+  reimport =
+    let
+      live = filter (s: (s.kind or "file") != "file") (importedFrom.sources or [ ]);
+      quoted = arg: if match "[A-Za-z0-9_./:=+@%,-]*" arg != null then arg else "'${arg}'";
+      source = s: quoted ((if s.kind == "pyroscope" then "pyroscope+" else "") + s.url + (if (s.weight or 1) != 1 then "=${toString s.weight}" else ""));
+      flags =
+        (if live == [ ] then [ "--source http://HOST:PORT" ] else map (s: "--source ${source s}") live)
+        ++ (if importedFrom ? seconds then [ "--seconds ${toString importedFrom.seconds}" ] else [ ])
+        ++ (if importedFrom ? windows then [ "--windows ${toString importedFrom.windows}" ] else [ ]);
+    in
+    "import a new profile from the services once they run this build, `nix-pgo import ${concatStringsSep " " flags} ${importInto}`, and commit ${defaultPgoPath'}, its provenance and ${lockPath} (or raise maxStale)";
   evaluationWorkloads = withDefaults (workloads.evaluation or { });
   pnameProblem = import ./internal/pnameProblem.nix pname;
   weightProblem = import ./internal/workload/weightProblem.nix workloadWeights (workloads.training or { });
@@ -341,17 +364,22 @@ let
       };
     };
     # A check that the locked profile was trained on the training workloads there are now
-    # (a sampled profile can't be retrained and compared, as buildPgoPackage's is).
+    # (a sampled profile can't be retrained and compared, as buildPgoPackage's is), or, for
+    # an imported one, that the program still has the functions it names (up to maxStale).
     profileFresh =
       if lockFile' == null then
         null
       else
-        checkTraining {
+        checkTraining ({
           inherit pname training;
           lockFile = lockFile';
           toolchainId = toolchain.go.id;
           imported = importedProfile;
-        };
+        } // (if importedProfile then {
+          # How much of the profile the program no longer has: optimized's match reports.
+          inherit optimized maxStale;
+          refresh = reimport;
+        } else { }));
     updateProfile = goUpdateProfile {
       inherit pname profiles lockPath lockSource training;
       defaultPgoPath = defaultPgoPath';
@@ -393,6 +421,8 @@ else if benchmarkInEvaluation != [ ] then
   fail "evaluation workload(s) ${concatStringsSep ", " benchmarkInEvaluation} are benchmarks; evaluation compares the built programs (baseline, optimized), so its workloads are scripts that run them."
 else if !(builtins.isInt minProfileMatch || builtins.isFloat minProfileMatch) || minProfileMatch < 0 || minProfileMatch > 1 then
   fail "minProfileMatch = ${builtins.toJSON minProfileMatch}: it is a fraction between 0 and 1 (the default 0.5: half the profile's CPU time on functions of the program), not a percentage."
+else if !(builtins.isInt maxStale || builtins.isFloat maxStale) || maxStale < 0 || maxStale > 100 then
+  fail "maxStale = ${builtins.toJSON maxStale}: it is a percentage between 0 and 100 (the default 10: profileFresh fails when more than 10 % of an imported profile's CPU time under the program's own functions is in functions the build no longer has; 100 never fails)."
 else
   listToAttrs
     (map (s: { name = s.attr; value = stageValues.${s.attr}; }) (filter (s: elem "go" s.languages) (import ./stages.nix)))

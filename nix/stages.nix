@@ -70,7 +70,8 @@ map stage [
   { name = "release"; attr = "release"; }
   # The locked profile against the workloads: Rust's retrains and compares (profileFresh),
   # Go's sampled profile can't be, so it checks that the training workloads are those the
-  # profile was locked with (checkTraining).
+  # profile was locked with, or that an imported profile's functions are still the
+  # program's (checkTraining).
   { name = "profile-fresh"; attr = "profileFresh"; check = true; lockedOnly = true; job = false; }
   # bin/update-profile: an app (`nix run`), not a build product.
   { name = "update-profile"; attr = "updateProfile"; job = false; }

@@ -25,10 +25,11 @@ use anyhow::{bail, Context, Result};
 use prost::Message;
 use serde::Serialize;
 
+use crate::merge::first_repeated;
 use crate::pprof::{self, Profile};
 
 /// Where profiles come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Kind {
     /// A service's own net/http/pprof endpoint.
     #[serde(rename = "net/http/pprof")]
@@ -86,7 +87,7 @@ pub fn parse_source(arg: &str) -> Result<Source, String> {
         }
         return Ok(Source {
             kind,
-            url: url.to_owned(),
+            url: file_url_path(url)?.to_owned(),
             weight,
         });
     }
@@ -125,6 +126,78 @@ pub fn parse_source(arg: &str) -> Result<Source, String> {
         },
         weight,
     })
+}
+
+/// The path after `file:`: as written (`file:cpu.pprof`, `file:/tmp/cpu.pprof`), or a
+/// file URL's (`file:///tmp/cpu.pprof`, RFC 8089: after `//` comes a host, empty or
+/// `localhost` for this one), which was recorded as `///tmp/cpu.pprof`.
+fn file_url_path(rest: &str) -> Result<&str, String> {
+    let Some(authority_and_path) = rest.strip_prefix("//") else {
+        return Ok(rest);
+    };
+    let (host, path) = authority_and_path
+        .find('/')
+        .map_or((authority_and_path, ""), |i| authority_and_path.split_at(i));
+    match host {
+        _ if path.is_empty() => Err(format!(
+            "file://{authority_and_path} is a URL with no path (after file:// comes a host): \
+             give file:{authority_and_path} for a relative path, file:///abs/path for an \
+             absolute one"
+        )),
+        "" | "localhost" => Ok(path),
+        _ => Err(format!(
+            "file://{authority_and_path} names a file on another host ({host}): copy the file \
+             here and give its path, file:PATH (file:///abs/path for an absolute one)"
+        )),
+    }
+}
+
+impl Source {
+    /// The source as `--source` gives it (without its weight).
+    pub fn shown(&self) -> String {
+        match self.kind {
+            Kind::NetHttpPprof => self.url.clone(),
+            Kind::Pyroscope => format!("{PYROSCOPE_PREFIX}{}", self.url),
+            Kind::File => format!("{FILE_PREFIX}{}", self.url),
+        }
+    }
+
+    /// What the source reads, the same for every way of writing it: the profile URL of a
+    /// net/http/pprof service (its base URL or the profile's), a Pyroscope server's URL,
+    /// a file's resolved path (as written when it can't be resolved: reading it fails
+    /// later, naming it).
+    fn endpoint(&self) -> (Kind, std::ffi::OsString) {
+        let at = match self.kind {
+            Kind::NetHttpPprof => pprof_url(&self.url, 0).into(),
+            Kind::Pyroscope => self.url.clone().into(),
+            Kind::File => std::fs::canonicalize(&self.url)
+                .map_or_else(|_| self.url.clone().into(), |p| p.into_os_string()),
+        };
+        (self.kind, at)
+    }
+}
+
+/// Refuses a source given twice, before any request: a Go process takes one CPU profile at
+/// a time, so the second pull of a window would fail ("cpu profiling already in use") after
+/// the first had begun; a file's or a Pyroscope server's samples would count twice, where
+/// a weight says so openly.
+pub fn refuse_repeated_sources(sources: &[Source]) -> Result<()> {
+    let Some((again, first)) = first_repeated(sources.iter().map(|s| (s.endpoint(), s))) else {
+        return Ok(());
+    };
+    let why = match again.kind {
+        Kind::NetHttpPprof => {
+            "a Go process takes one CPU profile at a time, so its second pull would fail \
+             (\"cpu profiling already in use\")"
+        }
+        Kind::Pyroscope | Kind::File => "its samples would be counted twice",
+    };
+    bail!(
+        "--source {} is given twice (also as {}): {why}; list each source once (`=N` at its \
+         end weighs its profiles N times)",
+        again.shown(),
+        first.shown()
+    )
 }
 
 /// Whether `url`'s query has the parameter `name`.
@@ -372,6 +445,23 @@ mod tests {
             "http://h:1/debug/pprof/"
         );
         assert!(parse_source("file:").is_err());
+        // A file URL is its path (RFC 8089): file:///p and file://localhost/p are /p.
+        for url in ["file:///tmp/cpu.pprof", "file://localhost/tmp/cpu.pprof"] {
+            let s = parse_source(url).unwrap();
+            assert_eq!(
+                (s.kind, s.url.as_str()),
+                (Kind::File, "/tmp/cpu.pprof"),
+                "{url}"
+            );
+        }
+        assert_eq!(parse_source("file:///tmp/cpu.pprof=2").unwrap().weight, 2);
+        let err = parse_source("file://db1/tmp/cpu.pprof").unwrap_err();
+        assert!(err.contains("another host (db1)"), "{err}");
+        let err = parse_source("file://cpu.pprof").unwrap_err();
+        assert!(
+            err.contains("give file:cpu.pprof for a relative path"),
+            "{err}"
+        );
         assert!(parse_source("http://h:1=0").is_err());
         assert!(parse_source("h:1").is_err());
         let err = parse_source("https://h:1").unwrap_err();

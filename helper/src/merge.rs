@@ -40,20 +40,40 @@ pub fn parse_weighted_input(arg: &str) -> Result<WeightedInput, String> {
 /// Refuses a profile given twice (the same file by two paths too): its counts
 /// would be added twice, where a weight says so openly.
 pub fn refuse_repeated<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Result<()> {
-    let mut seen = std::collections::BTreeMap::new();
-    for path in paths {
-        let key = fs::canonicalize(path)
-            .with_context(|| format!("could not resolve input {}", path.display()))?;
-        if let Some(previous) = seen.insert(key, path) {
-            anyhow::bail!(
-                "profile {} is given more than once (also as {}): its counts would be added \
-                 twice; list each profile once (use --weight N:FILE to weight it)",
-                path.display(),
-                previous.display()
-            );
-        }
+    let keyed = paths
+        .into_iter()
+        .map(|path| {
+            fs::canonicalize(path)
+                .with_context(|| format!("could not resolve input {}", path.display()))
+                .map(|key| (key, path))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if let Some((path, previous)) = first_repeated(keyed) {
+        anyhow::bail!(
+            "profile {} is given more than once (also as {}): its counts would be added \
+             twice; list each profile once (use --weight N:FILE to weight it)",
+            path.display(),
+            previous.display()
+        );
     }
     Ok(())
+}
+
+/// The first item whose key an earlier item has, with that earlier item: an
+/// input given twice (refuse_repeated, import's sources).
+pub fn first_repeated<K: Ord, T>(items: impl IntoIterator<Item = (K, T)>) -> Option<(T, T)> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (key, item) in items {
+        match seen.entry(key) {
+            std::collections::btree_map::Entry::Occupied(earlier) => {
+                return Some((item, earlier.remove()))
+            }
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(item);
+            }
+        }
+    }
+    None
 }
 
 /// The profile files an INPUT stands for: the file itself, or the

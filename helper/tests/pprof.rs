@@ -728,6 +728,180 @@ fn import_reads_profile_files_once_and_locks_them() {
     assert!(err.contains("missing.pprof"), "{err}");
     let err = fails(&["import", "--source", "https://127.0.0.1:1", "--output", out]);
     assert!(err.contains("--source file:PATH"), "{err}");
+    // A file is read once, whatever --windows: its errors name no window.
+    let heap = fixture("heap.pprof");
+    let err = fails(&[
+        "import",
+        "--source",
+        &format!("file:{}", s(&heap)),
+        "--windows",
+        "2",
+        "--output",
+        out,
+    ]);
+    assert!(
+        err.contains(&format!("{} is not a CPU profile", s(&heap))),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_keeps_the_pulls_a_reimported_profile_came_from() {
+    let dir = scratch("import-history");
+    let out = dir.join("default.pgo");
+    let out = s(&out);
+    let served = |name: &str| {
+        let bytes = fs::read(fixture(name)).unwrap();
+        serve(http("200 OK", "application/octet-stream", &bytes))
+    };
+    let (a, b) = (served("cpu-a.pprof"), served("cpu-b.pprof"));
+    ok(&["import", "--source", &a, "--seconds", "1", "--output", out]);
+    let first = read_json(format!("{out}.provenance.json"));
+    // (Checked out later, say: its mtime is not when its samples were taken.)
+    fs::File::options()
+        .write(true)
+        .open(out)
+        .and_then(|f| {
+            f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000))
+        })
+        .unwrap();
+    // The profile as it is and a new window, into the same default.pgo: the file's pull
+    // says where its samples came from, the first import's pulls (it had its mtime, and
+    // the earlier pulls were gone).
+    let again = format!("file:{out}");
+    ok(&[
+        "import",
+        "--source",
+        &again,
+        "--source",
+        &b,
+        "--seconds",
+        "1",
+        "--output",
+        out,
+    ]);
+    let second = read_json(format!("{out}.provenance.json"));
+    assert_ne!(second["fingerprint"], first["fingerprint"]);
+    let pulls = second["pulls"].as_array().unwrap();
+    let file = pulls
+        .iter()
+        .find(|p| p["url"] == out)
+        .expect("the file's pull");
+    let from = &file["from"];
+    assert_eq!(from["fingerprint"], first["fingerprint"], "{second}");
+    assert_eq!(from["pulls"], first["pulls"]);
+    assert_eq!(from["sources"], first["sources"]);
+    assert!(from.get("lock").is_none(), "{from}");
+    assert_eq!(
+        (&file["start"], &file["end"]),
+        (&first["pulls"][0]["start"], &first["pulls"][0]["end"])
+    );
+    // Its readers find the fingerprint where they did (release.rs, buildGoPgoPackage).
+    assert_eq!(
+        second["fingerprint"],
+        ok(&["pprof", "fingerprint", out]).trim()
+    );
+    // Once more: the history nests.
+    ok(&[
+        "import",
+        "--source",
+        &again,
+        "--source",
+        &a,
+        "--seconds",
+        "1",
+        "--output",
+        out,
+    ]);
+    let third = read_json(format!("{out}.provenance.json"));
+    let file = third["pulls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["url"] == out)
+        .unwrap();
+    assert_eq!(file["from"]["pulls"], second["pulls"], "{third}");
+    // A provenance of another profile beside a file is not carried, and said.
+    let other = dir.join("other.pgo");
+    fs::copy(fixture("cpu-a.pprof"), &other).unwrap();
+    fs::write(
+        dir.join("other.pgo.provenance.json"),
+        r#"{"fingerprint": "0123", "pulls": []}"#,
+    )
+    .unwrap();
+    let out2 = dir.join("merged.pgo");
+    let stderr = String::from_utf8(
+        nix_pgo(&[
+            "import",
+            "--source",
+            &format!("file:{}", s(&other)),
+            "--output",
+            s(&out2),
+        ])
+        .stderr,
+    )
+    .unwrap();
+    assert!(
+        stderr.contains("describes another profile (fingerprint 0123"),
+        "{stderr}"
+    );
+    let merged = read_json(dir.join("merged.pgo.provenance.json"));
+    assert!(merged["pulls"][0].get("from").is_none(), "{merged}");
+    assert_eq!(merged["warnings"].as_array().unwrap().len(), 1, "{merged}");
+}
+
+#[test]
+fn import_refuses_a_source_given_twice_before_any_request() {
+    let dir = scratch("import-twice");
+    let out = dir.join("default.pgo");
+    let out = s(&out);
+    // Nothing listens there: a request would fail with "connection refused".
+    let base = nobody_listens();
+    // The same instance by its base URL and by its profile's (which Go would refuse with
+    // "cpu profiling already in use" once the first pull is under way).
+    for again in [base.clone(), format!("{base}/debug/pprof/profile")] {
+        let err = fails(&[
+            "import",
+            "--source",
+            &base,
+            "--source",
+            &again,
+            "--seconds",
+            "1",
+            "--output",
+            out,
+        ]);
+        assert!(
+            err.contains(&format!("--source {again} is given twice (also as {base})"))
+                && !err.contains("connection refused"),
+            "{err}"
+        );
+    }
+    // A file by two paths: its samples would count twice.
+    let a = fixture("cpu-a.pprof");
+    let other_path = a.parent().unwrap().join("../pprof/cpu-a.pprof");
+    let (first, second) = (
+        format!("file:{}", s(&a)),
+        format!("file:{}=2", s(&other_path)),
+    );
+    let err = fails(&[
+        "import", "--source", &first, "--source", &second, "--output", out,
+    ]);
+    assert!(
+        err.contains("is given twice") && err.contains("counted twice"),
+        "{err}"
+    );
+    assert!(!Path::new(out).exists());
+}
+
+/// The URL of a port of 127.0.0.1 just freed: nothing listens there.
+fn nobody_listens() -> String {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
 }
 
 /// A real HTTP server on 127.0.0.1 that answers every request with `response`.
@@ -760,13 +934,7 @@ fn import_reports_what_the_endpoint_did() {
     let dir = scratch("import");
     let out = dir.join("default.pgo");
     let out = s(&out);
-    // Nothing listens on a port just freed.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let down = format!("http://127.0.0.1:{port}");
+    let down = nobody_listens();
     let err = fails(&[
         "import",
         "--source",
@@ -869,4 +1037,68 @@ fn import_reports_what_the_endpoint_did() {
         json["profiles"]["go-service"]["go-test"]["fingerprint"],
         provenance["fingerprint"]
     );
+}
+
+/// A `pprof match --json` report as the optimized stage writes it.
+fn match_report(dir: &Path, binary: &str, program_value: i64, matched: i64) -> PathBuf {
+    let path = dir.join(format!("profile-match-{binary}.json"));
+    let unmatched = program_value - matched;
+    let report = serde_json::json!({
+        "profile": "default.pgo", "binary": binary,
+        "functions": 10, "functionsMatched": 8, "functionRate": 0.8,
+        "valueType": "cpu/nanoseconds", "value": 200, "valueMatched": 200 - unmatched,
+        "valueRate": 0.5, "mainModule": "example.com/svc",
+        "programFunctions": 4, "programFunctionsMatched": 2,
+        "programValue": program_value, "programValueMatched": matched,
+        "programValueRate": matched as f64 / program_value as f64, "mainOnlyValue": 0,
+        "unmatched": [["main.tokenize", unmatched]],
+        "programUnmatched": [["main.tokenize", unmatched * 3 / 4], ["main.parse", unmatched / 4]],
+    });
+    fs::write(&path, report.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn pprof_staleness_reads_the_match_reports_and_refuses_above_max_stale() {
+    let dir = scratch("staleness");
+    // Two programs: the profile is of `svc` (a third stale); `tool` lacks its package main.
+    let svc = match_report(&dir, "svc", 120, 80);
+    let tool = match_report(&dir, "tool", 120, 0);
+    let out = dir.join("staleness.json");
+    let printed = ok(&[
+        "pprof",
+        "staleness",
+        "--max-stale",
+        "50",
+        "-o",
+        s(&out),
+        s(&tool),
+        s(&svc),
+    ]);
+    assert!(
+        printed.contains("svc: 33.3% of the profile's cpu/nanoseconds under the program's own functions is in functions it no longer has (maxStale 50.0%): main.tokenize (25.0%), main.parse"),
+        "{printed}"
+    );
+    let json = read_json(&out);
+    assert_eq!(json["binary"], "svc");
+    assert_eq!(json["programValue"], 120);
+    let err = fails(&[
+        "pprof",
+        "staleness",
+        "--max-stale",
+        "10",
+        "--refresh",
+        "re-import: nix-pgo import --source http://svc:6060",
+        s(&svc),
+        s(&tool),
+    ]);
+    assert!(
+        err.contains("33.3% of its cpu/nanoseconds under the program's own functions is in functions svc no longer has")
+            && err.contains("more than maxStale 10.0%: main.tokenize (25.0%), main.parse (8.3%)")
+            && err.contains("re-import: nix-pgo import --source http://svc:6060"),
+        "{err}"
+    );
+    // A percentage, not a fraction as --min-rate's.
+    let err = fails(&["pprof", "staleness", "--max-stale", "120", s(&svc)]);
+    assert!(err.contains("percentage between 0 and 100"), "{err}");
 }

@@ -30,12 +30,13 @@ load() {
   done
 }
 
-test_go_import_pulls_merges_locks_and_builds() {
-  local nix_pgo baseline dir a b pids loads build_id toolchain optimized profile eval_out
-  nix_pgo="$(out_path .#host.helper)/bin/nix-pgo"
-  baseline=$(out_path -f "$GO_SERVICE" baseline)
-  toolchain=$(nix eval --impure --raw -f "$GO_SERVICE" toolchainId)
-  dir=$(mktemp -d)
+# import_from_two_instances NIX_PGO BASELINE TOOLCHAIN DIR: two instances of the service
+# under load (one weighted 2), two consecutive windows of 2 s each, imported into
+# DIR/default.pgo, its provenance and DIR/pgo.lock.json (import's stdout and stderr in
+# DIR/import.out, DIR/import.err); prints the two instances' host:port. The instances are
+# stopped after.
+import_from_two_instances() {
+  local nix_pgo=$1 baseline=$2 toolchain=$3 dir=$4 a b pids loads status=0
   mkdir "$dir/a" "$dir/b"
   a=$(start_service "$baseline/bin/go-service" "$dir/a")
   b=$(start_service "$baseline/bin/go-service" "$dir/b")
@@ -46,13 +47,25 @@ test_go_import_pulls_merges_locks_and_builds() {
   loads=$!
   load "$b" 150 &
   loads="$loads $!"
-  # Two instances (one weighted 2), two consecutive windows of 2 s each.
   "$nix_pgo" import --source "http://$a=2" --source "http://$b" --seconds 2 --windows 2 \
     --output "$dir/default.pgo" --lock "$dir/pgo.lock.json" --name go-service --toolchain "$toolchain" \
-    --binary "$baseline/bin/go-service" 2>"$dir/import.err"
-  cat "$dir/import.err"
-  # shellcheck disable=SC2086 # two pids
+    --binary "$baseline/bin/go-service" >"$dir/import.out" 2>"$dir/import.err" || status=$?
+  # shellcheck disable=SC2086 # two pids each
   wait $loads
+  # shellcheck disable=SC2086
+  kill $pids 2>/dev/null || true
+  ((status == 0)) || fail "the import failed: $(cat "$dir/import.err")"
+  echo "$a $b"
+}
+
+test_go_import_pulls_merges_locks_and_builds() {
+  local nix_pgo baseline dir build_id toolchain optimized profile eval_out fresh
+  nix_pgo="$(out_path .#host.helper)/bin/nix-pgo"
+  baseline=$(out_path -f "$GO_SERVICE" baseline)
+  toolchain=$(nix eval --impure --raw -f "$GO_SERVICE" toolchainId)
+  dir=$(mktemp -d)
+  import_from_two_instances "$nix_pgo" "$baseline" "$toolchain" "$dir" >/dev/null
+  cat "$dir/import.out" "$dir/import.err"
   jq . "$dir/default.pgo.provenance.json"
 
   # The provenance: 4 pulls with samples, from the binary that was built.
@@ -83,9 +96,13 @@ test_go_import_pulls_merges_locks_and_builds() {
   eval_out=$(out_path -f "$GO_SERVICE" evaluation --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo")
   find "$eval_out" -name '*.json' | sed -n 1,5p
   jq . "$eval_out"/evaluation.json || fail "no evaluation.json in $eval_out"
-  # Its provenance describes the locked profile: profile-fresh has no training to check.
-  has "was imported from production" <"$(out_path -f "$GO_SERVICE" profileFresh --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo")/training.txt" ||
+  # Its provenance describes the locked profile: profile-fresh has no training to check,
+  # and the program has every function of the profile.
+  fresh=$(out_path -f "$GO_SERVICE" profileFresh --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo")
+  has "was imported from production" <"$fresh/training.txt" ||
     fail "profile-fresh does not take the imported profile for one"
+  jq -e '.binary == "go-service" and .stalePercent == 0 and .maxStale == 10 and .programValue > 0' "$fresh/staleness.json" >/dev/null ||
+    fail "profile-fresh does not say how much of the imported profile the program has: $(cat "$fresh/staleness.json")"
 
   # The release carries where the samples came from: the provenance beside default.pgo.
   local fp release stale log
@@ -105,6 +122,34 @@ test_go_import_pulls_merges_locks_and_builds() {
   release=$(out_path -f "$GO_SERVICE" release --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$stale/default.pgo")
   tar -xzOf "$release"/*.tar.gz --wildcards '*/provenance.json' | jq -e '.profile | has("import") | not' >/dev/null ||
     fail "the release carries a provenance of another profile"
+}
+
+test_go_imported_profile_gone_stale_fails_profile_fresh() {
+  local nix_pgo baseline toolchain dir instances src stale optimized
+  nix_pgo="$(out_path .#host.helper)/bin/nix-pgo"
+  baseline=$(out_path -f "$GO_SERVICE" baseline)
+  toolchain=$(nix eval --impure --raw -f "$GO_SERVICE" toolchainId)
+  dir=$(mktemp -d)
+  instances=$(import_from_two_instances "$nix_pgo" "$baseline" "$toolchain" "$dir")
+  # The service's hot functions renamed since the import (as the go-import trial renamed
+  # two of its service's): the profile's samples of them are no use to Go's PGO.
+  src=$(mktemp -d)
+  cp -r examples/go-service/. "$src"
+  sed -i 's/\bsplit(/splitValues(/g; s/\brecord(/makeRecord(/g' "$src/main.go"
+  stale=(-f "$GO_SERVICE" --arg lockFile "$dir/pgo.lock.json" --arg defaultPgo "$dir/default.pgo" --arg src "$src")
+  # optimized still builds with it (the rest of the profile still helps), and says so.
+  optimized=$(out_path "${stale[@]}" optimized)
+  nix log "$optimized" | has "functions go-service doesn't have" || fail "optimized did not warn of the missing functions"
+  # The check reads what optimized found: no build of its own.
+  [ "$(would_build "${stale[@]}" profileFresh)" = "$(nix eval --impure --raw "${stale[@]}" profileFresh.drvPath)" ] ||
+    fail "profile-fresh builds more than itself once optimized is built: $(would_build "${stale[@]}" profileFresh)"
+  expect_failure "the profile is stale: [0-9.]+% of its cpu/nanoseconds under the program's own functions is in functions go-service no longer has .*more than maxStale 10.0%: main\.(record|split) \([0-9.]+%\).*nix-pgo import --source http://${instances% *}=2 --source http://${instances#* } --seconds 2 --windows 2 --output default.pgo --lock pgo.lock.json --name go-service --toolchain $toolchain" \
+    nix build --impure --no-link "${stale[@]}" profileFresh
+  # Up to maxStale it passes, with the figure.
+  stale=("${stale[@]}" --arg maxStale 100)
+  jq -e '.stalePercent > 10 and .maxStale == 100 and (.missing | map(.[0]) | index("main.record"))' \
+    "$(out_path "${stale[@]}" profileFresh)/staleness.json" >/dev/null ||
+    fail "profile-fresh with maxStale = 100 did not pass with the figure"
 }
 
 test_go_import_bad_inputs_name_the_fix() {

@@ -163,6 +163,13 @@ test_go_min_profile_match_is_a_fraction() {
   nix eval --impure --raw --expr '((import ./tests/fixtures/go.nix { }).wordfreq.override { minProfileMatch = 0.8; }).optimized.drvPath' >/dev/null
 }
 
+test_go_max_stale_is_a_percentage() {
+  # As buildPgoPackage's: a percentage, 100 never fails; outside 0-100 refused at evaluation.
+  expect_failure "maxStale = 150: it is a percentage between 0 and 100" \
+    nix eval --impure --raw --expr '((import ./tests/fixtures/go.nix { }).wordfreq.override { maxStale = 150; }).optimized.drvPath'
+  nix eval --impure --raw --expr '((import ./tests/fixtures/go.nix { }).wordfreq.override { maxStale = 100; }).optimized.drvPath' >/dev/null
+}
+
 test_go_src_pgo_dir_vendor_dir_and_filtered_src_mean_what_the_user_means() {
   local dir before after id
   dir=$(mktemp -d)/module

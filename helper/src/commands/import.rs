@@ -8,14 +8,17 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::commands::pprof::write_merged;
 use crate::commands::GlobalArgs;
 use nix_pgo::date::{format_utc, parse_date, today};
-use nix_pgo::import::{now_ms, parse_source, Client, Kind, PyroscopeQuery, Source};
+use nix_pgo::import::{
+    now_ms, parse_source, refuse_repeated_sources, Client, Kind, PyroscopeQuery, Source,
+};
 use nix_pgo::lock::{update, write_if_changed, Change, LockEntry, LockFile};
 use nix_pgo::output::{print_json, write_json};
-use nix_pgo::pprof::merge::{merge, Input};
+use nix_pgo::pprof::merge::{canonical, merge, Input};
 use nix_pgo::pprof::show::Summary;
 use nix_pgo::pprof::symbols::read_binary;
 use nix_pgo::pprof::{self, Profile};
@@ -128,6 +131,9 @@ struct Pull {
     /// The build ID of the profile's main mapping: the binary the samples came from.
     build_id: Option<String>,
     binary: Option<String>,
+    /// A file's: the provenance of the import it came from, where its samples came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<Value>,
     #[serde(skip)]
     profile: Profile,
 }
@@ -167,6 +173,7 @@ struct LockReport<'a> {
 }
 
 pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
+    refuse_repeated_sources(&args.sources)?;
     // A lock we cannot read stops us before minutes of profiling.
     let lock = match &args.lock {
         Some(path) if path.exists() => Some(LockFile::load(path)?),
@@ -198,11 +205,10 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
     }
     // Where the results go, made ready before minutes of profiling: missing directories
     // are created (as update-profile does), and a directory where a file goes is refused.
-    let provenance_path = args.provenance.clone().unwrap_or_else(|| {
-        let mut p = args.output.clone().into_os_string();
-        p.push(".provenance.json");
-        PathBuf::from(p)
-    });
+    let provenance_path = args
+        .provenance
+        .clone()
+        .unwrap_or_else(|| provenance_beside(&args.output));
     for (path, option) in [
         (Some(&args.output), "--output"),
         (Some(&provenance_path), "--provenance"),
@@ -236,10 +242,15 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
     };
     let client = Client::new(Duration::from_secs(args.seconds + args.timeout));
 
-    let pulls = pull_all(&args, &client, &query)?;
+    let mut warnings = Vec::new();
+    let pulls = pull_all(&args, &client, &query, &mut warnings)?;
+    // (A file is read once, whatever --windows: its name is its path.)
     let names: Vec<String> = pulls
         .iter()
-        .map(|p| format!("{} (window {})", p.url, p.window + 1))
+        .map(|p| match args.sources[p.source].kind {
+            Kind::File => p.url.clone(),
+            Kind::NetHttpPprof | Kind::Pyroscope => format!("{} (window {})", p.url, p.window + 1),
+        })
         .collect();
     let inputs: Vec<Input> = pulls
         .iter()
@@ -254,7 +265,6 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
     let summary = write_merged(&merged, &args.output, None)?;
 
     let build_ids: BTreeSet<String> = pulls.iter().filter_map(|p| p.build_id.clone()).collect();
-    let mut warnings = Vec::new();
     if build_ids.len() > 1 {
         warnings.push(format!(
             "the sources run {} different builds ({}): the profile mixes them",
@@ -397,7 +407,12 @@ fn prepare_output(path: &Path, option: &str) -> Result<()> {
     }
 }
 
-fn pull_all(args: &ImportArgs, client: &Client, query: &PyroscopeQuery) -> Result<Vec<Pull>> {
+fn pull_all(
+    args: &ImportArgs,
+    client: &Client,
+    query: &PyroscopeQuery,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Pull>> {
     let window_ms = (args.seconds * 1000) as i64;
     let history_end = now_ms();
     let history_start = history_end - window_ms * args.windows as i64;
@@ -492,7 +507,19 @@ fn pull_all(args: &ImportArgs, client: &Client, query: &PyroscopeQuery) -> Resul
                 .map_or(0, |d| d.as_millis() as i64);
             (ms, ms)
         };
-        pulls.push(describe(i, 0, source.url.clone(), start, end, profile));
+        let mut pull = describe(i, 0, source.url.clone(), start, end, profile);
+        match earlier_import(path, &pull.profile) {
+            Ok(Some(from)) => {
+                // Dated by the pulls its samples came from, not the file.
+                if let Some((start, end)) = span(&from) {
+                    (pull.start, pull.end) = (start, end);
+                }
+                pull.from = Some(from);
+            }
+            Ok(None) => {}
+            Err(warning) => warnings.push(warning),
+        }
+        pulls.push(pull);
     }
     Ok(pulls)
 }
@@ -527,6 +554,7 @@ fn describe(
             .filter(|m| m.build_id != 0)
             .map(|m| pprof::string(&profile, m.build_id).to_owned()),
         binary: main.map(|m| pprof::string(&profile, m.filename).to_owned()),
+        from: None,
         profile,
     }
 }
@@ -587,14 +615,78 @@ fn write_lock<'a>(
     })
 }
 
+/// Where import writes the provenance of `profile` unless told (--provenance).
+fn provenance_beside(profile: &Path) -> PathBuf {
+    let mut p = profile.to_owned().into_os_string();
+    p.push(".provenance.json");
+    PathBuf::from(p)
+}
+
+/// The provenance at `path` (an import's JSON), if there is one.
+fn read_provenance(path: &Path) -> Option<Value> {
+    serde_json::from_slice(&fs::read(path).ok()?).ok()
+}
+
+/// The fingerprint of the profile a provenance describes (the one readers check:
+/// buildGoPgoPackage, the release).
+fn fingerprint_of(provenance: &Value) -> Option<&str> {
+    provenance.get("fingerprint")?.as_str()
+}
+
 /// Whether the provenance file at `path` describes the profile with `fingerprint`.
 fn describes(path: &Path, fingerprint: &str) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Described {
-        fingerprint: String,
+    read_provenance(path).is_some_and(|p| fingerprint_of(&p) == Some(fingerprint))
+}
+
+/// The provenance of the import a file source came from: the one beside it (import's
+/// default place), when it describes the file's profile (the same fingerprint), less its
+/// lock report, which is this import's to make. A default.pgo imported again with new
+/// windows keeps on record the pulls its samples came from. Err: a warning, when the
+/// provenance there describes another profile.
+fn earlier_import(path: &Path, profile: &Profile) -> Result<Option<Value>, String> {
+    let provenance_path = provenance_beside(path);
+    if !provenance_path.exists() {
+        return Ok(None);
     }
-    fs::read(path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<Described>(&bytes).ok())
-        .is_some_and(|d| d.fingerprint == fingerprint)
+    // (A profile that can't be made canonical is refused by the merge, which names why.)
+    let Ok(canonical) = canonical(&path.display().to_string(), profile) else {
+        return Ok(None);
+    };
+    let fingerprint = pprof::fingerprint(&canonical);
+    let mut provenance = read_provenance(&provenance_path);
+    match provenance.as_ref().map(fingerprint_of) {
+        Some(Some(f)) if f == fingerprint => {}
+        described => {
+            let (what, why) = match described {
+                Some(Some(f)) => (
+                    format!(
+                        "describes another profile (fingerprint {f}) than {} ({fingerprint})",
+                        path.display()
+                    ),
+                    " (is it left from an earlier import?)",
+                ),
+                _ => ("is no import provenance (no fingerprint)".to_owned(), ""),
+            };
+            return Err(format!(
+                "{} {what}: where {}'s samples came from is not on record in this \
+                 provenance{why}",
+                provenance_path.display(),
+                path.display()
+            ));
+        }
+    }
+    if let Some(Value::Object(fields)) = &mut provenance {
+        fields.remove("lock");
+    }
+    Ok(provenance)
+}
+
+/// The first start and last end of a provenance's pulls (UTC times, which sort as text).
+fn span(provenance: &Value) -> Option<(String, String)> {
+    let pulls = provenance.get("pulls")?.as_array()?;
+    let times = |key: &'static str| pulls.iter().filter_map(move |p| p.get(key)?.as_str());
+    Some((
+        times("start").min()?.to_owned(),
+        times("end").max()?.to_owned(),
+    ))
 }

@@ -6,8 +6,9 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 use crate::commands::GlobalArgs;
+use nix_pgo::coverage::parse_percent;
 use nix_pgo::merge::{parse_weighted_input, refuse_repeated, WeightedInput};
-use nix_pgo::output::{print_json, write_json};
+use nix_pgo::output::{print_json, read_json, write_json};
 use nix_pgo::percent::share;
 use nix_pgo::pprof::cpu_time;
 use nix_pgo::pprof::merge::{canonical, has_samples, merge, Input};
@@ -32,6 +33,8 @@ pub enum PprofCommand {
     Show(ShowArgs),
     /// How much of a profile's weight falls on functions of a Go binary.
     Match(MatchArgs),
+    /// How stale a profile is for a build, from `pprof match` reports; fails above --max-stale.
+    Staleness(StalenessArgs),
 }
 
 /// Merge CPU profiles into one canonical profile: strings, functions,
@@ -132,6 +135,7 @@ pub fn run(global: &GlobalArgs, args: PprofArgs) -> Result<()> {
         PprofCommand::Fingerprint(args) => run_fingerprint(global, args),
         PprofCommand::Show(args) => run_show(global, args),
         PprofCommand::Match(args) => run_match(global, args),
+        PprofCommand::Staleness(args) => run_staleness(global, args),
     }
 }
 
@@ -455,7 +459,7 @@ fn run_match(global: &GlobalArgs, args: MatchArgs) -> Result<()> {
              without it, as the optimized stage does), \
              which Go's PGO can't use: {}. Take a new profile of this build (or re-lock it) \
              to optimize them again",
-            share(100.0 * (1.0 - report.program_value_rate)),
+            share(report.stale_percent().unwrap_or_default()),
             args.profile.display(),
             report.value_type,
             args.binary.display(),
@@ -473,4 +477,147 @@ fn program_packages(report: &MatchReport) -> String {
                  main module"
             .to_owned(),
     }
+}
+
+/// How stale a Go profile is for a build: of the profile's CPU time under the program's own
+/// functions, the share in functions the build no longer has (renamed or removed since the
+/// profile was taken), the figure `pprof match` warns with. Read from `pprof match --json`
+/// reports (the optimized stage's nix-support/profile-match-<bin>.json), so that no build is
+/// matched again; with several programs, the one the profile matches best counts (the
+/// others lack its package main). Fails above --max-stale.
+#[derive(Debug, clap::Args)]
+pub struct StalenessArgs {
+    /// `nix-pgo --json pprof match` reports of one profile, one per program of the build.
+    #[arg(value_name = "MATCH.json", required = true)]
+    pub reports: Vec<PathBuf>,
+
+    /// Fail when more than PCT percent of the profile's CPU time under the program's own
+    /// functions is in functions the build no longer has.
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub max_stale: Option<f64>,
+
+    /// How to take a new profile of this build, for the message (e.g. the `nix-pgo import`
+    /// command that made the profile).
+    #[arg(long, value_name = "TEXT")]
+    pub refresh: Option<String>,
+
+    /// Also write the JSON verdict here.
+    #[arg(short = 'o', long = "output", value_name = "OUT.json")]
+    pub output: Option<PathBuf>,
+}
+
+/// `pprof match --json`'s report, as read back.
+#[derive(Debug, serde::Deserialize)]
+struct MatchFile {
+    binary: PathBuf,
+    #[serde(flatten)]
+    report: MatchReport,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StalenessOutput<'a> {
+    /// The program whose figures these are: the one the profile matches best.
+    binary: &'a Path,
+    value_type: &'a str,
+    /// The profile's value under the program's own functions, and in those the binary has.
+    program_value: i64,
+    program_value_matched: i64,
+    /// Percent of program_value in functions the binary doesn't have; null when only
+    /// main.main of the program is on the profile's stacks (nothing to tell by).
+    stale_percent: Option<f64>,
+    max_stale: Option<f64>,
+    /// The hottest of those functions, with their value.
+    missing: &'a [(String, i64)],
+}
+
+fn run_staleness(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
+    let mut read = Vec::new();
+    for path in &args.reports {
+        read.push(read_json::<MatchFile>(
+            path,
+            "a `nix-pgo --json pprof match` report",
+        )?);
+    }
+    // The best-matching program, among those with functions of their own on the stacks.
+    let best = read
+        .iter()
+        .filter_map(|m| Some((m, m.report.stale_percent()?)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(m, _)| m)
+        .or(read.first())
+        .context("no match report")?;
+    let report = &best.report;
+    let stale = report.stale_percent();
+    let output = StalenessOutput {
+        binary: &best.binary,
+        value_type: &report.value_type,
+        program_value: report.program_value,
+        program_value_matched: report.program_value_matched,
+        stale_percent: stale,
+        max_stale: args.max_stale,
+        missing: &report.program_unmatched,
+    };
+    if let Some(path) = &args.output {
+        write_json(path, &output)?;
+    }
+    if global.json {
+        print_json(&output)?;
+    }
+    let binary = best.binary.display();
+    let missing = |n: usize| {
+        report
+            .program_unmatched
+            .iter()
+            .take(n)
+            .map(|(name, value)| {
+                format!(
+                    "{name} ({})",
+                    share(100.0 * *value as f64 / report.program_value as f64)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(stale) = stale else {
+        if !global.json {
+            println!(
+                "{binary}: of the program's own functions only main.main is on the profile's \
+                 stacks: how stale the profile is can't be told"
+            );
+        }
+        return Ok(());
+    };
+    if let Some(max) = args.max_stale.filter(|&max| stale > max) {
+        bail!(
+            "the profile is stale: {} of its {} under the program's own functions is in \
+             functions {binary} no longer has (renamed or removed since the profile was \
+             taken), more than maxStale {}: {}. Go's PGO can't use those samples, and every \
+             build still uses the profile: {}",
+            share(stale),
+            report.value_type,
+            share(max),
+            missing(5),
+            args.refresh.as_deref().unwrap_or(
+                "take a new profile of this build (`nix-pgo import` from the services running it)"
+            )
+        );
+    }
+    if !global.json {
+        println!(
+            "{binary}: {} of the profile's {} under the program's own functions is in functions \
+             it no longer has{}{}",
+            share(stale),
+            report.value_type,
+            args.max_stale
+                .map(|max| format!(" (maxStale {})", share(max)))
+                .unwrap_or_default(),
+            if report.program_unmatched.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", missing(5))
+            }
+        );
+    }
+    Ok(())
 }

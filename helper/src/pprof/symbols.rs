@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use object::{Object, ObjectSection, ObjectSymbol};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::pclntab;
 use super::proto::Profile;
@@ -125,7 +125,7 @@ fn go_note(note: &[u8]) -> Option<String> {
 }
 
 /// The match of one profile against one binary.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MatchReport {
     /// Distinct functions (outermost frame of each location: the function
@@ -159,6 +159,19 @@ pub struct MatchReport {
     /// The program's own functions not in the binary, with the value counted
     /// for them (renamed or removed since the profile was taken).
     pub program_unmatched: Vec<(String, i64)>,
+}
+
+impl MatchReport {
+    /// How stale the profile is for the binary: the percentage of its value under the
+    /// program's own functions that is in functions the binary doesn't have (renamed or
+    /// removed since the profile was taken), which Go's PGO can't use. None when no
+    /// function of the program but `main.main` is on its stacks: nothing to tell by.
+    pub fn stale_percent(&self) -> Option<f64> {
+        (self.program_value > 0).then(|| {
+            100.0 * (self.program_value - self.program_value_matched) as f64
+                / self.program_value as f64
+        })
+    }
 }
 
 /// Whether a Go function belongs to the program rather than the Go
