@@ -187,7 +187,11 @@ let
   # fingerprint). One left from an earlier import beside a profile trained since (by
   # updateProfile) doesn't make the profile imported, and its training is checked.
   importedFrom = if importProvenance == null then null else builtins.fromJSON (readFile importProvenance);
-  importedProfile = importedFrom != null && (importedFrom.fingerprint or null) == lockEntry.fingerprint;
+  # Without its provenance (not committed), the lock entry still tells: `nix-pgo import`
+  # records no training workloads, and a trained profile always has some.
+  importedProfile =
+    (importedFrom != null && (importedFrom.fingerprint or null) == lockEntry.fingerprint)
+    || (lockEntry != null && (lockEntry.workloads or { }) == { } && (lockEntry.trainingSources or { }) == { });
   # The import that made the profile, again (profileFresh's message for a stale one): its
   # live sources, windows and weights, into default.pgo and the lock.
   reimport =
