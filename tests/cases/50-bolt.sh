@@ -19,7 +19,9 @@ test_bolt_stages_form_a_chain_from_the_pgo_profile() {
   input_drvs "$instrumented" | has -xF "$input" || fail "bolt-instrumented does not instrument the bolt input"
   # The bolt input is the PGO build: it takes the merged PGO profile.
   input_drvs "$input" | has -xF "$(drv_path host.profile)" || fail "the bolt input is not built with the PGO profile"
-  drv_attrs "$input" | jq -r '.rustflags' | has -- '--emit-relocs' || fail "the bolt input is not linked with --emit-relocs"
+  # (Its link flags go to the binaries alone, linkRustflags, so its RUSTFLAGS and its
+  # dependency build are optimized's.)
+  drv_attrs "$input" | jq -r '.linkRustflags' | has -- '--emit-relocs' || fail "the bolt input is not linked with --emit-relocs"
 
   local closure stage
   closure=$(nix-store --query --requisites "$(drv_path host.baseline)")
