@@ -31,9 +31,13 @@
 , # The directory of src that holds go.mod.
   modRoot ? "."
 , # The NAR hash ("sha256-…") of the module's vendor/ directory (`go mod vendor`), as
-  # for buildGoModule; null when the module has no dependencies or src has vendor/.
+  # for buildGoModule (with proxyVendor, of its module cache); null when the module has
+  # no dependencies or src has vendor/. The vendor stage may download, as buildGoModule's
+  # (GOPROXY from the environment of `nix build`, else Go's default).
   vendorHash ? throw "buildGoPgoPackage (${pname}): `vendorHash` is required: the hash of `go mod vendor`'s output (build once with vendorHash = \"sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\" and copy the hash after \"got:\"), or null when the module has no dependencies or src has its vendor/ directory."
-, # Let the vendor stage download modules (it is fixed-output); off by default.
+, # As buildGoModule's: vendor `go mod download`'s module cache instead of vendor/, and
+  # build from it (-mod=mod), for modules whose vendor/ misses C sources or has paths
+  # that differ only in case.
   proxyVendor ? false
 , # Main packages to build, relative to modRoot; each gives bin/<last path element>.
   subPackages ? [ "." ]
@@ -230,7 +234,7 @@ let
       goModVendor {
         inherit pname version modRoot vendorHash;
         src = goSrc;
-        proxy = proxyVendor;
+        inherit proxyVendor;
       };
 
   # What every go build shares; computed once.

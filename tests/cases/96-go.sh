@@ -17,29 +17,91 @@ go_fails() {
 }
 GO=$(jq -r .goroot nix/toolchain/hostGo.json)/bin/go
 
+# go_proxy_start: serve tests/fixtures/go-proxy's modules as a Go module proxy on
+# 127.0.0.1 (the only one reachable here) for the rest of the test; sets go_proxy to its
+# URL (GOPROXY).
+go_proxy_start() {
+  local fifo port
+  fifo=$(mktemp -u)
+  mkfifo "$fifo"
+  python3 tests/fixtures/go-proxy/serve-proxy.py >"$fifo" 2>/dev/null &
+  go_proxy_pid=$!
+  trap 'kill "$go_proxy_pid"' EXIT
+  read -r port <"$fifo"
+  rm -f "$fifo"
+  [ -n "$port" ] || fail "the test's Go module proxy did not start"
+  go_proxy=http://127.0.0.1:$port
+}
+# go_proxy_closed: a GOPROXY no proxy answers (a port the kernel gave, then closed).
+go_proxy_closed() {
+  echo "http://127.0.0.1:$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+}
+# go_proxy_build ATTR [NIX-ARGS...]: build an attribute of tests/fixtures/go-proxy.nix.
+go_proxy_build() {
+  local attr=$1
+  shift
+  nix build --impure --no-link --json -f tests/fixtures/go-proxy.nix "$@" "$attr" | jq -r '.[0].outputs.out'
+}
+
 test_go_vendor_vendors_the_local_dependency_and_a_wrong_hash_says_got() {
   local vendor
   vendor=$(go_build vendor)
   [ -f "$vendor/modules.txt" ] || fail "no vendor/modules.txt"
   [ -f "$vendor/example.com/textstats/textstats.go" ] || fail "the replaced dependency is not vendored"
+  # Again, with no proxy to reach: a dependency in src (replace) needs none, and the
+  # output is the one vendorHash names (--rebuild fails on any other).
+  GOPROXY=$(go_proxy_closed) nix build --impure --no-link --rebuild -f tests/fixtures/go.nix vendor ||
+    fail "the local dependency did not vendor again without a proxy, or not to the same output"
   go_fails 'got: +sha256-' vendor --argstr vendorHash "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 }
 
-test_go_vendor_of_a_module_not_in_src_names_the_argument_that_downloads_it() {
-  # A dependency that is neither in src (replace) nor reachable (GOPROXY=off): go's error,
-  # and the argument that lets the vendor stage download, as buildGoPgoPackage names it.
-  local dir
-  dir=$(mktemp -d)
-  printf 'module example.com/needs\n\ngo 1.21\n\nrequire example.com/elsewhere v1.0.0\n' >"$dir/go.mod"
-  printf 'package main\n\nimport _ "example.com/elsewhere"\n\nfunc main() {}\n' >"$dir/main.go"
-  expect_failure 'proxyVendor = true' nix build --impure --no-link --expr "
-    let nixPgo = import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }; in
-    (nixPgo.buildGoPgoPackage {
-      pname = \"needs\"; version = \"0\"; src = $dir;
-      vendorHash = \"sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\";
-      workloads.training.run.script = ./tests/fixtures/go-wordfreq/train/text.sh;
-    }).vendor"
-  rm -rf "$dir"
+test_go_vendor_downloads_from_the_proxy_in_the_environment_as_buildGoModule() {
+  # example.com/greet is not in src: the vendor stage fetches it from GOPROXY, taken from
+  # the environment of nix build (impureEnvVars). Default vendoring (vendor/, -mod=vendor)
+  # and proxyVendor (go mod download's cache, GOPROXY=file://… and -mod=mod in the builds),
+  # each vendored twice (--rebuild: the same output), built, and run.
+  local proxyVendor vendor out drv
+  go_proxy_start
+  for proxyVendor in false true; do
+    vendor=$(GOPROXY=$go_proxy go_proxy_build vendor --arg proxyVendor "$proxyVendor")
+    GOPROXY=$go_proxy nix build --impure --no-link --rebuild -f tests/fixtures/go-proxy.nix --arg proxyVendor "$proxyVendor" vendor ||
+      fail "proxyVendor = $proxyVendor: vendoring again from the proxy gave another output"
+    if [ "$proxyVendor" = true ]; then
+      [ -f "$vendor/example.com/greet/@v/v1.0.0.zip" ] || fail "proxyVendor's output is no module cache: $(find "$vendor" | head)"
+      [ ! -e "$vendor/sumdb" ] || fail "proxyVendor's output has the checksum database's cache"
+      drv=$(nix eval --impure --raw -f tests/fixtures/go-proxy.nix --arg proxyVendor true baseline.drvPath)
+      drv_attrs "$drv" | jq -e --arg v "file://$vendor" '.env.GOPROXY == $v and .env.GOFLAGS == "-mod=mod" and .env.GOSUMDB == "off"' >/dev/null ||
+        fail "proxyVendor's baseline doesn't build from the module cache: $(drv_attrs "$drv" | jq -c .env)"
+    else
+      [ -f "$vendor/example.com/greet/greet.go" ] || fail "the proxy's module is not vendored"
+    fi
+    for variant in baseline optimized; do
+      out=$(GOPROXY=$go_proxy go_proxy_build "$variant" --arg proxyVendor "$proxyVendor")
+      "$out/bin/hello" hi | has -x 'HI! 1800000' || fail "proxyVendor = $proxyVendor: $variant's hello doesn't greet"
+    done
+  done
+}
+
+test_go_vendor_that_reaches_no_proxy_names_the_remedies() {
+  # example.com/greet is not in src, and GOPROXY names a closed port: go's error, then
+  # every way out (network or GOPROXY for nix build, replace into src, committed vendor/).
+  # (A hash no store path has, so that the vendor stage runs.)
+  local proxyVendor command output pattern
+  for proxyVendor in false true; do
+    command=vendor
+    [ "$proxyVendor" = true ] && command=download
+    if output=$(GOPROXY=$(go_proxy_closed) nix build --impure --no-link -L -f tests/fixtures/go-proxy.nix \
+      --arg proxyVendor "$proxyVendor" --argstr vendorHash "sha256-CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=" vendor 2>&1); then
+      fail "proxyVendor = $proxyVendor: vendored with no proxy to reach"
+    fi
+    for pattern in "go mod $command failed \\(above\\).*GOPROXY \\(http://127.0.0.1:[0-9]+, from the environment\\)" \
+      'example.com/greet' 'environment of `nix build`.*Nix daemon.*impureEnvVars' 'a `replace` directive' 'commit vendor/.*vendorHash = null;'; do
+      echo "$output" | has -E -- "$pattern" || {
+        echo "$output" | tail -n 20 >&2
+        fail "proxyVendor = $proxyVendor: the message doesn't match '$pattern'"
+      }
+    done
+  done
 }
 
 test_go_optimized_uses_the_profile_without_store_paths_and_rebuilds_bit_identically() {

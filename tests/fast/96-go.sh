@@ -214,3 +214,22 @@ test_go_main_program_is_the_binary_go_build_names() {
     fail "mainProgram of a /v2 module: $(nix eval --impure --raw -f tests/fixtures/go.nix --arg src "\"$dir\"" optimized.meta.mainProgram)"
   [ "$(nix eval --impure --raw .#host.programs.gofmt.optimized.meta.mainProgram)" = gofmt ] || fail "gofmt's mainProgram"
 }
+
+test_go_vendor_takes_the_proxy_from_the_environment_and_needs_no_ca_bundle() {
+  # As buildGoModule's goModules: GOPROXY and the proxy variables come from the environment
+  # of nix build (impureEnvVars). The CA bundle is for https only: on a host without one
+  # (host.nix's caBundle throws) the vendor stage evaluates, without SSL_CERT_FILE, to the
+  # same output (a module whose dependencies are in src needs no download).
+  local with without
+  with=$(nix eval --impure --json --expr '(import ./tests/fixtures/go.nix { }).vendor')
+  nix eval --impure --json --expr '(import ./tests/fixtures/go.nix { }).vendor.drvAttrs.impureEnvVars' |
+    jq -e 'index("GOPROXY") and index("https_proxy") and index("no_proxy") and index("SOCKS_SERVER")' >/dev/null ||
+    fail "the vendor stage doesn't take GOPROXY and the proxy variables from the environment"
+  without=$(nix eval --impure --json --expr '
+    let
+      toolchain = import ./nix/toolchain/host.nix { } // { caBundle = throw "no /etc/ssl/certs/ca-certificates.crt"; };
+      vendor = (import ./tests/fixtures/go.nix { nixPgo = import ./nix { inherit toolchain; }; }).vendor;
+    in
+    assert !(vendor.env ? SSL_CERT_FILE); vendor') || fail "the vendor stage needs a CA bundle: $without"
+  [ "$with" = "$without" ] || fail "without a CA bundle the vendor stage has another output: $with, then $without"
+}

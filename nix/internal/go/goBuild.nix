@@ -2,9 +2,9 @@
 #
 # The one `go build` of every Go stage (baseline, profiling, optimized; stages/<stage>/),
 # with the settings that make it offline and reproducible: the toolchain's GOROOT only
-# (GOTOOLCHAIN=local), no module proxy (GOPROXY=off), modules from the vendor stage
-# (-mod=vendor), a private GOCACHE, no cgo unless asked, -trimpath and -buildvcs=false so
-# that no build path, store path or VCS state reaches the binary.
+# (GOTOOLCHAIN=local), modules from the vendor stage only (goVariables.nix: -mod=vendor
+# with GOPROXY=off, or -mod=mod from its module cache), a private GOCACHE, no cgo unless
+# asked, -trimpath and -buildvcs=false so that no build path, store path or VCS state reaches the binary.
 { mkStage
 , toolchain
 ,
@@ -16,8 +16,8 @@
 , src
 , # The directory of src holding go.mod, relative to src.
   modRoot ? "."
-, # goModVendor's result (a vendor/ directory), or null when src has no module
-  # dependencies or brings its own vendor/.
+, # goModVendor's result (a vendor/ directory or, with its proxyVendor, a module cache),
+  # or null when src has no module dependencies or brings its own vendor/.
   vendor ? null
 , # Packages to build, relative to modRoot (main packages; each gives bin/<last element>).
   subPackages ? [ "." ]
@@ -44,8 +44,11 @@
 }:
 let
   go = toolchain.go;
+  # proxyVendor's module cache, read through GOPROXY (goVariables.nix) instead of being
+  # copied in as vendor/. (Only then: a vendor/ build's derivation stays as it was.)
+  moduleCache = if vendor != null && vendor.proxyVendor or false then { moduleCache = true; } else { };
 in
-mkStage {
+mkStage ({
   name = "${pname}-${stage}-${version}";
   script = ./goBuild.sh;
   inherit stage modRoot subPackages tags ldflags gcflags meta helper;
@@ -60,6 +63,6 @@ mkStage {
   goBin = go.go;
   goEnv = ./goEnv.sh;
   nixPgoGoToolchain = go.id;
-  env = import ./goVariables.nix cgo;
+  env = import ./goVariables.nix { inherit cgo vendor; };
   passthru = { inherit src vendor profile; } // passthru;
-}
+} // moduleCache)

@@ -4,15 +4,19 @@
 # shellcheck source=/dev/null
 source "$goEnv"
 
-# With a vendor stage, the module is copied so that vendor/ can sit beside go.mod;
+# With a vendor stage, the module is copied so that vendor/ can sit beside go.mod (and
+# go may write go.sum with a module cache);
 # without one it is built where it is (read-only; e.g. a command of the GOROOT, whose
 # module `cmd` only builds there).
 if [ -n "$vendor" ]; then
   cp -r "$src" "$NIX_BUILD_TOP/source"
   chmod -R u+w "$NIX_BUILD_TOP/source"
   cd "$NIX_BUILD_TOP/source/$modRoot" || exit
-  rm -rf vendor
-  cp -r "$vendor" vendor
+  # (A module cache, proxyVendor's, is read through GOPROXY instead: goVariables.nix.)
+  if [ -z "${moduleCache:-}" ]; then
+    rm -rf vendor
+    cp -r "$vendor" vendor
+  fi
 else
   cd "$src/$modRoot" || exit
 fi

@@ -57,6 +57,9 @@ let
   benchPackage =
     let p = bench.package or "."; in
     if builtins.match "\\./.+" p != null then builtins.substring 2 (builtins.stringLength p) p else p;
+  # proxyVendor's module cache, read through GOPROXY (goVariables.nix) instead of being
+  # copied in as vendor/. (Only then: a vendor/ build's derivation stays as it was.)
+  moduleCache = if vendor != null && vendor.proxyVendor or false then { moduleCache = true; } else { };
   common = {
     name = "${pname}-profile-${name}-${version}.pprof";
     script = ./runGoWorkloadProfile.sh;
@@ -90,6 +93,6 @@ else
     # go test's own -timeout, the workload's as for a script.
     benchTimeout = toString (workload.timeout or 600);
     # `go test -bench` builds the test binary with cgo as the program's builds have it.
-    env = variables // import ../../internal/go/goVariables.nix cgo
+    env = variables // import ../../internal/go/goVariables.nix { inherit cgo vendor; }
       // (if workload.caCertificates or false then { SSL_CERT_FILE = "${toolchain.caBundle}"; NIX_SSL_CERT_FILE = "${toolchain.caBundle}"; } else { });
-  })
+  } // moduleCache)

@@ -27,8 +27,11 @@ else
     cp -r "$src" "$NIX_BUILD_TOP/source"
     chmod -R u+w "$NIX_BUILD_TOP/source"
     cd "$NIX_BUILD_TOP/source/$modRoot"
-    rm -rf vendor
-    cp -r "$vendor" vendor
+    # (A module cache, proxyVendor's, is read through GOPROXY instead: goVariables.nix.)
+    if [ -z "${moduleCache:-}" ]; then
+      rm -rf vendor
+      cp -r "$vendor" vendor
+    fi
   else
     cd "$src/$modRoot"
   fi
