@@ -45,15 +45,6 @@ pub struct EvidenceArgs {
     pub rustflags: Option<String>,
 }
 
-/// Parse a percentage option (`80` or `80%`); shared with the other
-/// subcommands taking a threshold.
-pub fn parse_percent(arg: &str) -> Result<f64, String> {
-    match arg.trim().trim_end_matches('%').parse::<f64>() {
-        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
-        _ => Err("expected a percentage between 0 and 100, e.g. 80".to_owned()),
-    }
-}
-
 /// Functions reported in a build log, as (module, function name) pairs: the
 /// same symbol in two codegen units is two functions, as in the profile.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -403,9 +394,6 @@ warning: `demo` (bin \"demo\") generated 3 warnings
         assert_eq!(coverage_percent(0, 0, 0), 100.0);
         assert_eq!(coverage_percent(90, 10, 0), 90.0);
         assert_eq!(coverage_percent(90, 10, 10), 80.0);
-        assert!(parse_percent("80").is_ok());
-        assert!(parse_percent("80%").is_ok());
-        assert!(parse_percent("101").is_err());
     }
 
     fn artifact(package_id: &str, kind: &str, name: &str, fresh: bool) -> String {

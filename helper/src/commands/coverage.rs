@@ -2,7 +2,8 @@
 
 use crate::commands::GlobalArgs;
 use anyhow::Result;
-use nix_pgo::coverage::{parse_percent, read_log, write_report, CoverageReport, EvidenceArgs};
+use nix_pgo::coverage::{read_log, write_report, CoverageReport, EvidenceArgs};
+use nix_pgo::percent::parse_percent;
 use nix_pgo::profile;
 use nix_pgo::tool::LlvmProfdataArg;
 use std::path::PathBuf;

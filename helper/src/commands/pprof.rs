@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::commands::GlobalArgs;
 use nix_pgo::merge::{parse_weighted_input, refuse_repeated, WeightedInput};
 use nix_pgo::output::{print_json, write_json};
-use nix_pgo::percent::share;
+use nix_pgo::percent::{parse_fraction, share};
 use nix_pgo::pprof::cpu_time;
 use nix_pgo::pprof::merge::{canonical, has_samples, merge, Input};
 use nix_pgo::pprof::show::{functions, summary, FunctionWeight, Summary};
@@ -112,18 +112,6 @@ pub struct MatchArgs {
     /// Also fail when less than this fraction (0 to 1) of the profile's value matches.
     #[arg(long, value_name = "FRACTION", default_value_t = 0.0, value_parser = parse_fraction)]
     pub min_rate: f64,
-}
-
-/// A fraction between 0 and 1 (--min-rate), told apart from a percentage.
-fn parse_fraction(arg: &str) -> Result<f64, String> {
-    match arg.trim().parse::<f64>() {
-        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
-        Ok(f) if (1.0..=100.0).contains(&f) => Err(format!(
-            "{arg} is not a fraction between 0 and 1: for {f} %, give {}",
-            f / 100.0
-        )),
-        _ => Err("expected a fraction between 0 and 1, e.g. 0.5".to_owned()),
-    }
 }
 
 pub fn run(global: &GlobalArgs, args: PprofArgs) -> Result<()> {

@@ -2,10 +2,10 @@
 
 use crate::commands::GlobalArgs;
 use anyhow::{bail, Context, Result};
-use nix_pgo::coverage::{self, parse_percent, CoverageReport, EvidenceArgs};
+use nix_pgo::coverage::{self, CoverageReport, EvidenceArgs};
 use nix_pgo::inspect::share;
 use nix_pgo::output::print_json;
-use nix_pgo::percent;
+use nix_pgo::percent::{self, parse_percent};
 use nix_pgo::profile::{self};
 use nix_pgo::staleness::{stale_counts, StalenessReport, MAX_STALE_LISTED};
 use nix_pgo::tool::LlvmProfdataArg;
