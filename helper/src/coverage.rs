@@ -336,11 +336,6 @@ pub fn read_log(path: &Path) -> Result<LogFindings> {
     Ok(parse_log(&String::from_utf8_lossy(&log)))
 }
 
-pub fn write_report(path: &Path, report: &CoverageReport) -> Result<()> {
-    let json = serde_json::to_string_pretty(report).context("could not serialize the report")?;
-    fs::write(path, json + "\n").with_context(|| format!("could not write {}", path.display()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,6 +37,7 @@ use std::collections::BTreeMap;
 
 use crate::choice::Choice;
 use crate::evaluation::{Metric, Range, Spread, VariantSummary};
+use crate::output::read_json;
 use crate::regressions::range_exceeds;
 
 /// How many times `report_program` runs each variant.
@@ -282,14 +283,7 @@ pub fn write(path: &Path, text: &str) -> Result<()> {
 }
 
 pub fn read_data(path: &Path) -> Result<ReportData> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
-    let data: ReportData = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not report data (nix/report.nix writes it)",
-            path.display()
-        )
-    })?;
+    let data: ReportData = read_json(path, "report data (nix/report.nix writes it)")?;
     ensure!(
         data.version == 1,
         "{} has report data version {}; this nix-pgo reads version 1: rebuild it with this nix-pgo's report derivation",
@@ -336,10 +330,7 @@ fn check_program(p: &ProgramData) -> Result<()> {
 }
 
 pub fn read_build_times(path: &Path) -> Result<Value> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
-    let value: Value =
-        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    let value: Value = read_json(path, "JSON")?;
     ensure!(
         value.is_array(),
         "{} is not a list of build times (bench/benchmark writes build-times.json)",

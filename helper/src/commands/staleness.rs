@@ -1,15 +1,14 @@
 //! `nix-pgo staleness`.
 
 use crate::commands::GlobalArgs;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use nix_pgo::coverage::{self, CoverageReport, EvidenceArgs};
 use nix_pgo::inspect::share;
-use nix_pgo::output::print_json;
+use nix_pgo::output::{print_json, write_json};
 use nix_pgo::percent::{self, parse_percent};
 use nix_pgo::profile::{self};
 use nix_pgo::staleness::{stale_counts, StalenessReport, MAX_STALE_LISTED};
 use nix_pgo::tool::LlvmProfdataArg;
-use std::fs;
 use std::path::PathBuf;
 
 /// Measure how stale a profile is for the build that used it, from that
@@ -70,7 +69,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     let profile = profile::load(&llvm_profdata, &args.profile)?;
     let coverage = CoverageReport::new(&findings, Some(profile.functions()), &args.evidence);
     if let Some(path) = &args.coverage_output {
-        coverage::write_report(path, &coverage)?;
+        write_json(path, &coverage)?;
         eprintln!("nix-pgo: coverage: {}", coverage.summary());
     }
 
@@ -105,10 +104,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     };
 
     if let Some(path) = &args.output {
-        let json =
-            serde_json::to_string_pretty(&report).context("could not serialize the report")?;
-        fs::write(path, json + "\n")
-            .with_context(|| format!("could not write {}", path.display()))?;
+        write_json(path, &report)?;
     }
     // One line for the build log: in the Nix log whatever the output mode.
     let line = format!(
