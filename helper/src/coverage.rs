@@ -104,13 +104,33 @@ impl LogFindings {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct CoverageReport {
+/// What a build log's warnings count: the first fields of `nix-pgo
+/// coverage`'s report and of `nix-pgo staleness`'s, which holds them too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WarningCounts {
     pub functions_without_profile: usize,
     pub hash_mismatches: usize,
     /// First function names without profile data, sorted.
     pub examples: Vec<String>,
     pub hash_mismatch_examples: Vec<String>,
+}
+
+impl WarningCounts {
+    pub fn new(findings: &LogFindings) -> Self {
+        Self {
+            functions_without_profile: findings.without_profile.len(),
+            hash_mismatches: findings.hash_mismatches.len(),
+            examples: examples(&findings.without_profile),
+            hash_mismatch_examples: examples(&findings.hash_mismatches),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CoverageReport {
+    /// Flattened: its fields are the report's first ones.
+    #[serde(flatten)]
+    pub warnings: WarningCounts,
     pub profile_functions: Option<usize>,
     /// Null when unknown: no profile given, or no evidence the log shows
     /// every warning (`coverage_unknown_because`).
@@ -141,10 +161,7 @@ impl CoverageReport {
             (Some(_), None) => None,
         };
         Self {
-            functions_without_profile: findings.without_profile.len(),
-            hash_mismatches: findings.hash_mismatches.len(),
-            examples: examples(&findings.without_profile),
-            hash_mismatch_examples: examples(&findings.hash_mismatches),
+            warnings: WarningCounts::new(findings),
             profile_functions,
             coverage_percent: coverage,
             coverage_unknown_because: unknown_because,
@@ -156,8 +173,8 @@ impl CoverageReport {
     pub fn summary(&self) -> String {
         format!(
             "{} function(s) without profile data, {} hash mismatch(es), coverage {}",
-            self.functions_without_profile,
-            self.hash_mismatches,
+            self.warnings.functions_without_profile,
+            self.warnings.hash_mismatches,
             match (self.coverage_percent, &self.coverage_unknown_because) {
                 (Some(c), _) => crate::percent::share(c),
                 (None, Some(why)) => format!("unknown ({why})"),
@@ -175,8 +192,8 @@ impl CoverageReport {
         }
         let upper_bound = coverage_percent(
             profile_functions,
-            self.functions_without_profile,
-            self.hash_mismatches,
+            self.warnings.functions_without_profile,
+            self.warnings.hash_mismatches,
         );
         if upper_bound < min {
             bail!(
@@ -185,8 +202,8 @@ impl CoverageReport {
                  re-run the training workload on the current source, or make it exercise more \
                  code",
                 crate::percent::share(upper_bound),
-                self.functions_without_profile,
-                self.hash_mismatches,
+                self.warnings.functions_without_profile,
+                self.warnings.hash_mismatches,
                 report.display()
             );
         }
@@ -309,7 +326,7 @@ fn strip_ansi(line: &str) -> String {
     out
 }
 
-pub fn examples(set: &BTreeSet<(String, String)>) -> Vec<String> {
+fn examples(set: &BTreeSet<(String, String)>) -> Vec<String> {
     let names: BTreeSet<&str> = set.iter().map(|(_, name)| name.as_str()).collect();
     names
         .into_iter()
@@ -389,6 +406,29 @@ warning: `demo` (bin \"demo\") generated 3 warnings
         assert_eq!(coverage_percent(0, 0, 0), 100.0);
         assert_eq!(coverage_percent(90, 10, 0), 90.0);
         assert_eq!(coverage_percent(90, 10, 10), 80.0);
+    }
+
+    /// The shared warning counts stay the report's first fields, by their names.
+    #[test]
+    fn the_report_keeps_its_fields_and_their_order() {
+        let report = CoverageReport::new(&parse_log(LOG), Some(1), &evidence(None));
+        let json = serde_json::to_string(&report).expect("serialize");
+        let keys = [
+            "functions_without_profile",
+            "hash_mismatches",
+            "examples",
+            "hash_mismatch_examples",
+            "profile_functions",
+            "coverage_percent",
+            "coverage_unknown_because",
+            "compiled_crates",
+        ];
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| json.find(&format!("\"{k}\":")).expect(k))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{json}");
+        assert!(json.starts_with("{\"functions_without_profile\":2,\"hash_mismatches\":1,"));
     }
 
     fn artifact(package_id: &str, kind: &str, name: &str, fresh: bool) -> String {

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::coverage::LogFindings;
+use crate::coverage::{LogFindings, WarningCounts};
 use crate::crate_hashes::without_crate_hashes;
 use crate::profile::Profile;
 
@@ -336,11 +336,11 @@ fn module_crate_id(module: &str) -> Option<(&str, &str)> {
 
 #[derive(Debug, Serialize)]
 pub struct StalenessReport {
-    // The fields of `nix-pgo coverage`'s report, with the same meaning.
-    pub functions_without_profile: usize,
-    pub hash_mismatches: usize,
-    pub examples: Vec<String>,
-    pub hash_mismatch_examples: Vec<String>,
+    // What `nix-pgo coverage`'s report has too, with the same meaning: the
+    // warning counts (flattened: the report's first fields), the profile's
+    // functions and the coverage.
+    #[serde(flatten)]
+    pub warnings: WarningCounts,
     pub profile_functions: usize,
     /// Null when unknown (see the coverage report's `coverage_unknown_because`).
     pub coverage_percent: Option<f64>,
