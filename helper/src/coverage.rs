@@ -30,7 +30,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 const NO_PROFILE: &str = "no profile data available for function ";
 const HASH_MISMATCH: &str = "function control flow change detected (hash mismatch) ";
@@ -106,7 +106,7 @@ impl LogFindings {
 
 /// What a build log's warnings count: the first fields of `nix-pgo
 /// coverage`'s report and of `nix-pgo staleness`'s, which holds them too.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WarningCounts {
     pub functions_without_profile: usize,
     pub hash_mismatches: usize,
@@ -126,7 +126,8 @@ impl WarningCounts {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// `nix-pgo coverage`'s report (the optimized stage's nix-support/pgo-coverage.json).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CoverageReport {
     /// Flattened: its fields are the report's first ones.
     #[serde(flatten)]
@@ -136,7 +137,9 @@ pub struct CoverageReport {
     /// every warning (`coverage_unknown_because`).
     pub coverage_percent: Option<f64>,
     pub coverage_unknown_because: Option<String>,
-    /// The project's crates compiled in the build, whose warnings were read.
+    /// The project's crates compiled in the build, whose warnings were read
+    /// (absent in reports written before nix-pgo recorded them).
+    #[serde(default)]
     pub compiled_crates: Vec<String>,
 }
 

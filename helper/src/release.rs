@@ -61,7 +61,9 @@ pub struct Spec {
     /// What each candidate of the shipped stage was built from, by variant
     /// name: `best`'s choice.json names the one shipped.
     pub variants: BTreeMap<String, SpecVariant>,
-    /// The lock entry the profile was realised from, if the package is locked.
+    /// The lock entry the profile was realised from, if the package is locked:
+    /// provenance.json carries it as given (buildRelease.nix replaces its
+    /// `choice`); the release reads only its `trainingSources`.
     pub lock_entry: Option<serde_json::Value>,
     /// `nix-pgo import`'s provenance of the locked profile (where its samples came
     /// from), when the committed profile has one beside it (Go's default.pgo).
@@ -73,7 +75,9 @@ pub struct Spec {
     /// The compiler that built the binaries, asked for its version.
     pub compiler: SpecCompiler,
     pub source: PathBuf,
-    /// rustflags and cargo flags, as buildPgoPackage was given them.
+    /// rustflags and cargo flags, as buildPgoPackage was given them (Go's
+    /// build settings, as buildGoPgoPackage was): carried into
+    /// provenance.json as given, never read.
     pub flags: serde_json::Value,
 }
 
