@@ -9,13 +9,12 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::commands::pprof::write_merged;
 use crate::commands::GlobalArgs;
 use nix_pgo::date::{format_utc, parse_date, today};
 use nix_pgo::import::{now_ms, parse_source, Client, Kind, PyroscopeQuery, Source};
 use nix_pgo::lock::{update, write_if_changed, Change, LockEntry, LockFile};
 use nix_pgo::output::{print_json, write_json};
-use nix_pgo::pprof::merge::{merge, Input};
+use nix_pgo::pprof::merge::{merge, write_merged, Input};
 use nix_pgo::pprof::show::Summary;
 use nix_pgo::pprof::symbols::read_binary;
 use nix_pgo::pprof::{self, Profile};
