@@ -671,6 +671,12 @@ mod tests {
         fs::write(&path, good.replace("\"optimized\"]", "\"bolted\"]")).expect("write");
         let err = format!("{:#}", read_data(&path).expect_err("bolted has no path"));
         assert!(err.contains("variant 'bolted' has no path"), "{err}");
+        // A baseline that cost nothing: every change relative to it would be
+        // infinite (null in report.json, "+inf %" in report.md).
+        let zero = good.replace("\"instructions\": 1000", "\"instructions\": 0");
+        fs::write(&path, zero).expect("write");
+        let err = format!("{:#}", read_data(&path).expect_err("a cost of 0"));
+        assert!(err.contains("a cost of 0"), "{err}");
         let _ = fs::remove_dir_all(&dir);
     }
 }
