@@ -30,7 +30,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 const NO_PROFILE: &str = "no profile data available for function ";
 const HASH_MISMATCH: &str = "function control flow change detected (hash mismatch) ";
@@ -43,15 +43,6 @@ pub struct EvidenceArgs {
     /// -Cllvm-args=-pgo-warn-missing-function.
     #[arg(long, value_name = "FLAGS", allow_hyphen_values = true)]
     pub rustflags: Option<String>,
-}
-
-/// Parse a percentage option (`80` or `80%`); shared with the other
-/// subcommands taking a threshold.
-pub fn parse_percent(arg: &str) -> Result<f64, String> {
-    match arg.trim().trim_end_matches('%').parse::<f64>() {
-        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
-        _ => Err("expected a percentage between 0 and 100, e.g. 80".to_owned()),
-    }
 }
 
 /// Functions reported in a build log, as (module, function name) pairs: the
@@ -113,19 +104,42 @@ impl LogFindings {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct CoverageReport {
+/// What a build log's warnings count: the first fields of `nix-pgo
+/// coverage`'s report and of `nix-pgo staleness`'s, which holds them too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarningCounts {
     pub functions_without_profile: usize,
     pub hash_mismatches: usize,
     /// First function names without profile data, sorted.
     pub examples: Vec<String>,
     pub hash_mismatch_examples: Vec<String>,
+}
+
+impl WarningCounts {
+    pub fn new(findings: &LogFindings) -> Self {
+        Self {
+            functions_without_profile: findings.without_profile.len(),
+            hash_mismatches: findings.hash_mismatches.len(),
+            examples: examples(&findings.without_profile),
+            hash_mismatch_examples: examples(&findings.hash_mismatches),
+        }
+    }
+}
+
+/// `nix-pgo coverage`'s report (the optimized stage's nix-support/pgo-coverage.json).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CoverageReport {
+    /// Flattened: its fields are the report's first ones.
+    #[serde(flatten)]
+    pub warnings: WarningCounts,
     pub profile_functions: Option<usize>,
     /// Null when unknown: no profile given, or no evidence the log shows
     /// every warning (`coverage_unknown_because`).
     pub coverage_percent: Option<f64>,
     pub coverage_unknown_because: Option<String>,
-    /// The project's crates compiled in the build, whose warnings were read.
+    /// The project's crates compiled in the build, whose warnings were read
+    /// (absent in reports written before nix-pgo recorded them).
+    #[serde(default)]
     pub compiled_crates: Vec<String>,
 }
 
@@ -150,10 +164,7 @@ impl CoverageReport {
             (Some(_), None) => None,
         };
         Self {
-            functions_without_profile: findings.without_profile.len(),
-            hash_mismatches: findings.hash_mismatches.len(),
-            examples: examples(&findings.without_profile),
-            hash_mismatch_examples: examples(&findings.hash_mismatches),
+            warnings: WarningCounts::new(findings),
             profile_functions,
             coverage_percent: coverage,
             coverage_unknown_because: unknown_because,
@@ -165,8 +176,8 @@ impl CoverageReport {
     pub fn summary(&self) -> String {
         format!(
             "{} function(s) without profile data, {} hash mismatch(es), coverage {}",
-            self.functions_without_profile,
-            self.hash_mismatches,
+            self.warnings.functions_without_profile,
+            self.warnings.hash_mismatches,
             match (self.coverage_percent, &self.coverage_unknown_because) {
                 (Some(c), _) => crate::percent::share(c),
                 (None, Some(why)) => format!("unknown ({why})"),
@@ -184,8 +195,8 @@ impl CoverageReport {
         }
         let upper_bound = coverage_percent(
             profile_functions,
-            self.functions_without_profile,
-            self.hash_mismatches,
+            self.warnings.functions_without_profile,
+            self.warnings.hash_mismatches,
         );
         if upper_bound < min {
             bail!(
@@ -194,8 +205,8 @@ impl CoverageReport {
                  re-run the training workload on the current source, or make it exercise more \
                  code",
                 crate::percent::share(upper_bound),
-                self.functions_without_profile,
-                self.hash_mismatches,
+                self.warnings.functions_without_profile,
+                self.warnings.hash_mismatches,
                 report.display()
             );
         }
@@ -318,7 +329,7 @@ fn strip_ansi(line: &str) -> String {
     out
 }
 
-pub fn examples(set: &BTreeSet<(String, String)>) -> Vec<String> {
+fn examples(set: &BTreeSet<(String, String)>) -> Vec<String> {
     let names: BTreeSet<&str> = set.iter().map(|(_, name)| name.as_str()).collect();
     names
         .into_iter()
@@ -343,11 +354,6 @@ pub fn read_log(path: &Path) -> Result<LogFindings> {
         fs::read(path).with_context(|| format!("could not read build log {}", path.display()))?;
     // Logs may contain stray non-UTF-8 bytes from other tools; keep going.
     Ok(parse_log(&String::from_utf8_lossy(&log)))
-}
-
-pub fn write_report(path: &Path, report: &CoverageReport) -> Result<()> {
-    let json = serde_json::to_string_pretty(report).context("could not serialize the report")?;
-    fs::write(path, json + "\n").with_context(|| format!("could not write {}", path.display()))
 }
 
 #[cfg(test)]
@@ -403,9 +409,29 @@ warning: `demo` (bin \"demo\") generated 3 warnings
         assert_eq!(coverage_percent(0, 0, 0), 100.0);
         assert_eq!(coverage_percent(90, 10, 0), 90.0);
         assert_eq!(coverage_percent(90, 10, 10), 80.0);
-        assert!(parse_percent("80").is_ok());
-        assert!(parse_percent("80%").is_ok());
-        assert!(parse_percent("101").is_err());
+    }
+
+    /// The shared warning counts stay the report's first fields, by their names.
+    #[test]
+    fn the_report_keeps_its_fields_and_their_order() {
+        let report = CoverageReport::new(&parse_log(LOG), Some(1), &evidence(None));
+        let json = serde_json::to_string(&report).expect("serialize");
+        let keys = [
+            "functions_without_profile",
+            "hash_mismatches",
+            "examples",
+            "hash_mismatch_examples",
+            "profile_functions",
+            "coverage_percent",
+            "coverage_unknown_because",
+            "compiled_crates",
+        ];
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| json.find(&format!("\"{k}\":")).expect(k))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{json}");
+        assert!(json.starts_with("{\"functions_without_profile\":2,\"hash_mismatches\":1,"));
     }
 
     fn artifact(package_id: &str, kind: &str, name: &str, fresh: bool) -> String {

@@ -33,7 +33,9 @@ use sha2::{Digest, Sha256};
 pub struct VariantRun {
     pub workload: String,
     pub variant: String,
+    #[serde(deserialize_with = "cost")]
     pub instructions: u64,
+    #[serde(deserialize_with = "cost")]
     pub estimated_cycles: u64,
     /// The processes callgrind saw in one run of the workload. Named `runs`
     /// before 2026-11; the alias reads release artifacts published then.
@@ -62,7 +64,9 @@ pub struct Spread {
 /// The lowest and highest of a cost over repeated runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Range {
+    #[serde(deserialize_with = "cost")]
     pub min: u64,
+    #[serde(deserialize_with = "cost")]
     pub max: u64,
 }
 
@@ -90,7 +94,9 @@ pub struct FunctionCount {
 /// A variant's line in result.json.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VariantSummary {
+    #[serde(deserialize_with = "cost")]
     pub instructions: u64,
+    #[serde(deserialize_with = "cost")]
     pub estimated_cycles: u64,
     /// The processes callgrind saw in one run of the workload. Named `runs`
     /// before 2026-11; the alias reads release artifacts published then.
@@ -199,6 +205,22 @@ impl Metric {
             Metric::Instructions => "instructions",
             Metric::EstimatedCycles => "estimated cycles",
         }
+    }
+}
+
+/// Reads a run's total cost (instructions, estimated cycles), refusing 0:
+/// callgrind counts at least one instruction in a run (callgrind.rs fails on
+/// one that counted none), and the report, the regression check and the
+/// choice of a variant divide by the baseline's costs, so a 0 there made
+/// every change infinite (null in JSON, "+inf %" in text). Per-function
+/// costs ([`FunctionCount`]) may well be 0.
+fn cost<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    match u64::deserialize(deserializer)? {
+        0 => Err(serde::de::Error::custom(
+            "a cost of 0, which callgrind never counts for a run (it counts at least one \
+             instruction): rebuild the evaluation with nix-pgo",
+        )),
+        n => Ok(n),
     }
 }
 
@@ -368,6 +390,33 @@ mod tests {
         assert_eq!(old.variants.get("a").map(|v| v.processes), Some(3));
         let dup = r#"{"workload":"w","variants":{"a":{"instructions":1,"estimated_cycles":1,"processes":1,"stdout_sha256":""},"a":{"instructions":1,"estimated_cycles":1,"processes":1,"stdout_sha256":""}}}"#;
         assert!(serde_json::from_str::<WorkloadResult>(dup).is_err());
+    }
+
+    /// A cost of 0 made every change relative to it infinite: report.json's
+    /// change_percent null, report.md "+inf %", a choice.json with a null that
+    /// nothing reads back. callgrind never counts 0, so reading refuses it.
+    #[test]
+    fn a_cost_of_zero_is_refused_on_reading() {
+        let result = |instructions: u64, cycles: u64, min: u64, max: u64| {
+            format!(
+                r#"{{"workload":"w","variants":{{"baseline":{{"instructions":{instructions},
+                "estimated_cycles":{cycles},"processes":1,"stdout_sha256":"","spread":{{"repeats":3,
+                "instructions":{{"min":{min},"max":1100}},"estimated_cycles":{{"min":1400,"max":{max}}},
+                "threads_started_by":[]}}}}}}}}"#
+            )
+        };
+        serde_json::from_str::<WorkloadResult>(&result(1000, 1500, 900, 1600)).expect("valid");
+        for text in [
+            result(0, 1500, 900, 1600),
+            result(1000, 0, 900, 1600),
+            result(1000, 1500, 0, 1600),
+            result(1000, 1500, 900, 0),
+        ] {
+            let err = serde_json::from_str::<WorkloadResult>(&text)
+                .expect_err(&text)
+                .to_string();
+            assert!(err.contains("a cost of 0"), "{err}");
+        }
     }
 
     #[test]

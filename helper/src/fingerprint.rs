@@ -1,6 +1,12 @@
 //! Profile fingerprints: a content hash that identifies the profile data,
 //! not the bytes of one particular file.
 
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::profile::Profile;
+
 /// The name of the algorithm [`fingerprint`] computes, recorded in the lock
 /// next to every fingerprint: blake3 of the canonical text form
 /// ([`crate::profile::Profile::canonical_text`]: records sorted, written in
@@ -13,6 +19,28 @@ pub const ALGORITHM: &str = "blake3-canonical-proftext-v1";
 /// blake3 of `canonical_text`, as lowercase hex.
 pub fn fingerprint(canonical_text: &str) -> String {
     blake3::hash(canonical_text.as_bytes()).to_hex().to_string()
+}
+
+/// `nix-pgo fingerprint --json`: an LLVM profile's summary, which the profile
+/// stages keep as nix-support/profile.json ([`crate::profile_summary`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FingerprintReport {
+    /// The profile, as given.
+    pub file: PathBuf,
+    pub fingerprint: String,
+    pub functions: usize,
+    pub total_count: u64,
+}
+
+impl FingerprintReport {
+    pub fn new(file: PathBuf, profile: &Profile) -> Self {
+        Self {
+            file,
+            fingerprint: profile.fingerprint(),
+            functions: profile.functions(),
+            total_count: profile.total_count(),
+        }
+    }
 }
 
 #[cfg(test)]

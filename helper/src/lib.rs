@@ -22,6 +22,7 @@ pub mod output;
 pub mod percent;
 pub mod pprof;
 pub mod profile;
+pub mod profile_summary;
 pub mod regressions;
 pub mod release;
 pub mod repair;

@@ -206,8 +206,7 @@ impl LockFile {
 
     /// The serialized form: pretty JSON, sorted keys, trailing newline.
     pub fn to_json(&self) -> Result<String> {
-        let text = serde_json::to_string_pretty(self).context("could not serialize the lock")?;
-        Ok(text + "\n")
+        crate::output::to_json(self, "the lock")
     }
 
     /// The entry for `pname`, built with `toolchain`, or with the only

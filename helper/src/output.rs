@@ -6,19 +6,24 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+/// `value` as one pretty JSON document with a trailing newline: the form of
+/// every JSON file and report the helper writes. `what` names it for the error.
+pub fn to_json<T: Serialize>(value: &T, what: &str) -> Result<String> {
+    let text = serde_json::to_string_pretty(value)
+        .with_context(|| format!("could not serialize {what}"))?;
+    Ok(text + "\n")
+}
+
 /// Print `value` as one pretty JSON document on stdout.
 pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
-    let text =
-        serde_json::to_string_pretty(value).context("could not serialize the JSON report")?;
-    println!("{text}");
+    print!("{}", to_json(value, "the JSON report")?);
     Ok(())
 }
 
 /// Write `value` as one pretty JSON document to `path`.
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)
-        .with_context(|| format!("could not serialize {}", path.display()))?;
-    fs::write(path, text + "\n").with_context(|| format!("could not write {}", path.display()))
+    let text = to_json(value, &path.display().to_string())?;
+    fs::write(path, text).with_context(|| format!("could not write {}", path.display()))
 }
 
 /// Read a JSON document; `what` names what it should be, for the error.

@@ -1,7 +1,30 @@
-//! Percentages for messages and logs: two a reader must not misread. A share
-//! that is not whole never reads "100.0%" or "0.0%", and a change that is not
-//! zero never reads "+0.00%" (a regression verdict once said "+0.00% over
-//! baseline's slowest" for 0.0005 %).
+//! Percentages: the command-line options that take one (`parse_percent`,
+//! and `parse_fraction`, which tells a fraction from one), and two for
+//! messages and logs that a reader must not misread. A share that is not
+//! whole never reads "100.0%" or "0.0%", and a change that is not zero never
+//! reads "+0.00%" (a regression verdict once said "+0.00% over baseline's
+//! slowest" for 0.0005 %).
+
+/// Parse a percentage option (`80` or `80%`): every subcommand taking a
+/// threshold (--min-coverage, --max-stale, --tolerance, ...).
+pub fn parse_percent(arg: &str) -> Result<f64, String> {
+    match arg.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err("expected a percentage between 0 and 100, e.g. 80".to_owned()),
+    }
+}
+
+/// A fraction between 0 and 1 (`pprof match --min-rate`), told apart from a percentage.
+pub fn parse_fraction(arg: &str) -> Result<f64, String> {
+    match arg.trim().parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        Ok(f) if (1.0..=100.0).contains(&f) => Err(format!(
+            "{arg} is not a fraction between 0 and 1: for {f} %, give {}",
+            f / 100.0
+        )),
+        _ => Err("expected a fraction between 0 and 1, e.g. 0.5".to_owned()),
+    }
+}
 
 /// A share in percent: one decimal, or four where one would round a share that
 /// is not whole to 100.0 % or 0.0 % (99.9988 %), or a bound beyond that.
@@ -52,6 +75,17 @@ pub fn change_number(p: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_and_fractions_parse_within_their_range() {
+        assert_eq!(parse_percent("80"), Ok(80.0));
+        assert_eq!(parse_percent(" 80% "), Ok(80.0));
+        assert!(parse_percent("101").is_err());
+        assert_eq!(parse_fraction("0.5"), Ok(0.5));
+        let err = parse_fraction("50").expect_err("a percentage");
+        assert!(err.contains("for 50 %, give 0.5"), "{err}");
+        assert!(parse_fraction("-1").is_err());
+    }
 
     #[test]
     fn shares_that_are_not_whole_never_read_as_whole() {

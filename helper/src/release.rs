@@ -22,6 +22,7 @@ use crate::choice::Choice;
 use crate::evaluation::sha256_hex;
 use crate::evaluation::Evaluation;
 use crate::output::read_json;
+use crate::profile_summary::ProfileSummary;
 use crate::workload_source::{
     changed_workloads, describe_changes, hash_workloads, store_object, ContentChange, SpecWorkload,
     StoreObject, Workload, WorkloadContent,
@@ -60,7 +61,9 @@ pub struct Spec {
     /// What each candidate of the shipped stage was built from, by variant
     /// name: `best`'s choice.json names the one shipped.
     pub variants: BTreeMap<String, SpecVariant>,
-    /// The lock entry the profile was realised from, if the package is locked.
+    /// The lock entry the profile was realised from, if the package is locked:
+    /// provenance.json carries it as given (buildRelease.nix replaces its
+    /// `choice`); the release reads only its `trainingSources`.
     pub lock_entry: Option<serde_json::Value>,
     /// `nix-pgo import`'s provenance of the locked profile (where its samples came
     /// from), when the committed profile has one beside it (Go's default.pgo).
@@ -72,7 +75,9 @@ pub struct Spec {
     /// The compiler that built the binaries, asked for its version.
     pub compiler: SpecCompiler,
     pub source: PathBuf,
-    /// rustflags and cargo flags, as buildPgoPackage was given them.
+    /// rustflags and cargo flags, as buildPgoPackage was given them (Go's
+    /// build settings, as buildGoPgoPackage was): carried into
+    /// provenance.json as given, never read.
     pub flags: serde_json::Value,
 }
 
@@ -189,7 +194,7 @@ pub struct Profile {
     pub store_path: PathBuf,
     pub nar_hash: String,
     /// nix-support/profile.json: fingerprint, functions, total count.
-    pub summary: serde_json::Value,
+    pub summary: ProfileSummary,
     pub lock_entry: Option<serde_json::Value>,
     /// `nix-pgo import`'s provenance of this profile (sources, windows, build IDs), when
     /// it was imported and its provenance was committed beside it.
@@ -276,6 +281,18 @@ pub fn archive_name(spec: &Spec) -> String {
     format!("{}-{}-{}", spec.pname, spec.version, spec.system)
 }
 
+/// What the release reads of the lock entry its spec carries, which it
+/// otherwise copies into provenance.json as given (buildRelease.nix rewrites
+/// its `choice`, so it is no [`crate::lock::LockEntry`]).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LockedTraining {
+    /// As [`crate::lock::LockEntry::training_sources`]: absent in locks
+    /// written before nix-pgo recorded them.
+    #[serde(default)]
+    training_sources: BTreeMap<String, WorkloadContent>,
+}
+
 /// The training workloads of `training` (the package's now) that differ from
 /// those `lock_entry` records its profile was trained on, described; none
 /// when the package is unlocked or the entry records none.
@@ -283,11 +300,15 @@ fn training_changed_since_lock(
     lock_entry: Option<&serde_json::Value>,
     training: &[Workload],
 ) -> Result<Vec<String>> {
-    let Some(recorded) = lock_entry.and_then(|e| e.get("trainingSources")) else {
+    let Some(entry) = lock_entry else {
         return Ok(Vec::new());
     };
-    let recorded: BTreeMap<String, WorkloadContent> = serde_json::from_value(recorded.clone())
-        .context("the lock entry's trainingSources are not workload sources")?;
+    let recorded = LockedTraining::deserialize(entry)
+        .context("the lock entry's trainingSources are not workload sources")?
+        .training_sources;
+    if recorded.is_empty() {
+        return Ok(Vec::new());
+    }
     let now = training
         .iter()
         .map(|w| (w.name.clone(), WorkloadContent::from(w)))
@@ -350,12 +371,9 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
         .map(|path| -> Result<ShippedProfile> {
             let summary = path.join("nix-support/profile.json");
             let fingerprint = if summary.exists() {
-                let summary: serde_json::Value =
+                let summary: ProfileSummary =
                     read_json(&summary, "a profile summary (nix-support/profile.json)")?;
-                summary
-                    .get("fingerprint")
-                    .and_then(serde_json::Value::as_str)
-                    .map(str::to_owned)
+                Some(summary.fingerprint().to_owned())
             } else {
                 None
             };
@@ -374,7 +392,7 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
         )?),
         None => None,
     };
-    let profile_summary: serde_json::Value = read_json(
+    let profile_summary: ProfileSummary = read_json(
         &spec.profile.join("nix-support/profile.json"),
         "a profile summary (nix-support/profile.json)",
     )?;
@@ -407,7 +425,11 @@ pub fn provenance(spec: &Spec, compiler_version: &str) -> Result<(Provenance, Ve
             store_path: spec.profile.clone(),
             nar_hash: store_object(&spec.profile)?.nar_hash,
             import: match &spec.import_provenance {
-                Some(path) => import_provenance(path, &profile_summary)?,
+                Some(path) => import_provenance(
+                    path,
+                    &serde_json::to_value(&profile_summary)
+                        .context("could not serialize the profile summary")?,
+                )?,
                 None => None,
             },
             summary: profile_summary,
@@ -803,13 +825,8 @@ pub fn verify(archive: &Path) -> Result<Verified> {
     }
     let provenance = provenance.expect("no problems means provenance.json was read");
     let (profile_fingerprint, profiled) = if provenance.format == 1 {
-        let fingerprint = provenance
-            .profile
-            .summary
-            .get("fingerprint")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        (fingerprint, true)
+        let fingerprint = provenance.profile.summary.fingerprint().to_owned();
+        (Some(fingerprint), true)
     } else {
         match provenance.shipped.profile {
             Some(p) => (p.fingerprint, true),

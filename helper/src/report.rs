@@ -31,13 +31,17 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use std::collections::BTreeMap;
 
 use crate::choice::Choice;
-use crate::evaluation::{Metric, Range, Spread, VariantSummary};
+use crate::coverage::CoverageReport;
+use crate::evaluation::{Metric, Range, Spread, VariantSummary, WorkloadResult};
+use crate::output::read_json;
+use crate::profile_summary::ProfileSummary;
 use crate::regressions::range_exceeds;
+use crate::report_data::{ProgramData, ReportData, TimingSpec, WorkloadSpec};
+use crate::staleness::StalenessReport;
 
 /// How many times `report_program` runs each variant.
 #[derive(Debug, Clone, Copy)]
@@ -55,85 +59,19 @@ pub struct Rounds {
 /// measurable time would otherwise loop for ever).
 const MAX_REPEATS: u32 = 10_000;
 
-/// report-data.json: what nix/report.nix collected from each program's
-/// derivations.
-#[derive(Debug, Deserialize)]
-pub struct ReportData {
-    pub version: u32,
-    pub programs: BTreeMap<String, ProgramData>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ProgramData {
-    pname: String,
-    version: String,
-    /// The variants in pipeline order; the first is the baseline.
-    order: Vec<String>,
-    variants: BTreeMap<String, VariantData>,
-    /// The evaluation's evaluation.json (nix/evaluation-summary.sh).
-    evaluation: Evaluation,
-    /// The profile's nix-support/profile.json.
-    profile: Value,
-    /// optimized's nix-support/pgo-coverage.json and pgo-staleness.json.
-    coverage: Option<Value>,
-    staleness: Option<Value>,
-    timing: TimingSpec,
-    /// The package's `regressionTolerance` (percent), which its noRegression check uses.
-    #[serde(default)]
-    regression_tolerance: f64,
-    /// The `best` stage's nix-support/choice.json: the variant the package ships.
-    #[serde(default)]
-    choice: Option<Choice>,
-}
-
-#[derive(Debug, Deserialize)]
-struct VariantData {
-    path: PathBuf,
-    /// Size in bytes of each of bin/*.
-    bins: BTreeMap<String, u64>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Evaluation {
-    workloads: Vec<EvaluationResult>,
-}
-
-#[derive(Debug, Deserialize)]
-struct EvaluationResult {
-    workload: String,
-    variants: BTreeMap<String, VariantSummary>,
-}
-
-/// How to run the evaluation workloads outside the sandbox, in the
-/// environment they got inside it.
-#[derive(Debug, Deserialize)]
-struct TimingSpec {
-    /// The toolchain's bash, which runs every workload.
-    bash: PathBuf,
-    /// The toolchain's PATH (shell utilities), after the variant's bin/.
-    path: String,
-    workloads: BTreeMap<String, WorkloadSpec>,
-}
-
-#[derive(Debug, Deserialize)]
-struct WorkloadSpec {
-    /// The workload runner (runWorkload.sh) and the workload's attributes
-    /// (workloadEnv.nix), as its evaluation derivation had them.
-    runner: PathBuf,
-    script: PathBuf,
-    /// $PGO_INPUTS's target: a directory of links to the inputs.
-    inputs: PathBuf,
-    /// Seconds.
-    timeout: u64,
-    /// LD_PRELOAD (fixedRandom's library), as in the evaluation; empty for none.
-    preload: String,
-    /// SSL_CERT_FILE (the package's `caCertificates`), as in the evaluation; empty for none.
-    #[serde(default)]
-    ca_bundle: String,
-    /// A file of exports the runner sources (the stage's `variables`: Go's
-    /// GOGC, GOMAXPROCS), as in the evaluation; empty for none.
-    #[serde(default)]
-    variables: String,
+/// One line of build-times.json (bench/benchmark writes the list with jq):
+/// how long `nix build --rebuild` of a stage took, and whether its output was
+/// the same.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BuildTime {
+    pub program: String,
+    pub stage: String,
+    /// The stage's derivation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drv: Option<String>,
+    pub seconds: f64,
+    /// "reproducible", or what went wrong.
+    pub result: String,
 }
 
 /// report.json.
@@ -148,8 +86,8 @@ pub struct Report {
     /// How the ratios' intervals were computed (fixed seed: reproducible from the runs).
     pub bootstrap: stats::Bootstrap,
     pub programs: Vec<ProgramReport>,
-    /// build-times.json as given, if any.
-    pub build_times: Option<Value>,
+    /// build-times.json, if given.
+    pub build_times: Option<Vec<BuildTime>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -167,9 +105,9 @@ pub struct ProgramReport {
     pub pname: String,
     pub version: String,
     pub variants: Vec<VariantInfo>,
-    pub profile: Value,
-    pub coverage: Option<Value>,
-    pub staleness: Option<Value>,
+    pub profile: Option<ProfileSummary>,
+    pub coverage: Option<CoverageReport>,
+    pub staleness: Option<StalenessReport>,
     pub workloads: Vec<WorkloadReport>,
     pub regression_check: RegressionVerdict,
     /// What `best` ships, and why.
@@ -282,14 +220,7 @@ pub fn write(path: &Path, text: &str) -> Result<()> {
 }
 
 pub fn read_data(path: &Path) -> Result<ReportData> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
-    let data: ReportData = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not report data (nix/report.nix writes it)",
-            path.display()
-        )
-    })?;
+    let data: ReportData = read_json(path, "report data (nix/report.nix writes it)")?;
     ensure!(
         data.version == 1,
         "{} has report data version {}; this nix-pgo reads version 1: rebuild it with this nix-pgo's report derivation",
@@ -325,27 +256,27 @@ fn check_program(p: &ProgramData) -> Result<()> {
             w.workload
         );
         for v in &p.order {
-            ensure!(
-                w.variants.contains_key(v),
-                "the evaluation of workload '{}' has no result for variant '{v}'",
-                w.workload
-            );
+            result_of(w, v)?;
         }
     }
     Ok(())
 }
 
-pub fn read_build_times(path: &Path) -> Result<Value> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
-    let value: Value =
-        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
-    ensure!(
-        value.is_array(),
-        "{} is not a list of build times (bench/benchmark writes build-times.json)",
-        path.display()
-    );
-    Ok(value)
+/// Variant `variant`'s counts on evaluation workload `w`.
+fn result_of<'a>(w: &'a WorkloadResult, variant: &str) -> Result<&'a VariantSummary> {
+    w.variants.get(variant).with_context(|| {
+        format!(
+            "the evaluation of workload '{}' has no result for variant '{variant}'",
+            w.workload
+        )
+    })
+}
+
+pub fn read_build_times(path: &Path) -> Result<Vec<BuildTime>> {
+    read_json(
+        path,
+        "a list of build times (bench/benchmark writes build-times.json)",
+    )
 }
 
 pub fn report_program(name: &str, p: &ProgramData, args: &Rounds) -> Result<ProgramReport> {
@@ -373,7 +304,7 @@ pub fn report_program(name: &str, p: &ProgramData, args: &Rounds) -> Result<Prog
             repeats,
             &samples,
             result,
-        ));
+        )?);
     }
     Ok(ProgramReport {
         program: name.to_string(),
@@ -395,16 +326,16 @@ fn summarize(
     order: &[String],
     repeats: u32,
     samples: &[Vec<f64>],
-    evaluation: &EvaluationResult,
-) -> WorkloadReport {
-    let base = &evaluation.variants[&order[0]];
+    evaluation: &WorkloadResult,
+) -> Result<WorkloadReport> {
+    let base = result_of(evaluation, &order[0])?;
     let variants = order
         .iter()
         .zip(samples)
         .enumerate()
         .map(|(i, (v, times))| {
-            let e = &evaluation.variants[v];
-            VariantTiming {
+            let e = result_of(evaluation, v)?;
+            Ok(VariantTiming {
                 variant: v.clone(),
                 samples_seconds: times.clone(),
                 median_run_seconds: stats::median(times) / f64::from(repeats),
@@ -426,14 +357,14 @@ fn summarize(
                 ),
                 stdout_sha256: e.stdout_sha256.clone(),
                 spread: e.spread.clone(),
-            }
+            })
         })
-        .collect();
-    WorkloadReport {
+        .collect::<Result<_>>()?;
+    Ok(WorkloadReport {
         workload: workload.to_string(),
         repeats,
         variants,
-    }
+    })
 }
 
 /// Runs one variant once and says how long it took.
@@ -740,6 +671,12 @@ mod tests {
         fs::write(&path, good.replace("\"optimized\"]", "\"bolted\"]")).expect("write");
         let err = format!("{:#}", read_data(&path).expect_err("bolted has no path"));
         assert!(err.contains("variant 'bolted' has no path"), "{err}");
+        // A baseline that cost nothing: every change relative to it would be
+        // infinite (null in report.json, "+inf %" in report.md).
+        let zero = good.replace("\"instructions\": 1000", "\"instructions\": 0");
+        fs::write(&path, zero).expect("write");
+        let err = format!("{:#}", read_data(&path).expect_err("a cost of 0"));
+        assert!(err.contains("a cost of 0"), "{err}");
         let _ = fs::remove_dir_all(&dir);
     }
 }

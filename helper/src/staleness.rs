@@ -18,14 +18,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::coverage::LogFindings;
+use crate::coverage::{LogFindings, WarningCounts};
 use crate::crate_hashes::without_crate_hashes;
 use crate::profile::Profile;
 
 /// A hash-mismatched function and the profile counts rustc discarded for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stale {
     pub name: String,
     pub count: u64,
@@ -33,7 +33,7 @@ pub struct Stale {
 
 /// A function compiled without profile data that the profile has under
 /// another symbol, and the profile counts the build could not use for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Renamed {
     /// The build's symbol.
     pub name: String,
@@ -334,13 +334,16 @@ fn module_crate_id(module: &str) -> Option<(&str, &str)> {
     valid.then_some((crate_name, id))
 }
 
-#[derive(Debug, Serialize)]
+/// `nix-pgo staleness`'s report (the optimized stage's
+/// nix-support/pgo-staleness.json). The fields marked `default` came later:
+/// reports written before have none.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StalenessReport {
-    // The fields of `nix-pgo coverage`'s report, with the same meaning.
-    pub functions_without_profile: usize,
-    pub hash_mismatches: usize,
-    pub examples: Vec<String>,
-    pub hash_mismatch_examples: Vec<String>,
+    // What `nix-pgo coverage`'s report has too, with the same meaning: the
+    // warning counts (flattened: the report's first fields), the profile's
+    // functions and the coverage.
+    #[serde(flatten)]
+    pub warnings: WarningCounts,
     pub profile_functions: usize,
     /// Null when unknown (see the coverage report's `coverage_unknown_because`).
     pub coverage_percent: Option<f64>,
@@ -360,18 +363,24 @@ pub struct StalenessReport {
     /// that the profile has under other crate hashes (it was recorded from a
     /// build with other Cargo metadata), or in another codegen unit (an edit
     /// moved an internal function).
+    #[serde(default)]
     pub renamed_functions: usize,
     /// The profile counts of those functions, also in `stale_count`.
+    #[serde(default)]
     pub renamed_count: u64,
     /// The hottest renamed functions, the build's and the profile's symbol.
+    #[serde(default)]
     pub renamed_examples: Vec<Renamed>,
     /// Of `renamed_functions`, those renamed by their codegen unit alone: an
     /// edit moved them (their `name` and `profile_name` carry the units).
+    #[serde(default)]
     pub moved_functions: usize,
     /// The profile counts of those functions (in `renamed_count` too).
+    #[serde(default)]
     pub moved_count: u64,
     pub max_stale_percent: Option<f64>,
     /// The profile was trained in this build graph (`--fresh-profile`).
+    #[serde(default)]
     pub fresh_profile: bool,
     /// Why the log may not show every mismatch (null: it does).
     pub log_unreadable_because: Option<String>,

@@ -3,10 +3,10 @@
 use crate::commands::GlobalArgs;
 use anyhow::{bail, Context, Result};
 use nix_pgo::choice::{self, Choice};
-use nix_pgo::coverage::parse_percent;
 use nix_pgo::evaluation::Evaluation;
 use nix_pgo::lock::LockFile;
 use nix_pgo::output::{read_json, write_json};
+use nix_pgo::percent::parse_percent;
 use nix_pgo::workload_source::{
     describe_changes, hashes_note, workload_contents, SpecWorkload, WorkloadContent,
 };

@@ -2,7 +2,9 @@
 
 use crate::commands::GlobalArgs;
 use anyhow::Result;
-use nix_pgo::coverage::{parse_percent, read_log, write_report, CoverageReport, EvidenceArgs};
+use nix_pgo::coverage::{read_log, CoverageReport, EvidenceArgs};
+use nix_pgo::output::write_json;
+use nix_pgo::percent::parse_percent;
 use nix_pgo::profile;
 use nix_pgo::tool::LlvmProfdataArg;
 use std::path::PathBuf;
@@ -50,7 +52,7 @@ pub fn run(_: &GlobalArgs, args: CoverageArgs) -> Result<()> {
         None => None,
     };
     let report = CoverageReport::new(&findings, profile_functions, &args.evidence);
-    write_report(&args.output, &report)?;
+    write_json(&args.output, &report)?;
     println!("{}", report.summary());
     if let (Some(min), Some(n)) = (args.min_coverage, profile_functions) {
         report.check_min(min, n, &args.output)?;

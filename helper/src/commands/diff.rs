@@ -2,9 +2,9 @@
 
 use crate::commands::GlobalArgs;
 use anyhow::{bail, Result};
-use nix_pgo::coverage::parse_percent;
 use nix_pgo::inspect::{most_moved, run_overlap, Moved, Overlap};
 use nix_pgo::output::print_json;
+use nix_pgo::percent::parse_percent;
 use nix_pgo::profile::{self};
 use nix_pgo::tool::LlvmProfdataArg;
 use serde::Serialize;

@@ -5,8 +5,8 @@ use crate::commands::GlobalArgs;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use serde::Serialize;
 
+use nix_pgo::fingerprint::FingerprintReport;
 use nix_pgo::output::print_json;
 use nix_pgo::profile;
 use nix_pgo::tool::LlvmProfdataArg;
@@ -26,23 +26,10 @@ pub struct FingerprintArgs {
     pub file: PathBuf,
 }
 
-#[derive(Debug, Serialize)]
-struct FingerprintReport {
-    file: PathBuf,
-    fingerprint: String,
-    functions: usize,
-    total_count: u64,
-}
-
 pub fn run(global: &GlobalArgs, args: FingerprintArgs) -> Result<()> {
     let llvm_profdata = args.llvm_profdata.resolve()?;
     let profile = profile::load(&llvm_profdata, &args.file)?;
-    let report = FingerprintReport {
-        fingerprint: profile.fingerprint(),
-        functions: profile.functions(),
-        total_count: profile.total_count(),
-        file: args.file,
-    };
+    let report = FingerprintReport::new(args.file, &profile);
     if global.json {
         print_json(&report)
     } else {

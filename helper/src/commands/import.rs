@@ -10,7 +10,6 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::commands::pprof::write_merged;
 use crate::commands::GlobalArgs;
 use nix_pgo::date::{format_utc, parse_date, today};
 use nix_pgo::import::{
@@ -18,7 +17,7 @@ use nix_pgo::import::{
 };
 use nix_pgo::lock::{update, write_if_changed, Change, LockEntry, LockFile};
 use nix_pgo::output::{print_json, write_json};
-use nix_pgo::pprof::merge::{canonical, merge, Input};
+use nix_pgo::pprof::merge::{canonical, merge, write_merged, Input};
 use nix_pgo::pprof::show::Summary;
 use nix_pgo::pprof::symbols::read_binary;
 use nix_pgo::pprof::{self, Profile};

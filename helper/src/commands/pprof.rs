@@ -6,12 +6,11 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 use crate::commands::GlobalArgs;
-use nix_pgo::coverage::parse_percent;
 use nix_pgo::merge::{parse_weighted_input, refuse_repeated, WeightedInput};
 use nix_pgo::output::{print_json, read_json, write_json};
-use nix_pgo::percent::share;
-use nix_pgo::pprof::cpu_time;
-use nix_pgo::pprof::merge::{canonical, has_samples, merge, Input};
+use nix_pgo::percent::parse_percent;
+use nix_pgo::percent::{parse_fraction, share};
+use nix_pgo::pprof::merge::{canonical, merge_files, write_merged, MergeOptions};
 use nix_pgo::pprof::show::{functions, summary, FunctionWeight, Summary};
 use nix_pgo::pprof::symbols::{match_profile, read_binary, MatchReport};
 use nix_pgo::pprof::{self, Profile};
@@ -117,18 +116,6 @@ pub struct MatchArgs {
     pub min_rate: f64,
 }
 
-/// A fraction between 0 and 1 (--min-rate), told apart from a percentage.
-fn parse_fraction(arg: &str) -> Result<f64, String> {
-    match arg.trim().parse::<f64>() {
-        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
-        Ok(f) if (1.0..=100.0).contains(&f) => Err(format!(
-            "{arg} is not a fraction between 0 and 1: for {f} %, give {}",
-            f / 100.0
-        )),
-        _ => Err("expected a fraction between 0 and 1, e.g. 0.5".to_owned()),
-    }
-}
-
 pub fn run(global: &GlobalArgs, args: PprofArgs) -> Result<()> {
     match args.command {
         PprofCommand::Merge(args) => run_merge(global, args),
@@ -137,75 +124,6 @@ pub fn run(global: &GlobalArgs, args: PprofArgs) -> Result<()> {
         PprofCommand::Match(args) => run_match(global, args),
         PprofCommand::Staleness(args) => run_staleness(global, args),
     }
-}
-
-/// Read the profiles and merge them into canonical form, as `options` say:
-/// warned about when they record too little CPU time; with `cpu_time`, scaled
-/// to the CPU time beside them ([`cpu_time`]); with `skip_empty`, without
-/// those that have no samples (unless none has: then merge says so).
-pub fn merge_files(weighted: &[(i64, PathBuf)], options: &MergeArgs) -> Result<Profile> {
-    let mut named = weighted
-        .iter()
-        .map(|(_, path)| Ok((path.display().to_string(), pprof::read(path)?)))
-        .collect::<Result<Vec<_>>>()?;
-    if let Some(seconds) = options.warn_below_cpu_seconds {
-        warn_if_thin(&named, seconds)?;
-    }
-    if options.cpu_time {
-        let mut used_ns: u64 = 0;
-        for (_, path) in weighted {
-            used_ns = used_ns.saturating_add(cpu_time::read(path)?);
-        }
-        if let Some(s) = cpu_time::scale_to_cpu_time(&mut named, used_ns)? {
-            eprintln!(
-                "nix-pgo: {} profile(s) record {:.1} ms of CPU time and their processes used \
-                 {:.1} ms while profiled (the kernel's CPU timers fire on its ticks, less often \
-                 than the profile's rate asks): values scaled by {:.3}",
-                named.len(),
-                s.recorded_ns as f64 / 1e6,
-                s.used_ns as f64 / 1e6,
-                s.factor
-            );
-        }
-    }
-    let mut read: Vec<(i64, String, Profile)> = weighted
-        .iter()
-        .zip(named)
-        .map(|((weight, _), (name, profile))| (*weight, name, profile))
-        .collect();
-    if options.skip_empty && read.iter().any(|(_, _, p)| has_samples(p)) {
-        let total = read.len();
-        read.retain(|(_, _, p)| has_samples(p));
-        if read.len() < total {
-            eprintln!(
-                "nix-pgo: leaving out {} of {total} profiles: they have no samples",
-                total - read.len()
-            );
-        }
-    }
-    let inputs: Vec<Input> = read
-        .iter()
-        .map(|(weight, name, profile)| Input {
-            name,
-            profile,
-            weight: *weight,
-        })
-        .collect();
-    merge(&inputs)
-}
-
-/// Write the canonical profile and, if asked, its summary.
-pub fn write_merged(
-    merged: &Profile,
-    output: &Path,
-    summary_path: Option<&Path>,
-) -> Result<Summary> {
-    pprof::write(output, merged)?;
-    let summary = summary(merged);
-    if let Some(path) = summary_path {
-        write_json(path, &summary)?;
-    }
-    Ok(summary)
 }
 
 fn run_merge(global: &GlobalArgs, args: MergeArgs) -> Result<()> {
@@ -224,7 +142,12 @@ fn run_merge(global: &GlobalArgs, args: MergeArgs) -> Result<()> {
         bail!("no profiles to merge: give FILE or --weight N:FILE");
     }
     refuse_repeated(weighted.iter().map(|(_, path)| path.as_path()))?;
-    let merged = merge_files(&weighted, &args)?;
+    let options = MergeOptions {
+        skip_empty: args.skip_empty,
+        cpu_time: args.cpu_time,
+        warn_below_cpu_seconds: args.warn_below_cpu_seconds,
+    };
+    let merged = merge_files(&weighted, &options)?;
     let summary = write_merged(&merged, &args.output, args.summary.as_deref())?;
     if global.json {
         print_json(&summary)
@@ -241,27 +164,6 @@ fn run_merge(global: &GlobalArgs, args: MergeArgs) -> Result<()> {
         );
         Ok(())
     }
-}
-
-/// Warn when the (named) profiles, as read, record less than `seconds` of CPU
-/// time between them (weights left out).
-fn warn_if_thin(named: &[(String, Profile)], seconds: f64) -> Result<()> {
-    let mut ns: i128 = 0;
-    for (name, profile) in named {
-        ns += cpu_time::recorded_ns(name, profile)?;
-    }
-    let recorded = ns as f64 / 1e9;
-    if recorded < seconds {
-        eprintln!(
-            "nix-pgo: warning: the training recorded {recorded:.2} s of CPU time, less than \
-             {seconds} s: Go's PGO picks its hot calls from the samples, and from so few of them \
-             its choices, and the optimized binary, differ from one training to the next (the \
-             goldmark trial: three trainings of about 250 samples gave 0.9, 1.7 and 4.4 % fewer \
-             instructions on one held-out workload). Lengthen the training workloads (more \
-             input, more runs), and lock the profile (updateProfile) to keep one"
-        );
-    }
-    Ok(())
 }
 
 fn load_canonical(path: &Path) -> Result<Profile> {

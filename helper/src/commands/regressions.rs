@@ -2,10 +2,10 @@
 
 use crate::commands::GlobalArgs;
 use anyhow::{bail, Result};
-use nix_pgo::coverage::parse_percent;
 use nix_pgo::evaluation::Metric;
 use nix_pgo::output::print_json;
 use nix_pgo::percent;
+use nix_pgo::percent::parse_percent;
 use nix_pgo::regressions;
 use nix_pgo::regressions::Comparison;
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 
 use crate::commands::GlobalArgs;
 use anyhow::{bail, Context, Result};
-use nix_pgo::output::read_json;
+use nix_pgo::output::{read_json, to_json};
 use nix_pgo::release::{self, Spec, PROVENANCE_FILE};
 use nix_pgo::tool::Tool;
 use std::collections::BTreeMap;
@@ -49,9 +49,10 @@ pub fn run(_global: &GlobalArgs, args: ReleaseArgs) -> Result<()> {
         .into_iter()
         .map(|(hash, data)| (hash.path, data))
         .collect();
-    let text =
-        serde_json::to_string_pretty(&provenance).context("could not serialize provenance.json")?;
-    files.insert(PROVENANCE_FILE.to_owned(), (text + "\n").into_bytes());
+    files.insert(
+        PROVENANCE_FILE.to_owned(),
+        to_json(&provenance, "provenance.json")?.into_bytes(),
+    );
     let top = release::archive_name(&spec);
     let out = args.out_dir.join(format!("{top}.tar.gz"));
     release::write_archive(&out, &top, &files)?;

@@ -2,8 +2,8 @@
 
 use crate::commands::GlobalArgs;
 use anyhow::Result;
-use nix_pgo::coverage::parse_percent;
 use nix_pgo::output::write_json;
+use nix_pgo::percent::parse_percent;
 use nix_pgo::regressions;
 use nix_pgo::repair;
 use std::path::PathBuf;

@@ -3,6 +3,7 @@
 use crate::commands::GlobalArgs;
 use anyhow::{Context, Result};
 use nix_pgo::date::utc_now;
+use nix_pgo::output::to_json;
 use nix_pgo::report;
 use nix_pgo::report::{
     cpu_model, load_average, read_build_times, read_data, report_program, Machine, Report,
@@ -111,8 +112,7 @@ pub fn run(_: &GlobalArgs, args: ReportArgs) -> Result<()> {
         build_times,
     };
 
-    let json = serde_json::to_string_pretty(&report).context("could not serialize report.json")?;
-    report::write(&out.join("report.json"), &(json + "\n"))?;
+    report::write(&out.join("report.json"), &to_json(&report, "report.json")?)?;
     report::write(&out.join("report.md"), &report::render::markdown(&report))?;
     for program in &report.programs {
         report::write(

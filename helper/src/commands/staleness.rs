@@ -1,15 +1,14 @@
 //! `nix-pgo staleness`.
 
 use crate::commands::GlobalArgs;
-use anyhow::{bail, Context, Result};
-use nix_pgo::coverage::{self, parse_percent, CoverageReport, EvidenceArgs};
+use anyhow::{bail, Result};
+use nix_pgo::coverage::{self, CoverageReport, EvidenceArgs};
 use nix_pgo::inspect::share;
-use nix_pgo::output::print_json;
-use nix_pgo::percent;
+use nix_pgo::output::{print_json, write_json};
+use nix_pgo::percent::{self, parse_percent};
 use nix_pgo::profile::{self};
 use nix_pgo::staleness::{stale_counts, StalenessReport, MAX_STALE_LISTED};
 use nix_pgo::tool::LlvmProfdataArg;
-use std::fs;
 use std::path::PathBuf;
 
 /// Measure how stale a profile is for the build that used it, from that
@@ -70,7 +69,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     let profile = profile::load(&llvm_profdata, &args.profile)?;
     let coverage = CoverageReport::new(&findings, Some(profile.functions()), &args.evidence);
     if let Some(path) = &args.coverage_output {
-        coverage::write_report(path, &coverage)?;
+        write_json(path, &coverage)?;
         eprintln!("nix-pgo: coverage: {}", coverage.summary());
     }
 
@@ -82,10 +81,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     let mut renamed_examples = stale.renamed;
     renamed_examples.truncate(MAX_STALE_LISTED);
     let report = StalenessReport {
-        functions_without_profile: findings.without_profile.len(),
-        hash_mismatches: findings.hash_mismatches.len(),
-        examples: coverage::examples(&findings.without_profile),
-        hash_mismatch_examples: coverage::examples(&findings.hash_mismatches),
+        warnings: coverage.warnings.clone(),
         profile_functions: profile.functions(),
         coverage_percent: coverage.coverage_percent,
         profile_total_count: total,
@@ -105,17 +101,14 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     };
 
     if let Some(path) = &args.output {
-        let json =
-            serde_json::to_string_pretty(&report).context("could not serialize the report")?;
-        fs::write(path, json + "\n")
-            .with_context(|| format!("could not write {}", path.display()))?;
+        write_json(path, &report)?;
     }
     // One line for the build log: in the Nix log whatever the output mode.
     let line = format!(
         "nix-pgo: profile staleness: {} functions without profile data, {} hash mismatches, \
          {} of profile counts still match",
-        report.functions_without_profile,
-        report.hash_mismatches,
+        report.warnings.functions_without_profile,
+        report.warnings.hash_mismatches,
         percent::share(report.matching_count_percent)
     );
     if global.json {
@@ -124,7 +117,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
     } else {
         println!("{line}");
     }
-    if report.hash_mismatches > 0
+    if report.warnings.hash_mismatches > 0
         && args
             .max_stale
             .is_none_or(|max| report.stale_count_percent <= max)
@@ -135,7 +128,7 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
             "nix-pgo: note: {} function(s) changed since the profile was recorded and are \
              compiled without profile data ({} of the profile's counts no longer match); \
              refresh the profile (the package's updateProfile) to profile them again",
-            report.hash_mismatches,
+            report.warnings.hash_mismatches,
             percent::share(report.stale_count_percent),
         );
     }
@@ -190,10 +183,10 @@ pub fn run(global: &GlobalArgs, args: StalenessArgs) -> Result<()> {
 /// for each cause.
 fn stale_message(report: &StalenessReport, max: f64) -> String {
     let mut causes = Vec::new();
-    if report.hash_mismatches > 0 {
+    if report.warnings.hash_mismatches > 0 {
         causes.push(format!(
             "{} function(s) whose code changed since profiling",
-            report.hash_mismatches
+            report.warnings.hash_mismatches
         ));
     }
     let (renamed_functions, _) = report.renamed_by_metadata();
@@ -253,7 +246,7 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
             ", then refresh the profile."
         });
     }
-    if report.fresh_profile && report.hash_mismatches > 0 {
+    if report.fresh_profile && report.warnings.hash_mismatches > 0 {
         // A refresh would record the same mismatch again.
         message.push_str(
             " The profile was trained from this source in this build graph, so its functions \
@@ -262,7 +255,7 @@ fn stale_message(report: &StalenessReport, max: f64) -> String {
              -Coverflow-checks or --cfg: buildPgoPackage's rustflags, not profileUseRustflags, \
              which only the builds that use the profile get).",
         );
-    } else if report.hash_mismatches > 0 || renamed_functions == 0 {
+    } else if report.warnings.hash_mismatches > 0 || renamed_functions == 0 {
         // (A refresh helps unless only other Cargo metadata renamed them.)
         message.push_str(
             " Re-run the workloads on the current source to refresh the profile: the package's \

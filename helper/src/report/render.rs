@@ -4,10 +4,9 @@
 use std::fmt::Write as _;
 
 use anyhow::{bail, Result};
-use serde_json::Value;
 
 use super::stats::RatioSummary;
-use super::{Machine, ProgramReport, Report, VariantTiming};
+use super::{BuildTime, Machine, ProgramReport, Report, VariantTiming};
 use crate::choice;
 use crate::evaluation::{Metric, Range};
 use crate::percent;
@@ -62,7 +61,7 @@ pub fn markdown(report: &Report) -> String {
         s.push_str(&profile_line(p));
         let _ = writeln!(s, "\nChart: [{0}.svg]({0}.svg)", p.program);
     }
-    if let Some(Value::Array(times)) = &report.build_times {
+    if let Some(times) = &report.build_times {
         s.push_str("\n## Build time per stage (`nix build --rebuild`)\n\n");
         s.push_str(&build_times_table(times));
     }
@@ -332,58 +331,44 @@ pub fn wall_time_line(p: &ProgramReport) -> String {
 }
 
 fn profile_line(p: &ProgramReport) -> String {
-    let field =
-        |v: &Option<Value>, k: &str| v.as_ref().and_then(|v| v.get(k)).and_then(Value::as_f64);
     let mut s = String::from("Profile");
-    if let Some(f) = p.profile.get("fingerprint").and_then(Value::as_str) {
-        let short: String = f.chars().take(16).collect();
-        let _ = write!(s, " `{short}`");
+    if let Some(profile) = &p.profile {
+        let short: String = profile.fingerprint().chars().take(16).collect();
+        let _ = write!(s, " `{short}`, {} functions", profile.functions());
     }
-    if let Some(n) = p.profile.get("functions").and_then(Value::as_u64) {
-        let _ = write!(s, ", {n} functions");
-    }
-    if let Some(c) = field(&p.coverage, "coverage_percent") {
-        let _ = write!(s, "; coverage {} %", percent::share_number(c));
-        // Coverage counts the crates built from the package's own source, not its
-        // dependencies, where the hot code may well be.
-        let crates: Vec<&str> = p
-            .coverage
-            .as_ref()
-            .and_then(|v| v.get("compiled_crates"))
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        if !crates.is_empty() {
-            let _ = write!(
-                s,
-                " (of the functions of {} with a profile record, whether training ran them or \
-                 not; dependencies are not counted)",
-                crates.join(", ")
-            );
+    if let Some(coverage) = &p.coverage {
+        if let Some(c) = coverage.coverage_percent {
+            let _ = write!(s, "; coverage {} %", percent::share_number(c));
+            // Coverage counts the crates built from the package's own source, not its
+            // dependencies, where the hot code may well be.
+            if !coverage.compiled_crates.is_empty() {
+                let _ = write!(
+                    s,
+                    " (of the functions of {} with a profile record, whether training ran them \
+                     or not; dependencies are not counted)",
+                    coverage.compiled_crates.join(", ")
+                );
+            }
         }
     }
-    if let Some(c) = field(&p.staleness, "stale_count_percent") {
-        let _ = write!(s, "; stale counts {} %", percent::share_number(c));
+    if let Some(staleness) = &p.staleness {
+        let _ = write!(
+            s,
+            "; stale counts {} %",
+            percent::share_number(staleness.stale_count_percent)
+        );
     }
     s.push_str(".\n");
     s
 }
 
-fn build_times_table(times: &[Value]) -> String {
+fn build_times_table(times: &[BuildTime]) -> String {
     let mut s = String::from("| Program | Stage | Seconds | Rebuild |\n|---|---|---:|---|\n");
     for t in times {
-        let text = |k: &str| t.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-        let seconds = t
-            .get("seconds")
-            .and_then(Value::as_f64)
-            .map_or(String::new(), |x| format!("{x:.1}"));
         let _ = writeln!(
             s,
-            "| {} | `{}` | {} | {} |",
-            text("program"),
-            text("stage"),
-            seconds,
-            text("result")
+            "| {} | `{}` | {:.1} | {} |",
+            t.program, t.stage, t.seconds, t.result
         );
     }
     s
@@ -619,6 +604,13 @@ pub mod tests {
     };
     use super::*;
 
+    /// The demo's nix-support/profile.json and pgo-coverage.json.
+    const PROFILE: &str = r#"{"file": "demo.profdata", "fingerprint": "0123456789abcdef0123",
+        "functions": 5, "total_count": 70}"#;
+    const COVERAGE: &str = r#"{"functions_without_profile": 1, "hash_mismatches": 0,
+        "examples": ["_ZN4demo3new"], "hash_mismatch_examples": [], "profile_functions": 5,
+        "coverage_percent": 99.5, "coverage_unknown_because": null, "compiled_crates": []}"#;
+
     /// report-data.json for one program with two variants and one workload.
     pub fn sample_data_json() -> String {
         r#"{"version": 1, "programs": {"demo": {
@@ -630,11 +622,11 @@ pub mod tests {
             "evaluation": {"workloads": [{"workload": "w", "variants": {
               "baseline": {"instructions": 1000, "estimated_cycles": 1500, "processes": 1, "stdout_sha256": "aa"},
               "optimized": {"instructions": 900, "estimated_cycles": 1400, "processes": 1, "stdout_sha256": "aa"}}}]},
-            "profile": {"fingerprint": "0123456789abcdef0123", "functions": 5},
-            "coverage": {"coverage_percent": 99.5}, "staleness": null,
+            "profile": PROFILE, "coverage": COVERAGE, "staleness": null,
             "timing": {"bash": "/bin/bash", "path": "/usr/bin:/bin", "workloads": {
               "w": {"runner": "/nix/store/r.sh", "script": "/nix/store/s.sh", "inputs": "/nix/store/workload-inputs", "timeout": 600, "preload": ""}}}}}}"#
-            .to_string()
+            .replace("PROFILE", PROFILE)
+            .replace("COVERAGE", COVERAGE)
     }
 
     /// A variant's timing: its median run, and its per-round ratios to the
@@ -715,8 +707,8 @@ pub mod tests {
                 pname: "demo".into(),
                 version: "1.0".into(),
                 variants,
-                profile: serde_json::json!({"fingerprint": "0123456789abcdef0123", "functions": 5}),
-                coverage: Some(serde_json::json!({"coverage_percent": 99.5})),
+                profile: Some(serde_json::from_str(PROFILE).expect("a profile summary")),
+                coverage: Some(serde_json::from_str(COVERAGE).expect("a coverage report")),
                 staleness: None,
                 regression_check: RegressionVerdict::new(&workloads, 0.0),
                 choice: Some(serde_json::from_value(serde_json::json!({
@@ -732,9 +724,12 @@ pub mod tests {
                 })).expect("a choice")),
                 workloads,
             }],
-            build_times: Some(serde_json::json!([
-                {"program": "demo", "stage": "optimized", "seconds": 61.25, "result": "reproducible"}
-            ])),
+            build_times: Some(
+                serde_json::from_str(
+                    r#"[{"program": "demo", "stage": "optimized", "seconds": 61.25, "result": "reproducible"}]"#,
+                )
+                .expect("build times"),
+            ),
         }
     }
 
@@ -988,8 +983,10 @@ pub mod tests {
         assert!(md.contains("## demo\n"));
         assert!(md.contains("Profile `0123456789abcdef`, 5 functions; coverage 99.5 %.\n"));
         let mut own = sample_report();
-        own.programs[0].coverage =
-            Some(serde_json::json!({"coverage_percent": 100.0, "compiled_crates": ["resvg"]}));
+        if let Some(coverage) = own.programs[0].coverage.as_mut() {
+            coverage.coverage_percent = Some(100.0);
+            coverage.compiled_crates = vec!["resvg".into()];
+        }
         let md = markdown(&own);
         assert!(
             md.contains(

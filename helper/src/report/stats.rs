@@ -124,7 +124,10 @@ pub fn round_order(variants: usize, round: usize) -> Vec<usize> {
     (0..variants).map(|i| (round + i) % variants).collect()
 }
 
-/// `(percent change)` of `value` relative to `base`.
+/// `(percent change)` of `value` relative to `base`. A `base` of 0 gives
+/// infinity for any other value (which `regressions::exceeds` counts as a
+/// regression); the costs read from an evaluation are never 0
+/// (evaluation.rs refuses them), so no report or choice shows it.
 pub fn percent_change(base: u64, value: u64) -> f64 {
     if base == 0 {
         return if value == 0 { 0.0 } else { f64::INFINITY };
