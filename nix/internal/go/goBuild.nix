@@ -46,7 +46,7 @@ let
   go = toolchain.go;
   # proxyVendor's module cache, read through GOPROXY (goVariables.nix) instead of being
   # copied in as vendor/. (Only then: a vendor/ build's derivation stays as it was.)
-  moduleCache = if vendor != null && vendor.proxyVendor or false then { moduleCache = true; } else { };
+  moduleCache = if import ./isModuleCache.nix vendor then { moduleCache = true; } else { };
 in
 mkStage ({
   name = "${pname}-${stage}-${version}";

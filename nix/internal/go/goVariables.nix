@@ -9,7 +9,7 @@
 # nixpkgs' buildGoModule does.
 { cgo, vendor ? null }:
 let
-  moduleCache = vendor != null && vendor.proxyVendor or false;
+  moduleCache = import ./isModuleCache.nix vendor;
 in
 {
   GOTOOLCHAIN = "local";

@@ -59,7 +59,7 @@ let
     if builtins.match "\\./.+" p != null then builtins.substring 2 (builtins.stringLength p) p else p;
   # proxyVendor's module cache, read through GOPROXY (goVariables.nix) instead of being
   # copied in as vendor/. (Only then: a vendor/ build's derivation stays as it was.)
-  moduleCache = if vendor != null && vendor.proxyVendor or false then { moduleCache = true; } else { };
+  moduleCache = if import ../../internal/go/isModuleCache.nix vendor then { moduleCache = true; } else { };
   common = {
     name = "${pname}-profile-${name}-${version}.pprof";
     script = ./runGoWorkloadProfile.sh;
