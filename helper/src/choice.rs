@@ -22,8 +22,8 @@ use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::evaluation::{Evaluation, Metric, VariantSummary};
+use crate::percent::percent_change;
 use crate::regressions::range_exceeds;
-use crate::report::stats::percent_change;
 use crate::workload_source::{changed_workloads, ContentChange, WorkloadContent};
 
 /// A variant's cost on one workload, beside the baseline's.

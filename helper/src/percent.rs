@@ -1,5 +1,7 @@
-//! Percentages: the command-line options that take one (`parse_percent`,
-//! and `parse_fraction`, which tells a fraction from one), and two for
+//! Percentages: the change of a cost against its baseline (`percent_change`,
+//! for the regression check, the choice and the report), the command-line
+//! options that take one (`parse_percent`, and `parse_fraction`, which tells
+//! a fraction from one), and two for
 //! messages and logs that a reader must not misread. A share that is not
 //! whole never reads "100.0%" or "0.0%", and a change that is not zero never
 //! reads "+0.00%" (a regression verdict once said "+0.00% over baseline's
@@ -72,6 +74,17 @@ pub fn change_number(p: f64) -> String {
     }
 }
 
+/// `(percent change)` of `value` relative to `base`. A `base` of 0 gives
+/// infinity for any other value (which `regressions::exceeds` counts as a
+/// regression); the costs read from an evaluation are never 0
+/// (evaluation.rs refuses them), so no report or choice shows it.
+pub fn percent_change(base: u64, value: u64) -> f64 {
+    if base == 0 {
+        return if value == 0 { 0.0 } else { f64::INFINITY };
+    }
+    (value as f64 / base as f64 - 1.0) * 100.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +121,11 @@ mod tests {
         assert_eq!(change(0.0), "+0.00%");
         assert_eq!(change_number(-4.17), "-4.17");
         assert_eq!(change_number(0.0005), "+0.0005");
+    }
+
+    #[test]
+    fn percent_change_is_relative_to_the_baseline() {
+        assert!((percent_change(200, 150) + 25.0).abs() < 1e-12);
+        assert_eq!(percent_change(0, 0), 0.0);
     }
 }

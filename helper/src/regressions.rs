@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::evaluation::{variant_path, Metric, Range, VariantRun, VariantSummary, WorkloadResult};
 use crate::output::read_json;
-use crate::report::stats::percent_change;
+use crate::percent::percent_change;
 
 /// What `compare_workload` compares with and how strictly.
 #[derive(Debug, Clone)]

@@ -346,12 +346,12 @@ fn summarize(
                     )
                 }),
                 instructions: e.instructions,
-                instructions_change_percent: stats::percent_change(
+                instructions_change_percent: crate::percent::percent_change(
                     base.instructions,
                     e.instructions,
                 ),
                 estimated_cycles: e.estimated_cycles,
-                estimated_cycles_change_percent: stats::percent_change(
+                estimated_cycles_change_percent: crate::percent::percent_change(
                     base.estimated_cycles,
                     e.estimated_cycles,
                 ),

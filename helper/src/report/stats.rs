@@ -124,17 +124,6 @@ pub fn round_order(variants: usize, round: usize) -> Vec<usize> {
     (0..variants).map(|i| (round + i) % variants).collect()
 }
 
-/// `(percent change)` of `value` relative to `base`. A `base` of 0 gives
-/// infinity for any other value (which `regressions::exceeds` counts as a
-/// regression); the costs read from an evaluation are never 0
-/// (evaluation.rs refuses them), so no report or choice shows it.
-pub fn percent_change(base: u64, value: u64) -> f64 {
-    if base == 0 {
-        return if value == 0 { 0.0 } else { f64::INFINITY };
-    }
-    (value as f64 / base as f64 - 1.0) * 100.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,11 +196,5 @@ mod tests {
         assert_eq!(round_order(3, 2), [2, 0, 1]);
         assert_eq!(round_order(3, 3), [0, 1, 2]);
         assert_eq!(round_order(1, 5), [0]);
-    }
-
-    #[test]
-    fn percent_change_is_relative_to_the_baseline() {
-        assert!(close(percent_change(200, 150), -25.0));
-        assert_eq!(percent_change(0, 0), 0.0);
     }
 }
