@@ -44,9 +44,6 @@
 }:
 let
   go = toolchain.go;
-  # proxyVendor's module cache, read through GOPROXY (goVariables.nix) instead of being
-  # copied in as vendor/. (Only then: a vendor/ build's derivation stays as it was.)
-  moduleCache = if import ./isModuleCache.nix vendor then { moduleCache = true; } else { };
 in
 mkStage ({
   name = "${pname}-${stage}-${version}";
@@ -55,7 +52,6 @@ mkStage ({
   matchAgainst = if matchAgainst == null then "" else "${matchAgainst}";
   minProfileMatch = toString minProfileMatch;
   src = "${src}";
-  vendor = if vendor == null then "" else "${vendor}";
   profile = if profile == null then "" else "${profile}";
   # Added to each main package of the profiling build (docs/go.md "Profiles of the real program").
   profilingSource = if stage == "profiling" then ./nixPgoProfile.go else "";
@@ -65,4 +61,4 @@ mkStage ({
   nixPgoGoToolchain = go.id;
   env = import ./goVariables.nix { inherit cgo vendor; };
   passthru = { inherit src vendor profile; } // passthru;
-} // moduleCache)
+} // import ./vendorAttrs.nix vendor)

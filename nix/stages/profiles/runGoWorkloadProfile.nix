@@ -57,9 +57,6 @@ let
   benchPackage =
     let p = bench.package or "."; in
     if builtins.match "\\./.+" p != null then builtins.substring 2 (builtins.stringLength p) p else p;
-  # proxyVendor's module cache, read through GOPROXY (goVariables.nix) instead of being
-  # copied in as vendor/. (Only then: a vendor/ build's derivation stays as it was.)
-  moduleCache = if import ../../internal/go/isModuleCache.nix vendor then { moduleCache = true; } else { };
   common = {
     name = "${pname}-profile-${name}-${version}.pprof";
     script = ./runGoWorkloadProfile.sh;
@@ -86,7 +83,6 @@ else
     workloadName = name;
     src = "${src}";
     inherit modRoot tags;
-    vendor = if vendor == null then "" else "${vendor}";
     inherit benchPackage;
     benchPattern = bench.bench or ".";
     benchtime = bench.benchtime or "1s";
@@ -95,4 +91,4 @@ else
     # `go test -bench` builds the test binary with cgo as the program's builds have it.
     env = variables // import ../../internal/go/goVariables.nix { inherit cgo vendor; }
       // (if workload.caCertificates or false then { SSL_CERT_FILE = "${toolchain.caBundle}"; NIX_SSL_CERT_FILE = "${toolchain.caBundle}"; } else { });
-  } // moduleCache)
+  } // import ../../internal/go/vendorAttrs.nix vendor)
