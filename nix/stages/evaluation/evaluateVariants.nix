@@ -57,17 +57,7 @@ let
   inherit (builtins) attrNames attrValues concatStringsSep mapAttrs;
   sameNames = builtins.sort builtins.lessThan order == attrNames variants;
 
-  # Cache and branch simulation for the estimated cycles. The cache geometry is fixed
-  # (32 KiB 8-way L1s, 8 MiB 16-way last level, 64-byte lines: a common x86-64 desktop)
-  # rather than read from the builder's CPU, which callgrind does by default: the counts
-  # must not depend on which machine built the evaluation.
-  callgrindOptions = [
-    "--cache-sim=yes"
-    "--branch-sim=yes"
-    "--I1=32768,8,64"
-    "--D1=32768,8,64"
-    "--LL=8388608,16,64"
-  ];
+  callgrindOptions = import ./callgrindOptions.nix;
 
   # The run of variant number i of `order` on one workload. Runs go in `order`, each after
   # the one before it succeeded, so a difference is reported for the first variant that
