@@ -1201,6 +1201,39 @@ fn import_goes_on_without_failed_sources_only_when_allowed() {
     );
 }
 
+#[test]
+fn import_decodes_a_file_urls_percent_escapes() {
+    // file:///tmp/a%20b/default.pgo is /tmp/a b/default.pgo (it was read as a%20b).
+    let dir = scratch("import-file-url").join("a b");
+    fs::create_dir_all(&dir).unwrap();
+    let profile = dir.join("cpu.pprof");
+    fs::copy(fixture("cpu-a.pprof"), &profile).unwrap();
+    let url = format!(
+        "file://{}",
+        s(&profile).replace('%', "%25").replace(' ', "%20")
+    );
+    assert!(url.contains("a%20b/cpu.pprof"), "{url}");
+    let out = dir.join("default.pgo");
+    ok(&["import", "--source", &url, "--output", s(&out)]);
+    let provenance = read_json(format!("{}.provenance.json", s(&out)));
+    assert_eq!(provenance["sources"][0]["url"], s(&profile));
+    let reference = dir.join("reference.pgo");
+    ok(&["pprof", "merge", "--output", s(&reference), s(&profile)]);
+    assert_eq!(fs::read(&out).unwrap(), fs::read(&reference).unwrap());
+    // A malformed escape is named, before anything is read.
+    let err = fails(&[
+        "import",
+        "--source",
+        "file:///tmp/a%2gb/cpu.pprof",
+        "--output",
+        s(&out),
+    ]);
+    assert!(
+        err.contains("file:///tmp/a%2gb/cpu.pprof: `%2g` is no percent escape"),
+        "{err}"
+    );
+}
+
 /// A `pprof match --json` report as the optimized stage writes it.
 fn match_report(dir: &Path, binary: &str, program_value: i64, matched: i64) -> PathBuf {
     let path = dir.join(format!("profile-match-{binary}.json"));
