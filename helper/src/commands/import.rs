@@ -88,10 +88,10 @@ pub struct ImportArgs {
     /// Let the import go on when up to N live sources fail (a refused
     /// connection, a timeout, an HTTP error, an answer that is no profile, a
     /// profile without samples: any pull of theirs), merging the pulls that
-    /// came; the provenance
-    /// records each failed pull. Default 0: the sources of a window are all
-    /// tried, and a failed pull fails the import, naming every one that
-    /// failed. A file that can't be read always fails it.
+    /// came; the provenance records each failed pull. Default 0: the sources
+    /// of a window are all tried, and a failed pull fails the import after
+    /// that window, naming every one that failed. A file that can't be read
+    /// always fails it.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub allow_failed_sources: usize,
 
@@ -550,43 +550,43 @@ fn pull_all(
         }
     }
     let failed = failed_sources(&failures);
-    if failures.is_empty() {
-        // (Nothing failed.)
-    } else if failed.len() > args.allow_failed_sources || (pulls.is_empty() && files.is_empty()) {
+    if !failures.is_empty()
+        && (failed.len() > args.allow_failed_sources || (pulls.is_empty() && files.is_empty()))
+    {
         return Err(failures_error(args, failures, live));
-    } else {
-        for &i in &failed {
-            let of_source: Vec<_> = failures.iter().filter(|(s, _, _)| *s == i).collect();
-            let windows = of_source
-                .iter()
-                .map(|(_, w, _)| (w + 1).to_string())
-                .collect::<Vec<_>>();
-            // (The error's own context names the source and window again.)
-            let cause = of_source[0]
-                .2
-                .chain()
-                .skip(1)
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(": ");
-            warnings.push(format!(
-                "source {} ({}) failed in {} (--allow-failed-sources {}): {}; the provenance's \
-                 `failed` has each error. The first: {cause}",
-                i + 1,
-                args.sources[i].url,
-                if windows.len() as u64 == args.windows {
-                    format!("every window ({} of {})", windows.len(), args.windows)
-                } else {
-                    format!("window(s) {} of {}", windows.join(", "), args.windows)
-                },
-                args.allow_failed_sources,
-                if windows.len() as u64 == args.windows {
-                    "none of its samples are in the profile"
-                } else {
-                    "the profile has its other windows"
-                },
-            ));
-        }
+    }
+    // Allowed: each failed source is said, and what it took from the profile.
+    for &i in &failed {
+        let of_source: Vec<_> = failures.iter().filter(|(s, _, _)| *s == i).collect();
+        let windows = of_source
+            .iter()
+            .map(|(_, w, _)| (w + 1).to_string())
+            .collect::<Vec<_>>();
+        // (The error's own context names the source and window again.)
+        let cause = of_source[0]
+            .2
+            .chain()
+            .skip(1)
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(": ");
+        warnings.push(format!(
+            "source {} ({}) failed in {} (--allow-failed-sources {}): {}; the provenance's \
+             `failed` has each error. The first: {cause}",
+            i + 1,
+            args.sources[i].url,
+            if windows.len() as u64 == args.windows {
+                format!("every window ({} of {})", windows.len(), args.windows)
+            } else {
+                format!("window(s) {} of {}", windows.join(", "), args.windows)
+            },
+            args.allow_failed_sources,
+            if windows.len() as u64 == args.windows {
+                "none of its samples are in the profile"
+            } else {
+                "the profile has its other windows"
+            },
+        ));
     }
     pulls.extend(files);
     let failed = failures
