@@ -95,14 +95,16 @@
 , # Every workload gets the toolchain's CA bundle (SSL_CERT_FILE, which Go's crypto/x509
   # reads); each workload's own caCertificates overrides it (as buildPgoPackage's).
   caCertificates ? false
-, # An imported profile (`nix-pgo import`) goes stale as the code moves on: profileFresh
-  # fails when more than this percentage of its CPU time under the program's own functions
-  # (package main, the main module) is in functions the build no longer has, renamed or
-  # removed since it was imported (`optimized`'s match against baseline, the share `pprof
-  # match` warns with), naming them and the re-import. A percentage, as buildPgoPackage's
-  # maxStale (which fails its optimized build: Go's keeps building with the profile, whose
-  # other functions still help, until the services run a build to import from). The
-  # go-import trial's rename of 2 hot functions made 32.9 %. 100 never fails.
+, # A locked profile, trained or imported (`nix-pgo import`), goes stale as the code moves
+  # on: profileFresh fails when more than this percentage of its CPU time under the
+  # program's own functions (package main, the main module) is in functions the build no
+  # longer has, renamed or removed since it was locked (`optimized`'s match against
+  # baseline, the share `pprof match` warns with), naming them and the fix (update-profile
+  # for a trained profile, the re-import for an imported one). A percentage, as
+  # buildPgoPackage's maxStale (which fails its optimized build: Go's keeps building with
+  # the profile, whose other functions still help, until it is retrained or the services
+  # run a build to import from). The go-import trial's rename of 2 hot functions made
+  # 32.9 %. 100 never fails.
   maxStale ? 10
 , meta ? { }
 , passthru ? { }
@@ -209,6 +211,9 @@ let
         ++ (if importedFrom ? windows then [ "--windows ${toString importedFrom.windows}" ] else [ ]);
     in
     "import a new profile from the services once they run this build, `nix-pgo import ${concatStringsSep " " flags} ${importInto}`, and commit ${defaultPgoPath'}, its provenance and ${lockPath} (or raise maxStale)";
+  # profileFresh's message for a stale trained profile: the workloads still run, so a new
+  # profile comes from training this source (not from the services, as an imported one's).
+  retrain = "retrain on this source and re-lock with ${import ./internal/relockHint.nix}, and commit ${defaultPgoPath'} and ${lockPath} (or raise maxStale)";
   evaluationWorkloads = withDefaults (workloads.evaluation or { });
   pnameProblem = import ./internal/pnameProblem.nix pname;
   weightProblem = import ./internal/workload/weightProblem.nix workloadWeights (workloads.training or { });
@@ -372,22 +377,23 @@ let
       };
     };
     # A check that the locked profile was trained on the training workloads there are now
-    # (a sampled profile can't be retrained and compared, as buildPgoPackage's is), or, for
-    # an imported one, that the program still has the functions it names (up to maxStale).
+    # (a sampled profile can't be retrained and compared, as buildPgoPackage's is; an
+    # imported one has no training), and that the program still has the functions it
+    # names (up to maxStale): a committed profile goes stale as the source moves on, while
+    # the workloads stay as they were.
     profileFresh =
       if lockFile' == null then
         null
       else
-        checkTraining ({
+        checkTraining {
           inherit pname training;
           lockFile = lockFile';
           toolchainId = toolchain.go.id;
           imported = importedProfile;
-        } // (if importedProfile then {
           # How much of the profile the program no longer has: optimized's match reports.
           inherit optimized maxStale;
-          refresh = reimport;
-        } else { }));
+          refresh = if importedProfile then reimport else retrain;
+        };
     updateProfile = goUpdateProfile {
       inherit pname profiles lockPath lockSource training;
       defaultPgoPath = defaultPgoPath';
@@ -430,7 +436,7 @@ else if benchmarkInEvaluation != [ ] then
 else if !(builtins.isInt minProfileMatch || builtins.isFloat minProfileMatch) || minProfileMatch < 0 || minProfileMatch > 1 then
   fail "minProfileMatch = ${builtins.toJSON minProfileMatch}: it is a fraction between 0 and 1 (the default 0.5: half the profile's CPU time on functions of the program), not a percentage."
 else if !(builtins.isInt maxStale || builtins.isFloat maxStale) || maxStale < 0 || maxStale > 100 then
-  fail "maxStale = ${builtins.toJSON maxStale}: it is a percentage between 0 and 100 (the default 10: profileFresh fails when more than 10 % of an imported profile's CPU time under the program's own functions is in functions the build no longer has; 100 never fails)."
+  fail "maxStale = ${builtins.toJSON maxStale}: it is a percentage between 0 and 100 (the default 10: profileFresh fails when more than 10 % of a locked profile's CPU time under the program's own functions is in functions the build no longer has; 100 never fails)."
 else
   listToAttrs
     (map (s: { name = s.attr; value = stageValues.${s.attr}; }) (filter (s: elem "go" s.languages) (import ./stages.nix)))

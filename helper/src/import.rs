@@ -87,7 +87,7 @@ pub fn parse_source(arg: &str) -> Result<Source, String> {
         }
         return Ok(Source {
             kind,
-            url: file_url_path(url)?.to_owned(),
+            url: file_url_path(url)?,
             weight,
         });
     }
@@ -130,10 +130,12 @@ pub fn parse_source(arg: &str) -> Result<Source, String> {
 
 /// The path after `file:`: as written (`file:cpu.pprof`, `file:/tmp/cpu.pprof`), or a
 /// file URL's (`file:///tmp/cpu.pprof`, RFC 8089: after `//` comes a host, empty or
-/// `localhost` for this one), which was recorded as `///tmp/cpu.pprof`.
-fn file_url_path(rest: &str) -> Result<&str, String> {
+/// `localhost` for this one), which was recorded as `///tmp/cpu.pprof`. A URL's path has
+/// its percent escapes decoded (`file:///tmp/a%20b/cpu.pprof` is `/tmp/a b/cpu.pprof`,
+/// as a browser or `curl file://…` reads it); a path written as a path is taken as it is.
+fn file_url_path(rest: &str) -> Result<String, String> {
     let Some(authority_and_path) = rest.strip_prefix("//") else {
-        return Ok(rest);
+        return Ok(rest.to_owned());
     };
     let (host, path) = authority_and_path
         .find('/')
@@ -144,12 +146,56 @@ fn file_url_path(rest: &str) -> Result<&str, String> {
              give file:{authority_and_path} for a relative path, file:///abs/path for an \
              absolute one"
         )),
-        "" | "localhost" => Ok(path),
+        "" | "localhost" => percent_decode(path).map_err(|why| {
+            format!(
+                "file://{authority_and_path}: {why}; or give the path as it is, file:PATH \
+                 (not decoded)"
+            )
+        }),
         _ => Err(format!(
             "file://{authority_and_path} names a file on another host ({host}): copy the file \
              here and give its path, file:PATH (file:///abs/path for an absolute one)"
         )),
     }
+}
+
+/// A URL path with its percent escapes (RFC 3986: `%` and two hex digits, the bytes of
+/// UTF-8) decoded. Err: why it can't be, for the caller's message.
+fn percent_decode(path: &str) -> Result<String, String> {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            decoded.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        let digits = bytes
+            .get(i + 1..i + 3)
+            .filter(|d| d.iter().all(u8::is_ascii_hexdigit));
+        let Some(digits) = digits else {
+            // (Up to two characters after the %, whole ones: the path is UTF-8.)
+            let after: String = path[i + 1..].chars().take(2).collect();
+            return Err(format!(
+                "`%{after}` is no percent escape (a `%` is followed by two hex digits; a `%` \
+                 in a file name is written %25)"
+            ));
+        };
+        // Two ASCII hex digits: a valid u8, and valid UTF-8.
+        let byte = u8::from_str_radix(std::str::from_utf8(digits).unwrap_or_default(), 16)
+            .map_err(|e| e.to_string())?;
+        if byte == 0 {
+            return Err("%00 is a NUL byte, which no path can hold".to_owned());
+        }
+        decoded.push(byte);
+        i += 3;
+    }
+    String::from_utf8(decoded).map_err(|_| {
+        "its percent escapes decode to bytes that are not UTF-8 text (nix-pgo records the \
+         path in the provenance as text)"
+            .to_owned()
+    })
 }
 
 impl Source {
@@ -455,6 +501,30 @@ mod tests {
             );
         }
         assert_eq!(parse_source("file:///tmp/cpu.pprof=2").unwrap().weight, 2);
+        // A file URL's percent escapes are decoded, a path's are not (it is a path).
+        for (url, path) in [
+            ("file:///tmp/a%20b/default.pgo", "/tmp/a b/default.pgo"),
+            ("file://localhost/tmp/%C3%A9t%c3%a9.pgo", "/tmp/été.pgo"),
+            ("file:///tmp/100%25%3D.pgo=2", "/tmp/100%=.pgo"),
+            ("file:/tmp/a%20b.pgo", "/tmp/a%20b.pgo"),
+        ] {
+            assert_eq!(parse_source(url).unwrap().url, path, "{url}");
+        }
+        assert_eq!(
+            parse_source("file:///tmp/100%25%3D.pgo=2").unwrap().weight,
+            2
+        );
+        for (url, why) in [
+            ("file:///tmp/a%2", "`%2` is no percent escape"),
+            ("file:///tmp/a%zz.pgo", "`%zz` is no percent escape"),
+            ("file:///tmp/50%.pgo", "`%.p` is no percent escape"),
+            ("file:///tmp/a%é.pgo", "`%é.` is no percent escape"),
+            ("file:///tmp/a%00.pgo", "%00 is a NUL byte"),
+            ("file:///tmp/a%FF.pgo", "not UTF-8"),
+        ] {
+            let err = parse_source(url).unwrap_err();
+            assert!(err.contains(why) && err.starts_with(url), "{url}: {err}");
+        }
         let err = parse_source("file://db1/tmp/cpu.pprof").unwrap_err();
         assert!(err.contains("another host (db1)"), "{err}");
         let err = parse_source("file://cpu.pprof").unwrap_err();

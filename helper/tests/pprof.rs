@@ -1039,6 +1039,201 @@ fn import_reports_what_the_endpoint_did() {
     );
 }
 
+#[test]
+fn import_goes_on_without_failed_sources_only_when_allowed() {
+    // Continuous profiling of several instances: one down used to lose every pull, naming
+    // only the first failure. Go's pprof goes on from the sources it could fetch ("Fetched
+    // 1 source profiles out of 3"); import writes a profile from fewer sources than asked
+    // only when told to, and names every failed source either way.
+    let dir = scratch("import-failed-sources");
+    let out = dir.join("default.pgo");
+    let out = s(&out);
+    let bytes = fs::read(fixture("cpu-a.pprof")).unwrap();
+    let up = serve(http("200 OK", "application/octet-stream", &bytes));
+    let (down1, down2) = (nobody_listens(), nobody_listens());
+    let import = |allow: &str| {
+        nix_pgo(&[
+            "import",
+            "--source",
+            &up,
+            "--source",
+            &down1,
+            "--source",
+            &down2,
+            "--seconds",
+            "1",
+            "--windows",
+            "2",
+            "--output",
+            out,
+            "--allow-failed-sources",
+            allow,
+        ])
+    };
+    for allow in ["0", "1"] {
+        let run = import(allow);
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "{err}");
+        // Both failures named, after the first window (no point in the second).
+        assert!(
+            err.contains(&format!(
+                "2 of 3 live source(s) failed (2 pull(s)), more than --allow-failed-sources {allow}"
+            )) && err.contains(&format!("source 2 ({down1}), window 1 of 2"))
+                && err.contains(&format!("source 3 ({down2}), window 1 of 2"))
+                && err.contains("connection refused")
+                && err
+                    .contains("--allow-failed-sources 2 (the provenance records each failed pull)"),
+            "{err}"
+        );
+        assert!(
+            !Path::new(out).exists(),
+            "a profile was written from fewer sources"
+        );
+    }
+    // Allowed: the pulls that came, and a provenance that says which failed.
+    let run = import("2");
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "warning: source 2 ({down1}) failed in every window (2 of 2) \
+             (--allow-failed-sources 2): none of its samples are in the profile"
+        )) && err.contains("The first: could not connect"),
+        "{err}"
+    );
+    assert!(
+        String::from_utf8_lossy(&run.stdout).contains(
+            "from 3 live source(s) × 2 window(s) of 1s and 4 failed pull(s) left out \
+             (--allow-failed-sources 2)"
+        ),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let reference = dir.join("reference.pgo");
+    let w = format!("2:{}", s(&fixture("cpu-a.pprof")));
+    ok(&["pprof", "merge", "--output", s(&reference), "--weight", &w]);
+    assert_eq!(fs::read(out).unwrap(), fs::read(&reference).unwrap());
+    let provenance = read_json(format!("{out}.provenance.json"));
+    assert_eq!(provenance["pulls"].as_array().unwrap().len(), 2);
+    assert_eq!(provenance["allowFailedSources"], 2);
+    let failed = provenance["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 4, "{failed:?}");
+    assert!(
+        failed.iter().all(|f| (f["source"] == 1 || f["source"] == 2)
+            && f["error"].as_str().unwrap().contains("connection refused")),
+        "{failed:?}"
+    );
+    assert_eq!(provenance["sources"].as_array().unwrap().len(), 3);
+    // An idle instance (a profile without samples) is a failed pull of its own.
+    let idle_bytes = fs::read(fixture("idle.pprof")).unwrap();
+    let idle = serve(http("200 OK", "application/octet-stream", &idle_bytes));
+    let with_idle = |allow: &str| {
+        nix_pgo(&[
+            "import",
+            "--source",
+            &up,
+            "--source",
+            &idle,
+            "--seconds",
+            "1",
+            "--output",
+            out,
+            "--allow-failed-sources",
+            allow,
+        ])
+    };
+    let err = String::from_utf8_lossy(&with_idle("0").stderr).into_owned();
+    assert!(
+        err.contains(&format!(
+            "source 2 ({idle}), window 1 of 1: {idle}/debug/pprof/profile?seconds=1 has no samples"
+        )) && err.contains("--allow-failed-sources 1"),
+        "{err}"
+    );
+    assert!(with_idle("1").status.success());
+    let provenance = read_json(format!("{out}.provenance.json"));
+    assert!(
+        provenance["failed"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("has no samples"),
+        "{provenance}"
+    );
+    // Nothing came at all: no profile, whatever the allowance.
+    let err = fails(&[
+        "import",
+        "--source",
+        &down1,
+        "--source",
+        &down2,
+        "--seconds",
+        "1",
+        "--output",
+        s(&dir.join("none.pgo")),
+        "--allow-failed-sources",
+        "2",
+    ]);
+    assert!(
+        err.contains("2 of 2 live source(s) failed") && !err.contains("let the import write"),
+        "{err}"
+    );
+    // A file that can't be read fails the import before any profiling.
+    let err = fails(&[
+        "import",
+        "--source",
+        &down1,
+        "--source",
+        "file:missing.pprof",
+        "--output",
+        out,
+        "--allow-failed-sources",
+        "1",
+    ]);
+    assert!(
+        err.contains("source 2 (file missing.pprof)") && !err.contains("connection refused"),
+        "{err}"
+    );
+    // Without failures the provenance has neither field.
+    ok(&["import", "--source", &up, "--seconds", "1", "--output", out]);
+    let provenance = read_json(format!("{out}.provenance.json"));
+    assert!(
+        provenance.get("failed").is_none() && provenance.get("allowFailedSources").is_none(),
+        "{provenance}"
+    );
+}
+
+#[test]
+fn import_decodes_a_file_urls_percent_escapes() {
+    // file:///tmp/a%20b/default.pgo is /tmp/a b/default.pgo (it was read as a%20b).
+    let dir = scratch("import-file-url").join("a b");
+    fs::create_dir_all(&dir).unwrap();
+    let profile = dir.join("cpu.pprof");
+    fs::copy(fixture("cpu-a.pprof"), &profile).unwrap();
+    let url = format!(
+        "file://{}",
+        s(&profile).replace('%', "%25").replace(' ', "%20")
+    );
+    assert!(url.contains("a%20b/cpu.pprof"), "{url}");
+    let out = dir.join("default.pgo");
+    ok(&["import", "--source", &url, "--output", s(&out)]);
+    let provenance = read_json(format!("{}.provenance.json", s(&out)));
+    assert_eq!(provenance["sources"][0]["url"], s(&profile));
+    let reference = dir.join("reference.pgo");
+    ok(&["pprof", "merge", "--output", s(&reference), s(&profile)]);
+    assert_eq!(fs::read(&out).unwrap(), fs::read(&reference).unwrap());
+    // A malformed escape is named, before anything is read.
+    let err = fails(&[
+        "import",
+        "--source",
+        "file:///tmp/a%2gb/cpu.pprof",
+        "--output",
+        s(&out),
+    ]);
+    assert!(
+        err.contains("file:///tmp/a%2gb/cpu.pprof: `%2g` is no percent escape"),
+        "{err}"
+    );
+}
+
 /// A `pprof match --json` report as the optimized stage writes it.
 fn match_report(dir: &Path, binary: &str, program_value: i64, matched: i64) -> PathBuf {
     let path = dir.join(format!("profile-match-{binary}.json"));

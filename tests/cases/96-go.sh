@@ -346,6 +346,49 @@ test_go_locked_profile_check_names_a_training_workload_edited_since() {
     }).profileFresh"
 }
 
+test_go_locked_trained_profile_gone_stale_fails_profile_fresh() {
+  # A committed, trained default.pgo goes stale as the source moves on while the training
+  # workloads stay as they were: the lock's training sources still agree, but the functions
+  # the profile names are gone. profileFresh checks its staleness as it does an imported
+  # profile's, and the fix is the retrain (update-profile), not a re-import.
+  local dir update fresh locked
+  dir=$(mktemp -d)/module
+  cp -r tests/fixtures/go-wordfreq/module "$dir"
+  chmod -R u+w "$dir"
+  # A second function of the program's own that the training spends time in, which stays:
+  # with none of them left, optimized itself refuses the profile ("a profile of another
+  # program?"), and profileFresh is not reached.
+  sed -i 's/^\t"os"$/\t"os"\n\t"strings"/; s/count\.Top(words, 10)/count.Top(lower(words), 10)/' "$dir/main.go"
+  cat >>"$dir/main.go" <<'EOF'
+
+//go:noinline
+func lower(words []string) []string {
+	for i, w := range words {
+		words[i] = strings.ToLower(w)
+	}
+	return words
+}
+EOF
+  update=$(go_build updateProfile --arg src "\"$dir\"")
+  (cd "$dir" && "$update/bin/update-profile")
+  # Unedited: the training is the locked one and the program has every function.
+  fresh=$(go_build wordfreq.profileFresh --arg src "\"$dir\"")
+  has "are those it was locked with" <"$fresh/training.txt" || fail "profileFresh: $(cat "$fresh/training.txt")"
+  jq -e '.stalePercent == 0 and .maxStale == 10' "$fresh/staleness.json" >/dev/null ||
+    fail "the unedited trained profile's staleness: $(cat "$fresh/staleness.json")"
+  # The hottest function of the program's own renamed (count.Top, with its closure: most of
+  # that time; BenchmarkTop and the benchmark's settings kept, so the training is the
+  # locked one).
+  sed -i 's/\bTop(/Rank(/g' "$dir/main.go" "$dir/internal/count/count.go" "$dir/internal/count/count_test.go"
+  expect_failure "the profile is stale: [0-9.]+% of its .* under the program's own functions is in functions wordfreq no longer has .*more than maxStale 10.0%: example\.com/wordfreq/internal/count\.Top.*retrain on this source and re-lock with the package's updateProfile" \
+    nix build --impure --no-link -f tests/fixtures/go.nix --arg src "\"$dir\"" wordfreq.profileFresh
+  # maxStale = 100 never fails, and keeps the figure.
+  locked="(import ./tests/fixtures/go.nix { src = \"$dir\"; }).wordfreq.override { maxStale = 100; }"
+  fresh=$(nix build --impure --no-link --json --expr "($locked).profileFresh" | jq -r '.[0].outputs.out')
+  jq -e '.stalePercent > 10 and .maxStale == 100 and (.missing | map(.[0]) | index("example.com/wordfreq/internal/count.Top"))' \
+    "$fresh/staleness.json" >/dev/null || fail "profile-fresh with maxStale = 100: $(cat "$fresh/staleness.json")"
+}
+
 test_go_locked_profile_without_its_default_pgo_fails_at_once_naming_it() {
   # A lock whose profile is in no store and whose default.pgo was not committed (the
   # go-import trial: not git add-ed): the training would never give the locked fingerprint

@@ -17,7 +17,7 @@ use nix_pgo::import::{
 };
 use nix_pgo::lock::{update, write_if_changed, Change, LockEntry, LockFile};
 use nix_pgo::output::{print_json, write_json};
-use nix_pgo::pprof::merge::{canonical, merge, write_merged, Input};
+use nix_pgo::pprof::merge::{canonical, has_samples, merge, write_merged, Input};
 use nix_pgo::pprof::show::Summary;
 use nix_pgo::pprof::symbols::read_binary;
 use nix_pgo::pprof::{self, Profile};
@@ -84,6 +84,16 @@ pub struct ImportArgs {
     /// about to replace).
     #[arg(long, value_name = "BIN")]
     pub binary: Option<PathBuf>,
+
+    /// Let the import go on when up to N live sources fail (a refused
+    /// connection, a timeout, an HTTP error, an answer that is no profile, a
+    /// profile without samples: any pull of theirs), merging the pulls that
+    /// came; the provenance records each failed pull. Default 0: the sources
+    /// of a window are all tried, and a failed pull fails the import after
+    /// that window, naming every one that failed. A file that can't be read
+    /// always fails it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub allow_failed_sources: usize,
 
     /// Seconds each request may take beyond its window.
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=86_400))]
@@ -153,12 +163,32 @@ struct Provenance<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pyroscope: Option<&'a PyroscopeQuery>,
     pulls: &'a [Pull],
+    /// The pulls that failed (with --allow-failed-sources): not in the profile.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    failed: &'a [FailedPull],
+    #[serde(skip_serializing_if = "is_zero")]
+    allow_failed_sources: usize,
     /// The distinct build IDs the samples came from.
     build_ids: Vec<String>,
     expected_build_id: Option<String>,
     warnings: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     lock: Option<LockReport<'a>>,
+}
+
+/// A pull that failed: which source, which window, why.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FailedPull {
+    source: usize,
+    window: u64,
+    url: String,
+    /// The error and its causes, as printed.
+    error: String,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Serialize)]
@@ -242,7 +272,7 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
     let client = Client::new(Duration::from_secs(args.seconds + args.timeout));
 
     let mut warnings = Vec::new();
-    let pulls = pull_all(&args, &client, &query, &mut warnings)?;
+    let (pulls, failed) = pull_all(&args, &client, &query, &mut warnings)?;
     // (A file is read once, whatever --windows: its name is its path.)
     let names: Vec<String> = pulls
         .iter()
@@ -325,6 +355,8 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
             .any(|s| s.kind == Kind::Pyroscope)
             .then_some(&query),
         pulls: &pulls,
+        failed: &failed,
+        allow_failed_sources: args.allow_failed_sources,
         build_ids: build_ids.into_iter().collect(),
         expected_build_id: expected,
         warnings,
@@ -356,6 +388,14 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
     }
     if files > 0 {
         from.push(format!("{files} file(s)"));
+    }
+    if !failed.is_empty() {
+        // (Beside the warnings above: the summary's counts are the sources asked for.)
+        from.push(format!(
+            "{} failed pull(s) left out (--allow-failed-sources {})",
+            failed.len(),
+            args.allow_failed_sources
+        ));
     }
     println!(
         "{}: {} profile(s) from {}: {} samples, {} {}, fingerprint {}",
@@ -389,7 +429,6 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-/// Every source in every window.
 /// Makes `path`'s directory if missing; refuses a `path` that is a directory.
 fn prepare_output(path: &Path, option: &str) -> Result<()> {
     if path.is_dir() {
@@ -406,16 +445,22 @@ fn prepare_output(path: &Path, option: &str) -> Result<()> {
     }
 }
 
+/// Every source in every window: the pulls that came, and (within
+/// --allow-failed-sources) those that failed. Files are read first, so that one that
+/// can't be read fails the import before minutes of profiling; their pulls still come
+/// after the live ones'.
 fn pull_all(
     args: &ImportArgs,
     client: &Client,
     query: &PyroscopeQuery,
     warnings: &mut Vec<String>,
-) -> Result<Vec<Pull>> {
+) -> Result<(Vec<Pull>, Vec<FailedPull>)> {
+    let files = read_files(args, warnings)?;
     let window_ms = (args.seconds * 1000) as i64;
     let history_end = now_ms();
     let history_start = history_end - window_ms * args.windows as i64;
     let mut pulls = Vec::new();
+    let mut failures: Vec<(usize, u64, anyhow::Error)> = Vec::new();
     let live = args.sources.iter().filter(|s| s.kind != Kind::File).count();
     // Progress, for a person waiting at a terminal (a window is 30 s by default).
     let progress = live > 0 && std::io::stderr().is_terminal();
@@ -435,14 +480,14 @@ fn pull_all(
             );
         }
         // The live sources are profiled together, over the same seconds.
-        let results: Vec<Result<Pull>> = std::thread::scope(|scope| {
+        let results: Vec<(usize, Result<Pull>)> = std::thread::scope(|scope| {
             let handles: Vec<_> = args
                 .sources
                 .iter()
                 .enumerate()
                 .filter(|(_, source)| source.kind != Kind::File)
                 .map(|(i, source)| {
-                    scope.spawn(move || {
+                    let handle = scope.spawn(move || {
                         let (start, end, pulled) = match source.kind {
                             Kind::NetHttpPprof => {
                                 let start = now_ms();
@@ -454,9 +499,9 @@ fn pull_all(
                                 let end = start + window_ms;
                                 (start, end, client.pull_pyroscope(source, query, start, end))
                             }
-                            Kind::File => unreachable!("files are read once, below"),
+                            Kind::File => unreachable!("files are read once, before"),
                         };
-                        let (url, profile) = pulled.with_context(|| {
+                        let context = || {
                             format!(
                                 "source {} ({}), window {} of {}",
                                 i + 1,
@@ -464,26 +509,150 @@ fn pull_all(
                                 window + 1,
                                 args.windows
                             )
-                        })?;
+                        };
+                        let (url, profile) = pulled.with_context(context)?;
+                        // An idle instance is a failed pull of its source (the merge would
+                        // refuse it too): --allow-failed-sources may leave it out.
+                        if !has_samples(&profile) {
+                            return Err(anyhow::anyhow!(
+                                "{url} has no samples: the program did not run on the CPU while \
+                                 it was profiled (an idle service, or too short a window: \
+                                 --seconds)"
+                            )
+                            .context(context()));
+                        }
                         Ok(describe(i, window, url, start, end, profile))
-                    })
+                    });
+                    (i, handle)
                 })
                 .collect();
             handles
                 .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(anyhow::anyhow!("a pull panicked")))
+                .map(|(i, h)| {
+                    (
+                        i,
+                        h.join()
+                            .unwrap_or_else(|_| Err(anyhow::anyhow!("a pull panicked"))),
+                    )
                 })
                 .collect()
         });
-        for result in results {
-            pulls.push(result?);
+        for (i, result) in results {
+            match result {
+                Ok(pull) => pulls.push(pull),
+                Err(e) => failures.push((i, window, e)),
+            }
+        }
+        // Every source of this window was tried; once more sources failed than allowed,
+        // the import can't succeed, and the windows left would only make the user wait.
+        if failed_sources(&failures).len() > args.allow_failed_sources {
+            break;
         }
     }
-    // A file holds the same profile in every window: read once, dated by the
-    // profile's own time and duration (Go's runtime/pprof writes both), else
-    // by the file's modification time.
+    let failed = failed_sources(&failures);
+    if !failures.is_empty()
+        && (failed.len() > args.allow_failed_sources || (pulls.is_empty() && files.is_empty()))
+    {
+        return Err(failures_error(args, failures, live));
+    }
+    // Allowed: each failed source is said, and what it took from the profile.
+    for &i in &failed {
+        let of_source: Vec<_> = failures.iter().filter(|(s, _, _)| *s == i).collect();
+        let windows = of_source
+            .iter()
+            .map(|(_, w, _)| (w + 1).to_string())
+            .collect::<Vec<_>>();
+        // (The error's own context names the source and window again.)
+        let cause = of_source[0]
+            .2
+            .chain()
+            .skip(1)
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(": ");
+        warnings.push(format!(
+            "source {} ({}) failed in {} (--allow-failed-sources {}): {}; the provenance's \
+             `failed` has each error. The first: {cause}",
+            i + 1,
+            args.sources[i].url,
+            if windows.len() as u64 == args.windows {
+                format!("every window ({} of {})", windows.len(), args.windows)
+            } else {
+                format!("window(s) {} of {}", windows.join(", "), args.windows)
+            },
+            args.allow_failed_sources,
+            if windows.len() as u64 == args.windows {
+                "none of its samples are in the profile"
+            } else {
+                "the profile has its other windows"
+            },
+        ));
+    }
+    pulls.extend(files);
+    let failed = failures
+        .into_iter()
+        .map(|(source, window, error)| FailedPull {
+            source,
+            window,
+            url: args.sources[source].url.clone(),
+            error: format!("{error:#}"),
+        })
+        .collect();
+    Ok((pulls, failed))
+}
+
+/// The sources (indices) with a failed pull.
+fn failed_sources(failures: &[(usize, u64, anyhow::Error)]) -> BTreeSet<usize> {
+    failures.iter().map(|(i, _, _)| *i).collect()
+}
+
+/// Why the import stops: every pull that failed, and, when other sources came, how to go
+/// on without the failed ones. One failure with nothing to go on without is its own error.
+fn failures_error(
+    args: &ImportArgs,
+    mut failures: Vec<(usize, u64, anyhow::Error)>,
+    live: usize,
+) -> anyhow::Error {
+    let failed = failed_sources(&failures);
+    // Some source came through: the flag would write a profile from it.
+    let others = failed.len() < live || args.sources.len() > live;
+    if failures.len() == 1 && !others {
+        return failures.remove(0).2;
+    }
+    let list = failures
+        .iter()
+        .map(|(_, _, e)| format!("\n  {e:#}"))
+        .collect::<String>();
+    let hint = if others {
+        format!(
+            "\nStart or fix {}, drop {} from the sources, or let the import write a profile \
+             without {}: --allow-failed-sources {} (the provenance records each failed pull)",
+            if failed.len() == 1 {
+                "that service"
+            } else {
+                "those services"
+            },
+            if failed.len() == 1 { "it" } else { "them" },
+            if failed.len() == 1 { "it" } else { "them" },
+            failed.len()
+        )
+    } else {
+        String::new()
+    };
+    anyhow::anyhow!(
+        "{} of {} live source(s) failed ({} pull(s)), more than --allow-failed-sources {}, so \
+         nothing was written:{list}{hint}",
+        failed.len(),
+        live,
+        failures.len(),
+        args.allow_failed_sources
+    )
+}
+
+/// The file sources, read once whatever --windows, dated by the profile's own time and
+/// duration (Go's runtime/pprof writes both), else by the file's modification time.
+fn read_files(args: &ImportArgs, warnings: &mut Vec<String>) -> Result<Vec<Pull>> {
+    let mut pulls = Vec::new();
     for (i, source) in args.sources.iter().enumerate() {
         if source.kind != Kind::File {
             continue;

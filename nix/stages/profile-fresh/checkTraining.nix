@@ -6,10 +6,11 @@
 # entry's trainingSources, NAR hashes of their scripts, settings and inputs). Fails naming
 # each workload edited, added or removed since, and the re-lock. $out/training.txt is the
 # helper's verdict.
-# An imported profile was made of no training: what goes stale is the code under it. The
-# check reads how much of it the build no longer has from the match reports `optimized`
-# wrote (no build of its own), and fails above maxStale naming the share, the functions
-# and the re-import; $out/staleness.json is the figure.
+# Whether trained or imported (made of no training: its training is not checked), the
+# profile also goes stale as the code under it moves on. Given `optimized`, the check reads
+# how much of it the build no longer has from the match reports `optimized` wrote (no
+# build of its own), and fails above maxStale naming the share, the functions and
+# `refresh` (the retrain, or the re-import); $out/staleness.json is the figure.
 { helper
 , mkStage
 , workloadSources
@@ -23,13 +24,15 @@
   training
 , # The locked profile came from `nix-pgo import` (production), not from training.
   imported ? false
-, # With `imported`: the build that uses the profile (buildGoOptimized's result), whose
-  # nix-support/profile-match-<bin>.json say how much of it the program still has.
+, # The build that uses the profile (buildGoOptimized's result), whose
+  # nix-support/profile-match-<bin>.json say how much of it the program still has; null:
+  # the staleness is not checked (required with `imported`, which has nothing else to check).
   optimized ? null
-, # With `imported`: the percentage of the profile's CPU time under the program's own
+, # With `optimized`: the percentage of the profile's CPU time under the program's own
   # functions that may be in functions the build no longer has.
   maxStale ? 10
-, # With `imported`: how to take a new profile, for the message (the `nix-pgo import`).
+, # With `optimized`: how to take a new profile, for the message (update-profile, or the
+  # `nix-pgo import`).
   refresh ? ""
 ,
 }:
@@ -41,7 +44,7 @@ mkStage {
   lockFile = "${lockFile}";
   trainingSources = builtins.toJSON (workloadSources training);
   imported = if imported then "1" else "";
-  optimized = if imported then "${optimized}" else "";
+  optimized = if optimized != null then "${optimized}" else "";
   maxStale = toString maxStale;
   helper = "${helper}/bin/nix-pgo";
 }
