@@ -233,3 +233,32 @@ test_go_vendor_takes_the_proxy_from_the_environment_and_needs_no_ca_bundle() {
     assert !(vendor.env ? SSL_CERT_FILE); vendor') || fail "the vendor stage needs a CA bundle: $without"
   [ "$with" = "$without" ] || fail "without a CA bundle the vendor stage has another output: $with, then $without"
 }
+
+# doc_block NAME FILE: the nix code block after `<!-- doc-test: NAME -->` in FILE.
+doc_block() {
+  awk -v marker="<!-- doc-test: $1 -->" '
+    $0 == marker { found = 1; next }
+    found && /^```nix$/ { inside = 1; next }
+    inside && /^```$/ { exit }
+    inside { print }' "$2"
+}
+
+test_go_docs_example_keeps_the_directory_training_workloads_beside_a_benchmark() {
+  # docs/go.md's example, as written, in a project laid out as it says (wordfreq's module
+  # at the root, its pgo/train and pgo/eval): adding the benchmark must not drop
+  # train/*.sh. The example once wrote `w // { training.bench = …; }`, which replaces
+  # `training` (the go trial: its program's runs were silently never trained on).
+  local dir names
+  dir=$(mktemp -d)
+  cp -r tests/fixtures/go-wordfreq/module/. "$dir/"
+  mkdir "$dir/pgo"
+  cp -r tests/fixtures/go-wordfreq/train tests/fixtures/go-wordfreq/eval "$dir/pgo/"
+  { echo '{ nixPgo }:'; doc_block go-package docs/go.md; } >"$dir/default.nix"
+  grep -q buildGoPgoPackage "$dir/default.nix" || fail "docs/go.md has no go-package example"
+  names=$(nix eval --impure --json --expr "
+    let p = import $dir/default.nix { nixPgo = import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }; };
+    in { training = builtins.attrNames p.workloads.training; evaluation = builtins.attrNames p.workloads.evaluation; }")
+  echo "$names"
+  [ "$names" = '{"evaluation":["held-out"],"training":["bench","text"]}' ] ||
+    fail "docs/go.md's example doesn't keep pgo/train's workloads beside the benchmark: $names"
+}
