@@ -104,6 +104,36 @@ test_go_vendor_that_reaches_no_proxy_names_the_remedies() {
   done
 }
 
+test_go_module_for_a_newer_go_names_the_toolchain_not_the_network_or_subPackages() {
+  # go.mod's `go` line above the toolchain's Go: go refuses (GOTOOLCHAIN=local), and the
+  # stages said the proxy was unreachable (vendor) or the subPackages entry was no package
+  # (the builds) instead (the go trial: a module that moved to `go 1.28` on Go 1.27.3).
+  local dir stage output
+  dir=$(mktemp -d)
+  cp -r tests/fixtures/go-wordfreq/module "$dir/wordfreq"
+  cp -r tests/fixtures/go-other/module "$dir/primes"
+  sed -i 's/^go 1\.[0-9.]*$/go 1.99/' "$dir/wordfreq/go.mod" "$dir/primes/go.mod"
+  grep -qx 'go 1.99' "$dir/wordfreq/go.mod" || fail "the fixture's go.mod has no go line to raise"
+  # The vendor stage of wordfreq (a local dependency), the build of primes (no vendor).
+  for stage in vendor baseline; do
+    if output=$(nix build --impure --no-link -L --expr "
+      let
+        nixPgo = import ./nix { toolchain = import ./nix/toolchain/host.nix { }; };
+        p = name: vendorHash: nixPgo.buildGoPgoPackage {
+          pname = name; version = \"0.1.0\"; src = /. + \"$dir/\${name}\"; inherit vendorHash;
+          workloads = nixPgo.workloadsFromDir ./tests/fixtures/go-other { };
+        };
+      in { vendor = (p \"wordfreq\" \"sha256-CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=\").vendor; baseline = (p \"primes\" null).baseline; }.$stage" 2>&1); then
+      fail "$stage built a module that requires go 1.99"
+    fi
+    echo "$output" | grep 'nix-pgo: error' || true
+    echo "$output" | has -E 'requires go >= 1\.99 \(running go 1\.27\.3; GOTOOLCHAIN=local\) \(above\): the module needs a newer Go than the toolchain.*go = final\.go_1_99;.*lower the `go` line' ||
+      fail "$stage: the failure doesn't name the Go version and the fix"
+    ! echo "$output" | has -E 'is no package of the module|downloaded from GOPROXY' ||
+      fail "$stage: the failure still gives the hint for another cause"
+  done
+}
+
 test_go_optimized_uses_the_profile_without_store_paths_and_rebuilds_bit_identically() {
   local optimized baseline info
   optimized=$(go_build optimized)
