@@ -139,6 +139,13 @@ let
       hint = "the default.pgo written here";
     }];
   };
+  # What update-profile, run without paths, must find where it runs: src's go.mod, beside
+  # the lock it writes (lockPath), when the package reads src's own pgo.lock.json.
+  rootMarker =
+    let dir = builtins.dirOf lockPath; marker = relative "${modRoot}/go.mod"; in
+    if args ? lockFile || srcPath == null then null
+    else if dir == "." then marker
+    else "${dir}/${marker}";
   # The builds never see the lock or default.pgo: re-locking rebuilds no baseline, and a
   # default.pgo never reaches a build but through the lock check (goLockedProfile).
   # (nix-pgo import writes default.pgo.provenance.json beside default.pgo.)
@@ -389,7 +396,7 @@ let
           refresh = reimport;
         } else { }));
     updateProfile = goUpdateProfile {
-      inherit pname profiles lockPath lockSource training;
+      inherit pname profiles lockPath lockSource training rootMarker;
       defaultPgoPath = defaultPgoPath';
       profile = profileUnlocked;
       lockName = "${pname}-pgo-profile";
@@ -403,7 +410,7 @@ let
         null
       else
         goUpdateProfile {
-          inherit pname lockPath lockSource profile;
+          inherit pname lockPath lockSource profile rootMarker;
           command = "update-choice";
           defaultPgoPath = defaultPgoPath';
           # The entry keeps its fingerprint, date and workloads (none given), and its name.

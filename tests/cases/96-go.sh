@@ -436,6 +436,26 @@ test_go_committed_default_pgo_and_lock_in_src_rebuild_no_baseline() {
   [ "$before" = "$after" ] || fail "committing default.pgo, its provenance and the lock changed baseline: $before, then $after"
 }
 
+test_go_update_profile_run_outside_src_without_paths_writes_nothing() {
+  # The package reads src's pgo.lock.json and default.pgo; update-profile's default paths
+  # are relative to where it runs. Run from a subdirectory (the go trial: cmd/log-digest/),
+  # it wrote ./pgo.lock.json and ./cmd/…/default.pgo there, which no build reads.
+  local dir update
+  dir=$(mktemp -d)/module
+  cp -r tests/fixtures/go-wordfreq/module "$dir"
+  chmod -R u+w "$dir"
+  update=$(go_build updateProfile --arg src "\"$dir\"")
+  expect_failure "update-profile: $dir/internal has no go.mod: it is not where wordfreq's src is .*reads its src's pgo.lock.json.*update-profile LOCK_FILE DEFAULT_PGO. Nothing written." \
+    bash -c "cd '$dir/internal' && '$update/bin/update-profile'"
+  [ -z "$(find "$dir" -name pgo.lock.json -o -name default.pgo)" ] || fail "update-profile wrote outside src: $(find "$dir" -name pgo.lock.json -o -name default.pgo)"
+  # Given paths, it writes them from anywhere; at src's root, its defaults.
+  (cd "$dir/internal" && "$update/bin/update-profile" ../pgo.lock.json ../default.pgo)
+  [[ -f $dir/default.pgo && -f $dir/pgo.lock.json ]] || fail "update-profile with paths did not write them"
+  rm "$dir/default.pgo" "$dir/pgo.lock.json"
+  (cd "$dir" && "$update/bin/update-profile")
+  [[ -f $dir/default.pgo && -f $dir/pgo.lock.json ]] || fail "update-profile at src's root did not write default.pgo and pgo.lock.json"
+}
+
 test_go_nixpkgs_toolchain_builds_with_pkgs_go() {
   local sysroot goroot out
   sysroot=$(readlink -f "$(rustc --print sysroot)")
