@@ -190,6 +190,11 @@ let
 
   withDefaults = mapAttrs (_: w: { inherit caCertificates; } // w);
   training = withDefaults (workloads.training or { });
+  # The training as the lock records it (trainingSources) and profileFresh compares it:
+  # each workload with its weight in the merge, when not 1. A weight edited after locking
+  # makes another profile than the locked one, as an edited script does (the go trial:
+  # `workloadWeights.bench = 5` left profileFresh passing).
+  trainingRecord = mapAttrs (n: w: w // (if (workloadWeights.${n} or 1) != 1 then { weight = workloadWeights.${n}; } else { })) training;
   # Where an imported profile's samples came from (`nix-pgo import`), if committed beside it.
   importProvenance =
     if lockEntry == null || sourcePath defaultPgo' == null || !(pathExists (defaultPgo' + ".provenance.json")) then null
@@ -386,7 +391,8 @@ let
         null
       else
         checkTraining ({
-          inherit pname training;
+          inherit pname;
+          training = trainingRecord;
           lockFile = lockFile';
           toolchainId = toolchain.go.id;
           imported = importedProfile;
@@ -396,7 +402,8 @@ let
           refresh = reimport;
         } else { }));
     updateProfile = goUpdateProfile {
-      inherit pname profiles lockPath lockSource training rootMarker;
+      inherit pname profiles lockPath lockSource rootMarker;
+      training = trainingRecord;
       defaultPgoPath = defaultPgoPath';
       profile = profileUnlocked;
       lockName = "${pname}-pgo-profile";

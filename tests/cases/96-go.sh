@@ -374,6 +374,10 @@ test_go_locked_profile_check_names_a_training_workload_edited_since() {
     nix build --impure --no-link --expr "let p = $locked; w = p.workloads; in (p.override {
       workloads = w // { training = w.training // { bench.benchmark = { package = \"internal/count\"; bench = \"Top\"; benchtime = \"5x\"; }; }; };
     }).profileFresh"
+  # A weight in the merge changed since (the go trial: `workloadWeights.bench = 5` after
+  # locking left the check passing, and the release shipping a profile weighted 1).
+  expect_failure "weight of 'bench' \(1, now 5\)\. Every build" \
+    nix build --impure --no-link --expr "($locked.override { workloadWeights.bench = 5; }).profileFresh"
 }
 
 test_go_locked_profile_without_its_default_pgo_fails_at_once_naming_it() {
