@@ -106,7 +106,8 @@
   maxStale ? 10
 , meta ? { }
 , passthru ? { }
-,
+, # Any other argument is refused below, naming it: buildGoModule's get what to do instead.
+  ...
 }@args:
 let
   fail = msg: throw "buildGoPgoPackage (${pname}): ${msg}";
@@ -223,6 +224,42 @@ let
     "import a new profile from the services once they run this build, `nix-pgo import ${concatStringsSep " " flags} ${importInto}`, and commit ${defaultPgoPath'}, its provenance and ${lockPath} (or raise maxStale)";
   evaluationWorkloads = withDefaults (workloads.evaluation or { });
   pnameProblem = import ./internal/pnameProblem.nix pname;
+  # Arguments this function doesn't take. A package moved from buildGoModule brings some
+  # of its arguments (the go trial: `doCheck = false;`), which Nix refused as "called with
+  # unexpected argument", pointing into this file: the Go stages are no stdenv builds
+  # (no phases, hooks, build inputs or tests), so each gets what to do instead.
+  unknownArgs = attrNames (removeAttrs args (attrNames (builtins.functionArgs buildGoPgoPackage)));
+  noTests = "the Go stages run no tests (go test runs only as a benchmark training workload): remove it";
+  noPhases = "the Go stages have no phases or hooks: patch or generate code in src before (src may be a derivation that does it)";
+  noInputs = "the Go stages take no build inputs: cgo = true builds with the toolchain's C compiler, and a tool a workload needs is one of its inputs";
+  buildGoModuleOnly = {
+    doCheck = noTests;
+    checkFlags = noTests;
+    preCheck = noTests;
+    postCheck = noTests;
+    nativeBuildInputs = noInputs;
+    buildInputs = noInputs;
+    patches = noPhases;
+    postPatch = noPhases;
+    preBuild = noPhases;
+    postBuild = noPhases;
+    preInstall = noPhases;
+    postInstall = noPhases;
+    env = "the go command's environment is fixed (docs/API.md, Go stage arguments): build tags go in `tags`, linker flags in `ldflags`, and the workloads' runtime settings in `runtimeVariables`";
+    overrideModAttrs = "the vendor stage is goModVendor: `vendorHash` and `proxyVendor` are its settings";
+    excludedPackages = "`subPackages` lists the packages that are built";
+    allowGoReference = "the builds use -trimpath, and the binaries refer to no store path";
+  };
+  argsProblem =
+    if unknownArgs == [ ] then null
+    else
+      concatStringsSep " "
+        (map
+          (n:
+            if buildGoModuleOnly ? ${n} then "`${n}` is buildGoModule's: ${buildGoModuleOnly.${n}}."
+            else "`${n}` is no argument of buildGoPgoPackage (misspelt?).")
+          unknownArgs)
+      + " Its arguments: ${concatStringsSep ", " (attrNames (builtins.functionArgs buildGoPgoPackage))} (docs/API.md, buildGoPgoPackage).";
   weightProblem = import ./internal/workload/weightProblem.nix workloadWeights (workloads.training or { });
   # (workloadsFromDir always gives `broad`, empty without a broad/ directory.)
   workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" ] [ "script" "benchmark" ]
@@ -427,7 +464,9 @@ let
         };
   };
 in
-if pnameProblem != null then
+if argsProblem != null then
+  fail argsProblem
+else if pnameProblem != null then
   fail pnameProblem
 else if (workloads.broad or { }) != { } then
   fail "workloads.broad (workloadsFromDir's broad/) feeds Rust's optimized-broad remedy, which Go pipelines don't have: move those scripts to train/, or remove them."

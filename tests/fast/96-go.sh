@@ -262,3 +262,15 @@ test_go_docs_example_keeps_the_directory_training_workloads_beside_a_benchmark()
   [ "$names" = '{"evaluation":["held-out"],"training":["bench","text"]}' ] ||
     fail "docs/go.md's example doesn't keep pgo/train's workloads beside the benchmark: $names"
 }
+
+test_go_buildGoModule_arguments_are_refused_with_what_to_do_instead() {
+  # "Shaped like buildGoModule": a package moved from it brings doCheck, preBuild, env…
+  # (the go trial). Nix's own refusal ("called with unexpected argument 'doCheck'") pointed
+  # into nix-pgo's file; the refusal names the argument, why, and the arguments there are.
+  expect_failure "buildGoPgoPackage \(wordfreq\): \`doCheck\` is buildGoModule's: the Go stages run no tests.*Its arguments: caCertificates, cgo, " \
+    nix eval --impure --raw -f tests/fixtures/go.nix wordfreq --apply 'p: (p.override { doCheck = false; }).baseline.drvPath'
+  expect_failure "\`subPackage\` is no argument of buildGoPgoPackage \(misspelt\?\)\. Its arguments: .*subPackages" \
+    nix eval --impure --raw -f tests/fixtures/go.nix wordfreq --apply 'p: (p.override { subPackage = [ "." ]; }).baseline.drvPath'
+  expect_failure "\`env\` is buildGoModule's: the go command's environment is fixed.* \`nativeBuildInputs\` is buildGoModule's: the Go stages take no build inputs" \
+    nix eval --impure --raw -f tests/fixtures/go.nix wordfreq --apply 'p: (p.override { env.GOEXPERIMENT = "x"; nativeBuildInputs = [ ]; }).baseline.drvPath'
+}
