@@ -53,7 +53,7 @@
   profileUseGcflags ? [ "-d=pgoinlinebudget=500" ]
 , # cgo for every build (CGO_ENABLED=1); off, as static Go binaries don't depend on the C toolchain.
   cgo ? false
-, # { training = { <name> = { script, inputs, timeout } or { benchmark = { package, bench, benchtime }; }; };
+, # { training = { <name> = { script, inputs, timeout } or { benchmark = { package ? ".", bench ? ".", benchtime ? "1s" }; }; };
   #   evaluation = { <name> = { script, … }; }; } (workloadsFromDir builds the script ones).
   workloads
 , # Weights of training workloads in the merged profile: { <name> = N; }.

@@ -274,3 +274,15 @@ test_go_buildGoModule_arguments_are_refused_with_what_to_do_instead() {
   expect_failure "\`env\` is buildGoModule's: the go command's environment is fixed.* \`nativeBuildInputs\` is buildGoModule's: the Go stages take no build inputs" \
     nix eval --impure --raw -f tests/fixtures/go.nix wordfreq --apply 'p: (p.override { env.GOEXPERIMENT = "x"; nativeBuildInputs = [ ]; }).baseline.drvPath'
 }
+
+test_go_docs_give_the_benchmark_settings_defaults_the_stage_has() {
+  # A benchmark's `package` defaults to "." (runGoWorkloadProfile.nix; go-proxy's fixture
+  # leaves it out), while docs/go.md and API.md wrote it as required (the go trial).
+  local shapes
+  grep -q 'bench.package or "\."' nix/stages/profiles/runGoWorkloadProfile.nix || fail "the stage's default for package changed: update this test and the docs"
+  # (The descriptions, `package ? …` or a bare `package;`, not examples with values.)
+  shapes=$(grep -hoE 'benchmark = \{ package( \?|[;,])[^}]*\}' docs/go.md docs/API.md nix/buildGoPgoPackage.nix)
+  echo "$shapes"
+  [ "$(echo "$shapes" | wc -l)" -ge 3 ] || fail "the benchmark's shape is no longer in go.md, API.md and buildGoPgoPackage.nix"
+  ! echo "$shapes" | has -v 'package ? "\."' || fail "a description of a benchmark gives package without its default"
+}
