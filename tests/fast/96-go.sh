@@ -286,3 +286,22 @@ test_go_docs_give_the_benchmark_settings_defaults_the_stage_has() {
   [ "$(echo "$shapes" | wc -l)" -ge 3 ] || fail "the benchmark's shape is no longer in go.md, API.md and buildGoPgoPackage.nix"
   ! echo "$shapes" | has -v 'package ? "\."' || fail "a description of a benchmark gives package without its default"
 }
+
+test_go_import_docs_flake_exposes_the_helper_and_the_toolchain_id() {
+  # docs/go-import.md runs `nix-pgo import … --toolchain "$(nix eval … .#server.toolchainId)"`;
+  # it said neither where nix-pgo comes from nor how `.#server` can be a pipeline (the go
+  # trial). Its flake, as written (the package wordfreq's, the URL this checkout), gives both.
+  local dir id expected
+  dir=$(mktemp -d)
+  cp -r tests/fixtures/go-wordfreq/module/. "$dir/"
+  mkdir "$dir/pgo"
+  cp -r tests/fixtures/go-wordfreq/train tests/fixtures/go-wordfreq/eval "$dir/pgo/"
+  doc_block go-import-flake docs/go-import.md |
+    sed -e "s|git+https://example.org/nix-pgo|path:$PWD|" \
+      -e 's|pgo.buildGoPgoPackage { /\* … \*/ }|pgo.buildGoPgoPackage { pname = "wordfreq"; version = "0.1.0"; src = ./.; vendorHash = "sha256-+TIeLSH/Q8CO7ysKArFz/6AjT4cTMFE0kQeejBzo0Og="; workloads = pgo.workloadsFromDir ./pgo { }; }|' >"$dir/flake.nix"
+  grep -q 'pname = "wordfreq"' "$dir/flake.nix" || fail "go-import.md's flake no longer has the line this test fills in"
+  id=$(cd "$dir" && nix eval --impure --raw .#server.toolchainId)
+  expected=$(nix eval --impure --raw -f tests/fixtures/go.nix wordfreq.toolchainId)
+  [ "$id" = "$expected" ] || fail "go-import.md's flake gives toolchainId '$id', not the package's '$expected'"
+  (cd "$dir" && nix run --impure .#nix-pgo -- import --help) | has -- '--toolchain' || fail "go-import.md's flake does not run nix-pgo import"
+}
