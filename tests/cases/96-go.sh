@@ -134,6 +134,24 @@ test_go_module_for_a_newer_go_names_the_toolchain_not_the_network_or_subPackages
   done
 }
 
+test_go_module_with_a_go_work_beside_it_builds_as_the_module_alone() {
+  # A go.work committed beside go.mod (repositories with several modules often have one)
+  # put go in workspace mode: `go mod vendor` refused to run there, reported as a network
+  # failure, and the builds failed as "subPackages entry '.' is no package" (the go trial).
+  # nixpkgs packages set GOWORK=off by hand; the package is the module: the stages do.
+  local dir out
+  dir=$(mktemp -d)/module
+  cp -r tests/fixtures/go-wordfreq/module "$dir"
+  chmod -R u+w "$dir"
+  printf 'go 1.21\n\nuse (\n\t.\n\t./textstats\n)\n' >"$dir/go.work"
+  # (The fixture's own vendor first: --rebuild compares with an output of the same hash.)
+  go_build vendor >/dev/null
+  nix build --impure --no-link -L --rebuild -f tests/fixtures/go.nix --arg src "\"$dir\"" vendor ||
+    fail "the module with a go.work did not vendor to the module's own vendor/"
+  out=$(go_build baseline --arg src "\"$dir\"")
+  echo one two two | "$out/bin/wordfreq" | has two || fail "the module with a go.work did not build a working wordfreq"
+}
+
 test_go_optimized_uses_the_profile_without_store_paths_and_rebuilds_bit_identically() {
   local optimized baseline info
   optimized=$(go_build optimized)
