@@ -53,7 +53,7 @@
   profileUseGcflags ? [ "-d=pgoinlinebudget=500" ]
 , # cgo for every build (CGO_ENABLED=1); off, as static Go binaries don't depend on the C toolchain.
   cgo ? false
-, # { training = { <name> = { script, inputs, timeout } or { benchmark = { package, bench, benchtime }; }; };
+, # { training = { <name> = { script, inputs, timeout } or { benchmark = { package ? ".", bench ? ".", benchtime ? "1s" }; }; };
   #   evaluation = { <name> = { script, … }; }; } (workloadsFromDir builds the script ones).
   workloads
 , # Weights of training workloads in the merged profile: { <name> = N; }.
@@ -108,7 +108,8 @@
   maxStale ? 10
 , meta ? { }
 , passthru ? { }
-,
+, # Any other argument is refused below, naming it: buildGoModule's get what to do instead.
+  ...
 }@args:
 let
   fail = msg: throw "buildGoPgoPackage (${pname}): ${msg}";
@@ -141,6 +142,13 @@ let
       hint = "the default.pgo written here";
     }];
   };
+  # What update-profile, run without paths, must find where it runs: src's go.mod, beside
+  # the lock it writes (lockPath), when the package reads src's own pgo.lock.json.
+  rootMarker =
+    let dir = builtins.dirOf lockPath; marker = relative "${modRoot}/go.mod"; in
+    if args ? lockFile || srcPath == null then null
+    else if dir == "." then marker
+    else "${dir}/${marker}";
   # The builds never see the lock or default.pgo: re-locking rebuilds no baseline, and a
   # default.pgo never reaches a build but through the lock check (goLockedProfile).
   # (nix-pgo import writes default.pgo.provenance.json beside default.pgo.)
@@ -185,6 +193,11 @@ let
 
   withDefaults = mapAttrs (_: w: { inherit caCertificates; } // w);
   training = withDefaults (workloads.training or { });
+  # The training as the lock records it (trainingSources) and profileFresh compares it:
+  # each workload with its weight in the merge, when not 1. A weight edited after locking
+  # makes another profile than the locked one, as an edited script does (the go trial:
+  # `workloadWeights.bench = 5` left profileFresh passing).
+  trainingRecord = mapAttrs (n: w: w // (if (workloadWeights.${n} or 1) != 1 then { weight = workloadWeights.${n}; } else { })) training;
   # Where an imported profile's samples came from (`nix-pgo import`), if committed beside it.
   importProvenance =
     if lockEntry == null || sourcePath defaultPgo' == null || !(pathExists (defaultPgo' + ".provenance.json")) then null
@@ -216,6 +229,42 @@ let
   retrain = "retrain on this source and re-lock with ${import ./internal/relockHint.nix}, and commit ${defaultPgoPath'} and ${lockPath} (or raise maxStale)";
   evaluationWorkloads = withDefaults (workloads.evaluation or { });
   pnameProblem = import ./internal/pnameProblem.nix pname;
+  # Arguments this function doesn't take. A package moved from buildGoModule brings some
+  # of its arguments (the go trial: `doCheck = false;`), which Nix refused as "called with
+  # unexpected argument", pointing into this file: the Go stages are no stdenv builds
+  # (no phases, hooks, build inputs or tests), so each gets what to do instead.
+  unknownArgs = attrNames (removeAttrs args (attrNames (builtins.functionArgs buildGoPgoPackage)));
+  noTests = "the Go stages run no tests (go test runs only as a benchmark training workload): remove it";
+  noPhases = "the Go stages have no phases or hooks: patch or generate code in src before (src may be a derivation that does it)";
+  noInputs = "the Go stages take no build inputs: cgo = true builds with the toolchain's C compiler, and a tool a workload needs is one of its inputs";
+  buildGoModuleOnly = {
+    doCheck = noTests;
+    checkFlags = noTests;
+    preCheck = noTests;
+    postCheck = noTests;
+    nativeBuildInputs = noInputs;
+    buildInputs = noInputs;
+    patches = noPhases;
+    postPatch = noPhases;
+    preBuild = noPhases;
+    postBuild = noPhases;
+    preInstall = noPhases;
+    postInstall = noPhases;
+    env = "the go command's environment is fixed (docs/API.md, Go stage arguments): build tags go in `tags`, linker flags in `ldflags`, and the workloads' runtime settings in `runtimeVariables`";
+    overrideModAttrs = "the vendor stage is goModVendor: `vendorHash` and `proxyVendor` are its settings";
+    excludedPackages = "`subPackages` lists the packages that are built";
+    allowGoReference = "the builds use -trimpath, and the binaries refer to no store path";
+  };
+  argsProblem =
+    if unknownArgs == [ ] then null
+    else
+      concatStringsSep " "
+        (map
+          (n:
+            if buildGoModuleOnly ? ${n} then "`${n}` is buildGoModule's: ${buildGoModuleOnly.${n}}."
+            else "`${n}` is no argument of buildGoPgoPackage (misspelt?).")
+          unknownArgs)
+      + " Its arguments: ${concatStringsSep ", " (attrNames (builtins.functionArgs buildGoPgoPackage))} (docs/API.md, buildGoPgoPackage).";
   weightProblem = import ./internal/workload/weightProblem.nix workloadWeights (workloads.training or { });
   # (workloadsFromDir always gives `broad`, empty without a broad/ directory.)
   workloadProblems = import ./internal/workload/workloadProblems.nix [ "training" "evaluation" ] [ "script" "benchmark" ]
@@ -386,7 +435,8 @@ let
         null
       else
         checkTraining {
-          inherit pname training;
+          inherit pname;
+          training = trainingRecord;
           lockFile = lockFile';
           toolchainId = toolchain.go.id;
           imported = importedProfile;
@@ -395,7 +445,8 @@ let
           refresh = if importedProfile then reimport else retrain;
         };
     updateProfile = goUpdateProfile {
-      inherit pname profiles lockPath lockSource training;
+      inherit pname profiles lockPath lockSource rootMarker;
+      training = trainingRecord;
       defaultPgoPath = defaultPgoPath';
       profile = profileUnlocked;
       lockName = "${pname}-pgo-profile";
@@ -409,7 +460,7 @@ let
         null
       else
         goUpdateProfile {
-          inherit pname lockPath lockSource profile;
+          inherit pname lockPath lockSource profile rootMarker;
           command = "update-choice";
           defaultPgoPath = defaultPgoPath';
           # The entry keeps its fingerprint, date and workloads (none given), and its name.
@@ -419,7 +470,9 @@ let
         };
   };
 in
-if pnameProblem != null then
+if argsProblem != null then
+  fail argsProblem
+else if pnameProblem != null then
   fail pnameProblem
 else if (workloads.broad or { }) != { } then
   fail "workloads.broad (workloadsFromDir's broad/) feeds Rust's optimized-broad remedy, which Go pipelines don't have: move those scripts to train/, or remove them."

@@ -46,7 +46,8 @@
 //!   re-locking them adds the field.
 //! - `trainingSources` (optional) records what each training workload was made
 //!   of when the profile was locked: the NAR hashes of its script and inputs,
-//!   a benchmark's settings ([`crate::workload_source`]); Go's `checkTraining`
+//!   a benchmark's settings, its weight in the merge when not 1
+//!   ([`crate::workload_source`]); Go's `checkTraining`
 //!   (`nix-pgo check-training`) names a workload edited since.
 //! - `fingerprintChanged` is the day the fingerprint last changed: how old the
 //!   profile's data is, not when the lock was last written.
@@ -608,6 +609,7 @@ mod tests {
             benchmark: None,
             cargo_test: None,
             inputs: BTreeMap::new(),
+            weight: None,
         };
         let mut lock = LockFile::new();
         let trained = LockEntry {

@@ -33,6 +33,10 @@ pub struct SpecWorkload {
     pub cargo_test: Option<serde_json::Value>,
     #[serde(default)]
     pub inputs: BTreeMap<String, PathBuf>,
+    /// A training workload's weight in the merged profile (`workloadWeights`),
+    /// given only when it is not 1: what the profile is made of, as the rest.
+    #[serde(default)]
+    pub weight: Option<serde_json::Value>,
 }
 
 /// One workload in provenance.json: its store paths and their NAR hashes.
@@ -46,6 +50,8 @@ pub struct Workload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cargo_test: Option<serde_json::Value>,
     pub inputs: BTreeMap<String, StoreObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -87,6 +93,7 @@ pub fn hash_workloads(set: &BTreeMap<String, SpecWorkload>) -> Result<Vec<Worklo
                     .iter()
                     .map(|(n, p)| Ok((n.clone(), store_object(p)?)))
                     .collect::<Result<_>>()?,
+                weight: w.weight.clone(),
             })
         })
         .collect()
@@ -106,6 +113,10 @@ pub struct WorkloadContent {
     pub cargo_test: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub inputs: BTreeMap<String, String>,
+    /// The weight when not 1 (absent in entries locked before weights were recorded,
+    /// and for every weight of 1, so that those entries still compare equal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<serde_json::Value>,
 }
 
 impl From<&Workload> for WorkloadContent {
@@ -119,6 +130,7 @@ impl From<&Workload> for WorkloadContent {
                 .iter()
                 .map(|(n, o)| (n.clone(), o.nar_hash.clone()))
                 .collect(),
+            weight: w.weight.clone(),
         }
     }
 }
@@ -183,6 +195,16 @@ pub fn content_changes(then: &WorkloadContent, now: &WorkloadContent) -> Vec<Con
         changes.push(ContentChange::new(
             "cargoTest settings",
             settings_change(then.cargo_test.as_ref(), now.cargo_test.as_ref()),
+        ));
+    }
+    if then.weight != now.weight {
+        // No weight recorded is the default, 1.
+        let show = |w: &Option<serde_json::Value>| {
+            w.as_ref().map_or_else(|| "1".to_owned(), |w| w.to_string())
+        };
+        changes.push(ContentChange::new(
+            "weight",
+            format!("{}, now {}", show(&then.weight), show(&now.weight)),
         ));
     }
     let names: std::collections::BTreeSet<&String> =
@@ -288,7 +310,29 @@ mod tests {
                 .iter()
                 .map(|(n, h)| ((*n).to_owned(), (*h).to_owned()))
                 .collect(),
+            weight: None,
         }
+    }
+
+    #[test]
+    fn a_changed_weight_is_a_change_and_no_weight_is_1() {
+        // A Go profile locked with one workload weighted 1 and retrained, or re-merged,
+        // with another weight is another profile (the go trial's workloadWeights edit).
+        let then = content("sha256-a", &[]);
+        let now = WorkloadContent {
+            weight: Some(serde_json::json!(5)),
+            ..then.clone()
+        };
+        let changes: Vec<String> = content_changes(&then, &now)
+            .into_iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(changes, ["weight: 1, now 5"]);
+        assert!(content_changes(&now, &now.clone()).is_empty());
+        // An entry written before weights were recorded reads as weight 1.
+        let old: WorkloadContent = serde_json::from_str(r#"{"script":"sha256-a"}"#).unwrap();
+        assert_eq!(old, then);
+        assert!(!serde_json::to_string(&then).unwrap().contains("weight"));
     }
 
     #[test]
@@ -326,6 +370,7 @@ mod tests {
                     benchmark: None,
                     cargo_test: None,
                     inputs: BTreeMap::new(),
+                    weight: None,
                 },
             )]
             .into()

@@ -104,6 +104,54 @@ test_go_vendor_that_reaches_no_proxy_names_the_remedies() {
   done
 }
 
+test_go_module_for_a_newer_go_names_the_toolchain_not_the_network_or_subPackages() {
+  # go.mod's `go` line above the toolchain's Go: go refuses (GOTOOLCHAIN=local), and the
+  # stages said the proxy was unreachable (vendor) or the subPackages entry was no package
+  # (the builds) instead (the go trial: a module that moved to `go 1.28` on Go 1.27.3).
+  local dir stage output
+  dir=$(mktemp -d)
+  cp -r tests/fixtures/go-wordfreq/module "$dir/wordfreq"
+  cp -r tests/fixtures/go-other/module "$dir/primes"
+  sed -i 's/^go 1\.[0-9.]*$/go 1.99/' "$dir/wordfreq/go.mod" "$dir/primes/go.mod"
+  grep -qx 'go 1.99' "$dir/wordfreq/go.mod" || fail "the fixture's go.mod has no go line to raise"
+  # The vendor stage of wordfreq (a local dependency), the build of primes (no vendor).
+  for stage in vendor baseline; do
+    if output=$(nix build --impure --no-link -L --expr "
+      let
+        nixPgo = import ./nix { toolchain = import ./nix/toolchain/host.nix { }; };
+        p = name: vendorHash: nixPgo.buildGoPgoPackage {
+          pname = name; version = \"0.1.0\"; src = /. + \"$dir/\${name}\"; inherit vendorHash;
+          workloads = nixPgo.workloadsFromDir ./tests/fixtures/go-other { };
+        };
+      in { vendor = (p \"wordfreq\" \"sha256-CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=\").vendor; baseline = (p \"primes\" null).baseline; }.$stage" 2>&1); then
+      fail "$stage built a module that requires go 1.99"
+    fi
+    echo "$output" | grep 'nix-pgo: error' || true
+    echo "$output" | has -E 'requires go >= 1\.99 \(running go 1\.27\.3; GOTOOLCHAIN=local\) \(above\): the module needs a newer Go than the toolchain.*go = final\.go_1_99;.*lower the `go` line' ||
+      fail "$stage: the failure doesn't name the Go version and the fix"
+    ! echo "$output" | has -E 'is no package of the module|downloaded from GOPROXY' ||
+      fail "$stage: the failure still gives the hint for another cause"
+  done
+}
+
+test_go_module_with_a_go_work_beside_it_builds_as_the_module_alone() {
+  # A go.work committed beside go.mod (repositories with several modules often have one)
+  # put go in workspace mode: `go mod vendor` refused to run there, reported as a network
+  # failure, and the builds failed as "subPackages entry '.' is no package" (the go trial).
+  # nixpkgs packages set GOWORK=off by hand; the package is the module: the stages do.
+  local dir out
+  dir=$(mktemp -d)/module
+  cp -r tests/fixtures/go-wordfreq/module "$dir"
+  chmod -R u+w "$dir"
+  printf 'go 1.21\n\nuse (\n\t.\n\t./textstats\n)\n' >"$dir/go.work"
+  # (The fixture's own vendor first: --rebuild compares with an output of the same hash.)
+  go_build vendor >/dev/null
+  nix build --impure --no-link -L --rebuild -f tests/fixtures/go.nix --arg src "\"$dir\"" vendor ||
+    fail "the module with a go.work did not vendor to the module's own vendor/"
+  out=$(go_build baseline --arg src "\"$dir\"")
+  echo one two two | "$out/bin/wordfreq" | has two || fail "the module with a go.work did not build a working wordfreq"
+}
+
 test_go_optimized_uses_the_profile_without_store_paths_and_rebuilds_bit_identically() {
   local optimized baseline info
   optimized=$(go_build optimized)
@@ -344,6 +392,10 @@ test_go_locked_profile_check_names_a_training_workload_edited_since() {
     nix build --impure --no-link --expr "let p = $locked; w = p.workloads; in (p.override {
       workloads = w // { training = w.training // { bench.benchmark = { package = \"internal/count\"; bench = \"Top\"; benchtime = \"5x\"; }; }; };
     }).profileFresh"
+  # A weight in the merge changed since (the go trial: `workloadWeights.bench = 5` after
+  # locking left the check passing, and the release shipping a profile weighted 1).
+  expect_failure "weight of 'bench' \(1, now 5\)\. Every build" \
+    nix build --impure --no-link --expr "($locked.override { workloadWeights.bench = 5; }).profileFresh"
 }
 
 test_go_locked_trained_profile_gone_stale_fails_profile_fresh() {
@@ -447,6 +499,26 @@ test_go_committed_default_pgo_and_lock_in_src_rebuild_no_baseline() {
   nix eval --impure -f tests/fixtures/go.nix --arg src "\"$dir\"" wordfreq.locked | has true || fail "the lock in src is not used"
   after=$(nix eval --impure --raw -f tests/fixtures/go.nix --arg src "\"$dir\"" baseline.drvPath)
   [ "$before" = "$after" ] || fail "committing default.pgo, its provenance and the lock changed baseline: $before, then $after"
+}
+
+test_go_update_profile_run_outside_src_without_paths_writes_nothing() {
+  # The package reads src's pgo.lock.json and default.pgo; update-profile's default paths
+  # are relative to where it runs. Run from a subdirectory (the go trial: cmd/log-digest/),
+  # it wrote ./pgo.lock.json and ./cmd/…/default.pgo there, which no build reads.
+  local dir update
+  dir=$(mktemp -d)/module
+  cp -r tests/fixtures/go-wordfreq/module "$dir"
+  chmod -R u+w "$dir"
+  update=$(go_build updateProfile --arg src "\"$dir\"")
+  expect_failure "update-profile: $dir/internal has no go.mod: it is not where wordfreq's src is .*reads its src's pgo.lock.json.*update-profile LOCK_FILE DEFAULT_PGO. Nothing written." \
+    bash -c "cd '$dir/internal' && '$update/bin/update-profile'"
+  [ -z "$(find "$dir" -name pgo.lock.json -o -name default.pgo)" ] || fail "update-profile wrote outside src: $(find "$dir" -name pgo.lock.json -o -name default.pgo)"
+  # Given paths, it writes them from anywhere; at src's root, its defaults.
+  (cd "$dir/internal" && "$update/bin/update-profile" ../pgo.lock.json ../default.pgo)
+  [[ -f $dir/default.pgo && -f $dir/pgo.lock.json ]] || fail "update-profile with paths did not write them"
+  rm "$dir/default.pgo" "$dir/pgo.lock.json"
+  (cd "$dir" && "$update/bin/update-profile")
+  [[ -f $dir/default.pgo && -f $dir/pgo.lock.json ]] || fail "update-profile at src's root did not write default.pgo and pgo.lock.json"
 }
 
 test_go_nixpkgs_toolchain_builds_with_pkgs_go() {

@@ -233,3 +233,75 @@ test_go_vendor_takes_the_proxy_from_the_environment_and_needs_no_ca_bundle() {
     assert !(vendor.env ? SSL_CERT_FILE); vendor') || fail "the vendor stage needs a CA bundle: $without"
   [ "$with" = "$without" ] || fail "without a CA bundle the vendor stage has another output: $with, then $without"
 }
+
+# doc_block NAME FILE: the nix code block after `<!-- doc-test: NAME -->` in FILE.
+doc_block() {
+  awk -v marker="<!-- doc-test: $1 -->" '
+    $0 == marker { found = 1; next }
+    found && /^```nix$/ { inside = 1; next }
+    inside && /^```$/ { exit }
+    inside { print }' "$2"
+}
+
+test_go_docs_example_keeps_the_directory_training_workloads_beside_a_benchmark() {
+  # docs/go.md's example, as written, in a project laid out as it says (wordfreq's module
+  # at the root, its pgo/train and pgo/eval): adding the benchmark must not drop
+  # train/*.sh. The example once wrote `w // { training.bench = …; }`, which replaces
+  # `training` (the go trial: its program's runs were silently never trained on).
+  local dir names
+  dir=$(mktemp -d)
+  cp -r tests/fixtures/go-wordfreq/module/. "$dir/"
+  mkdir "$dir/pgo"
+  cp -r tests/fixtures/go-wordfreq/train tests/fixtures/go-wordfreq/eval "$dir/pgo/"
+  { echo '{ nixPgo }:'; doc_block go-package docs/go.md; } >"$dir/default.nix"
+  grep -q buildGoPgoPackage "$dir/default.nix" || fail "docs/go.md has no go-package example"
+  names=$(nix eval --impure --json --expr "
+    let p = import $dir/default.nix { nixPgo = import ./nix { toolchain = import ./nix/toolchain/host.nix { }; }; };
+    in { training = builtins.attrNames p.workloads.training; evaluation = builtins.attrNames p.workloads.evaluation; }")
+  echo "$names"
+  [ "$names" = '{"evaluation":["held-out"],"training":["bench","text"]}' ] ||
+    fail "docs/go.md's example doesn't keep pgo/train's workloads beside the benchmark: $names"
+}
+
+test_go_buildGoModule_arguments_are_refused_with_what_to_do_instead() {
+  # "Shaped like buildGoModule": a package moved from it brings doCheck, preBuild, env…
+  # (the go trial). Nix's own refusal ("called with unexpected argument 'doCheck'") pointed
+  # into nix-pgo's file; the refusal names the argument, why, and the arguments there are.
+  expect_failure "buildGoPgoPackage \(wordfreq\): \`doCheck\` is buildGoModule's: the Go stages run no tests.*Its arguments: caCertificates, cgo, " \
+    nix eval --impure --raw -f tests/fixtures/go.nix wordfreq --apply 'p: (p.override { doCheck = false; }).baseline.drvPath'
+  expect_failure "\`subPackage\` is no argument of buildGoPgoPackage \(misspelt\?\)\. Its arguments: .*subPackages" \
+    nix eval --impure --raw -f tests/fixtures/go.nix wordfreq --apply 'p: (p.override { subPackage = [ "." ]; }).baseline.drvPath'
+  expect_failure "\`env\` is buildGoModule's: the go command's environment is fixed.* \`nativeBuildInputs\` is buildGoModule's: the Go stages take no build inputs" \
+    nix eval --impure --raw -f tests/fixtures/go.nix wordfreq --apply 'p: (p.override { env.GOEXPERIMENT = "x"; nativeBuildInputs = [ ]; }).baseline.drvPath'
+}
+
+test_go_docs_give_the_benchmark_settings_defaults_the_stage_has() {
+  # A benchmark's `package` defaults to "." (runGoWorkloadProfile.nix; go-proxy's fixture
+  # leaves it out), while docs/go.md and API.md wrote it as required (the go trial).
+  local shapes
+  grep -q 'bench.package or "\."' nix/stages/profiles/runGoWorkloadProfile.nix || fail "the stage's default for package changed: update this test and the docs"
+  # (The descriptions, `package ? …` or a bare `package;`, not examples with values.)
+  shapes=$(grep -hoE 'benchmark = \{ package( \?|[;,])[^}]*\}' docs/go.md docs/API.md nix/buildGoPgoPackage.nix)
+  echo "$shapes"
+  [ "$(echo "$shapes" | wc -l)" -ge 3 ] || fail "the benchmark's shape is no longer in go.md, API.md and buildGoPgoPackage.nix"
+  ! echo "$shapes" | has -v 'package ? "\."' || fail "a description of a benchmark gives package without its default"
+}
+
+test_go_import_docs_flake_exposes_the_helper_and_the_toolchain_id() {
+  # docs/go-import.md runs `nix-pgo import … --toolchain "$(nix eval … .#server.toolchainId)"`;
+  # it said neither where nix-pgo comes from nor how `.#server` can be a pipeline (the go
+  # trial). Its flake, as written (the package wordfreq's, the URL this checkout), gives both.
+  local dir id expected
+  dir=$(mktemp -d)
+  cp -r tests/fixtures/go-wordfreq/module/. "$dir/"
+  mkdir "$dir/pgo"
+  cp -r tests/fixtures/go-wordfreq/train tests/fixtures/go-wordfreq/eval "$dir/pgo/"
+  doc_block go-import-flake docs/go-import.md |
+    sed -e "s|git+https://example.org/nix-pgo|path:$PWD|" \
+      -e 's|pgo.buildGoPgoPackage { /\* … \*/ }|pgo.buildGoPgoPackage { pname = "wordfreq"; version = "0.1.0"; src = ./.; vendorHash = "sha256-+TIeLSH/Q8CO7ysKArFz/6AjT4cTMFE0kQeejBzo0Og="; workloads = pgo.workloadsFromDir ./pgo { }; }|' >"$dir/flake.nix"
+  grep -q 'pname = "wordfreq"' "$dir/flake.nix" || fail "go-import.md's flake no longer has the line this test fills in"
+  id=$(cd "$dir" && nix eval --impure --raw .#server.toolchainId)
+  expected=$(nix eval --impure --raw -f tests/fixtures/go.nix wordfreq.toolchainId)
+  [ "$id" = "$expected" ] || fail "go-import.md's flake gives toolchainId '$id', not the package's '$expected'"
+  (cd "$dir" && nix run --impure .#nix-pgo -- import --help) | has -- '--toolchain' || fail "go-import.md's flake does not run nix-pgo import"
+}

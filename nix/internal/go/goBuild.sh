@@ -74,6 +74,7 @@ declare -A packageDir
 for pkg in "${subPackages[@]}"; do
   if ! listed=$("$goBin" list "${flags[@]}" -f '{{.Name}} {{.Dir}}' "./$pkg" 2>"$NIX_BUILD_TOP/go-list.err"); then
     cat "$NIX_BUILD_TOP/go-list.err" >&2
+    go_too_new "$NIX_BUILD_TOP/go-list.err"
     die "subPackages entry '$pkg' is no package of the module in ${modRoot:-.} of src (go list, above): subPackages are directories of main packages, relative to modRoot. Is the directory in src? (A flake's source has only the files git tracks: a directory .gitignore leaves out, such as cmd/ in some repositories, is not there until it is added, \`git add -f\`.)"
   fi
   name=${listed%% *}

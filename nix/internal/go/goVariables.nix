@@ -17,6 +17,12 @@ in
   GOSUMDB = "off";
   GOFLAGS = if moduleCache then "-mod=mod" else "-mod=vendor";
   GOENV = "off";
+  # The package is one module (modRoot), vendored from its own go.mod and go.sum: a go.work
+  # committed beside it would switch go to workspace mode, where `-mod=vendor` wants the
+  # workspace's vendor/ (`go work vendor`) and `-mod=mod` is refused (the go trial: the
+  # build failed as "subPackages entry '.' is no package"). nixpkgs packages with a go.work
+  # set GOWORK=off by hand; here the environment is fixed, so it is set for them.
+  GOWORK = "off";
   GOTELEMETRY = "off";
   CGO_ENABLED = if cgo then "1" else "0";
 }

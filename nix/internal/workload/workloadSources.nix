@@ -14,4 +14,7 @@ let
     else if w ? cargoTest then { inherit (w) cargoTest; }
     else { script = workloadPath w.script; };
 in
-builtins.mapAttrs (_: w: runner w // { inputs = builtins.mapAttrs (_: workloadPath) (w.inputs or { }); })
+builtins.mapAttrs (_: w: runner w // { inputs = builtins.mapAttrs (_: workloadPath) (w.inputs or { }); }
+  # A training workload's weight in the merge, where the package records it (Go's lock:
+  # buildGoPgoPackage's trainingRecord).
+  // (if w ? weight then { inherit (w) weight; } else { }))

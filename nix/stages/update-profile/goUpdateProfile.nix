@@ -31,6 +31,12 @@
   training ? { }
 , # The script's name: update-profile, or update-choice when `profile` is the locked one.
   command ? "update-profile"
+, # A file that is there when the script runs where its default paths lead into src
+  # (buildGoPgoPackage: go.mod, beside the lock when src's pgo.lock.json is read), or
+  # null. Run elsewhere without paths, it would write a lock the package never reads
+  # (the go trial: from cmd/log-digest/, ./cmd/log-digest/cmd/log-digest/default.pgo), so
+  # it refuses, writing nothing.
+  rootMarker ? null
 ,
 }:
 mkStage {
@@ -38,6 +44,7 @@ mkStage {
   script = ./goUpdateProfile.sh;
   lockScript = ./lockScript.sh;
   inherit pname lockName lockPath defaultPgoPath lockSource command;
+  rootMarker = if rootMarker == null then "" else rootMarker;
   # What the script does, for its header and --help.
   purpose =
     if command == "update-choice" then

@@ -63,6 +63,9 @@ mkStage {
   env = {
     GOTOOLCHAIN = "local";
     GOENV = "off";
+    # One module, not a workspace: `go mod vendor` refuses to run in workspace mode
+    # (goVariables.nix says why the builds set it too).
+    GOWORK = "off";
     GOTELEMETRY = "off";
     CGO_ENABLED = "0";
   } // (if caBundle.success then { SSL_CERT_FILE = "${caBundle.value}"; } else { });

@@ -16,6 +16,7 @@ proxy=${GOPROXY:-https://proxy.golang.org,direct}
 log "go ${command[*]} (GOPROXY=$proxy)"
 "$goBin" "${command[@]}" 2>"$NIX_BUILD_TOP/vendor.log" || {
   cat "$NIX_BUILD_TOP/vendor.log" >&2
+  go_too_new "$NIX_BUILD_TOP/vendor.log"
   die "go ${command[*]} failed (above). A dependency that is not in src is downloaded from GOPROXY ($proxy${GOPROXY:+, from the environment}), which needs the network in this fixed-output derivation. Either:
   - let the build reach the proxy, or set GOPROXY (and http_proxy/https_proxy) in the environment of \`nix build\`, or of the Nix daemon when there is one: the derivation takes them from there (impureEnvVars); a private proxy's modules need their go.sum lines in src;
   - put the dependency in src and point a \`replace\` directive of go.mod at its directory (then nothing is downloaded);
