@@ -74,12 +74,17 @@ in
   workloadCaBundle = if workload.caCertificates or false then toolchain.caBundle else "";
   # `variables` as a file of exports the runner sources before the script (not a wrapper
   # around the script, whose line numbers would be the wrapper's in a failure's message).
+  # Single-quoted, so that a value's `$`, backquote or backslash reaches the program as
+  # written (as nixpkgs' lib.escapeShellArg).
   workloadVariables =
+    let
+      quote = v: "'${builtins.replaceStrings [ "'" ] [ "'\\''" ] (if builtins.isString v then v else builtins.toJSON v)}'";
+    in
     if variables == { } then
       ""
     else
       builtins.toFile "workload-variables.sh" (
-        builtins.concatStringsSep "" (builtins.attrValues (mapAttrs (n: v: "export ${n}=${builtins.toJSON v}\n") variables))
+        builtins.concatStringsSep "" (builtins.attrValues (mapAttrs (n: v: "export ${n}=${quote v}\n") variables))
       );
 }
   # A workload without a script is a stage's own kind (runTestProfile's cargoTest), whose
