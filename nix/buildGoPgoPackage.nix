@@ -63,8 +63,10 @@
   # Measured on gofmt's image-compress workload (baseline, twice each): GOGC=100 gave
   # 919298082 and 892829785 instructions (3 % apart: the concurrent GC's work depends on
   # timing), GOGC=off 703560735 and 702862232 (0.1 %). A program that allocates more than
-  # the machine holds needs GOGC set back here.
-  runtimeVariables ? { GOMAXPROCS = "1"; GOGC = "off"; }
+  # the machine holds needs GOGC set back here (`GOGC = "100"`). Merged over these
+  # defaults, so that setting one variable (say GODEBUG) keeps the others; "" gives a
+  # variable Go's own default back.
+  runtimeVariables ? { }
 , # Locked profile (docs/go.md "Locked profiles"): the lock file (default src's
   # pgo.lock.json) and the committed profile, by Go's -pgo=auto convention default.pgo in
   # the (first) main package's directory. null: none (src is not searched).
@@ -122,6 +124,9 @@ let
   relative = p: concatStringsSep "/" (components p);
   subPackageDir = let dir = relative "${modRoot}/${head subPackages}"; in if dir == "" then "." else dir;
   defaultPgoPath' = if defaultPgoPath != null then defaultPgoPath else relative "${subPackageDir}/default.pgo";
+  # The defaults stay unless named: a user who sets GODEBUG still counts with one processor
+  # and no garbage collection.
+  runtimeVariables' = { GOMAXPROCS = "1"; GOGC = "off"; } // runtimeVariables;
 
   # (A filtered src, or a flake's self, is looked in too: internal/sourcePath.nix.)
   sourcePath = import ./internal/sourcePath.nix;
@@ -325,7 +330,7 @@ let
     (name: workload: runGoWorkloadProfile {
       inherit pname version name workload profiling modRoot vendor tags cgo;
       src = goSrc;
-      variables = runtimeVariables;
+      variables = runtimeVariables';
       # Go reads randomness with the getrandom system call, not through libc: the
       # preload has no effect on a static Go binary.
       deterministicRandom = false;
@@ -365,8 +370,8 @@ let
         # ("vgCallgrind_post_signal: Assertion 'sigNum == …' failed", seen on this
         # project's first Go evaluation): under callgrind, preemption is cooperative only.
         # (After the user's own GODEBUG settings, which the training ran with too.)
-        variables = runtimeVariables // {
-          GODEBUG = concatStringsSep "," (filter (s: s != "") [ (runtimeVariables.GODEBUG or "") "asyncpreemptoff=1" ]);
+        variables = runtimeVariables' // {
+          GODEBUG = concatStringsSep "," (filter (s: s != "") [ (runtimeVariables'.GODEBUG or "") "asyncpreemptoff=1" ]);
         };
       };
 
@@ -417,7 +422,7 @@ let
       shippedStage = if best != null then "best" else "optimized";
       inherit baseline;
       src = goSrc;
-      flags = { inherit modRoot subPackages tags ldflags cgo runtimeVariables profileUseGcflags; };
+      flags = { inherit modRoot subPackages tags ldflags cgo profileUseGcflags; runtimeVariables = runtimeVariables'; };
       toolchainId = toolchain.go.id;
       compiler = {
         name = "go";
