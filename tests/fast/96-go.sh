@@ -159,7 +159,7 @@ test_go_runtime_variables_are_merged_over_the_defaults() {
   # Setting one runtime variable keeps GOMAXPROCS=1 GOGC=off: replacing the whole set (as
   # before) made the counts noisier than regressionTolerance assumes, silently (Go
   # new-user trial). The defaults given explicitly are the same derivations.
-  local expr settings run
+  local expr run
   # settings DRV: the runtime variables DRV's workload runs with, as the runner sources them.
   settings() {
     local file
