@@ -147,13 +147,11 @@ let
       hint = "the default.pgo written here";
     }];
   };
-  # What update-profile, run without paths, must find where it runs: src's go.mod, beside
-  # the lock it writes (lockPath), when the package reads src's own pgo.lock.json.
-  rootMarker =
-    let dir = builtins.dirOf lockPath; marker = relative "${modRoot}/go.mod"; in
-    if args ? lockFile || srcPath == null then null
-    else if dir == "." then marker
-    else "${dir}/${marker}";
+  # What update-profile, run without paths, must find where it runs: src's go.mod.
+  rootMarker = import ./internal/rootMarker.nix {
+    inherit args srcPath lockPath;
+    marker = relative "${modRoot}/go.mod";
+  };
   # The builds never see the lock or default.pgo: re-locking rebuilds no baseline, and a
   # default.pgo never reaches a build but through the lock check (goLockedProfile).
   # (nix-pgo import writes default.pgo.provenance.json beside default.pgo.)

@@ -229,6 +229,13 @@ let
     }] else [ ]);
   };
   lockFile' = if args ? lockFile then lockFile else inSrc "pgo.lock.json";
+  # What update-profile, run without paths, must find where it runs: src's Cargo.lock, at
+  # a workspace's root only (a member's directory has a Cargo.toml of its own); Cargo.toml
+  # when the lock is given as cargoLock.
+  rootMarker = import ./internal/rootMarker.nix {
+    inherit args srcPath lockPath;
+    marker = if srcPath != null && builtins.pathExists (srcPath + "/Cargo.lock") then "Cargo.lock" else "Cargo.toml";
+  };
   checkedInProfile' = if args ? checkedInProfile then checkedInProfile else inSrc profileCopyPath;
   # For update-profile: the copies it keeps beside the lock (src's pgo/), unless the
   # package was given one elsewhere (checkedInProfile, checkedInBoltProfile), which it
@@ -713,7 +720,7 @@ let
       boltProfile = if bolt then requireElf onUnlockedProfile.boltProfile else null;
       boltLockName = "${pname}-bolt-profile";
       defaultLockPath = lockPath;
-      inherit lockSource;
+      inherit lockSource rootMarker;
       # A checked-in copy the package was given (checkedInProfile, checkedInBoltProfile) is
       # where the user keeps it, not src's pgo/: named, not rewritten (Nix review).
       inherit (givenCopies) profileCopy boltProfileCopy copyNote;
@@ -737,7 +744,7 @@ let
           # This build's variants, chosen from their evaluation, whatever the lock chose.
           choice = bestOf null;
           defaultLockPath = lockPath;
-          inherit lockSource;
+          inherit lockSource rootMarker;
         };
     # A check that the locked profile hasn't drifted from what the workloads give now.
     # (With a lock file, whose entry for this package and toolchain lockEntry checks.)

@@ -119,12 +119,12 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
   update=$(tev_choice_update "$dir")
   # Without copies beside the lock: it says how to check them in.
   mkdir "$dir/bare"
-  (cd "$dir/bare" && "$update") 2>&1 | has -F "  mkdir -p ./pgo && install -m 644 /nix/store/" ||
+  (cd "$dir/bare" && "$update" pgo.lock.json) 2>&1 | has -F "  mkdir -p ./pgo && install -m 644 /nix/store/" ||
     fail "update-profile does not say how to check in the missing copy"
   # A copy that differs from the new profile: by how much, before it is rewritten.
   mkdir "$dir/bare/pgo"
   cp "$(tev_build profiles.affinity)" "$dir/bare/pgo/linecount.profdata"
-  (cd "$dir/bare" && "$update") 2>&1 | has -E "^edge profile overlap [0-9.]+% \(drift [0-9.]+%\)" ||
+  (cd "$dir/bare" && "$update" pgo.lock.json) 2>&1 | has -E "^edge profile overlap [0-9.]+% \(drift [0-9.]+%\)" ||
     fail "update-profile does not say how far the new profile is from the checked-in one"
   "$update" "$lock"
   jq -e '.profiles.linecount[] | .choice.chosen as $c | ([.choice.candidates[].variant] | index($c)) != null
@@ -183,7 +183,7 @@ test_threaded_evaluation_update_choice_locks_a_new_choice_and_keeps_the_profile(
   dir=$(mktemp -d)
   lock=$dir/pgo.lock.json
   update=$(tev_choice_update "$dir")
-  (cd "$dir" && "$update")
+  "$update" "$lock"
   cp "$lock" "$dir/before.json"
   cp "$dir/pgo/linecount.profdata" "$dir/before.profdata"
   [ "$(nix eval --impure --expr "$(tev_choice_pkg).updateChoice == null")" = true ] ||

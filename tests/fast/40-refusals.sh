@@ -176,17 +176,39 @@ test_update_profile_says_where_the_package_reads_its_lock() {
   local dir source
   dir=$(mktemp -d)
   source=$(nix eval --impure --raw --expr "($package).updateProfile.lockSource")
-  (
-    export out=$dir/out pname=p toolchainId=t defaultLockPath=pgo.lock.json helper=true llvmProfdata=x \
+  # update_script OUT COPY_NOTE ROOT_MARKER: updateProfile.sh's script in OUT/bin, with
+  # `true` as the helper.
+  update_script() (
+    export out=$1 pname=p toolchainId=t defaultLockPath=pgo.lock.json helper=true llvmProfdata=x \
       profile=x lockName=n profileCopy='' boltProfileCopy='' boltProfile='' lockSource=$source \
-      command=update-profile purpose=p trainingSources='' lockScript=nix/stages/update-profile/lockScript.sh copyNote="a 'note'"
+      command=update-profile purpose=p trainingSources='' lockScript=nix/stages/update-profile/lockScript.sh copyNote=$2 rootMarker=$3
     # shellcheck disable=SC2034 # read by the sourced lockScript.sh
     workloadArgs=()
     source nix/stages/update-profile/updateProfile.sh
   )
+  update_script "$dir/out" "a 'note'" ""
   (cd "$dir" && "$dir/out/bin/update-profile" 2>"$dir/message") || fail "update-profile failed: $(cat "$dir/message")"
   has -F "p reads its lock from $source. Commit" <"$dir/message" || fail "update-profile's message is not the lockSource: $(cat "$dir/message")"
   has -Fx "update-profile: a 'note'" <"$dir/message" || fail "update-profile's note is not printed as it is: $(cat "$dir/message")"
+  # Run without a path where src's Cargo.lock isn't (a subdirectory), update-profile would
+  # write a lock no build reads: it refuses, writing nothing (the Go trial's finding, for
+  # Rust too). src's Cargo.lock, in lockPath's directory: the marker (rootMarker.nix).
+  [ "$(nix eval --impure --raw --expr "(($package).override { src = ./tests/fixtures/workspace; }).updateProfile.rootMarker")" = Cargo.lock ] ||
+    fail "a package reading src's lock does not check for src's Cargo.lock"
+  [ "$(nix eval --impure --raw --expr "(($package).override { src = ./tests/fixtures/workspace; lockPath = \"crates/a b/pgo.lock.json\"; }).updateProfile.rootMarker")" = "crates/a b/Cargo.lock" ] ||
+    fail "the marker is not in lockPath's directory"
+  [ "$(nix eval --impure --raw --expr "($package).updateProfile.rootMarker")" = "" ] ||
+    fail "a derivation src, which the package reads no lock from, has a marker"
+  [ "$(nix eval --impure --raw --expr "(($package).override { src = ./tests/fixtures/workspace; lockFile = null; }).updateProfile.rootMarker")" = "" ] ||
+    fail "a package given its lockFile has a marker"
+  update_script "$dir/marked" "" Cargo.lock
+  mkdir -p "$dir/src/sub"
+  touch "$dir/src/Cargo.lock"
+  expect_failure "update-profile: $dir/src/sub has no Cargo.lock: it is not where p's src is \(the default path, pgo.lock.json, and the checked-in copies beside it are relative to this directory.*Run it there, or give the paths: update-profile LOCK_FILE. Nothing written." \
+    bash -c "cd '$dir/src/sub' && '$dir/marked/bin/update-profile'"
+  [ -z "$(ls -A "$dir/src/sub")" ] || fail "update-profile wrote in the subdirectory: $(ls -A "$dir/src/sub")"
+  (cd "$dir/src/sub" && "$dir/marked/bin/update-profile" ../pgo.lock.json 2>/dev/null) || fail "update-profile given the path refused"
+  (cd "$dir/src" && "$dir/marked/bin/update-profile" 2>/dev/null) || fail "update-profile at src's root refused"
   # A checked-in profile given as an argument is kept where the user keeps it: named by
   # the note, and src's pgo/ copy not written (Nix review).
   local given

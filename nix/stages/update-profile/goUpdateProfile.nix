@@ -32,10 +32,7 @@
 , # The script's name: update-profile, or update-choice when `profile` is the locked one.
   command ? "update-profile"
 , # A file that is there when the script runs where its default paths lead into src
-  # (buildGoPgoPackage: go.mod, beside the lock when src's pgo.lock.json is read), or
-  # null. Run elsewhere without paths, it would write a lock the package never reads
-  # (the go trial: from cmd/log-digest/, ./cmd/log-digest/cmd/log-digest/default.pgo), so
-  # it refuses, writing nothing.
+  # (internal/rootMarker.nix: go.mod), or null.
   rootMarker ? null
 ,
 }:

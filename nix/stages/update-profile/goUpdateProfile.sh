@@ -8,14 +8,7 @@ mkdir -p "$out/bin"
 lock_script_training
 {
   lock_script_header "[LOCK_FILE [DEFAULT_PGO]]  (default $lockPath and $defaultPgoPath, relative to this directory)"
-  if [ -n "$rootMarker" ]; then
-    cat <<SCRIPT
-if [ \$# -eq 0 ] && [ ! -e "$rootMarker" ]; then
-  echo "$command: \$PWD has no $rootMarker: it is not where $pname's src is (the default paths, $lockPath and $defaultPgoPath, are relative to this directory, and $pname reads $lockSource). Run it there, or give the paths: $command LOCK_FILE DEFAULT_PGO. Nothing written." >&2
-  exit 1
-fi
-SCRIPT
-  fi
+  lock_script_root_check "paths, $lockPath and $defaultPgoPath, are" "LOCK_FILE DEFAULT_PGO"
   cat <<SCRIPT
 lock=\${1:-$lockPath}
 pgo=\${2:-$defaultPgoPath}

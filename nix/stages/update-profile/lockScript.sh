@@ -35,6 +35,20 @@ wrote=()
 SCRIPT
 }
 
+# lock_script_root_check DEFAULTS ARGS: run without ARGS where $rootMarker (a file at src's
+# root, internal/rootMarker.nix) is missing, the script refuses, writing nothing: its
+# DEFAULTS (words: "path, pgo.lock.json, is") would lead to files the package never reads.
+# Nothing when $rootMarker is "" (the package reads no lock from src).
+lock_script_root_check() {
+  [ -n "$rootMarker" ] || return 0
+  cat <<SCRIPT
+if [ \$# -eq 0 ] && [ ! -e "$rootMarker" ]; then
+  echo "$command: \$PWD has no $rootMarker: it is not where $pname's src is (the default $1 relative to this directory, and $pname reads $lockSource). Run it there, or give the paths: $command $2. Nothing written." >&2
+  exit 1
+fi
+SCRIPT
+}
+
 # lock_script_lock [HELPER_ARGS...]: `nix-pgo lock` of \$lock, which joins wrote when its
 # bytes changed.
 lock_script_lock() {

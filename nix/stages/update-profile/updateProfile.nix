@@ -48,6 +48,9 @@
 , boltProfileCopy ? "pgo/${pname}.bolt"
 , # Printed after the lock is written (copies kept elsewhere, which it doesn't write), or "".
   copyNote ? ""
+, # A file that is there when the script runs where its default paths lead into src
+  # (internal/rootMarker.nix), or null.
+  rootMarker ? null
 ,
 }:
 let
@@ -58,6 +61,7 @@ mkStage {
   script = ./updateProfile.sh;
   lockScript = ./lockScript.sh;
   inherit pname lockName defaultLockPath profile lockSource command copyNote;
+  rootMarker = if rootMarker == null then "" else rootMarker;
   # What the script does, for its header and --help.
   purpose =
     if command == "update-choice" then

@@ -8,6 +8,7 @@ mkdir -p "$out/bin"
 lock_script_training
 {
   lock_script_header "[LOCK_FILE]  (default $defaultLockPath, relative to this directory)"
+  lock_script_root_check "path, $defaultLockPath, and the checked-in copies beside it are" "LOCK_FILE"
   cat <<SCRIPT
 lock=\${1:-$defaultLockPath}
 mkdir -p "\$(dirname "\$lock")"
