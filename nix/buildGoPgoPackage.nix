@@ -420,7 +420,13 @@ let
       shippedStage = if best != null then "best" else "optimized";
       inherit baseline;
       src = goSrc;
-      flags = { inherit modRoot subPackages tags ldflags cgo profileUseGcflags; runtimeVariables = runtimeVariables'; };
+      flags = {
+        inherit modRoot subPackages tags ldflags cgo profileUseGcflags proxyVendor;
+        runtimeVariables = runtimeVariables';
+        # What the modules were vendored to (go.sum in src names each module's hash; this
+        # is the vendor stage's, null for src's own vendor/).
+        inherit vendorHash;
+      };
       toolchainId = toolchain.go.id;
       compiler = {
         name = "go";

@@ -185,6 +185,21 @@ test_go_runtime_variables_are_merged_over_the_defaults() {
     fail "the defaults given explicitly build other derivations than the defaults"
 }
 
+test_go_release_provenance_records_how_the_modules_were_vendored() {
+  # vendorHash and proxyVendor are build settings of every stage: the release's
+  # provenance records them with the other flags (the Go trial's finding).
+  # flags OVERRIDE: the flags the release of wordfreq.override OVERRIDE records.
+  flags() {
+    drv_attrs "$(nix eval --impure --raw --expr "((import ./tests/fixtures/go.nix { }).wordfreq.override $1).release.drvPath")" |
+      jq -r '.spec' | jq -c '.flags | {proxyVendor, vendorHash, runtimeVariables}'
+  }
+  [ "$(flags '{ }')" = '{"proxyVendor":false,"vendorHash":"'"$(nix eval --impure --raw --expr '(import ./tests/fixtures/go.nix { }).wordfreq.vendor.outputHash')"'","runtimeVariables":{"GOGC":"off","GOMAXPROCS":"1"}}' ] ||
+    fail "the release's provenance does not record the vendor stage's hash, proxyVendor and the runtime settings: $(flags '{ }')"
+  flags '{ proxyVendor = true; vendorHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; }' |
+    jq -e '.proxyVendor == true and .vendorHash == "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="' >/dev/null ||
+    fail "the release does not record proxyVendor and vendorHash as given"
+}
+
 test_go_min_profile_match_is_a_fraction() {
   # minProfileMatch = 80 (a percentage) would fail every optimized build with a match of
   # 100 %: refused at evaluation, naming the unit.
