@@ -320,7 +320,7 @@ let
     if package != "" then lastOf package
     else if module != null then lastOf (builtins.elemAt module 1)
     else pname;
-  asProgram = import ./internal/asProgram.nix { inherit passthru meta mainProgram; };
+  asProgram = import ./internal/asProgram.nix { inherit passthru meta mainProgram pname version; };
 
   baseline = asProgram (buildGoBaseline common);
   profiling = buildGoProfiling common;

@@ -521,7 +521,7 @@ let
         bolted = null;
       };
 
-  asProgram = import ./internal/asProgram.nix { inherit passthru meta; mainProgram = builtins.head bins; };
+  asProgram = import ./internal/asProgram.nix { inherit passthru meta pname version; mainProgram = builtins.head bins; };
 
   evaluation =
     if evaluationWorkloads == { } then

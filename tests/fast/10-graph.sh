@@ -253,3 +253,17 @@ NIX
   drv_attrs "$after" | jq -e '.workloadScriptGiven == "pgo/run.sh"' >/dev/null ||
     fail "the workload script is named $(drv_attrs "$after" | jq .workloadScriptGiven)"
 }
+
+test_program_variants_have_the_programs_pname_and_version() {
+  # As a mkDerivation package: `"${p.pname}-${p.version}"` in a user's release naming,
+  # lib.getName. Attributes of the value only: the derivations keep their stage names.
+  local attr
+  for attr in baseline optimized bolted best; do
+    [ "$(nix eval --impure --raw -f tests/fixtures/demo.nix "$attr" --apply 'p: "${p.pname} ${p.version}"')" = "pulldown-cmark 0.13.6" ] ||
+      fail "the demo's $attr has no pname and version of its program"
+  done
+  [ "$(nix eval --impure --raw -f tests/fixtures/demo.nix optimized.name)" = pulldown-cmark-optimized-0.13.6 ] ||
+    fail "optimized's derivation name changed"
+  [ "$(nix eval --impure --raw --expr 'let p = (import ./tests/fixtures/go.nix { }).wordfreq.best; in "${p.pname} ${p.version}"')" = "wordfreq 0.1.0" ] ||
+    fail "Go's best has no pname and version of its program"
+}
