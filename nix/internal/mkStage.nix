@@ -23,6 +23,11 @@
   # workloads' profiles): when the plan says its variant passed, the stage does nothing
   # but write $out/nix-support/repair = not-needed (stage.sh). null: always needed.
   neededIf ? null
+, # The identity of the toolchain the stage builds or runs with, part of its hash: the
+  # Rust toolchain's by default; a Go stage that runs a go command gives the Go
+  # toolchain's, so that a new rustc doesn't rebuild Go programs (a stage that runs the
+  # helper depends on the Rust toolchain through the helper's path anyway).
+  toolchainId ? toolchain.id
 , # A floating content-addressed derivation (experimental feature ca-derivations):
   # its store path follows from its output's content, so dependents whose inputs came
   # out the same are not rebuilt.
@@ -37,6 +42,7 @@ let
       "script"
       "contentAddressed"
       "neededIf"
+      "toolchainId"
     ]
     // (if neededIf != null then { neededIf = "${neededIf}"; } else { })
     // {
@@ -49,8 +55,7 @@ let
         script
       ];
       PATH = toolchain.path;
-      # The toolchain's identity is part of every stage's hash.
-      nixPgoToolchain = toolchain.id;
+      nixPgoToolchain = toolchainId;
       # For the messages that ask to re-lock a profile.
       relockHint = import ./relockHint.nix;
     }

@@ -531,7 +531,7 @@ test_go_nixpkgs_toolchain_builds_with_pkgs_go() {
     jq -r '.[0].outputs.out')
   "$out/bin/wordfreq" <<<'b a b' | has -E '^ +2 b$' || fail "the optimized wordfreq doesn't count words"
   drv_attrs "$(nix eval --impure --raw -f tests/fixtures/stub-nixpkgs-host --arg sysroot "\"$sysroot\"" goWordfreq.optimized.drvPath)" |
-    jq -e '.nixPgoGoToolchain | startswith("nixpkgs-go-1.27.3-x86_64-linux-")' >/dev/null || fail "not nixpkgs' go"
+    jq -e '.nixPgoToolchain | startswith("nixpkgs-go-1.27.3-x86_64-linux-")' >/dev/null || fail "not nixpkgs' go"
 }
 
 test_go_toolchain_missing_from_the_sandbox_is_named() {

@@ -200,6 +200,22 @@ test_go_release_provenance_records_how_the_modules_were_vendored() {
     fail "the release does not record proxyVendor and vendorHash as given"
 }
 
+test_go_builds_do_not_depend_on_the_rust_toolchain() {
+  # A new rustc rebuilt every Go stage: each carried the Rust toolchain's id. The go
+  # command's stages carry Go's; the stages that run the helper still follow it (the
+  # helper is built with rustc).
+  local other='import ./nix { toolchain = (import ./nix/toolchain/host.nix { }) // { id = "another-rust"; }; }' attr
+  for attr in vendor baseline profiling; do
+    [ "$(nix eval --impure --raw -f tests/fixtures/go.nix --arg nixPgo "$other" "$attr.drvPath")" = "$(nix eval --impure --raw -f tests/fixtures/go.nix "$attr.drvPath")" ] ||
+      fail "Go's $attr depends on the Rust toolchain's id"
+  done
+  [ "$(nix eval --impure --raw -f tests/fixtures/go.nix --arg nixPgo "$other" optimized.drvPath)" != "$(nix eval --impure --raw -f tests/fixtures/go.nix optimized.drvPath)" ] ||
+    fail "optimized, which runs the helper, does not follow the Rust toolchain"
+  drv_attrs "$(nix eval --impure --raw -f tests/fixtures/go.nix baseline.drvPath)" |
+    jq -e --arg id "$(nix eval --impure --raw --expr '(import ./nix/toolchain/host.nix { }).go.id')" '.nixPgoToolchain == $id' >/dev/null ||
+    fail "Go's baseline does not carry the Go toolchain's id"
+}
+
 test_go_min_profile_match_is_a_fraction() {
   # minProfileMatch = 80 (a percentage) would fail every optimized build with a match of
   # 100 %: refused at evaluation, naming the unit.
