@@ -398,11 +398,11 @@ pub fn run(global: &GlobalArgs, args: ImportArgs) -> Result<()> {
         ));
     }
     println!(
-        "{}: {} profile(s) from {}: {} samples, {} {}, fingerprint {}",
+        "{}: {} profile(s) from {}: {}, {} {}, fingerprint {}",
         args.output.display(),
         pulls.len(),
         from.join(" and "),
-        summary.samples,
+        summary.samples_and_stacks(),
         summary.total_value,
         summary.value_type,
         summary.fingerprint

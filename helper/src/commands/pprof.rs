@@ -153,10 +153,10 @@ fn run_merge(global: &GlobalArgs, args: MergeArgs) -> Result<()> {
         print_json(&summary)
     } else {
         println!(
-            "{}: {} profile(s) merged: {} samples, {} {}, {} functions, fingerprint {}",
+            "{}: {} profile(s) merged: {}, {} {}, {} functions, fingerprint {}",
             args.output.display(),
             weighted.len(),
-            summary.samples,
+            summary.samples_and_stacks(),
             summary.total_value,
             summary.value_type,
             summary.functions,
@@ -229,8 +229,9 @@ fn run_show(global: &GlobalArgs, args: ShowArgs) -> Result<()> {
     println!("  sample types  {}", s.sample_types.join(", "));
     println!("  period        {} {}", report.period, report.period_type);
     println!(
-        "  samples       {} stacks, totals {:?}",
-        s.samples, s.totals
+        "  samples       {}, totals {:?}",
+        s.samples_and_stacks(),
+        s.totals
     );
     println!(
         "  functions     {} ({} locations)",

@@ -39,6 +39,26 @@ pub fn value_index(p: &Profile) -> usize {
         .unwrap_or(types.len().saturating_sub(1))
 }
 
+impl Summary {
+    /// How many samples the profile took (its samples/count total), if it counts them:
+    /// `samples` is the number of distinct stacks, which a reader takes for this.
+    pub fn sample_count(&self) -> Option<i64> {
+        let i = self
+            .sample_types
+            .iter()
+            .position(|t| t == "samples/count")?;
+        self.totals.get(i).copied()
+    }
+
+    /// "N samples in M stacks", or "M stacks" for a profile that doesn't count samples.
+    pub fn samples_and_stacks(&self) -> String {
+        match self.sample_count() {
+            Some(n) => format!("{n} samples in {} stacks", self.samples),
+            None => format!("{} stacks", self.samples),
+        }
+    }
+}
+
 pub fn summary(canonical: &Profile) -> Summary {
     let types = sample_types(canonical);
     let mut totals = vec![0i64; types.len()];
@@ -122,4 +142,39 @@ pub fn functions(p: &Profile) -> Vec<FunctionWeight> {
             .then(a.name.cmp(&b.name))
     });
     list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(sample_types: &[&str], totals: Vec<i64>, stacks: usize) -> Summary {
+        Summary {
+            fingerprint: String::new(),
+            fingerprint_algorithm: ALGORITHM.to_owned(),
+            sample_types: sample_types.iter().map(|t| (*t).to_owned()).collect(),
+            samples: stacks,
+            totals,
+            total_value: 0,
+            value_type: String::new(),
+            functions: 0,
+            locations: 0,
+        }
+    }
+
+    #[test]
+    fn samples_are_the_sample_count_and_stacks_the_distinct_stacks() {
+        // A Go CPU profile: 647 samples taken, merged into 120 distinct stacks.
+        let go = with(
+            &["samples/count", "cpu/nanoseconds"],
+            vec![647, 6_470_000_000],
+            120,
+        );
+        assert_eq!(go.sample_count(), Some(647));
+        assert_eq!(go.samples_and_stacks(), "647 samples in 120 stacks");
+        // A profile without a sample count says stacks only, not a count it doesn't have.
+        let other = with(&["alloc_space/bytes"], vec![4096], 3);
+        assert_eq!(other.sample_count(), None);
+        assert_eq!(other.samples_and_stacks(), "3 stacks");
+    }
 }
