@@ -27,7 +27,7 @@
   # Rust toolchain's by default; a Go stage that runs a go command gives the Go
   # toolchain's, so that a new rustc doesn't rebuild Go programs (a stage that runs the
   # helper depends on the Rust toolchain through the helper's path anyway).
-  toolchainId ? toolchain.id
+  nixPgoToolchain ? toolchain.id
 , # A floating content-addressed derivation (experimental feature ca-derivations):
   # its store path follows from its output's content, so dependents whose inputs came
   # out the same are not rebuilt.
@@ -42,7 +42,6 @@ let
       "script"
       "contentAddressed"
       "neededIf"
-      "toolchainId"
     ]
     // (if neededIf != null then { neededIf = "${neededIf}"; } else { })
     // {
@@ -55,7 +54,7 @@ let
         script
       ];
       PATH = toolchain.path;
-      nixPgoToolchain = toolchainId;
+      inherit nixPgoToolchain;
       # For the messages that ask to re-lock a profile.
       relockHint = import ./relockHint.nix;
     }

@@ -58,7 +58,7 @@ mkStage ({
   inherit (go) goroot;
   goBin = go.go;
   goEnv = ./goEnv.sh;
-  toolchainId = go.id;
+  nixPgoToolchain = go.id;
   env = import ./goVariables.nix { inherit cgo vendor; };
   passthru = { inherit src vendor profile; } // passthru;
 } // import ./vendorAttrs.nix vendor)

@@ -64,7 +64,7 @@ let
     inherit (toolchain.go) goroot;
     goBin = toolchain.go.go;
     goEnv = ../../internal/go/goEnv.sh;
-    toolchainId = toolchain.go.id;
+    nixPgoToolchain = toolchain.go.id;
     workloadKind = if bench == null then "script" else "benchmark";
     passthru = { inherit workload profiling; };
   };

@@ -59,7 +59,7 @@ mkStage {
   inherit (toolchain.go) goroot;
   goBin = toolchain.go.go;
   goEnv = ../../internal/go/goEnv.sh;
-  toolchainId = toolchain.go.id;
+  nixPgoToolchain = toolchain.go.id;
   env = {
     GOTOOLCHAIN = "local";
     GOENV = "off";
