@@ -232,3 +232,29 @@ test_update_profile_says_where_the_package_reads_its_lock() {
     fail "update-profile does not name the given checkedInProfile"
   [ "$(nix eval --impure --raw --expr "$given.profileCopy")" = "" ] || fail "update-profile still writes src's pgo/ copy"
 }
+
+test_update_profile_names_copies_already_as_locked_in_a_directory_with_a_space() {
+  # The Rust trial's project was in "my tools": update-choice listed the two checked-in
+  # copies it left alone joined by a space ("…/my tools/pgo/t.profdata /tmp/…/my
+  # tools/pgo/t.bolt: already as locked"), where no reader can tell where a path ends.
+  # Joined with "and", as the files it wrote are.
+  local dir
+  dir=$(mktemp -d)
+  mkdir -p "$dir/profile" "$dir/bolt/nix-support" "$dir/my tools/pgo/t.bolt/nix-support"
+  echo profile >"$dir/profile/t.profdata"
+  echo fdata >"$dir/bolt/t.fdata"
+  cp "$dir/profile/t.profdata" "$dir/my tools/pgo/t.profdata"
+  cp "$dir/bolt/t.fdata" "$dir/my tools/pgo/t.bolt/t.fdata"
+  (
+    export out=$dir/out pname=t toolchainId=t defaultLockPath=pgo.lock.json helper=true llvmProfdata=x \
+      profile=$dir/profile lockName=n profileCopy=pgo/t.profdata boltProfileCopy=pgo/t.bolt boltProfile=$dir/bolt \
+      lockSource=src command=update-choice purpose=p trainingSources='' \
+      lockScript=nix/stages/update-profile/lockScript.sh copyNote='' rootMarker=''
+    # shellcheck disable=SC2034 # read by the sourced lockScript.sh
+    workloadArgs=()
+    source nix/stages/update-profile/updateProfile.sh
+  )
+  (cd "$dir/my tools" && "$dir/out/bin/update-choice" 2>"$dir/message") || fail "update-choice failed: $(cat "$dir/message")"
+  has -Fx "update-choice: $dir/my tools/pgo/t.profdata and $dir/my tools/pgo/t.bolt: already as locked, left as they are." <"$dir/message" ||
+    fail "update-choice does not list the copies it left alone one by one: $(cat "$dir/message")"
+}
