@@ -245,15 +245,11 @@ test_update_profile_names_copies_already_as_locked_in_a_directory_with_a_space()
   echo fdata >"$dir/bolt/t.fdata"
   cp "$dir/profile/t.profdata" "$dir/my tools/pgo/t.profdata"
   cp "$dir/bolt/t.fdata" "$dir/my tools/pgo/t.bolt/t.fdata"
-  (
-    export out=$dir/out pname=t toolchainId=t defaultLockPath=pgo.lock.json helper=true llvmProfdata=x \
-      profile=$dir/profile lockName=n profileCopy=pgo/t.profdata boltProfileCopy=pgo/t.bolt boltProfile=$dir/bolt \
-      lockSource=src command=update-choice purpose=p trainingSources='' \
-      lockScript=nix/stages/update-profile/lockScript.sh copyNote='' rootMarker=''
-    # shellcheck disable=SC2034 # read by the sourced lockScript.sh
-    workloadArgs=()
-    source nix/stages/update-profile/updateProfile.sh
-  )
+  env out="$dir/out" pname=t toolchainId=t defaultLockPath=pgo.lock.json helper=true llvmProfdata=x \
+    profile="$dir/profile" lockName=n profileCopy=pgo/t.profdata boltProfileCopy=pgo/t.bolt boltProfile="$dir/bolt" \
+    lockSource=src command=update-choice purpose=p trainingSources='' \
+    lockScript=nix/stages/update-profile/lockScript.sh copyNote='' rootMarker='' \
+    bash -c 'workloadArgs=(); source nix/stages/update-profile/updateProfile.sh' || fail "updateProfile.sh failed"
   (cd "$dir/my tools" && "$dir/out/bin/update-choice" 2>"$dir/message") || fail "update-choice failed: $(cat "$dir/message")"
   has -Fx "update-choice: $dir/my tools/pgo/t.profdata and $dir/my tools/pgo/t.bolt: already as locked, left as they are." <"$dir/message" ||
     fail "update-choice does not list the copies it left alone one by one: $(cat "$dir/message")"
