@@ -110,6 +110,19 @@ pub struct Choice {
     /// choice made without them (locked before nix-pgo recorded them).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub workload_sources: BTreeMap<String, WorkloadContent>,
+    /// The chosen variant's binaries when the choice was made (`choose-variant
+    /// --variant`): `bin/<name>` to its SHA-256. A locked choice whose variant
+    /// now builds other binaries (the source, flags or toolchain changed since)
+    /// ships with a warning: its numbers are of these. Empty in a choice made
+    /// without them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub binaries: BTreeMap<String, String>,
+    /// Set by `choose-variant --locked-in` only: how the chosen variant's
+    /// binaries differ from `binaries` (`bin/<name>: <locked>, now <built>`),
+    /// so that best's choice.json, and the release's provenance, say the
+    /// numbers were measured on other binaries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub binaries_changed_since_lock: Vec<String>,
 }
 
 impl Choice {
@@ -305,6 +318,8 @@ pub fn choose(evaluation: &Evaluation, baseline: &str, tolerance: f64) -> Result
         dropped,
         silent_workloads: evaluation.silent_workloads(),
         workload_sources: BTreeMap::new(),
+        binaries: BTreeMap::new(),
+        binaries_changed_since_lock: Vec::new(),
     })
 }
 

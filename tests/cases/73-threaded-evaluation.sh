@@ -147,6 +147,21 @@ test_threaded_evaluation_locked_choice_ships_without_an_evaluation() {
     fail "provenance.json of a locked choice has an evaluation, or ships another variant than the choice"
   rebuilt=$(nix build --impure --no-link --rebuild --json --expr "($pkg).release" | jq -r '.[0].outputs.out')
   [ "$rebuilt" = "$out" ] || fail "the locked release did not rebuild to itself"
+  # The choice records the shipped binaries (the locked build's are the unlocked build's it
+  # was made on: no warning above). Built with other flags since (as after a source edit:
+  # the Rust trial's finding), the locked variant ships with the lock's numbers, which are
+  # of other binaries: best warns, naming them, and its choice.json lists them.
+  jq -e --arg sum "$(sha256sum "$dir"/x/*/bin/linecount | cut -d' ' -f1)" \
+    '.profiles.linecount[].choice.binaries == { "bin/linecount": $sum }' "$lock" >/dev/null ||
+    fail "the locked choice does not record the shipped binary: $(jq -c '.profiles.linecount[].choice.binaries' "$lock")"
+  ! nix log "$best_drv" | has -F "made on other binaries" || fail "best warns of other binaries on the locked build itself"
+  local flagged
+  flagged=$(tev_build_expr "(($pkg).override { rustflags = [ \"-Cforce-frame-pointers=yes\" ]; }).best")
+  nix log "$(nix eval --impure --raw --expr "(($pkg).override { rustflags = [ \"-Cforce-frame-pointers=yes\" ]; }).best.drvPath")" |
+    has -F "was made on other binaries of '$(jq -r .chosen "$flagged/nix-support/choice.json")' than this build's (bin/linecount: sha256" ||
+    fail "best does not warn that the locked choice's numbers are of other binaries"
+  jq -e '.binaries_changed_since_lock | length == 1' "$flagged/nix-support/choice.json" >/dev/null ||
+    fail "best's choice.json does not list the changed binary: $(cat "$flagged/nix-support/choice.json")"
   # Built in a second, empty store from the same lock: the same bytes. (Without the
   # choice, its provenance.json would have that store's evaluation's counts.)
   nix build --store "$dir/store" --impure --no-link --expr "($pkg).release"

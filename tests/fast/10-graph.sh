@@ -156,7 +156,7 @@ test_an_input_of_one_workload_reaches_that_workload_only() {
 
 test_build_leftovers_beside_the_source_rebuild_nothing() {
   local rust go before
-  # nix build's result links, cargo's target/ and the flake's own files, in a Rust and a Go
+  # nix build's result links, cargo's target/, .git/ and the flake's own files, in a Rust and a Go
   # source given as paths (nix/internal/pgoSource.nix).
   rust=$(mktemp -d)
   # (Built, not only evaluated: on a cold store the crate's source is not there yet.)
@@ -170,10 +170,14 @@ test_build_leftovers_beside_the_source_rebuild_nothing() {
     ln -s /nix/store "$dir/result"
     ln -s /nix/store "$dir/result-bolted"
     echo '{ }' >"$dir/flake.nix"
+    # A git repository's .git/: in a flake taken as `path:.` (Nix 2.8, a directory with a
+    # space, the Rust trial), src has it, and each commit changed it.
+    mkdir "$dir/.git"
+    echo 'ref: refs/heads/main' >"$dir/.git/HEAD"
   done
   mkdir -p "$rust/target/release"
   echo built >"$rust/target/release/leftover"
-  [ "$(rust_drv) $(go_drv)" = "$before" ] || fail "result links, target/ or flake.nix changed baseline: $before, then $(rust_drv) $(go_drv)"
+  [ "$(rust_drv) $(go_drv)" = "$before" ] || fail "result links, target/, .git/ or flake.nix changed baseline: $before, then $(rust_drv) $(go_drv)"
   # A source file still counts.
   echo '// edited' >>"$rust/src/main.rs"
   [ "$(rust_drv)" != "${before%% *}" ] || fail "an edit of the source did not change baseline"

@@ -204,8 +204,22 @@ test_update_profile_says_where_the_package_reads_its_lock() {
   update_script "$dir/marked" "" Cargo.lock
   mkdir -p "$dir/src/sub"
   touch "$dir/src/Cargo.lock"
-  expect_failure "update-profile: $dir/src/sub has no Cargo.lock: it is not where p's src is \(the default path, pgo.lock.json, and the checked-in copies beside it are relative to this directory.*Run it there, or give the paths: update-profile LOCK_FILE. Nothing written." \
+  # Run from a Cargo workspace member's directory (a Cargo.toml, the lock at the
+  # workspace's root: the Rust trial, from crates/textstat), it names the directory above
+  # with the Cargo.lock, where to run it; "Run it there" named none.
+  touch "$dir/src/sub/Cargo.toml"
+  expect_failure "update-profile: $dir/src/sub has no Cargo.lock: it is not where p's src is \(the default path, pgo.lock.json, and the checked-in copies beside it are relative to this directory.*The nearest directory above with a Cargo.lock is $dir/src: if that is src's root \(a Cargo workspace has its Cargo.lock at its root, not in a member's directory\), run it there, or give the paths: update-profile LOCK_FILE. Nothing written." \
     bash -c "cd '$dir/src/sub' && '$dir/marked/bin/update-profile'"
+  # The message holds the package's lockSource as it is: its backquotes (here a derivation
+  # src's `lockFile`) are not run as commands by the script.
+  (cd "$dir/src/sub" && "$dir/marked/bin/update-profile" 2>"$dir/refusal") && fail "update-profile in a member's directory succeeded"
+  ! has -F "command not found" <"$dir/refusal" || fail "update-profile's refusal ran its message's backquotes: $(cat "$dir/refusal")"
+  has -F "$source" <"$dir/refusal" || fail "update-profile's refusal does not hold the lockSource as it is: $(cat "$dir/refusal")"
+  rm "$dir/src/sub/Cargo.toml"
+  # Where no directory above has one, it says so.
+  mkdir -p "$dir/elsewhere"
+  expect_failure "update-profile: $dir/elsewhere has no Cargo.lock: .*No directory above has a Cargo.lock either: run it in src's root, or give the paths: update-profile LOCK_FILE. Nothing written." \
+    bash -c "cd '$dir/elsewhere' && '$dir/marked/bin/update-profile'"
   [ -z "$(ls -A "$dir/src/sub")" ] || fail "update-profile wrote in the subdirectory: $(ls -A "$dir/src/sub")"
   (cd "$dir/src/sub" && "$dir/marked/bin/update-profile" ../pgo.lock.json 2>/dev/null) || fail "update-profile given the path refused"
   (cd "$dir/src" && "$dir/marked/bin/update-profile" 2>/dev/null) || fail "update-profile at src's root refused"
@@ -217,4 +231,26 @@ test_update_profile_says_where_the_package_reads_its_lock() {
   nix eval --impure --raw --expr "$given.copyNote" | has -F "checkedInProfile given: copy the profile into the file each names" ||
     fail "update-profile does not name the given checkedInProfile"
   [ "$(nix eval --impure --raw --expr "$given.profileCopy")" = "" ] || fail "update-profile still writes src's pgo/ copy"
+}
+
+test_update_profile_names_copies_already_as_locked_in_a_directory_with_a_space() {
+  # The Rust trial's project was in "my tools": update-choice listed the two checked-in
+  # copies it left alone joined by a space ("…/my tools/pgo/t.profdata /tmp/…/my
+  # tools/pgo/t.bolt: already as locked"), where no reader can tell where a path ends.
+  # Joined with "and", as the files it wrote are.
+  local dir
+  dir=$(mktemp -d)
+  mkdir -p "$dir/profile" "$dir/bolt/nix-support" "$dir/my tools/pgo/t.bolt/nix-support"
+  echo profile >"$dir/profile/t.profdata"
+  echo fdata >"$dir/bolt/t.fdata"
+  cp "$dir/profile/t.profdata" "$dir/my tools/pgo/t.profdata"
+  cp "$dir/bolt/t.fdata" "$dir/my tools/pgo/t.bolt/t.fdata"
+  env out="$dir/out" pname=t toolchainId=t defaultLockPath=pgo.lock.json helper=true llvmProfdata=x \
+    profile="$dir/profile" lockName=n profileCopy=pgo/t.profdata boltProfileCopy=pgo/t.bolt boltProfile="$dir/bolt" \
+    lockSource=src command=update-choice purpose=p trainingSources='' \
+    lockScript=nix/stages/update-profile/lockScript.sh copyNote='' rootMarker='' \
+    bash -c 'workloadArgs=(); source nix/stages/update-profile/updateProfile.sh' || fail "updateProfile.sh failed"
+  (cd "$dir/my tools" && "$dir/out/bin/update-choice" 2>"$dir/message") || fail "update-choice failed: $(cat "$dir/message")"
+  has -Fx "update-choice: $dir/my tools/pgo/t.profdata and $dir/my tools/pgo/t.bolt: already as locked, left as they are." <"$dir/message" ||
+    fail "update-choice does not list the copies it left alone one by one: $(cat "$dir/message")"
 }

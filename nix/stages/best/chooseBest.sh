@@ -10,6 +10,11 @@ if [ -n "$workloadSources" ]; then
   printf '%s\n' "$workloadSources" >workloads.json
   chooseArgs+=(--workloads workloads.json)
 fi
+# Each variant's build: the chosen one's binaries are recorded in the choice (a locked
+# choice's are compared with this build's).
+for variant in "${!variants[@]}"; do
+  chooseArgs+=(--variant "$variant=${variants[$variant]}")
+done
 chosen=$("$helper" choose-variant -o "$out/nix-support/choice.json" "${chooseArgs[@]}")
 [ -n "${variants[$chosen]:-}" ] || die "the helper chose '$chosen', which is not one of the variants (${!variants[*]})"
 log "shipping '$chosen'"

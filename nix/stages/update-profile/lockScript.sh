@@ -41,9 +41,26 @@ SCRIPT
 # Nothing when $rootMarker is "" (the package reads no lock from src).
 lock_script_root_check() {
   [ -n "$rootMarker" ] || return 0
+  local workspace=
+  case $rootMarker in
+    Cargo.lock | */Cargo.lock) workspace=" (a Cargo workspace has its Cargo.lock at its root, not in a member's directory)" ;;
+  esac
   cat <<SCRIPT
 if [ \$# -eq 0 ] && [ ! -e "$rootMarker" ]; then
-  echo "$command: \$PWD has no $rootMarker: it is not where $pname's src is (the default $1 relative to this directory, and $pname reads $lockSource). Run it there, or give the paths: $command $2. Nothing written." >&2
+  # Where to run it instead: the nearest directory above with the marker (run from a Cargo
+  # workspace member's directory, the workspace's root, where its Cargo.lock is).
+  above=
+  d=\$PWD
+  while [ "\$d" != / ] && [ -z "\$above" ]; do
+    d=\$(dirname "\$d")
+    if [ -e "\$d/$rootMarker" ]; then above=\$d; fi
+  done
+  if [ -n "\$above" ]; then
+    where="The nearest directory above with a $rootMarker is \$above: if that is src's root$workspace, run it there"
+  else
+    where="No directory above has a $rootMarker either: run it in src's root"
+  fi
+  echo "$command: \$PWD has no $rootMarker: it is not where $pname's src is (the default $1 relative to this directory, and $pname reads "${lockSource@Q}"). \$where, or give the paths: $command $2. Nothing written." >&2
   exit 1
 fi
 SCRIPT
