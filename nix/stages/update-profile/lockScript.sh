@@ -17,7 +17,7 @@ lock_script_training() {
 }
 
 # lock_script_header ARGS: the script's start: --help (usage "$command ARGS: $purpose."),
-# an unknown option refused, and abs.
+# an unknown option refused, abs and joined.
 lock_script_header() {
   cat <<SCRIPT
 #!$BASH
@@ -30,6 +30,8 @@ case \${1-} in
 esac
 # The paths are relative to where this runs; where the package reads them is its lockSource.
 abs() { case \$1 in /*) echo "\$1" ;; *) echo "\$PWD/\${1#./}" ;; esac; }
+# Paths for a message, joined by "and": a path may hold a space.
+joined() { local list; printf -v list '%s and ' "\$@"; echo "\${list% and }"; }
 # What changed, to commit.
 wrote=()
 SCRIPT
@@ -89,8 +91,7 @@ lock_script_summary() {
 if [ \${#wrote[@]} -eq 0 ]; then
   echo "$command: $1 already held this: nothing to commit." >&2
 else
-  printf -v list '%s and ' "\${wrote[@]}"
-  echo "$command: wrote \${list% and }; $pname reads its lock from "${lockSource@Q}". Commit the files (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
+  echo "$command: wrote \$(joined "\${wrote[@]}"); $pname reads its lock from "${lockSource@Q}". Commit the files (in a git flake, git add them first: Nix sees only files git knows; git add -f if the project's .gitignore ignores them, e.g. *.json)." >&2
 fi
 SCRIPT
 }

@@ -46,11 +46,7 @@ elif [ -n "$boltProfileCopy" ] && [ -e "\$dir/$boltProfileCopy" ]; then
 elif [ -n "$boltProfileCopy" ]; then
   missing+=("mkdir -p \$(q "\$(dirname "\$dir/$boltProfileCopy")") && cp -r --no-preserve=mode $boltProfile \$(q "\$dir/$boltProfileCopy")")
 fi
-# Joined with "and", as the files written are: a path may hold a space.
-if [ \${#same[@]} -gt 0 ]; then
-  printf -v list '%s and ' "\${same[@]}"
-  echo "$command: \${list% and }: already as locked, left as they are." >&2
-fi
+[ \${#same[@]} -eq 0 ] || echo "$command: \$(joined "\${same[@]}"): already as locked, left as they are." >&2
 SCRIPT
   # shellcheck disable=SC2016 # expanded where the written script runs
   lock_script_summary '$(abs "$lock")'
